@@ -1,0 +1,1 @@
+"""FieldCRM: a CRM for field sales teams, inside Telegram."""

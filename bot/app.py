@@ -1,0 +1,59 @@
+"""The application factory: nothing is built at import time."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, PersistenceInput
+from telegram.warnings import PTBUserWarning
+
+from bot.context import CrmApplication, CrmContext
+from bot.i18n import LOCALES, I18n
+from bot.settings import Settings
+from handlers import menu
+from handlers.registry import register_all
+from storage.db import create_engine, create_session_factory
+from storage.persistence import SqlPersistence
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+
+
+def build_application(settings: Settings) -> CrmApplication:
+    """Wire PTB, the database and the translations together for one bot token."""
+    warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
+    engine = create_engine(settings.database_url)
+    db = create_session_factory(engine)
+    i18n = I18n(default_locale=settings.default_locale)
+    builder = (
+        ApplicationBuilder()
+        .application_class(CrmApplication, kwargs={"settings": settings, "engine": engine, "db": db, "i18n": i18n})
+        .token(settings.require_token())
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_file_url)
+        .context_types(ContextTypes(context=CrmContext))
+        .persistence(SqlPersistence(db, store_data=PersistenceInput(bot_data=False)))
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    application = builder.build()
+    assert isinstance(application, CrmApplication)
+    register_all(application)
+    return application
+
+
+async def _post_init(application: CrmApplication) -> None:  # type: ignore[override]
+    missing = [locale for locale in LOCALES if locale != "en" and not application.i18n.is_compiled(locale)]
+    if missing:
+        log.warning("no compiled catalogue for %s: run `make locales`", ", ".join(missing))
+    translators = [application.i18n.translator(locale, application.settings.timezone) for locale in LOCALES]
+    await menu.set_default_menus(application.bot, translators)
+    log.info("bot @%s ready", application.bot.username)
+
+
+async def _post_shutdown(application: CrmApplication) -> None:  # type: ignore[override]
+    await application.engine.dispose()

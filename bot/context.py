@@ -1,0 +1,65 @@
+"""The application and the per-update context handlers receive, with their dependencies typed."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.domain.viewer import Viewer
+from bot.i18n import I18n, Translator
+from bot.settings import Settings
+
+
+class CrmApplication(Application):  # type: ignore[type-arg]
+    """PTB's Application carrying the bot's resources, so no handler reaches for a global."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        engine: AsyncEngine,
+        db: async_sessionmaker[AsyncSession],
+        i18n: I18n,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.settings = settings
+        self.engine = engine
+        self.db = db
+        self.i18n = i18n
+
+
+class CrmContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """Adds the resolved `viewer` and their translator `t` to PTB's context."""
+
+    viewer: Viewer | None = None
+    _translator: Translator | None = None
+
+    @property
+    def app(self) -> CrmApplication:
+        return cast(CrmApplication, self.application)
+
+    @property
+    def db(self) -> async_sessionmaker[AsyncSession]:
+        return self.app.db
+
+    @property
+    def settings(self) -> Settings:
+        return self.app.settings
+
+    @property
+    def t(self) -> Translator:
+        if self._translator is None:
+            self._translator = self.app.i18n.translator(self.settings.default_locale, self.settings.timezone)
+        return self._translator
+
+    def set_viewer(self, viewer: Viewer) -> None:
+        """Called by the access guard; every later handler reads the same viewer and language."""
+        self.viewer = viewer
+        self._translator = self.app.i18n.translator(viewer.locale, viewer.timezone)
+
+    def translator_for(self, locale: str | None, timezone: str | None = None) -> Translator:
+        """A translator for someone other than the viewer, e.g. the recipient of a notice."""
+        return self.app.i18n.translator(locale, timezone or self.settings.timezone)

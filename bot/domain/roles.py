@@ -1,0 +1,23 @@
+"""Who may do what: the roles and the invitations each may hand out."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    REP = "rep"
+    CUSTOMER = "customer"
+
+
+INVITABLE_BY: dict[Role, tuple[Role, ...]] = {
+    Role.ADMIN: (Role.MANAGER,),
+    Role.MANAGER: (Role.REP,),
+}
+
+
+def roles_invitable_by(role: Role | None) -> tuple[Role, ...]:
+    """The roles a user with `role` may invite, in the order they are offered."""
+    if role is None:
+        return ()
+    return INVITABLE_BY.get(role, ())

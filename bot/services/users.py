@@ -1,0 +1,112 @@
+"""Resolving the person behind an update, their language, and admin promotion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.roles import Role
+from bot.domain.viewer import Viewer
+from bot.i18n import LOCALES, locale_for_language_code
+from storage.models import User
+from storage.queries import audit, teams, users
+
+SEEN_RESOLUTION = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """What Telegram tells us about a user, without Telegram's types."""
+
+    telegram_id: int
+    chat_id: int | None
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+
+
+async def resolve(
+    session: AsyncSession, identity: Identity, *, default_locale: str, default_timezone: str, now: datetime
+) -> Viewer:
+    """Find or create the user; keep their Telegram name and chat current."""
+    user = await users.by_telegram_id(session, identity.telegram_id)
+    if user is None:
+        user = await users.add(
+            session,
+            telegram_id=identity.telegram_id,
+            chat_id=identity.chat_id,
+            first_name=identity.first_name,
+            last_name=identity.last_name,
+            username=identity.username,
+            locale=locale_for_language_code(identity.language_code, default_locale),
+            now=now,
+        )
+    else:
+        _refresh(user, identity, now)
+    return await viewer_of(session, user, default_locale=default_locale, default_timezone=default_timezone)
+
+
+def _refresh(user: User, identity: Identity, now: datetime) -> None:
+    if identity.chat_id is not None and user.chat_id != identity.chat_id:
+        user.chat_id = identity.chat_id
+    if user.first_name != identity.first_name:
+        user.first_name = identity.first_name
+    if user.last_name != identity.last_name:
+        user.last_name = identity.last_name
+    if user.username != identity.username:
+        user.username = identity.username
+    if user.blocked_bot:
+        user.blocked_bot = False
+    if user.last_seen_at is None or now - user.last_seen_at > SEEN_RESOLUTION:
+        user.last_seen_at = now
+
+
+async def viewer_of(session: AsyncSession, user: User, *, default_locale: str, default_timezone: str) -> Viewer:
+    timezone = user.timezone
+    if timezone is None and user.team_id is not None:
+        team = await teams.by_id(session, user.team_id)
+        timezone = team.timezone if team else None
+    return Viewer(
+        user_id=user.id,
+        telegram_id=user.telegram_id,
+        first_name=user.first_name,
+        role=Role(user.role) if user.role else None,
+        team_id=user.team_id,
+        locale=user.locale if user.locale in LOCALES else default_locale,
+        timezone=timezone or default_timezone,
+        is_active=user.is_active,
+    )
+
+
+async def promote_listed_admin(
+    session: AsyncSession, viewer: Viewer, *, admin_ids: frozenset[int], now: datetime
+) -> bool:
+    """Make a user listed in ADMIN_IDS an admin; True if this changed their role."""
+    if viewer.telegram_id not in admin_ids or (viewer.role is Role.ADMIN and viewer.is_active):
+        return False
+    user = await session.get(User, viewer.user_id)
+    assert user is not None
+    before = user.role
+    user.role = Role.ADMIN.value
+    user.is_active = True
+    await audit.record(
+        session,
+        action="role.granted",
+        actor_id=None,
+        now=now,
+        team_id=user.team_id,
+        target_user_id=user.id,
+        details={"before": before, "after": Role.ADMIN.value, "via": "ADMIN_IDS"},
+    )
+    return True
+
+
+async def set_locale(session: AsyncSession, *, user_id: int, locale: str) -> None:
+    if locale not in LOCALES:
+        raise ValueError(locale)
+    user = await session.get(User, user_id)
+    assert user is not None
+    user.locale = locale

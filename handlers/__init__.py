@@ -1,0 +1,1 @@
+"""The Telegram surface: one module per conversation or feature."""

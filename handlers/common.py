@@ -1,0 +1,38 @@
+"""Wording shared by several handlers: role names and the explanation strangers get."""
+
+from __future__ import annotations
+
+from bot.domain.roles import Role
+from bot.i18n import N_, Translator
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.ADMIN: N_("admin"),
+    Role.MANAGER: N_("manager"),
+    Role.REP: N_("sales rep"),
+    Role.CUSTOMER: N_("customer"),
+}
+
+
+def role_label(role: Role, t: Translator) -> str:
+    return t.gettext(ROLE_LABELS[role])
+
+
+def stranger_text(t: Translator) -> str:
+    return t.gettext(
+        "Hello! I am FieldCRM, the sales assistant of the teams that use me, "
+        "but I don't know you yet.\n\n"
+        "• If you work in sales, ask your manager for an invite link and open it.\n"
+        "• If you are a customer, open the link your sales contact sent you.\n\n"
+        "/lang changes the language."
+    )
+
+
+def deactivated_text(t: Translator) -> str:
+    return t.gettext(
+        "Your access to FieldCRM has been switched off. If you think this is a mistake, "
+        "please contact your manager."
+    )
+
+
+def unknown_command_text(t: Translator) -> str:
+    return t.gettext("I don't know that command. /help lists what you can do.")

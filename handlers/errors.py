@@ -1,0 +1,69 @@
+"""When a handler fails: a short apology for the user, the traceback for the log, a notice for admins."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.context import CrmContext
+from storage.db import utcnow
+from storage.queries import users
+
+log = logging.getLogger(__name__)
+
+ADMIN_NOTICE_INTERVAL = 60.0
+
+
+def _database_down(error: BaseException | None) -> bool:
+    return isinstance(error, OperationalError | ConnectionError | OSError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    )
+
+
+async def on_error(update: object, context: CrmContext) -> None:
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("update %s failed", update_id, exc_info=error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        t = context.t
+        if _database_down(error):
+            text = t.gettext("FieldCRM is temporarily unavailable. Please try again in a minute.")
+        else:
+            text = t.gettext(
+                "Sorry, something went wrong on our side and nothing was saved. "
+                "Please try again; /help shows what you can do."
+            )
+        try:
+            await update.effective_message.reply_text(text)
+        except TelegramError:
+            log.warning("could not tell the user about the failure of update %s", update_id)
+    await _notify_admins(context, error, update_id)
+
+
+async def _notify_admins(context: CrmContext, error: BaseException | None, update_id: int | None) -> None:
+    """One short notice per kind of error per minute: enough to act on, never a flood."""
+    kind = type(error).__name__
+    last_sent: dict[str, float] = context.bot_data.setdefault("error_notices", {})
+    if time.monotonic() - last_sent.get(kind, -ADMIN_NOTICE_INTERVAL) < ADMIN_NOTICE_INTERVAL:
+        return
+    last_sent[kind] = time.monotonic()
+    try:
+        async with context.db.begin() as session:
+            admins = await users.admins_with_chat(session, context.settings.admin_ids)
+            recipients = [(admin.chat_id, admin.locale) for admin in admins if admin.chat_id is not None]
+    except Exception:
+        log.warning("could not look up admins to notify about %s", kind)
+        return
+    for chat_id, locale in recipients:
+        t = context.translator_for(locale)
+        text = t.gettext("Error notice: {kind} while handling update {update}, at {time}. The log has the details.").format(
+            kind=kind, update=update_id if update_id is not None else "—", time=t.datetime(utcnow(), format="short")
+        )
+        try:
+            await context.bot.send_message(chat_id, text)
+        except TelegramError:
+            log.warning("could not notify admin chat %s", chat_id)

@@ -1,0 +1,209 @@
+"""/newteam, a short guided dialog (name, time zone, confirm), and /team, the team at a glance."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import CrmContext
+from bot.domain.teams import MAX_TEAM_NAME, NameProblem, check_team_name
+from bot.domain.timezones import COMMON_ZONES, parse_timezone, utc_offset_label
+from bot.i18n import Translator
+from bot.services import teams
+from bot.services.errors import NoTeam, NotAllowed
+from handlers.common import role_label
+from handlers.invites import no_team_text
+from storage.db import utcnow
+
+NAME, TIMEZONE, CONFIRM = range(3)
+ZONE_PREFIX = "team:tz:"
+CONFIRM_DATA = "team:confirm"
+CANCEL_DATA = "team:cancel"
+
+
+async def new_team(update: Update, context: CrmContext) -> int:
+    assert update.message is not None
+    await update.message.reply_text(
+        context.t.gettext("Let's create a team. What is its name? (for example: East China Sales)\n\n/cancel stops.")
+    )
+    return NAME
+
+
+async def team_name(update: Update, context: CrmContext) -> int:
+    assert update.message is not None and update.message.text is not None and context.user_data is not None
+    t = context.t
+    name, problem = check_team_name(update.message.text)
+    if problem is NameProblem.TOO_LONG:
+        await update.message.reply_text(
+            t.gettext("That name is too long: at most {limit} characters, please.").format(limit=MAX_TEAM_NAME)
+        )
+        return NAME
+    if problem is not None:
+        await update.message.reply_text(t.gettext("Please send the team name as one line of text."))
+        return NAME
+    context.user_data["new_team"] = {"name": name}
+    await update.message.reply_text(
+        t.gettext("Which time zone does {team} work in? Pick one, or type a city or an offset such as UTC+8.").format(
+            team=name
+        ),
+        reply_markup=zone_keyboard(t),
+    )
+    return TIMEZONE
+
+
+async def not_a_name(update: Update, context: CrmContext) -> int:
+    assert update.message is not None
+    await update.message.reply_text(context.t.gettext("Please send the team name as one line of text."))
+    return NAME
+
+
+async def zone_picked(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    zone = query.data.removeprefix(ZONE_PREFIX)
+    if zone not in COMMON_ZONES:
+        await query.answer(context.t.gettext("This button is no longer active."))
+        return TIMEZONE
+    await query.answer()
+    return await _confirm(update, context, zone)
+
+
+async def zone_typed(update: Update, context: CrmContext) -> int:
+    assert update.message is not None and update.message.text is not None
+    zone = parse_timezone(update.message.text)
+    if zone is None:
+        await update.message.reply_text(
+            context.t.gettext(
+                "I don't know the time zone \"{text}\". Try a city (Shanghai, 上海, London), "
+                "a zone name (Asia/Shanghai) or an offset (UTC+8)."
+            ).format(text=update.message.text[:64]),
+            reply_markup=zone_keyboard(context.t),
+        )
+        return TIMEZONE
+    return await _confirm(update, context, zone)
+
+
+async def _confirm(update: Update, context: CrmContext, zone: str) -> int:
+    assert context.user_data is not None and update.effective_message is not None
+    t = context.t
+    draft = context.user_data.get("new_team") or {}
+    if "name" not in draft:
+        await update.effective_message.reply_text(t.gettext("Let's start again: /newteam"))
+        return ConversationHandler.END
+    draft["timezone"] = zone
+    context.user_data["new_team"] = draft
+    await update.effective_message.reply_text(
+        t.gettext("Create the team {team} in {zone} ({offset})?").format(
+            team=draft["name"], zone=t.timezone_name(zone), offset=utc_offset_label(zone, now=utcnow())
+        ),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(t.gettext("Create"), callback_data=CONFIRM_DATA),
+                    InlineKeyboardButton(t.gettext("Cancel"), callback_data=CANCEL_DATA),
+                ]
+            ]
+        ),
+    )
+    return CONFIRM
+
+
+async def confirmed(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None and context.user_data is not None and context.viewer is not None
+    t = context.t
+    draft = context.user_data.pop("new_team", None) or {}
+    if "name" not in draft or "timezone" not in draft:
+        await query.answer(t.gettext("This button is no longer active."))
+        return ConversationHandler.END
+    async with context.db.begin() as session:
+        team = await teams.create_team(
+            session, admin=context.viewer, name=draft["name"], timezone=draft["timezone"], now=utcnow()
+        )
+    await query.answer()
+    await query.edit_message_text(
+        t.gettext("Team {team} is ready. Next, invite its managers: /invite manager").format(team=team.name)
+    )
+    return ConversationHandler.END
+
+
+async def cancelled(update: Update, context: CrmContext) -> int:
+    assert context.user_data is not None
+    context.user_data.pop("new_team", None)
+    text = context.t.gettext("Cancelled. Nothing was created.")
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_text(text)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text)
+    return ConversationHandler.END
+
+
+async def waiting_for_button(update: Update, context: CrmContext) -> int:
+    assert update.message is not None
+    await update.message.reply_text(context.t.gettext("Please press Create or Cancel above, or send /cancel."))
+    return CONFIRM
+
+
+def zone_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    now = utcnow()
+    buttons = [
+        InlineKeyboardButton(f"{t.timezone_name(zone)} {utc_offset_label(zone, now=now)}", callback_data=ZONE_PREFIX + zone)
+        for zone in COMMON_ZONES
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+async def show_team(update: Update, context: CrmContext) -> None:
+    assert update.message is not None and context.viewer is not None
+    t = context.t
+    try:
+        async with context.db.begin() as session:
+            view = await teams.overview(session, viewer=context.viewer, now=utcnow())
+    except (NoTeam, NotAllowed):
+        await update.message.reply_text(no_team_text(t))
+        return
+    lines = [
+        t.gettext("Team {team} · {zone}").format(team=view.team.name, zone=t.timezone_name(view.team.timezone)),
+        "",
+    ]
+    for member in view.members:
+        handle = f" @{member.username}" if member.username else ""
+        status = "" if member.is_active else " " + t.gettext("(deactivated)")
+        lines.append(f"• {member.name}{handle} — {role_label(member.role, t)}{status}")
+    lines.append("")
+    lines.append(
+        t.ngettext("{n} invite link is still open: /invites", "{n} invite links are still open: /invites", view.open_invites).format(
+            n=view.open_invites
+        )
+    )
+    await update.message.reply_text("\n".join(lines))
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    text = filters.TEXT & ~filters.COMMAND
+    application.add_handler(
+        ConversationHandler(
+            entry_points=[CommandHandler("newteam", new_team)],
+            states={
+                NAME: [MessageHandler(text, team_name), MessageHandler(~filters.COMMAND, not_a_name)],
+                TIMEZONE: [CallbackQueryHandler(zone_picked, pattern=f"^{ZONE_PREFIX}"), MessageHandler(text, zone_typed)],
+                CONFIRM: [
+                    CallbackQueryHandler(confirmed, pattern=f"^{CONFIRM_DATA}$"),
+                    CallbackQueryHandler(cancelled, pattern=f"^{CANCEL_DATA}$"),
+                    MessageHandler(~filters.COMMAND, waiting_for_button),
+                ],
+            },
+            fallbacks=[CommandHandler("cancel", cancelled)],
+            name="new_team",
+            persistent=True,
+        )
+    )
+    application.add_handler(CommandHandler("team", show_team))

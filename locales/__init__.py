@@ -1,0 +1,1 @@
+"""Translation catalogues; a package so that they install alongside the code."""

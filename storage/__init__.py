@@ -1,0 +1,1 @@
+"""The data layer: SQLAlchemy models, engine and sessions, Alembic migrations, PTB persistence."""

@@ -1,0 +1,195 @@
+"""PTB persistence in the database, so a replica that takes over resumes every conversation.
+
+Only JSON data is stored: dicts with str keys, lists, str, int, float, bool and None.
+Anything that would come back different (a tuple, an int dict key, a datetime) is refused
+with TypeError when PTB writes it, rather than silently changed; PTB reports the error
+through the application's error handlers. Conversation states must be JSON too (PTB's
+usual int or str states are).
+
+The database is assumed to have one writer, the leader process, so `refresh_*` have
+nothing to re-read, and writes of data equal to what was last stored are skipped (PTB
+hands over bot_data and callback_data on every run of its updater).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import MutableMapping
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram.ext import BasePersistence, PersistenceInput
+
+from storage.models import (
+    Base,
+    PersistedBotData,
+    PersistedCallbackData,
+    PersistedChatData,
+    PersistedConversation,
+    PersistedUserData,
+)
+
+Data = dict[Any, Any]
+# PTB's own aliases (telegram.ext._utils.types is private).
+ConversationKey = tuple[int | str, ...]
+ConversationDict = MutableMapping[ConversationKey, object]
+CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
+SINGLE_ROW = 1
+
+DataTable = type[PersistedUserData | PersistedChatData | PersistedBotData | PersistedCallbackData]
+KEY_COLUMN: dict[DataTable, str] = {
+    PersistedUserData: "user_id",
+    PersistedChatData: "chat_id",
+    PersistedBotData: "id",
+    PersistedCallbackData: "id",
+}
+
+
+class SqlPersistence(BasePersistence[Data, Data, Data]):
+    """user_data, chat_data, bot_data, callback_data and conversations in SQL tables.
+
+    `update_interval` is how often PTB writes changes (seconds); it is short because a
+    replica that takes over can only resume from what was written.
+    """
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        update_interval: float = 1.0,
+        store_data: PersistenceInput | None = None,
+    ) -> None:
+        super().__init__(store_data=store_data, update_interval=update_interval)
+        self._db = session_factory
+        # What the database holds, as last read or written, keyed by (table, id).
+        self._stored: dict[tuple[DataTable, int], Any] = {}
+
+    async def get_user_data(self) -> dict[int, Data]:
+        rows = await self._all(select(PersistedUserData.user_id, PersistedUserData.data))
+        self._stored.update(((PersistedUserData, user_id), data) for user_id, data in rows)
+        return dict(rows)
+
+    async def get_chat_data(self) -> dict[int, Data]:
+        rows = await self._all(select(PersistedChatData.chat_id, PersistedChatData.data))
+        self._stored.update(((PersistedChatData, chat_id), data) for chat_id, data in rows)
+        return dict(rows)
+
+    async def get_bot_data(self) -> Data:
+        async with self._db() as session:
+            data = await session.scalar(
+                select(PersistedBotData.data).where(PersistedBotData.id == SINGLE_ROW)
+            )
+        self._stored[(PersistedBotData, SINGLE_ROW)] = data
+        return dict(data) if data is not None else {}
+
+    async def get_callback_data(self) -> CDCData | None:
+        async with self._db() as session:
+            data = await session.scalar(
+                select(PersistedCallbackData.data).where(PersistedCallbackData.id == SINGLE_ROW)
+            )
+        if data is None:
+            return None
+        self._stored[(PersistedCallbackData, SINGLE_ROW)] = data
+        buttons, mapping = data
+        return [(uuid, float(at), payload) for uuid, at, payload in buttons], mapping
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        rows = await self._all(
+            select(PersistedConversation.key, PersistedConversation.state).where(
+                PersistedConversation.name == name
+            )
+        )
+        return {tuple(json.loads(key)): state for key, state in rows}
+
+    async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
+        where = {"name": name, "key": json.dumps(list(key), separators=(",", ":"))}
+        if new_state is None:
+            async with self._db.begin() as session:
+                await session.execute(delete(PersistedConversation).filter_by(**where))
+            return
+        state = as_json(new_state, f"state of conversation {name!r}")
+        await self._upsert(PersistedConversation, where, {"state": state})
+
+    async def update_user_data(self, user_id: int, data: Data) -> None:
+        await self._write(PersistedUserData, user_id, as_json(data, "user_data"))
+
+    async def update_chat_data(self, chat_id: int, data: Data) -> None:
+        await self._write(PersistedChatData, chat_id, as_json(data, "chat_data"))
+
+    async def update_bot_data(self, data: Data) -> None:
+        await self._write(PersistedBotData, SINGLE_ROW, as_json(data, "bot_data"))
+
+    async def update_callback_data(self, data: CDCData) -> None:
+        buttons, mapping = data
+        await self._write(
+            PersistedCallbackData, SINGLE_ROW, as_json([[list(b) for b in buttons], mapping], "callback_data")
+        )
+
+    async def drop_user_data(self, user_id: int) -> None:
+        await self._drop(PersistedUserData, user_id)
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        await self._drop(PersistedChatData, chat_id)
+
+    async def refresh_user_data(self, user_id: int, user_data: Data) -> None:
+        """Nothing to do: only this process writes these tables."""
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: Data) -> None:
+        """Nothing to do: only this process writes these tables."""
+
+    async def refresh_bot_data(self, bot_data: Data) -> None:
+        """Nothing to do: only this process writes these tables."""
+
+    async def flush(self) -> None:
+        """Nothing is buffered: every update was written when PTB handed it over."""
+
+    async def _all(self, statement: Any) -> list[tuple[Any, Any]]:
+        async with self._db() as session:
+            result = await session.execute(statement)
+            return [(first, second) for first, second in result]
+
+    async def _write(self, model: DataTable, ident: int, data: Any) -> None:
+        if self._stored.get((model, ident)) == data:
+            return
+        await self._upsert(model, {KEY_COLUMN[model]: ident}, {"data": data})
+        self._stored[(model, ident)] = data
+
+    async def _drop(self, model: DataTable, ident: int) -> None:
+        async with self._db.begin() as session:
+            await session.execute(delete(model).filter_by(**{KEY_COLUMN[model]: ident}))
+        self._stored.pop((model, ident), None)
+
+    async def _upsert(self, model: type[Base], key: dict[str, Any], values: dict[str, Any]) -> None:
+        """Update the row, or insert it if there is none: portable, no dialect upsert needed.
+
+        Should another writer insert the same key in between, the insert fails and the
+        second round updates the row that writer made.
+        """
+        for attempt in range(2):
+            try:
+                async with self._db.begin() as session:
+                    result = await session.execute(
+                        update(model)
+                        .filter_by(**key)
+                        .values(**values)
+                        .execution_options(synchronize_session=False)
+                    )
+                    if cast(CursorResult[Any], result).rowcount == 0:
+                        await session.execute(insert(model).values(**key, **values))
+                return
+            except IntegrityError:
+                if attempt:
+                    raise
+
+
+def as_json(value: Any, what: str) -> Any:
+    """`value` exactly as it will come back from a JSON column; TypeError if it would change."""
+    try:
+        restored = json.loads(json.dumps(value))
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{what} must be JSON-serialisable: {exc}") from None
+    if restored != value:
+        raise TypeError(f"{what} would not survive JSON unchanged (tuples, non-str dict keys?)")
+    return restored

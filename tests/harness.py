@@ -1,0 +1,112 @@
+"""Run the real application against the sandbox Bot API and act as its users."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from telegram import BotCommandScopeChat
+
+from bot.app import ALLOWED_UPDATES, build_application
+from bot.context import CrmApplication
+from bot.settings import Settings
+from sandbox import SandboxClient, SandboxMessage, SandboxServer, SandboxUser
+
+TOKEN = "123456789:SANDBOX-test-token-0123456789"
+ADMIN_ID = 1000
+
+
+@dataclass
+class Person:
+    """A simulated Telegram user whose every action waits until the bot has fully handled it."""
+
+    app: CrmApplication
+    client: SandboxClient
+    account: SandboxUser
+
+    @property
+    def id(self) -> int:
+        return self.account.id
+
+    async def _settle(self, update_id: int) -> None:
+        await self.client.wait_delivered(update_id)
+        await self.app.update_queue.join()
+
+    async def send(self, text: str) -> SandboxMessage:
+        """Send text (commands get their entity) and return the bot's newest message."""
+        await self._settle(await self.account.send(text))
+        return await self.account.last_message()
+
+    async def press(self, label: str) -> SandboxMessage:
+        await self._settle(await self.account.press(label))
+        return await self.account.last_message()
+
+    async def press_for_answer(self, label: str) -> dict[str, object] | None:
+        """Press a button and return the toast or alert the bot answered with."""
+        update_id = await self.account.press(label)
+        await self._settle(update_id)
+        return await self.account.callback_answer(update_id)
+
+    async def replies(self) -> list[SandboxMessage]:
+        return await self.account.bot_messages()
+
+    async def last_message(self) -> SandboxMessage:
+        return await self.account.last_message()
+
+    async def menu(self) -> list[str]:
+        """The command names Telegram would show this person (chat scope)."""
+        scope = BotCommandScopeChat(self.account.chat_id).to_dict()
+        return [command["command"] for command in await self.client.commands(scope=scope)]
+
+    async def menu_descriptions(self) -> list[str]:
+        scope = BotCommandScopeChat(self.account.chat_id).to_dict()
+        return [command["description"] for command in await self.client.commands(scope=scope)]
+
+
+class Harness:
+    def __init__(self, app: CrmApplication, client: SandboxClient) -> None:
+        self.app = app
+        self.client = client
+
+    async def person(
+        self, user_id: int, first_name: str = "Test", *, language_code: str | None = "en", username: str | None = None
+    ) -> Person:
+        account = await self.client.user(user_id, first_name=first_name, language_code=language_code, username=username)
+        return Person(self.app, self.client, account)
+
+
+def settings_for(sandbox: SandboxServer, database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "bot_token": TOKEN,
+        "database_url": database_url,
+        "admin_ids": frozenset({ADMIN_ID}),
+        "telegram_api_url": f"{sandbox.url}/bot",
+        "telegram_file_url": f"{sandbox.url}/file/bot",
+        "default_locale": "en",
+        "timezone": "Asia/Shanghai",
+        "log_level": "INFO",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type, call-arg]
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings, sandbox: SandboxServer) -> AsyncIterator[Harness]:
+    """The application polling the sandbox, as `fieldcrm run` would, until the block ends."""
+    app = build_application(settings)
+    async with SandboxClient(sandbox.url, TOKEN) as client:
+        await app.initialize()
+        if app.post_init is not None:
+            await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES)
+        try:
+            yield Harness(app, client)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+            if app.post_shutdown is not None:
+                await app.post_shutdown(app)

@@ -1,0 +1,77 @@
+"""Every command for every role: allowed ones do their job, the rest are refused politely."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.roles import Role
+from handlers.menu import COMMANDS
+from storage.db import utcnow
+from storage.models import Team, User
+from tests.harness import Harness, Person
+
+REFUSALS = (
+    "don't know you yet",
+    "not part of your role",
+    "has been switched off",
+    "don't know that command",
+)
+
+
+async def member(bot: Harness, telegram_id: int, role: Role | None, *, active: bool = True) -> Person:
+    async with bot.app.db.begin() as session:
+        team = Team(name="North", timezone="Asia/Shanghai", created_at=utcnow())
+        session.add(team)
+        await session.flush()
+        session.add(
+            User(
+                telegram_id=telegram_id,
+                chat_id=telegram_id,
+                first_name="Sam",
+                role=role.value if role else None,
+                team_id=team.id if role else None,
+                locale="en",
+                is_active=active,
+            )
+        )
+    return await bot.person(telegram_id, "Sam")
+
+
+def refused(text: str | None) -> bool:
+    return text is not None and any(phrase in text for phrase in REFUSALS)
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.MANAGER, Role.REP, Role.CUSTOMER], ids=str)
+async def test_every_command_for_a_role(bot: Harness, role: Role) -> None:
+    person = await member(bot, 4242, role)
+    for command in COMMANDS:
+        if command.name == "start":
+            continue
+        reply = await person.send(f"/{command.name}")
+        if role in command.roles:
+            assert not refused(reply.text), (role, command.name, reply.text)
+        else:
+            assert refused(reply.text), (role, command.name, reply.text)
+        await person.send("/cancel")
+
+
+async def test_stranger_gets_an_explanation_for_anything(bot: Harness) -> None:
+    stranger = await bot.person(5000, "Li", language_code="zh-hans")
+    for text in ("/start", "/invite manager", "/newteam", "hello", "/nonsense"):
+        reply = await stranger.send(text)
+        assert "邀请链接" in reply.text, text
+    assert await stranger.menu() == ["start", "lang", "help"]
+    assert (await stranger.send("/lang")).buttons() == [["English", "✓ 简体中文"]]
+    assert "没有需要取消" in (await stranger.send("/cancel")).text
+
+
+async def test_deactivated_staff_lose_access(bot: Harness) -> None:
+    person = await member(bot, 4243, Role.REP, active=False)
+    assert "has been switched off" in (await person.send("/help")).text
+    assert "has been switched off" in (await person.send("/start")).text
+
+
+async def test_unknown_command_for_staff(bot: Harness) -> None:
+    person = await member(bot, 4244, Role.MANAGER)
+    assert "don't know that command" in (await person.send("/frobnicate")).text
+    assert "didn't understand" in (await person.send("just some words")).text

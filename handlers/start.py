@@ -123,7 +123,7 @@ ROLE_INTROS: dict[Role, str] = {
 def help_text(viewer: Viewer, t: Translator) -> str:
     role = viewer.effective_role
     if role is None:
-        return stranger_text(t)
+        return deactivated_text(t) if viewer.role is not None else stranger_text(t)
     lines = [t.gettext(ROLE_INTROS[role]), ""]
     lines += [f"/{c.name} — {t.gettext(c.description)}" for c in menu.commands_for(role) if c.in_menu]
     return "\n".join(lines)

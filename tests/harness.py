@@ -38,6 +38,11 @@ class Person:
         await self._settle(await self.account.send(text))
         return await self.account.last_message()
 
+    async def send_in_group(self, chat_id: int, text: str) -> SandboxMessage:
+        group = self.account.in_group(chat_id, title="Sales floor")
+        await self._settle(await group.send(text))
+        return await group.last_message()
+
     async def press(self, label: str) -> SandboxMessage:
         await self._settle(await self.account.press(label))
         return await self.account.last_message()

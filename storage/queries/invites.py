@@ -74,7 +74,7 @@ async def open_for_team(
         .order_by(Invite.created_at.desc(), Invite.id.desc())
         .limit(limit)
     )
-    return [(invite, user) for invite, user in rows.tuples()]
+    return [(invite, user) for invite, user in rows]
 
 
 async def revoke(session: AsyncSession, *, invite_id: int, now: datetime) -> bool:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import warnings
+from typing import cast
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, PersistenceInput
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, PersistenceInput
 from telegram.warnings import PTBUserWarning
 
 from bot.context import CrmApplication, CrmContext
@@ -30,7 +31,9 @@ def build_application(settings: Settings) -> CrmApplication:
     i18n = I18n(default_locale=settings.default_locale)
     builder = (
         ApplicationBuilder()
-        .application_class(CrmApplication, kwargs={"settings": settings, "engine": engine, "db": db, "i18n": i18n})
+        .application_class(
+            CrmApplication, kwargs={"settings": settings, "engine": engine, "db": db, "i18n": i18n}
+        )
         .token(settings.require_token())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
@@ -46,7 +49,8 @@ def build_application(settings: Settings) -> CrmApplication:
     return application
 
 
-async def _post_init(application: CrmApplication) -> None:  # type: ignore[override]
+async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+    application = cast(CrmApplication, app)
     missing = [locale for locale in LOCALES if locale != "en" and not application.i18n.is_compiled(locale)]
     if missing:
         log.warning("no compiled catalogue for %s: run `make locales`", ", ".join(missing))
@@ -55,5 +59,5 @@ async def _post_init(application: CrmApplication) -> None:  # type: ignore[overr
     log.info("bot @%s ready", application.bot.username)
 
 
-async def _post_shutdown(application: CrmApplication) -> None:  # type: ignore[override]
-    await application.engine.dispose()
+async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    await cast(CrmApplication, app).engine.dispose()

@@ -43,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Try FieldCRM without Telegram: a local Bot API, the bot on a SQLite file, "
         "and a chat in this terminal.",
     )
-    demo.add_argument("--database", default="data/demo.db", help="SQLite file for the demo (default data/demo.db)")
+    demo.add_argument(
+        "--database", default="data/demo.db", help="SQLite file for the demo (default data/demo.db)"
+    )
     demo.add_argument("--port", type=int, default=8081, help="port of the local Bot API (default 8081)")
     return parser
 
@@ -71,7 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except (OSError, SQLAlchemyError) as exc:
-        print(f"fieldcrm: cannot use the database at {_safe_url(args)}: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        print(
+            f"fieldcrm: cannot use the database at {_safe_url(args)}: {exc.__class__.__name__}: {exc}",
+            file=sys.stderr,
+        )
         return 1
 
 

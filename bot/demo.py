@@ -60,7 +60,7 @@ class TerminalChat:
 
 
 def render(message: SandboxMessage, marker: str) -> str:
-    lines = [f"[{marker}] {message.content()}"]
+    lines = [f"[{marker}] {message.content}"]
     for row in message.buttons():
         lines.append("   " + "  ".join(f"[{label}]" for label in row))
     return "\n".join(lines)
@@ -96,7 +96,7 @@ async def _loop(chat: TerminalChat, client: SandboxClient) -> None:
     while True:
         print(f"{chat.user.id}> ", end="", flush=True)
         line = (await loop.run_in_executor(None, sys.stdin.readline)).strip()
-        if line in (":quit", ":q") or not line and sys.stdin.closed:
+        if line in (":quit", ":q") or (not line and sys.stdin.closed):
             return
         if not line:
             continue
@@ -116,8 +116,8 @@ async def _loop(chat: TerminalChat, client: SandboxClient) -> None:
 
 def run_demo(*, database: str, port: int) -> int:
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        bot_token=DEMO_TOKEN,  # type: ignore[arg-type]
+        _env_file=None,
+        bot_token=DEMO_TOKEN,
         database_url=f"sqlite+aiosqlite:///{database}",
         admin_ids=frozenset({DEMO_ADMIN}),
         telegram_api_url=f"http://127.0.0.1:{port}/bot",

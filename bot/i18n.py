@@ -5,9 +5,9 @@ Every user-facing string goes through a `Translator`; handlers never pick a lang
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext as stdlib_gettext
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Final
@@ -56,15 +56,15 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.translations.ngettext(singular, plural, n)
 
-    def date(self, value: date | datetime, format: str = "medium") -> str:
-        if isinstance(value, datetime):
+    def date(self, value: dt.date | dt.datetime, format: str = "medium") -> str:
+        if isinstance(value, dt.datetime):
             value = value.astimezone(self.tz).date()
         return str(format_date(value, format=format, locale=self.locale))
 
-    def datetime(self, value: datetime, format: str = "medium") -> str:
+    def datetime(self, value: dt.datetime, format: str = "medium") -> str:
         return str(format_datetime(value, format=format, tzinfo=self.tz, locale=self.locale))
 
-    def time(self, value: datetime, format: str = "short") -> str:
+    def time(self, value: dt.datetime, format: str = "short") -> str:
         return str(format_time(value, format=format, tzinfo=self.tz, locale=self.locale))
 
     def number(self, value: int | float | Decimal) -> str:
@@ -73,7 +73,7 @@ class Translator:
     def money(self, amount: Decimal, currency: str) -> str:
         return str(format_currency(amount, currency, locale=self.locale))
 
-    def relative(self, delta: timedelta) -> str:
+    def relative(self, delta: dt.timedelta) -> str:
         """'in 3 days' / '3天后' for a positive delta, '3 days ago' / '3天前' for a negative one."""
         return str(format_timedelta(delta, add_direction=True, locale=self.locale))
 

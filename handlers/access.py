@@ -75,7 +75,8 @@ async def guard(update: Update, context: CrmContext) -> None:
 
 async def _explain(update: Update, context: CrmContext, *, known: bool) -> None:
     viewer = context.viewer
-    assert viewer is not None and update.effective_message is not None
+    assert viewer is not None
+    assert update.effective_message is not None
     if not viewer.is_active and viewer.role is not None:
         text = deactivated_text(context.t)
     elif viewer.role is None:

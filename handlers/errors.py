@@ -60,8 +60,12 @@ async def _notify_admins(context: CrmContext, error: BaseException | None, updat
         return
     for chat_id, locale in recipients:
         t = context.translator_for(locale)
-        text = t.gettext("Error notice: {kind} while handling update {update}, at {time}. The log has the details.").format(
-            kind=kind, update=update_id if update_id is not None else "—", time=t.datetime(utcnow(), format="short")
+        text = t.gettext(
+            "Error notice: {kind} while handling update {update}, at {time}. The log has the details."
+        ).format(
+            kind=kind,
+            update=update_id if update_id is not None else "—",
+            time=t.datetime(utcnow(), format="short"),
         )
         try:
             await context.bot.send_message(chat_id, text)

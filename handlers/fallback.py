@@ -12,13 +12,16 @@ from handlers.common import unknown_command_text
 async def stale_button(update: Update, context: CrmContext) -> None:
     assert update.callback_query is not None
     await update.callback_query.answer(
-        context.t.gettext("This button is no longer active. Please start again from the menu."), show_alert=True
+        context.t.gettext("This button is no longer active. Please start again from the menu."),
+        show_alert=True,
     )
 
 
 async def nothing_to_cancel(update: Update, context: CrmContext) -> None:
     assert update.message is not None
-    await update.message.reply_text(context.t.gettext("There is nothing to cancel. /help shows what you can do."))
+    await update.message.reply_text(
+        context.t.gettext("There is nothing to cancel. /help shows what you can do.")
+    )
 
 
 async def unknown_command(update: Update, context: CrmContext) -> None:
@@ -28,7 +31,9 @@ async def unknown_command(update: Update, context: CrmContext) -> None:
 
 async def not_understood(update: Update, context: CrmContext) -> None:
     assert update.message is not None
-    await update.message.reply_text(context.t.gettext("I didn't understand that. /help shows what you can do."))
+    await update.message.reply_text(
+        context.t.gettext("I didn't understand that. /help shows what you can do.")
+    )
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -11,7 +11,7 @@ from bot.context import CrmContext
 from bot.domain.roles import Role, roles_invitable_by
 from bot.i18n import Translator
 from bot.services import invites
-from bot.services.errors import NoTeam, NotAllowed, NotFound
+from bot.services.errors import NotAllowed, NoTeam, NotFound
 from bot.services.invites import NewInvite
 from handlers.common import role_label
 from storage.db import utcnow
@@ -29,14 +29,17 @@ ROLE_WORDS: dict[str, Role] = {
 
 async def invite(update: Update, context: CrmContext) -> None:
     """`/invite rep` answers with a link at once; bare `/invite` offers the roles as buttons."""
-    assert update.message is not None and context.viewer is not None
+    assert update.message is not None
+    assert context.viewer is not None
     t = context.t
     choices = roles_invitable_by(context.viewer.effective_role)
     if context.viewer.team_id is None:
         await update.message.reply_text(no_team_text(t))
         return
     if not context.args:
-        buttons = [[InlineKeyboardButton(role_label(r, t), callback_data=ROLE_PREFIX + r.value)] for r in choices]
+        buttons = [
+            [InlineKeyboardButton(role_label(r, t), callback_data=ROLE_PREFIX + r.value)] for r in choices
+        ]
         await update.message.reply_text(
             t.gettext("Whom would you like to invite?"), reply_markup=InlineKeyboardMarkup(buttons)
         )
@@ -51,7 +54,8 @@ async def invite(update: Update, context: CrmContext) -> None:
 
 async def invite_role_chosen(update: Update, context: CrmContext) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
+    assert query.data is not None
     try:
         role = Role(query.data.removeprefix(ROLE_PREFIX))
     except ValueError:
@@ -62,7 +66,8 @@ async def invite_role_chosen(update: Update, context: CrmContext) -> None:
 
 
 async def _send_invite(update: Update, context: CrmContext, role: Role) -> None:
-    assert context.viewer is not None and update.effective_message is not None
+    assert context.viewer is not None
+    assert update.effective_message is not None
     t = context.t
     try:
         async with context.db.begin() as session:
@@ -77,7 +82,9 @@ async def _send_invite(update: Update, context: CrmContext, role: Role) -> None:
         await update.effective_message.reply_text(no_team_text(t))
         return
     except NotAllowed:
-        await update.effective_message.reply_text(t.gettext("Your role cannot invite a {role}.").format(role=role_label(role, t)))
+        await update.effective_message.reply_text(
+            t.gettext("Your role cannot invite a {role}.").format(role=role_label(role, t))
+        )
         return
     link = f"https://t.me/{context.bot.username}?start={invites.PAYLOAD_PREFIX}{created.token}"
     share = f"https://t.me/share/url?url={quote(link, safe='')}"
@@ -92,7 +99,9 @@ def invite_text(created: NewInvite, link: str, t: Translator) -> str:
     return t.gettext(
         "Invite link for a new {role} of {team}:\n\n{link}\n\n"
         "It works once and expires on {date}. Send it only to the person you are inviting."
-    ).format(role=role_label(created.role, t), team=created.team_name, link=link, date=t.date(created.expires_at))
+    ).format(
+        role=role_label(created.role, t), team=created.team_name, link=link, date=t.date(created.expires_at)
+    )
 
 
 def no_team_text(t: Translator) -> str:
@@ -107,12 +116,16 @@ async def list_invites(update: Update, context: CrmContext) -> None:
 
 async def revoke(update: Update, context: CrmContext) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None and context.viewer is not None
+    assert query is not None
+    assert query.data is not None
+    assert context.viewer is not None
     t = context.t
     try:
         invite_id = int(query.data.removeprefix(REVOKE_PREFIX))
         async with context.db.begin() as session:
-            role = await invites.revoke_invite(session, viewer=context.viewer, invite_id=invite_id, now=utcnow())
+            role = await invites.revoke_invite(
+                session, viewer=context.viewer, invite_id=invite_id, now=utcnow()
+            )
     except (ValueError, NotFound, NotAllowed):
         await query.answer(t.gettext("That invite is no longer open."), show_alert=True)
     else:
@@ -136,7 +149,10 @@ async def _invites_screen(context: CrmContext) -> tuple[str, InlineKeyboardMarku
     for number, item in enumerate(pending, start=1):
         lines.append(
             t.gettext("{number}. {role}, created by {name}, expires {date}").format(
-                number=number, role=role_label(item.role, t), name=item.created_by, date=t.date(item.expires_at)
+                number=number,
+                role=role_label(item.role, t),
+                name=item.created_by,
+                date=t.date(item.expires_at),
             )
         )
         if context.viewer.may_invite(item.role):

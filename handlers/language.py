@@ -17,7 +17,9 @@ def language_keyboard(current: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(("✓ " if locale == current else "") + language_name(locale), callback_data=PREFIX + locale)
+                InlineKeyboardButton(
+                    ("✓ " if locale == current else "") + language_name(locale), callback_data=PREFIX + locale
+                )
                 for locale in LOCALES
             ]
         ]
@@ -33,7 +35,9 @@ async def choose_language(update: Update, context: CrmContext) -> None:
 
 async def set_language(update: Update, context: CrmContext) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None and context.viewer is not None
+    assert query is not None
+    assert query.data is not None
+    assert context.viewer is not None
     locale = query.data.removeprefix(PREFIX)
     if locale not in LOCALES:
         await query.answer(context.t.gettext("This button is no longer active."))

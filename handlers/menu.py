@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Bot
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
 from bot.domain.roles import Role
@@ -68,5 +68,6 @@ async def set_default_menus(bot: Bot, translators: Iterable[Translator]) -> None
     """The menu strangers see before anyone has granted them a role, per app language."""
     for t in translators:
         language = "" if t.locale == "en" else t.locale.split("_")[0]
-        await bot.set_my_commands(bot_commands(None, t), scope=BotCommandScopeDefault(), language_code=language)
-
+        await bot.set_my_commands(
+            bot_commands(None, t), scope=BotCommandScopeDefault(), language_code=language
+        )

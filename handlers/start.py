@@ -20,7 +20,8 @@ from storage.models import User
 
 async def start(update: Update, context: CrmContext) -> None:
     """Greet by role; open an invite link; make a listed admin an admin."""
-    assert update.message is not None and context.viewer is not None
+    assert update.message is not None
+    assert context.viewer is not None
     payload = context.args[0] if context.args else ""
     if payload.startswith(invites.PAYLOAD_PREFIX):
         await _redeem(update, context, payload)
@@ -34,18 +35,22 @@ async def start(update: Update, context: CrmContext) -> None:
     if promoted:
         context.set_viewer(viewer)
     if payload:
-        await update.message.reply_text(context.t.gettext("That link is not valid, so I opened the start page."))
+        await update.message.reply_text(
+            context.t.gettext("That link is not valid, so I opened the start page.")
+        )
     await update.message.reply_text(welcome_text(context.viewer, context.t))
     await menu.set_user_menu(context.bot, update.message.chat_id, context.viewer.effective_role, context.t)
 
 
 async def help_command(update: Update, context: CrmContext) -> None:
-    assert update.message is not None and context.viewer is not None
+    assert update.message is not None
+    assert context.viewer is not None
     await update.message.reply_text(help_text(context.viewer, context.t))
 
 
 async def _redeem(update: Update, context: CrmContext, payload: str) -> None:
-    assert update.message is not None and context.viewer is not None
+    assert update.message is not None
+    assert context.viewer is not None
     token = invites.token_from_payload(payload)
     async with context.db.begin() as session:
         if token is None:
@@ -72,13 +77,18 @@ async def _reload(session: AsyncSession, context: CrmContext) -> Viewer:
     user = await session.get(User, context.viewer.user_id, populate_existing=True)
     assert user is not None
     return await users.viewer_of(
-        session, user, default_locale=context.settings.default_locale, default_timezone=context.settings.timezone
+        session,
+        user,
+        default_locale=context.settings.default_locale,
+        default_timezone=context.settings.timezone,
     )
 
 
 def redemption_problem(result: Redemption, viewer: Viewer, t: Translator) -> str:
     if result.outcome is Outcome.ALREADY_MEMBER:
-        return t.gettext("You are already in {team}. /help shows what you can do.").format(team=result.team_name)
+        return t.gettext("You are already in {team}. /help shows what you can do.").format(
+            team=result.team_name
+        )
     if result.outcome is Outcome.HAS_ROLE:
         assert viewer.role is not None
         return t.gettext(
@@ -86,12 +96,14 @@ def redemption_problem(result: Redemption, viewer: Viewer, t: Translator) -> str
             "To move to another team, ask an admin."
         ).format(role=role_label(viewer.role, t))
     if result.outcome is Outcome.USED:
-        return t.gettext("This invite link has already been used. Ask the person who invited you for a new one.")
+        return t.gettext(
+            "This invite link has already been used. Ask the person who invited you for a new one."
+        )
     if result.outcome is Outcome.EXPIRED:
         assert result.expires_at is not None
-        return t.gettext("This invite link expired on {date}. Ask the person who invited you for a new one.").format(
-            date=t.date(result.expires_at)
-        )
+        return t.gettext(
+            "This invite link expired on {date}. Ask the person who invited you for a new one."
+        ).format(date=t.date(result.expires_at))
     if result.outcome is Outcome.REVOKED:
         return t.gettext("This invite link was withdrawn. Ask the person who invited you for a new one.")
     return t.gettext(

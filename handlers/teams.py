@@ -17,7 +17,7 @@ from bot.domain.teams import MAX_TEAM_NAME, NameProblem, check_team_name
 from bot.domain.timezones import COMMON_ZONES, parse_timezone, utc_offset_label
 from bot.i18n import Translator
 from bot.services import teams
-from bot.services.errors import NoTeam, NotAllowed
+from bot.services.errors import NotAllowed, NoTeam
 from handlers.common import role_label
 from handlers.invites import no_team_text
 from storage.db import utcnow
@@ -31,18 +31,24 @@ CANCEL_DATA = "team:cancel"
 async def new_team(update: Update, context: CrmContext) -> int:
     assert update.message is not None
     await update.message.reply_text(
-        context.t.gettext("Let's create a team. What is its name? (for example: East China Sales)\n\n/cancel stops.")
+        context.t.gettext(
+            "Let's create a team. What is its name? (for example: East China Sales)\n\n/cancel stops."
+        )
     )
     return NAME
 
 
 async def team_name(update: Update, context: CrmContext) -> int:
-    assert update.message is not None and update.message.text is not None and context.user_data is not None
+    assert update.message is not None
+    assert update.message.text is not None
+    assert context.user_data is not None
     t = context.t
     name, problem = check_team_name(update.message.text)
     if problem is NameProblem.TOO_LONG:
         await update.message.reply_text(
-            t.gettext("That name is too long: at most {limit} characters, please.").format(limit=MAX_TEAM_NAME)
+            t.gettext("That name is too long: at most {limit} characters, please.").format(
+                limit=MAX_TEAM_NAME
+            )
         )
         return NAME
     if problem is not None:
@@ -50,9 +56,9 @@ async def team_name(update: Update, context: CrmContext) -> int:
         return NAME
     context.user_data["new_team"] = {"name": name}
     await update.message.reply_text(
-        t.gettext("Which time zone does {team} work in? Pick one, or type a city or an offset such as UTC+8.").format(
-            team=name
-        ),
+        t.gettext(
+            "Which time zone does {team} work in? Pick one, or type a city or an offset such as UTC+8."
+        ).format(team=name),
         reply_markup=zone_keyboard(t),
     )
     return TIMEZONE
@@ -66,7 +72,8 @@ async def not_a_name(update: Update, context: CrmContext) -> int:
 
 async def zone_picked(update: Update, context: CrmContext) -> int:
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
+    assert query.data is not None
     zone = query.data.removeprefix(ZONE_PREFIX)
     if zone not in COMMON_ZONES:
         await query.answer(context.t.gettext("This button is no longer active."))
@@ -76,12 +83,13 @@ async def zone_picked(update: Update, context: CrmContext) -> int:
 
 
 async def zone_typed(update: Update, context: CrmContext) -> int:
-    assert update.message is not None and update.message.text is not None
+    assert update.message is not None
+    assert update.message.text is not None
     zone = parse_timezone(update.message.text)
     if zone is None:
         await update.message.reply_text(
             context.t.gettext(
-                "I don't know the time zone \"{text}\". Try a city (Shanghai, 上海, London), "
+                'I don\'t know the time zone "{text}". Try a city (Shanghai, 上海, London), '
                 "a zone name (Asia/Shanghai) or an offset (UTC+8)."
             ).format(text=update.message.text[:64]),
             reply_markup=zone_keyboard(context.t),
@@ -91,7 +99,8 @@ async def zone_typed(update: Update, context: CrmContext) -> int:
 
 
 async def _confirm(update: Update, context: CrmContext, zone: str) -> int:
-    assert context.user_data is not None and update.effective_message is not None
+    assert context.user_data is not None
+    assert update.effective_message is not None
     t = context.t
     draft = context.user_data.get("new_team") or {}
     if "name" not in draft:
@@ -117,7 +126,9 @@ async def _confirm(update: Update, context: CrmContext, zone: str) -> int:
 
 async def confirmed(update: Update, context: CrmContext) -> int:
     query = update.callback_query
-    assert query is not None and context.user_data is not None and context.viewer is not None
+    assert query is not None
+    assert context.user_data is not None
+    assert context.viewer is not None
     t = context.t
     draft = context.user_data.pop("new_team", None) or {}
     if "name" not in draft or "timezone" not in draft:
@@ -148,21 +159,26 @@ async def cancelled(update: Update, context: CrmContext) -> int:
 
 async def waiting_for_button(update: Update, context: CrmContext) -> int:
     assert update.message is not None
-    await update.message.reply_text(context.t.gettext("Please press Create or Cancel above, or send /cancel."))
+    await update.message.reply_text(
+        context.t.gettext("Please press Create or Cancel above, or send /cancel.")
+    )
     return CONFIRM
 
 
 def zone_keyboard(t: Translator) -> InlineKeyboardMarkup:
     now = utcnow()
     buttons = [
-        InlineKeyboardButton(f"{t.timezone_name(zone)} {utc_offset_label(zone, now=now)}", callback_data=ZONE_PREFIX + zone)
+        InlineKeyboardButton(
+            f"{t.timezone_name(zone)} {utc_offset_label(zone, now=now)}", callback_data=ZONE_PREFIX + zone
+        )
         for zone in COMMON_ZONES
     ]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
 async def show_team(update: Update, context: CrmContext) -> None:
-    assert update.message is not None and context.viewer is not None
+    assert update.message is not None
+    assert context.viewer is not None
     t = context.t
     try:
         async with context.db.begin() as session:
@@ -171,7 +187,9 @@ async def show_team(update: Update, context: CrmContext) -> None:
         await update.message.reply_text(no_team_text(t))
         return
     lines = [
-        t.gettext("Team {team} · {zone}").format(team=view.team.name, zone=t.timezone_name(view.team.timezone)),
+        t.gettext("Team {team} · {zone}").format(
+            team=view.team.name, zone=t.timezone_name(view.team.timezone)
+        ),
         "",
     ]
     for member in view.members:
@@ -180,9 +198,11 @@ async def show_team(update: Update, context: CrmContext) -> None:
         lines.append(f"• {member.name}{handle} — {role_label(member.role, t)}{status}")
     lines.append("")
     lines.append(
-        t.ngettext("{n} invite link is still open: /invites", "{n} invite links are still open: /invites", view.open_invites).format(
-            n=view.open_invites
-        )
+        t.ngettext(
+            "{n} invite link is still open: /invites",
+            "{n} invite links are still open: /invites",
+            view.open_invites,
+        ).format(n=view.open_invites)
     )
     await update.message.reply_text("\n".join(lines))
 
@@ -194,7 +214,10 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             entry_points=[CommandHandler("newteam", new_team)],
             states={
                 NAME: [MessageHandler(text, team_name), MessageHandler(~filters.COMMAND, not_a_name)],
-                TIMEZONE: [CallbackQueryHandler(zone_picked, pattern=f"^{ZONE_PREFIX}"), MessageHandler(text, zone_typed)],
+                TIMEZONE: [
+                    CallbackQueryHandler(zone_picked, pattern=f"^{ZONE_PREFIX}"),
+                    MessageHandler(text, zone_typed),
+                ],
                 CONFIRM: [
                     CallbackQueryHandler(confirmed, pattern=f"^{CONFIRM_DATA}$"),
                     CallbackQueryHandler(cancelled, pattern=f"^{CANCEL_DATA}$"),

@@ -212,7 +212,8 @@ class ControlApi:
         wait = _wait(request)
         if wait and not record.done.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(record.done.wait(), wait)
+                async with asyncio.timeout(wait):
+                    await record.done.wait()
         return record.to_sandbox()
 
     async def commands(self, request: web.Request, bot: BotState) -> Any:

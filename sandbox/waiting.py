@@ -1,4 +1,8 @@
-"""A wake-everyone primitive for long polls (getUpdates, chat events, delivery)."""
+"""A wake-everyone primitive for long polls (getUpdates, chat events, delivery).
+
+`asyncio.timeout` rather than `wait_for`: on 3.11 `wait_for` can swallow a cancellation
+that races with the event being set, which left webhook tasks running after stop().
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,8 @@ class Signal:
         if seconds <= 0:
             return False
         try:
-            await asyncio.wait_for(self._event.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self._event.wait()
         except TimeoutError:
             return False
         return True

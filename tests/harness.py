@@ -17,6 +17,21 @@ TOKEN = "123456789:SANDBOX-test-token-0123456789"
 ADMIN_ID = 1000
 
 
+@dataclass(frozen=True)
+class Reply:
+    """A bot message as the user sees it now: its text (or caption) and its buttons."""
+
+    text: str
+    message: SandboxMessage
+
+    @classmethod
+    def of(cls, message: SandboxMessage) -> Reply:
+        return cls(message.content, message)
+
+    def buttons(self) -> list[list[str]]:
+        return self.message.buttons()
+
+
 @dataclass
 class Person:
     """A simulated Telegram user whose every action waits until the bot has fully handled it."""
@@ -33,19 +48,19 @@ class Person:
         await self.client.wait_delivered(update_id)
         await self.app.update_queue.join()
 
-    async def send(self, text: str) -> SandboxMessage:
+    async def send(self, text: str) -> Reply:
         """Send text (commands get their entity) and return the bot's newest message."""
         await self._settle(await self.account.send(text))
-        return await self.account.last_message()
+        return await self.last_message()
 
-    async def send_in_group(self, chat_id: int, text: str) -> SandboxMessage:
+    async def send_in_group(self, chat_id: int, text: str) -> Reply:
         group = self.account.in_group(chat_id, title="Sales floor")
         await self._settle(await group.send(text))
-        return await group.last_message()
+        return Reply.of(await group.last_message())
 
-    async def press(self, label: str) -> SandboxMessage:
+    async def press(self, label: str) -> Reply:
         await self._settle(await self.account.press(label))
-        return await self.account.last_message()
+        return await self.last_message()
 
     async def press_for_answer(self, label: str) -> dict[str, object] | None:
         """Press a button and return the toast or alert the bot answered with."""
@@ -53,11 +68,11 @@ class Person:
         await self._settle(update_id)
         return await self.account.callback_answer(update_id)
 
-    async def replies(self) -> list[SandboxMessage]:
-        return await self.account.bot_messages()
+    async def replies(self) -> list[Reply]:
+        return [Reply.of(message) for message in await self.account.bot_messages()]
 
-    async def last_message(self) -> SandboxMessage:
-        return await self.account.last_message()
+    async def last_message(self) -> Reply:
+        return Reply.of(await self.account.last_message())
 
     async def menu(self) -> list[str]:
         """The command names Telegram would show this person (chat scope)."""
@@ -75,9 +90,16 @@ class Harness:
         self.client = client
 
     async def person(
-        self, user_id: int, first_name: str = "Test", *, language_code: str | None = "en", username: str | None = None
+        self,
+        user_id: int,
+        first_name: str = "Test",
+        *,
+        language_code: str | None = "en",
+        username: str | None = None,
     ) -> Person:
-        account = await self.client.user(user_id, first_name=first_name, language_code=language_code, username=username)
+        account = await self.client.user(
+            user_id, first_name=first_name, language_code=language_code, username=username
+        )
         return Person(self.app, self.client, account)
 
 
@@ -93,7 +115,7 @@ def settings_for(sandbox: SandboxServer, database_url: str, **overrides: object)
         "log_level": "INFO",
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[arg-type, call-arg]
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
 
 
 @asynccontextmanager

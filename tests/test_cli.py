@@ -12,8 +12,12 @@ import pytest
 COMMANDS = ["run", "migrate", "sandbox", "demo"]
 
 
-def fieldcrm(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "ADMIN_IDS", "DATABASE_URL", "TIMEZONE"}}
+def fieldcrm(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "ADMIN_IDS", "DATABASE_URL", "TIMEZONE"}
+    }
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         env={**clean, **(env or {})},
@@ -42,13 +46,19 @@ def test_run_without_token_names_the_setting(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("ADMIN_IDS", "12,abc"), ("TIMEZONE", "Mars/Olympus"), ("DATABASE_URL", "mysql://x"), ("DEFAULT_LOCALE", "fr")],
+    [
+        ("ADMIN_IDS", "12,abc"),
+        ("TIMEZONE", "Mars/Olympus"),
+        ("DATABASE_URL", "mysql://x"),
+        ("DEFAULT_LOCALE", "fr"),
+    ],
 )
 def test_malformed_setting_is_one_line_naming_it(tmp_path: Path, name: str, value: str) -> None:
     result = fieldcrm("run", env={"BOT_TOKEN": "1:abcdefghijkl", name: value}, cwd=tmp_path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"fieldcrm: configuration error: {name}: "), lines
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"fieldcrm: configuration error: {name}: ")
     assert "Traceback" not in result.stderr
 
 
@@ -64,5 +74,6 @@ def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
     url = "postgresql+asyncpg://nobody:secret@127.0.0.1:1/none"
     result = fieldcrm("migrate", env={"DATABASE_URL": url}, cwd=tmp_path)
     assert result.returncode == 1
-    assert "cannot use the database" in result.stderr and "secret" not in result.stderr
+    assert "cannot use the database" in result.stderr
+    assert "secret" not in result.stderr
     assert "Traceback" not in result.stderr

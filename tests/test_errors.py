@@ -21,7 +21,7 @@ async def test_failure_is_apologised_for_and_reported(bot: Harness, monkeypatch:
 
     monkeypatch.setattr(teams, "overview", broken)
     replies = await admin.send("/team")
-    messages = [m.text or "" for m in await admin.replies()][-2:]
+    messages = [m.text for m in await admin.replies()][-2:]
     assert any("something went wrong on our side" in text for text in messages), messages
     assert any("Error notice: RuntimeError" in text for text in messages), messages
     assert all("secret internal detail" not in text for text in messages)

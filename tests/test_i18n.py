@@ -26,9 +26,23 @@ def catalogue(locale: str) -> Catalog:
 def test_template_is_up_to_date(tmp_path: Path) -> None:
     fresh = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "--no-location", "-F", "locales/babel.cfg",
-         "-k", "N_", "-o", str(fresh), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "--no-location",
+            "-F",
+            "locales/babel.cfg",
+            "-k",
+            "N_",
+            "-o",
+            str(fresh),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with fresh.open("rb") as handle:
         in_code = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
@@ -64,8 +78,8 @@ def test_placeholders_survive_translation() -> None:
     for message in catalogue("zh_Hans"):
         if not message.id:
             continue
-        source = message.id if isinstance(message.id, str) else message.id[-1]
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        source = message.id if isinstance(message.id, str) else str(message.id[-1])
+        strings = message.string if isinstance(message.string, tuple) else (str(message.string),)
         for translated in strings:
             assert set(field.findall(translated)) == set(field.findall(source)), message.id
 

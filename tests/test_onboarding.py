@@ -47,7 +47,9 @@ async def test_admin_onboards_manager_and_rep(bot: Harness) -> None:
     await create_team(admin)
     async with bot.app.db() as session:
         team = await session.scalar(select(Team))
-    assert team is not None and team.name == "East China Sales" and team.timezone == "Asia/Shanghai"
+    assert team is not None
+    assert team.name == "East China Sales"
+    assert team.timezone == "Asia/Shanghai"
 
     token = await invite_link(admin, "manager")
     manager = await bot.person(2000, "Mei", language_code="zh-hans")
@@ -67,11 +69,15 @@ async def test_admin_onboards_manager_and_rep(bot: Harness) -> None:
     assert (manager_row.role, manager_row.team_id) == ("manager", team.id)
     assert (rep_row.role, rep_row.team_id, rep_row.manager_id) == ("rep", team.id, manager_row.id)
     async with bot.app.db() as session:
-        grants = (await session.scalars(select(AuditLog.action).where(AuditLog.action == "role.granted"))).all()
+        grants = (
+            await session.scalars(select(AuditLog.action).where(AuditLog.action == "role.granted"))
+        ).all()
     assert len(grants) == 3
 
     overview = await manager.send("/team")
-    assert "Ravi" in overview.text and "Mei" in overview.text and "销售代表" in overview.text
+    assert "Ravi" in overview.text
+    assert "Mei" in overview.text
+    assert "销售代表" in overview.text
 
 
 async def test_only_the_token_hash_is_stored(bot: Harness) -> None:
@@ -81,7 +87,8 @@ async def test_only_the_token_hash_is_stored(bot: Harness) -> None:
     async with bot.app.db() as session:
         invite = await session.scalar(select(Invite))
     assert invite is not None
-    assert invite.token_hash == hash_token(token) and token not in invite.token_hash
+    assert invite.token_hash == hash_token(token)
+    assert token not in invite.token_hash
     assert invite.expires_at - invite.created_at == timedelta(days=7)
 
 
@@ -116,13 +123,16 @@ async def test_expired_revoked_and_malformed_links_are_explained(bot: Harness) -
     expired = await invite_link(admin, "manager")
     async with bot.app.db.begin() as session:
         await session.execute(
-            update(Invite).where(Invite.token_hash == hash_token(expired)).values(expires_at=utcnow() - timedelta(days=1))
+            update(Invite)
+            .where(Invite.token_hash == hash_token(expired))
+            .values(expires_at=utcnow() - timedelta(days=1))
         )
     withdrawn = await invite_link(admin, "manager")
     listing = await admin.send("/invites")
     assert listing.buttons() == [["Withdraw 1"]]
     answer = await admin.press_for_answer("Withdraw 1")
-    assert answer is not None and "withdrawn" in str(answer["text"])
+    assert answer is not None
+    assert "withdrawn" in str(answer["text"])
     assert "no open invite links" in (await admin.last_message()).text
 
     stranger = await bot.person(2000, "Mei", language_code="zh-CN")

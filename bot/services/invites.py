@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
-from bot.services.errors import NoTeam, NotAllowed, NotFound
+from bot.services.errors import NotAllowed, NoTeam, NotFound
 from storage.models import User
 from storage.queries import audit, invites, teams
 
@@ -145,7 +145,9 @@ async def open_invites(session: AsyncSession, *, viewer: Viewer, now: datetime) 
         raise NotAllowed("list invites")
     rows = await invites.open_for_team(session, team_id=viewer.team_id, now=now)
     return [
-        OpenInvite(id=invite.id, role=Role(invite.role), created_by=creator.full_name, expires_at=invite.expires_at)
+        OpenInvite(
+            id=invite.id, role=Role(invite.role), created_by=creator.full_name, expires_at=invite.expires_at
+        )
         for invite, creator in rows
     ]
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
-from bot.services.errors import NoTeam, NotAllowed
+from bot.services.errors import NotAllowed, NoTeam
 from storage.models import User
 from storage.queries import audit, invites, teams, users
 
@@ -37,7 +37,9 @@ class TeamOverview:
     open_invites: int
 
 
-async def create_team(session: AsyncSession, *, admin: Viewer, name: str, timezone: str, now: datetime) -> TeamSummary:
+async def create_team(
+    session: AsyncSession, *, admin: Viewer, name: str, timezone: str, now: datetime
+) -> TeamSummary:
     """A new team, which becomes the admin's current team."""
     if admin.effective_role is not Role.ADMIN:
         raise NotAllowed("create team")
@@ -73,4 +75,5 @@ async def overview(session: AsyncSession, *, viewer: Viewer, now: datetime) -> T
 
 
 def _member(user: User) -> Member:
+    assert user.role is not None, "team_members returns staff only"
     return Member(name=user.full_name, username=user.username, role=Role(user.role), is_active=user.is_active)

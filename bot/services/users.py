@@ -64,7 +64,9 @@ def _refresh(user: User, identity: Identity, now: datetime) -> None:
         user.last_seen_at = now
 
 
-async def viewer_of(session: AsyncSession, user: User, *, default_locale: str, default_timezone: str) -> Viewer:
+async def viewer_of(
+    session: AsyncSession, user: User, *, default_locale: str, default_timezone: str
+) -> Viewer:
     timezone = user.timezone
     if timezone is None and user.team_id is not None:
         team = await teams.by_id(session, user.team_id)

@@ -63,7 +63,9 @@ async def test_long_poll_returns_as_soon_as_an_update_arrives(bot: Bot, client: 
     assert updates[0].message.from_user.first_name == "Ann"
 
 
-async def test_offset_acknowledges_and_forgets_earlier_updates(bot: Bot, client: SandboxClient, pending: Pending) -> None:
+async def test_offset_acknowledges_and_forgets_earlier_updates(
+    bot: Bot, client: SandboxClient, pending: Pending
+) -> None:
     user = await client.user(1001)
     first = await user.send("one")
     second = await user.send("two")
@@ -99,7 +101,9 @@ async def test_command_gets_a_bot_command_entity(bot: Bot, client: SandboxClient
     assert message.parse_entities([MessageEntity.BOT_COMMAND]) == {message.entities[0]: "/start@FieldCrmBot"}
 
 
-async def test_entity_offsets_count_utf16_code_units(bot: Bot, client: SandboxClient, pending: Pending) -> None:
+async def test_entity_offsets_count_utf16_code_units(
+    bot: Bot, client: SandboxClient, pending: Pending
+) -> None:
     user = await client.user(1001)
     await user.send("📈 /report weekly")
 
@@ -109,7 +113,9 @@ async def test_entity_offsets_count_utf16_code_units(bot: Bot, client: SandboxCl
     assert update.message.parse_entity(update.message.entities[0]) == "/report"
 
 
-async def test_user_location_contact_and_reply(bot: Bot, client: SandboxClient, ann: SandboxUser, pending: Pending) -> None:
+async def test_user_location_contact_and_reply(
+    bot: Bot, client: SandboxClient, ann: SandboxUser, pending: Pending
+) -> None:
     sent = await bot.send_message(ann.id, "Where are you?")
     await ann.send_location(31.2304, 121.4737, horizontal_accuracy=25)
     await ann.send_contact("+8613800000000", first_name="Ann", user_id=ann.id)
@@ -124,7 +130,9 @@ async def test_user_location_contact_and_reply(bot: Bot, client: SandboxClient, 
     assert reply.reply_to_message.message_id == sent.message_id
 
 
-async def test_group_message_carries_the_group_chat(bot: Bot, client: SandboxClient, pending: Pending) -> None:
+async def test_group_message_carries_the_group_chat(
+    bot: Bot, client: SandboxClient, pending: Pending
+) -> None:
     user = await client.user(1001)
     group = user.in_group(-4001, title="Sales East")
     await group.send("/digest")
@@ -205,7 +213,9 @@ async def test_webhook_retries_until_the_hook_answers_2xx(
     assert "502" in info.last_error_message
 
 
-async def test_get_updates_conflicts_while_a_webhook_is_set(bot: Bot, client: SandboxClient, pending: Pending) -> None:
+async def test_get_updates_conflicts_while_a_webhook_is_set(
+    bot: Bot, client: SandboxClient, pending: Pending
+) -> None:
     await bot.set_webhook("http://127.0.0.1:9/unreachable")
 
     with pytest.raises(Conflict, match="webhook is active"):
@@ -217,7 +227,9 @@ async def test_get_updates_conflicts_while_a_webhook_is_set(bot: Bot, client: Sa
     assert [u.update_id for u in await pending()] == [update_id]
 
 
-async def test_delete_webhook_can_drop_pending_updates(bot: Bot, client: SandboxClient, pending: Pending) -> None:
+async def test_delete_webhook_can_drop_pending_updates(
+    bot: Bot, client: SandboxClient, pending: Pending
+) -> None:
     user = await client.user(1001)
     await user.send("stale")
 

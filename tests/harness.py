@@ -59,8 +59,16 @@ class Person:
         return Reply.of(await group.last_message())
 
     async def press(self, label: str) -> Reply:
-        await self._settle(await self.account.press(label))
-        return await self.last_message()
+        """Press a button; return the bot's answer: a new message, or else the pressed one as edited."""
+        messages = await self.account.bot_messages()
+        pressed = next((m for m in reversed(messages) if any(label in row for row in m.buttons())), None)
+        if pressed is None:
+            raise LookupError(f"no button {label!r}; newest keyboard: {messages[-1].buttons() if messages else []}")
+        await self._settle(await self.account.press(label, message_id=pressed.message_id))
+        after = [m for m in await self.account.bot_messages() if not m.deleted]
+        if after and after[-1].message_id > messages[-1].message_id:
+            return Reply.of(after[-1])
+        return Reply.of(next(m for m in after if m.message_id == pressed.message_id))
 
     async def press_for_answer(self, label: str) -> dict[str, object] | None:
         """Press a button and return the toast or alert the bot answered with."""

@@ -16,6 +16,13 @@ CALLBACK_ROLES: dict[str, tuple[Role | None, ...]] = {
     "lang": menu.EVERYONE,
     "inv": (Role.ADMIN, Role.MANAGER),
     "team": (Role.ADMIN,),
+    "cust": menu.FIELD,
+    "find": menu.FIELD,
+    "new": menu.FIELD,
+    "visit": menu.FIELD,
+    "order": menu.FIELD,
+    "rem": menu.FIELD,
+    "today": menu.FIELD,
 }
 
 

@@ -15,6 +15,7 @@ from bot.i18n import N_, Translator
 log = logging.getLogger(__name__)
 
 EVERYONE: tuple[Role | None, ...] = (None, *Role)
+FIELD: tuple[Role | None, ...] = (Role.REP, Role.MANAGER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,12 @@ class Command:
 
 COMMANDS: tuple[Command, ...] = (
     Command("start", N_("Start or restart the assistant"), EVERYONE),
+    Command("today", N_("Today: follow-ups, birthdays, customers at risk"), FIELD),
+    Command("find", N_("Find a customer"), FIELD),
+    Command("visit", N_("Log a visit"), FIELD),
+    Command("order", N_("Log an order"), FIELD),
+    Command("new", N_("Add a customer"), FIELD),
+    Command("remind", N_("Set a reminder"), FIELD),
     Command("newteam", N_("Create a team"), (Role.ADMIN,)),
     Command("team", N_("Your team and its members"), (Role.ADMIN, Role.MANAGER)),
     Command("invite", N_("Invite someone to your team"), (Role.ADMIN, Role.MANAGER)),

@@ -10,7 +10,8 @@ import re
 from typing import Any
 
 from sandbox.errors import bad_request
-from sandbox.state import BotState, ChatRecord, UserRecord
+from sandbox.records import ChatRecord, UserRecord
+from sandbox.state import BotState
 
 GLOBAL_SCOPES = frozenset({"default", "all_private_chats", "all_group_chats", "all_chat_administrators"})
 CHAT_SCOPES = frozenset({"chat", "chat_administrators", "chat_member"})

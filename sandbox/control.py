@@ -19,7 +19,8 @@ from sandbox.errors import ApiError, ControlError
 from sandbox.limits import Fault, FaultInjector
 from sandbox.methods import Runtime
 from sandbox.params import Upload
-from sandbox.state import BotRegistry, BotState, ChatRecord
+from sandbox.records import ChatRecord
+from sandbox.state import BotRegistry, BotState
 
 MAX_WAIT = 30.0
 ControlHandler = Callable[[web.Request, BotState], Awaitable[Any]]

@@ -7,7 +7,8 @@ import mimetypes
 from sandbox.errors import ApiError, bad_request
 from sandbox.images import image_size
 from sandbox.params import Upload
-from sandbox.state import BotState, FileRecord
+from sandbox.records import FileRecord
+from sandbox.state import BotState
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024

@@ -148,7 +148,7 @@ class SandboxServer:
                     params.for_log() if params else {},
                     started,
                     False,
-                    error={"error_code": exc.status, "description": exc.description},
+                    error=exc.payload(),
                 )
             )
             return _error_response(exc)

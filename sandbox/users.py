@@ -14,16 +14,8 @@ from sandbox.files import store_upload
 from sandbox.html import to_html
 from sandbox.markup import inline_buttons
 from sandbox.params import Upload
-from sandbox.state import (
-    BotState,
-    CallbackQueryRecord,
-    ChatRecord,
-    Clock,
-    InlineQueryRecord,
-    MessageRecord,
-    UserRecord,
-    new_query_id,
-)
+from sandbox.records import ChatRecord, MessageRecord, UserRecord
+from sandbox.state import BotState, CallbackQueryRecord, Clock, InlineQueryRecord, new_query_id
 from sandbox.text import FormattedText, normalize
 from sandbox.updates import UpdateRecord
 

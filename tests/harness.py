@@ -63,7 +63,9 @@ class Person:
         messages = await self.account.bot_messages()
         pressed = next((m for m in reversed(messages) if any(label in row for row in m.buttons())), None)
         if pressed is None:
-            raise LookupError(f"no button {label!r}; newest keyboard: {messages[-1].buttons() if messages else []}")
+            raise LookupError(
+                f"no button {label!r}; newest keyboard: {messages[-1].buttons() if messages else []}"
+            )
         await self._settle(await self.account.press(label, message_id=pressed.message_id))
         after = [m for m in await self.account.bot_messages() if not m.deleted]
         if after and after[-1].message_id > messages[-1].message_id:

@@ -56,14 +56,27 @@ async def test_admin_onboards_manager_and_rep(bot: Harness) -> None:
     joined = await manager.send(f"/start inv_{token}")
     assert "欢迎加入 East China Sales" in joined.text
     assert "/invite" in joined.text
-    assert await manager.menu() == ["start", "team", "invite", "invites", "lang", "help"]
+    assert await manager.menu() == [
+        "start",
+        "today",
+        "find",
+        "visit",
+        "order",
+        "new",
+        "remind",
+        "team",
+        "invite",
+        "invites",
+        "lang",
+        "help",
+    ]
     assert "邀请" in " ".join(await manager.menu_descriptions())
 
     rep_token = await invite_link(manager, "rep")
     rep = await bot.person(3000, "Ravi")
     joined = await rep.send(f"/start inv_{rep_token}")
     assert "You have joined as sales rep" in joined.text
-    assert await rep.menu() == ["start", "lang", "help"]
+    assert await rep.menu() == ["start", "today", "find", "visit", "order", "new", "remind", "lang", "help"]
 
     manager_row, rep_row = await user_row(bot, 2000), await user_row(bot, 3000)
     assert (manager_row.role, manager_row.team_id) == ("manager", team.id)

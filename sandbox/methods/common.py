@@ -8,7 +8,7 @@ from sandbox.errors import ApiError, bad_request, forbidden
 from sandbox.html import parse_html, to_html
 from sandbox.markdown import parse_markdown, parse_markdown_v2
 from sandbox.methods.base import Call
-from sandbox.state import ChatRecord, MessageRecord
+from sandbox.records import ChatRecord, MessageRecord
 from sandbox.text import FormattedText, from_entities, normalize
 
 MAX_TEXT = 4096

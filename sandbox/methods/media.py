@@ -11,7 +11,7 @@ from sandbox.markup import parse_reply_markup
 from sandbox.methods.base import Call, method
 from sandbox.methods.common import caption_text, check_flood, new_bot_message, reply_target, resolve_chat
 from sandbox.params import Upload
-from sandbox.state import FileRecord
+from sandbox.records import FileRecord
 
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 

@@ -18,7 +18,7 @@ from sandbox.methods.common import (
     reply_target,
     resolve_chat,
 )
-from sandbox.state import MessageRecord
+from sandbox.records import MessageRecord
 
 CHAT_ACTIONS = frozenset(
     {

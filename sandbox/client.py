@@ -234,9 +234,10 @@ class SandboxClient:
         return [SandboxMessage.from_dict(item) for item in data]
 
     async def download(self, file_id: str) -> bytes:
-        file = await self.bot_api("getFile", file_id=file_id)
-        async with self.session.get(f"{self.base_url}/file/bot{self.token}/{file['file_path']}") as response:
-            response.raise_for_status()
+        """A file's bytes by file_id (what the user would see), bypassing the bot's call log."""
+        async with self.session.get(f"{self.base_url}/sandbox/{self.token}/files/{file_id}") as response:
+            if response.status >= 400:
+                raise SandboxError(response.status, f"unknown file_id {file_id!r}")
             return await response.read()
 
 

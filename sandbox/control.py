@@ -62,6 +62,7 @@ class ControlApi:
         ]
         for verb, path, handler in routes:
             app.router.add_route(verb, f"/sandbox/{{token}}/{path}", self._wrap(handler))
+        app.router.add_get("/sandbox/{token}/files/{file_id}", self.download)
         app.router.add_post("/sandbox/clock", self.advance_clock)
 
     def _wrap(self, handler: ControlHandler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
@@ -77,6 +78,14 @@ class ControlApi:
                 return web.json_response({"error": exc.description}, status=exc.status)
 
         return run
+
+    async def download(self, request: web.Request) -> web.StreamResponse:
+        """A file's bytes by file_id, without a getFile call showing up in the bot's call log."""
+        bot = self.registry.get(request.match_info["token"])
+        record = bot.files.get(request.match_info["file_id"]) if bot is not None else None
+        if record is None:
+            return web.json_response({"error": "unknown file_id"}, status=404)
+        return web.Response(body=record.data, content_type=record.mime_type or "application/octet-stream")
 
     async def advance_clock(self, request: web.Request) -> web.StreamResponse:
         body = await _json_body(request)

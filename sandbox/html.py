@@ -59,7 +59,6 @@ class _Open:
     tag: str
     argument: str
     start: int
-    text_pos: int
 
 
 def parse_html(source: str, *, users: dict[int, dict[str, object]] | None = None) -> FormattedText:
@@ -158,7 +157,7 @@ class _Parser:
             raise HtmlError(
                 f'Tag "span" must have class "tg-spoiler" at byte offset {self.byte_offset(begin)}'
             )
-        self.stack.append(_Open(tag, argument, len(self.out), len(self.out)))
+        self.stack.append(_Open(tag, argument, len(self.out)))
         return i + 1
 
     def attribute_value(self, i: int) -> tuple[str, int]:
@@ -235,7 +234,7 @@ class _Parser:
                 self.spans.append(Span("code", start, end, extra))
 
     def emit_link(self, opened: _Open, start: int, end: int) -> None:
-        url = opened.argument or "".join(self.out[opened.text_pos :])
+        url = opened.argument or "".join(self.out[opened.start :])
         user_match = _USER_LINK.match(url)
         if user_match:
             user_id = int(user_match.group(1))

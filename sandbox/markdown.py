@@ -1,7 +1,7 @@
 """Telegram's MarkdownV2 and legacy Markdown parse modes, after tdlib's parsers.
 
-Block quotes in MarkdownV2 are handled line by line, which is simpler than tdlib but
-gives the same result for the quotes bots actually write.
+Block quotes in MarkdownV2 are recognised at line starts, as in tdlib; a quote opened with
+'**>' is expandable and may end with '||'.
 """
 
 from __future__ import annotations
@@ -40,14 +40,17 @@ class _Open:
     language: str = ""
 
 
+@dataclass
+class _Quote:
+    start: int
+    expandable: bool
+
+
 def parse_markdown_v2(source: str) -> FormattedText:
     try:
-        quoted, body = _split_quotes(source)
-        parsed = _MarkdownV2(body).parse()
+        return _MarkdownV2(source).parse()
     except MarkdownError as exc:
         raise bad_request(f"can't parse entities: {exc}") from None
-    parsed.spans.extend(_quote_spans(parsed.text, quoted))
-    return parsed
 
 
 def parse_markdown(source: str) -> FormattedText:
@@ -67,6 +70,7 @@ class _MarkdownV2:
         self.out: list[str] = []
         self.spans: list[Span] = []
         self.stack: list[_Open] = []
+        self.quote: _Quote | None = None
 
     def at(self, index: int) -> str:
         return self.src[index] if index < len(self.src) else "\0"
@@ -77,12 +81,19 @@ class _MarkdownV2:
     def parse(self) -> FormattedText:
         i = 0
         while i < len(self.src):
+            in_code = bool(self.stack) and self.stack[-1].type in ("code", "pre")
+            if not in_code and (i == 0 or self.src[i - 1] == "\n"):
+                i = self.line_start(i)
+                if i >= len(self.src):
+                    break
+            if self.ends_expandable_quote(i):
+                i += 2
+                continue
             char = self.src[i]
             if char == "\\" and 0 < ord(self.at(i + 1)) <= 126:
                 self.out.append(self.src[i + 1])
                 i += 2
                 continue
-            in_code = bool(self.stack) and self.stack[-1].type in ("code", "pre")
             reserved = "`" if in_code else _RESERVED
             if char not in reserved:
                 self.out.append(char)
@@ -94,10 +105,34 @@ class _MarkdownV2:
             raise MarkdownError(
                 f"Can't find end of {_TYPE_NAMES[top.type]} entity at byte offset {top.byte_offset}"
             )
+        self.end_quote(len(self.out))
         for span in self.spans:
             if span.type == "code":
                 span.extra.clear()
         return FormattedText("".join(self.out), self.spans)
+
+    def line_start(self, i: int) -> int:
+        """'>' opens or continues a block quote ('**>' an expandable one); other lines end it."""
+        expandable = self.src.startswith("**>", i)
+        if not expandable and self.at(i) != ">":
+            self.end_quote(len(self.out) - 1 if self.out else 0)
+            return i
+        if self.quote is None:
+            self.quote = _Quote(len(self.out), expandable)
+        return i + (3 if expandable else 1)
+
+    def ends_expandable_quote(self, i: int) -> bool:
+        """'||' closing the last line of an expandable quote is markup, not a spoiler."""
+        if self.quote is None or not self.quote.expandable or not self.src.startswith("||", i):
+            return False
+        return i + 2 == len(self.src) or self.src[i + 2] == "\n"
+
+    def end_quote(self, end: int) -> None:
+        if self.quote is not None:
+            kind = "expandable_blockquote" if self.quote.expandable else "blockquote"
+            if end > self.quote.start:
+                self.spans.append(Span(kind, self.quote.start, end))
+            self.quote = None
 
     def ends_entity(self, i: int) -> bool:
         if not self.stack:
@@ -210,50 +245,6 @@ def _skip_first_newline(text: str, i: int) -> int:
             return i + 2
         return i + 1
     return i
-
-
-def _split_quotes(source: str) -> tuple[dict[int, bool], str]:
-    """Strips '>' and '**>' line prefixes; returns {line number: expandable} and the body."""
-    lines = source.split("\n")
-    quoted: dict[int, bool] = {}
-    expandable = False
-    for number, line in enumerate(lines):
-        if line.startswith("**>"):
-            expandable, line = True, line[3:]
-        elif line.startswith(">"):
-            expandable = expandable and (number - 1) in quoted
-            line = line[1:]
-        else:
-            expandable = False
-            continue
-        if expandable and line.endswith("||"):
-            line = line[:-2]
-        quoted[number] = expandable
-        lines[number] = line
-    return quoted, "\n".join(lines)
-
-
-def _quote_spans(text: str, quoted: dict[int, bool]) -> list[Span]:
-    """Runs of quoted lines become blockquote spans; assumes parsing kept every newline."""
-    lines = text.split("\n")
-    if not quoted or max(quoted) >= len(lines):
-        return []
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
-    spans: list[Span] = []
-    number = 0
-    while number < len(lines):
-        if number not in quoted:
-            number += 1
-            continue
-        first = number
-        while number + 1 in quoted and (quoted[number + 1] == quoted[first] or not quoted[number + 1]):
-            number += 1
-        kind = "expandable_blockquote" if quoted[first] else "blockquote"
-        spans.append(Span(kind, starts[first], starts[number + 1] - 1))
-        number += 1
-    return [s for s in spans if s.length > 0]
 
 
 def _parse_legacy(source: str) -> FormattedText:

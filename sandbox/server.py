@@ -27,7 +27,7 @@ DEFAULT_PORT = 8081
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 class SandboxServer:

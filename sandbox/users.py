@@ -13,10 +13,11 @@ from sandbox.errors import ApiError, ControlError
 from sandbox.files import store_upload
 from sandbox.html import to_html
 from sandbox.markup import inline_buttons
+from sandbox.normalize import normalize
 from sandbox.params import Upload
-from sandbox.records import ChatRecord, MessageRecord, UserRecord
+from sandbox.records import ChatRecord, FileRecord, MessageRecord, UserRecord
 from sandbox.state import BotState, CallbackQueryRecord, Clock, InlineQueryRecord, new_query_id
-from sandbox.text import FormattedText, normalize
+from sandbox.text import FormattedText
 from sandbox.updates import UpdateRecord
 
 MAX_USER_TEXT = 4096
@@ -107,30 +108,29 @@ def _fill(bot: BotState, message: MessageRecord, content: Content) -> None:
         raise ControlError("a message needs exactly one of text, location, contact, photo, document")
     if content.text is not None:
         formatted = _user_text(content.text, allow_empty=False)
-        message.text, message.entities, message.html = (
-            formatted.text,
-            formatted.to_entities(),
-            to_html(formatted),
-        )
+        message.text = formatted.text
+        message.entities = formatted.to_entities()
+        message.html = to_html(formatted)
     elif content.location is not None:
         message.location = _location(content.location)
     elif content.contact is not None:
         message.contact = _contact(content.contact)
-    else:
-        upload = content.photo or content.document
-        assert upload is not None
-        kind = "photo" if content.photo is not None else "document"
-        try:
-            stored = store_upload(bot, upload, kind=kind, strict=False, trust_content_type=True)
-        except ApiError as exc:
-            raise ControlError(exc.description) from exc
-        if kind == "photo":
-            message.photo = stored
-        else:
-            message.document = stored
-        if content.caption:
-            caption = _user_text(content.caption, allow_empty=True)
-            message.caption, message.caption_entities = caption.text or None, caption.to_entities()
+    elif content.photo is not None:
+        message.photo = _stored(bot, content.photo, kind="photo")
+    elif content.document is not None:
+        message.document = _stored(bot, content.document, kind="document")
+    if content.caption and message.has_media:
+        caption = _user_text(content.caption, allow_empty=True)
+        message.caption = caption.text or None
+        message.caption_entities = caption.to_entities()
+        message.html = to_html(caption) if caption.text else None
+
+
+def _stored(bot: BotState, upload: Upload, *, kind: str) -> FileRecord:
+    try:
+        return store_upload(bot, upload, kind=kind, strict=False, trust_content_type=True)
+    except ApiError as exc:
+        raise ControlError(exc.description) from exc
 
 
 def _user_text(text: str, *, allow_empty: bool) -> FormattedText:

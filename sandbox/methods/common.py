@@ -8,8 +8,9 @@ from sandbox.errors import ApiError, bad_request, forbidden
 from sandbox.html import parse_html, to_html
 from sandbox.markdown import parse_markdown, parse_markdown_v2
 from sandbox.methods.base import Call
+from sandbox.normalize import normalize
 from sandbox.records import ChatRecord, MessageRecord
-from sandbox.text import FormattedText, from_entities, normalize
+from sandbox.text import FormattedText, from_entities
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

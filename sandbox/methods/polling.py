@@ -36,7 +36,7 @@ async def get_updates(call: Call) -> list[dict[str, Any]]:
     queue = call.bot.updates
     offset = call.params.integer("offset")
     limit = min(max(call.params.integer("limit") or 100, 1), 100)
-    timeout = min(max(call.params.integer("timeout") or 0, 0), MAX_POLL_TIMEOUT)
+    timeout = min(max(call.params.number("timeout") or 0.0, 0.0), MAX_POLL_TIMEOUT)
     allowed = _allowed_updates(call)
     if allowed is not None:
         queue.allowed_updates = allowed

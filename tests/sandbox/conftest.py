@@ -7,12 +7,13 @@ import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
-from telegram import Bot, Update
+from telegram import Bot, Message, Update
 
 from sandbox import SandboxClient, SandboxServer, SandboxUser
 
 TOKEN = "123456789:AAH-sandbox_test_token"
 Pending = Callable[..., Awaitable[list[Update]]]
+Incoming = Callable[[], Awaitable[list[Message]]]
 
 
 @pytest.fixture
@@ -48,6 +49,18 @@ def pending(bot: Bot) -> Pending:
 
     async def fetch(offset: int | None = None) -> list[Update]:
         return list(await bot.get_updates(offset=offset, timeout=0))
+
+    return fetch
+
+
+@pytest.fixture
+def incoming(pending: Pending) -> Incoming:
+    """The messages users sent that are queued for the bot right now."""
+
+    async def fetch() -> list[Message]:
+        messages = [update.message for update in await pending()]
+        assert all(messages), "every pending update should be a message"
+        return [message for message in messages if message is not None]
 
     return fetch
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -11,6 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from sandbox import SandboxClient, SandboxServer
 
 TOKEN = "987654321:AAH-sandbox_application_test"
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -29,7 +31,7 @@ async def menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @pytest.fixture
-async def polling_app(server: SandboxServer) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+async def polling_app(server: SandboxServer) -> AsyncIterator[AnyApplication]:
     app = (
         Application.builder()
         .token(TOKEN)
@@ -50,7 +52,7 @@ async def polling_app(server: SandboxServer) -> AsyncIterator[Application]:  # t
 
 async def test_application_answers_commands_and_buttons(
     server: SandboxServer,
-    polling_app: Application,  # type: ignore[type-arg]
+    polling_app: AnyApplication,
 ) -> None:
     async with SandboxClient(server.url, TOKEN) as client:
         rep = await client.user(3001, first_name="Li", language_code="zh-hans")

@@ -14,6 +14,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    Message,
     MessageEntity,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -25,6 +26,7 @@ from telegram.error import BadRequest, Forbidden
 from sandbox import SandboxClient, SandboxServer, SandboxUser
 
 Pending = Callable[..., Awaitable[list[Update]]]
+Incoming = Callable[[], Awaitable[list[Message]]]
 
 
 def keyboard(*labels: str) -> InlineKeyboardMarkup:
@@ -133,10 +135,11 @@ async def test_callback_press_round_trip(bot: Bot, ann: SandboxUser, pending: Pe
     update_id = await ann.press("Globex")
     (update,) = await pending()
     query = update.callback_query
+    assert query is not None
 
     assert update.update_id == update_id
     assert query.data == "pick:Globex"
-    assert query.message.message_id == sent.message_id
+    assert query.to_dict()["message"]["message_id"] == sent.message_id
     assert query.from_user.id == ann.id
     assert await ann.callback_answer(update_id) is None
     assert await query.answer("Globex selected", show_alert=True)
@@ -153,6 +156,7 @@ async def test_old_or_unknown_callback_queries_cannot_be_answered(
     await bot.send_message(ann.id, "Pick", reply_markup=keyboard("Acme"))
     await ann.press("Acme")
     (update,) = await pending()
+    assert update.callback_query is not None
 
     server.advance_time(15 * 60 + 1)
 
@@ -209,6 +213,7 @@ async def test_edits_keep_history_and_refuse_no_op_edits(bot: Bot, ann: SandboxU
         )
     edited = await bot.edit_message_reply_markup(ann.id, sent.message_id)
 
+    assert isinstance(edited, Message)
     assert edited.reply_markup is None
     (stored,) = await ann.bot_messages()
     assert stored.text == "Saved"
@@ -247,7 +252,7 @@ async def test_blocked_user_raises_forbidden_until_unblocked(
     with pytest.raises(Forbidden, match="bot was blocked by the user"):
         await bot.send_message(ann.id, "Reminder")
     (update,) = await pending()
-    assert update.my_chat_member.new_chat_member.status == "kicked"
+    assert update.to_dict()["my_chat_member"]["new_chat_member"]["status"] == "kicked"
 
     await ann.unblock()
     await bot.send_message(ann.id, "Welcome back")
@@ -282,29 +287,33 @@ async def test_document_upload_then_download_returns_the_same_bytes(bot: Bot, an
     data = b"%PDF-1.4 weekly report\n" + bytes(range(256))
 
     sent = await bot.send_document(ann.id, data, filename="report.pdf", caption="Week 47")
-    file = await bot.get_file(sent.document.file_id)
+    document = sent.document
+    assert document is not None
+    file = await bot.get_file(document.file_id)
 
-    assert sent.document.file_name == "report.pdf"
-    assert sent.document.mime_type == "application/pdf"
-    assert sent.caption == "Week 47"
+    assert (document.file_name, document.mime_type, sent.caption) == (
+        "report.pdf",
+        "application/pdf",
+        "Week 47",
+    )
     assert bytes(await file.download_as_bytearray()) == data
-    assert await ann.download(sent.document.file_id) == data
-    resent = await bot.send_document(ann.id, sent.document.file_id)
-    assert resent.document.file_unique_id == sent.document.file_unique_id
+    assert await ann.download(document.file_id) == data
+    resent = await bot.send_document(ann.id, document.file_id)
+    assert resent.to_dict()["document"]["file_unique_id"] == document.file_unique_id
 
 
 async def test_user_photo_can_be_downloaded_by_the_bot(
-    bot: Bot, ann: SandboxUser, pending: Pending, make_png: Callable[[int, int], bytes]
+    bot: Bot, ann: SandboxUser, incoming: Incoming, make_png: Callable[[int, int], bytes]
 ) -> None:
     image = make_png(64, 48)
     await ann.send_photo(image, caption="Shelf at Acme")
 
-    (update,) = await pending()
-    photo = update.message.photo[-1]
+    (message,) = await incoming()
+    photo = message.photo[-1]
     file = await photo.get_file()
 
     assert (photo.width, photo.height) == (64, 48)
-    assert update.message.caption == "Shelf at Acme"
+    assert message.caption == "Shelf at Acme"
     assert bytes(await file.download_as_bytearray()) == image
 
 
@@ -320,16 +329,14 @@ async def test_bot_photo_must_be_an_image(
         await bot.send_document(ann.id, "no-such-file-id")
 
 
-async def test_user_document_and_bot_location(bot: Bot, ann: SandboxUser, pending: Pending) -> None:
+async def test_user_document_and_bot_location(bot: Bot, ann: SandboxUser, incoming: Incoming) -> None:
     await ann.send_document(b"a,b\n1,2\n", filename="orders.csv", mime_type="text/csv")
-    (update,) = await pending()
-    assert (update.message.document.file_name, update.message.document.mime_type) == (
-        "orders.csv",
-        "text/csv",
-    )
+    (message,) = await incoming()
+    document = message.to_dict()["document"]
+    assert (document["file_name"], document["mime_type"]) == ("orders.csv", "text/csv")
 
     sent = await bot.send_location(ann.id, latitude=31.23, longitude=121.47)
-    assert (sent.location.latitude, sent.location.longitude) == (31.23, 121.47)
+    assert sent.to_dict()["location"] == {"latitude": 31.23, "longitude": 121.47}
     assert (await ann.last_message()).location == {"latitude": 31.23, "longitude": 121.47}
 
 
@@ -359,10 +366,12 @@ async def test_inline_query_round_trip(bot: Bot, client: SandboxClient, pending:
     user = await client.user(1002, first_name="Bo")
     update_id = await user.inline_query("acm")
     (update,) = await pending()
+    query = update.inline_query
+    assert query is not None
 
-    await update.inline_query.answer([], cache_time=0, is_personal=True)
+    await query.answer([], cache_time=0, is_personal=True)
 
-    assert update.inline_query.query == "acm"
+    assert query.query == "acm"
     answer = await user.inline_answer(update_id)
     assert answer is not None
     assert answer["is_personal"] is True

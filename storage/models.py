@@ -231,6 +231,9 @@ class Customer(Timestamps, Base):
         ),
         Index("ix_customers_team_owner", "team_id", "owner_id"),
         Index("ix_customers_team_phone", "team_id", "phone_e164"),
+        Index("ix_customers_team_phone_last4", "team_id", "phone_last4"),
+        # The newest customers of a team, where substring search looks.
+        Index("ix_customers_team_id", "team_id", "id"),
         # Prefix search (LIKE 'zh%'): PostgreSQL needs pattern ops unless the collation is C.
         Index("ix_customers_team_name", "team_id", "name", postgresql_ops={"name": "varchar_pattern_ops"}),
         Index(
@@ -245,6 +248,12 @@ class Customer(Timestamps, Base):
             "name_initials",
             postgresql_ops={"name_initials": "varchar_pattern_ops"},
         ),
+        Index(
+            "ix_customers_team_company",
+            "team_id",
+            "company_key",
+            postgresql_ops={"company_key": "varchar_pattern_ops"},
+        ),
         Index("ix_customers_owner_follow_up", "owner_id", "next_follow_up_at"),
         Index("ix_customers_team_health", "team_id", "health_score"),
     )
@@ -253,11 +262,14 @@ class Customer(Timestamps, Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     name: Mapped[str] = mapped_column(String(200))
-    # Lower-case pinyin ("zhang san") and initials ("zs") so a rep can type Latin letters.
+    # Lower-case pinyin ("zhangsan", no spaces) and initials ("zs") so a rep can type Latin letters.
     name_pinyin: Mapped[str | None] = mapped_column(String(400))
     name_initials: Mapped[str | None] = mapped_column(String(64))
     company: Mapped[str | None] = mapped_column(String(200))
+    # Folded company ("acmetrading") for prefix search, and the phone's last four digits.
+    company_key: Mapped[str | None] = mapped_column(String(200))
     phone_e164: Mapped[str | None] = mapped_column(String(20))
+    phone_last4: Mapped[str | None] = mapped_column(String(4))
     address: Mapped[str | None] = mapped_column(String(500))
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
@@ -507,7 +519,8 @@ class Reminder(Base):
     __table_args__ = (
         one_of("kind", ReminderKind),
         one_of("status", ReminderStatus),
-        Index("ix_reminders_status_due", "status", "due_at"),
+        # The scheduler's scan: open, not yet notified, due; notified rows left open stay out of it.
+        Index("ix_reminders_status_notified_due", "status", "notified_at", "due_at"),
         Index("ix_reminders_user_status_due", "user_id", "status", "due_at"),
     )
 

@@ -1,15 +1,19 @@
-"""Enqueueing pushes: idempotent through the unique dedupe key, on SQLite and PostgreSQL alike."""
+"""The outbox: enqueueing pushes (idempotent through the unique dedupe key) and the sender's side:
+claiming due rows and recording how each send went. Portable to SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Outbox
+from storage.enums import OutboxStatus
+from storage.models import Outbox, User
 
 
 async def enqueue(
@@ -44,3 +48,148 @@ async def enqueue(
     except IntegrityError:
         return False
     return True
+
+
+async def claim(session: AsyncSession, *, now: datetime, limit: int) -> list[Outbox]:
+    """Take up to `limit` due rows for sending, most urgent first.
+
+    On PostgreSQL the rows are locked with SKIP LOCKED, so two senders never claim the same row;
+    SQLite's single writer lock gives the same guarantee.
+    """
+    rows = list(
+        await session.scalars(
+            select(Outbox)
+            .where(Outbox.status == OutboxStatus.PENDING, Outbox.not_before <= now)
+            .order_by(Outbox.priority, Outbox.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    for row in rows:
+        row.status = OutboxStatus.SENDING
+        row.claimed_at = now
+    await session.flush()
+    return rows
+
+
+async def recover_stuck(
+    session: AsyncSession, *, now: datetime, older_than: timedelta, max_attempts: int
+) -> int:
+    """Give rows left in "sending" by a crash back to the queue; the lost try counts as an attempt."""
+    stuck = and_(Outbox.status == OutboxStatus.SENDING, Outbox.claimed_at < now - older_than)
+    await session.execute(
+        update(Outbox)
+        .where(stuck, Outbox.attempts + 1 >= max_attempts)
+        .values(status=OutboxStatus.DEAD, attempts=Outbox.attempts + 1, last_error="stuck in sending")
+    )
+    result = await session.execute(
+        update(Outbox)
+        .where(stuck)
+        .values(status=OutboxStatus.PENDING, attempts=Outbox.attempts + 1, claimed_at=None, not_before=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def mark_sent(session: AsyncSession, *, outbox_id: int, message_id: int | None, now: datetime) -> None:
+    await session.execute(
+        update(Outbox)
+        .where(Outbox.id == outbox_id)
+        .values(status=OutboxStatus.SENT, message_id=message_id, sent_at=now, attempts=Outbox.attempts + 1)
+    )
+
+
+async def retry_later(
+    session: AsyncSession, *, outbox_id: int, not_before: datetime, error: str | None, burn_attempt: bool
+) -> None:
+    """Back to the queue; a flood wait or a pacing deferral does not count as an attempt."""
+    values: dict[str, Any] = {
+        "status": OutboxStatus.PENDING,
+        "not_before": not_before,
+        "claimed_at": None,
+    }
+    if error is not None:
+        values["last_error"] = error[:500]
+    if burn_attempt:
+        values["attempts"] = Outbox.attempts + 1
+    await session.execute(update(Outbox).where(Outbox.id == outbox_id).values(**values))
+
+
+async def mark_dead(session: AsyncSession, *, outbox_id: int, error: str, burn_attempt: bool = True) -> None:
+    values: dict[str, Any] = {"status": OutboxStatus.DEAD, "last_error": error[:500], "claimed_at": None}
+    if burn_attempt:
+        values["attempts"] = Outbox.attempts + 1
+    await session.execute(update(Outbox).where(Outbox.id == outbox_id).values(**values))
+
+
+async def move_chat(session: AsyncSession, *, old_chat_id: int, new_chat_id: int, now: datetime) -> None:
+    """A group became a supergroup: everything still queued for it goes to the new chat, now."""
+    await session.execute(
+        update(Outbox)
+        .where(
+            Outbox.chat_id == old_chat_id,
+            Outbox.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
+        )
+        .values(chat_id=new_chat_id, status=OutboxStatus.PENDING, claimed_at=None, not_before=now)
+    )
+
+
+async def mark_blocked(session: AsyncSession, *, chat_id: int, user_id: int | None) -> None:
+    """The person behind a private chat blocked the bot; they are unblocked when they write again."""
+    who = User.chat_id == chat_id if user_id is None else or_(User.id == user_id, User.chat_id == chat_id)
+    await session.execute(update(User).where(who).values(blocked_bot=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Push:
+    """One message for `enqueue_many`."""
+
+    dedupe_key: str
+    chat_id: int
+    kind: str
+    payload: dict[str, Any]
+    user_id: int | None = None
+    priority: int = 5
+
+
+async def enqueue_many(session: AsyncSession, *, pushes: Sequence[Push], now: datetime) -> int:
+    """Queue a batch in one insert, skipping keys queued before; how many were new.
+
+    If a concurrent producer wins a key between the check and the insert, the batch falls back
+    to `enqueue` one by one, which skips just that key.
+    """
+    keys = {push.dedupe_key for push in pushes}
+    existing = set(await session.scalars(select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(keys))))
+    fresh = list({p.dedupe_key: p for p in pushes if p.dedupe_key not in existing}.values())
+    if not fresh:
+        return 0
+    rows = [
+        {
+            "dedupe_key": p.dedupe_key,
+            "chat_id": p.chat_id,
+            "user_id": p.user_id,
+            "kind": p.kind,
+            "payload": p.payload,
+            "priority": p.priority,
+            "not_before": now,
+            "created_at": now,
+        }
+        for p in fresh
+    ]
+    try:
+        async with session.begin_nested():
+            await session.execute(insert(Outbox), rows)
+    except IntegrityError:
+        queued = 0
+        for p in fresh:
+            queued += await enqueue(
+                session,
+                dedupe_key=p.dedupe_key,
+                chat_id=p.chat_id,
+                kind=p.kind,
+                payload=p.payload,
+                now=now,
+                user_id=p.user_id,
+                priority=p.priority,
+            )
+        return queued
+    return len(fresh)

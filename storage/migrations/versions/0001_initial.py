@@ -136,7 +136,9 @@ def upgrade() -> None:
         sa.Column("name_pinyin", sa.String(length=400), nullable=True),
         sa.Column("name_initials", sa.String(length=64), nullable=True),
         sa.Column("company", sa.String(length=200), nullable=True),
+        sa.Column("company_key", sa.String(length=200), nullable=True),
         sa.Column("phone_e164", sa.String(length=20), nullable=True),
+        sa.Column("phone_last4", sa.String(length=4), nullable=True),
         sa.Column("address", sa.String(length=500), nullable=True),
         sa.Column("latitude", sa.Double(), nullable=True),
         sa.Column("longitude", sa.Double(), nullable=True),
@@ -185,6 +187,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_customers_team_owner", "customers", ["team_id", "owner_id"])
     op.create_index("ix_customers_team_phone", "customers", ["team_id", "phone_e164"])
+    op.create_index("ix_customers_team_phone_last4", "customers", ["team_id", "phone_last4"])
+    op.create_index("ix_customers_team_id", "customers", ["team_id", "id"])
     # Prefix search (LIKE 'zh%'): PostgreSQL needs pattern ops unless the collation is C.
     op.create_index(
         "ix_customers_team_name",
@@ -203,6 +207,12 @@ def upgrade() -> None:
         "customers",
         ["team_id", "name_initials"],
         postgresql_ops={"name_initials": "varchar_pattern_ops"},
+    )
+    op.create_index(
+        "ix_customers_team_company",
+        "customers",
+        ["team_id", "company_key"],
+        postgresql_ops={"company_key": "varchar_pattern_ops"},
     )
     op.create_index("ix_customers_owner_follow_up", "customers", ["owner_id", "next_follow_up_at"])
     op.create_index("ix_customers_team_health", "customers", ["team_id", "health_score"])
@@ -547,7 +557,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reminders")),
     )
-    op.create_index("ix_reminders_status_due", "reminders", ["status", "due_at"])
+    op.create_index("ix_reminders_status_notified_due", "reminders", ["status", "notified_at", "due_at"])
     op.create_index("ix_reminders_user_status_due", "reminders", ["user_id", "status", "due_at"])
     op.create_index(op.f("ix_reminders_customer_id"), "reminders", ["customer_id"])
 

@@ -1,0 +1,159 @@
+"""Scheduled work: the outbox sender and the reminder scan, and the one clock they all read.
+
+Jobs are short and idempotent; they find due work and queue it. Their state is in the database,
+so a restart loses nothing and a second run finds nothing new. Tests swap `Background.clock`
+to move time and call the job methods directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from telegram import Bot
+from telegram.ext import Application, CallbackContext
+from telegram.request import HTTPXRequest
+
+from bot.context import CrmApplication
+from bot.i18n import Translator
+from bot.outbox.sender import Drained, OutboxSender
+from bot.services import reminders
+from storage.db import utcnow
+from storage.queries.reminders import DueReminder
+
+log = logging.getLogger(__name__)
+
+BACKGROUND_KEY = "background"
+OUTBOX_INTERVAL = 1.0
+REMINDERS_INTERVAL = 30.0
+SENDER_CONNECTIONS = 8
+MAX_REMINDER_BATCHES = 20
+
+Clock = Callable[[], datetime]
+PushRenderer = Callable[[DueReminder, Translator], dict[str, Any]]
+
+
+class Background:
+    """The process's scheduled work, sharing one injectable clock."""
+
+    def __init__(
+        self,
+        application: CrmApplication,
+        sender: OutboxSender,
+        *,
+        push_payload: PushRenderer,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.application = application
+        self.sender = sender
+        self.push_payload = push_payload
+        self.clock = clock
+        self._reminders_lock = asyncio.Lock()
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    async def deliver(self) -> Drained:
+        """One pass of the outbox sender."""
+        return await self.sender.drain(now=self.clock())
+
+    async def push_due_reminders(self) -> int:
+        """Queue the pushes of reminders that fell due; a second run at the same time queues nothing.
+
+        Works in batches, one transaction each, until a batch comes back short.
+        """
+        queued = 0
+        async with self._reminders_lock:
+            for _ in range(MAX_REMINDER_BATCHES):
+                async with self.application.db.begin() as session:
+                    pushed = await reminders.enqueue_due(session, now=self.clock(), payload_for=self._payload)
+                queued += pushed.queued
+                if pushed.handled < reminders.PUSH_BATCH:
+                    break
+        if queued:
+            log.info("queued %d reminder pushes", queued)
+            self.kick()
+        return queued
+
+    def kick(self) -> None:
+        """Drain the outbox now rather than at the next tick, so a fresh push goes out at once."""
+        job_queue = self.application.job_queue
+        if job_queue is not None:
+            job_queue.run_once(_deliver, when=0, name="outbox-kick")
+
+    def _payload(self, due: DueReminder) -> dict[str, Any]:
+        t = self.application.i18n.translator(due.locale, due.timezone or self.application.settings.timezone)
+        return self.push_payload(due, t)
+
+
+def background(application: Application) -> Background:  # type: ignore[type-arg]
+    found = application.bot_data.get(BACKGROUND_KEY)
+    if not isinstance(found, Background):
+        raise RuntimeError("background jobs were not started")
+    return found
+
+
+def now(application: Application) -> datetime:  # type: ignore[type-arg]
+    """The current time as the jobs see it; handlers in the same flows read it too."""
+    found = application.bot_data.get(BACKGROUND_KEY)
+    return found.now() if isinstance(found, Background) else utcnow()
+
+
+def kick(application: Application) -> None:  # type: ignore[type-arg]
+    """For producers that enqueue a push: have the sender look at the outbox right away."""
+    found = application.bot_data.get(BACKGROUND_KEY)
+    if isinstance(found, Background):
+        found.kick()
+
+
+async def start(application: CrmApplication, *, push_payload: PushRenderer) -> Background:
+    """Open the sender's own connection and schedule the jobs (called from post_init).
+
+    `push_payload` renders a reminder's push in its recipient's language. The sender gets a bot
+    without PTB's rate limiter: it paces itself and handles 429 itself, so a flood wait on a bulk
+    push never stalls interactive replies.
+    """
+    settings = application.settings
+    sender_bot = Bot(
+        settings.require_token(),
+        base_url=settings.telegram_api_url,
+        base_file_url=settings.telegram_file_url,
+        request=HTTPXRequest(connection_pool_size=SENDER_CONNECTIONS),
+    )
+    await sender_bot.initialize()
+    jobs = Background(application, OutboxSender(sender_bot, application.db), push_payload=push_payload)
+    application.bot_data[BACKGROUND_KEY] = jobs
+    job_queue = application.job_queue
+    if job_queue is None:
+        log.warning("no job queue: reminders and pushes will not be sent")
+        return jobs
+    options = {"coalesce": True, "max_instances": 1}
+    job_queue.run_repeating(
+        _deliver, interval=OUTBOX_INTERVAL, first=OUTBOX_INTERVAL, name="outbox", job_kwargs=options
+    )
+    job_queue.run_repeating(
+        _push_reminders,
+        interval=REMINDERS_INTERVAL,
+        first=REMINDERS_INTERVAL,
+        name="reminders",
+        job_kwargs=options,
+    )
+    return jobs
+
+
+async def stop(application: CrmApplication) -> None:
+    """Close the sender's connection (called from post_shutdown)."""
+    found = application.bot_data.pop(BACKGROUND_KEY, None)
+    if isinstance(found, Background):
+        await found.sender.bot.shutdown()
+
+
+async def _deliver(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    await background(context.application).deliver()
+
+
+async def _push_reminders(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    await background(context.application).push_due_reminders()

@@ -1,0 +1,414 @@
+"""The customer card (360° profile), its history pages and "Show on map"."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_skeleton
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.context import CrmContext
+from bot.i18n import N_, Translator
+from bot.services import card, timeline
+from bot.services.card import CustomerCard
+from bot.services.timeline import HistoryPage
+from bot.services.visibility import NotVisible
+from storage.db import utcnow
+from storage.queries.card import TimelineRow
+
+MAX_MESSAGE = 4000
+NOTE_PREVIEW = 80
+
+KIND_LABELS = {
+    "on_site": N_("On-site"),
+    "phone": N_("Phone"),
+    "online": N_("Online"),
+    "other": N_("Other"),
+}
+OUTCOME_LABELS = {
+    "positive": N_("Positive"),
+    "neutral": N_("Neutral"),
+    "negative": N_("Negative"),
+    "won": N_("Deal won"),
+}
+STAGE_LABELS = {
+    "potential": N_("potential"),
+    "new": N_("new"),
+    "active": N_("active"),
+    "loyal": N_("loyal"),
+    "at_risk": N_("at risk"),
+    "churned": N_("churned"),
+}
+RISK_LABELS = {"low": N_("low risk"), "medium": N_("medium risk"), "high": N_("high risk")}
+REMINDER_LABELS = {
+    "follow_up": N_("Follow-up"),
+    "revisit": N_("Revisit"),
+    "birthday": N_("Birthday"),
+    "holiday": N_("Holiday greeting"),
+    "custom": N_("Reminder"),
+}
+TICKET_STATUS_LABELS = {
+    "open": N_("open"),
+    "in_progress": N_("in progress"),
+    "answered": N_("answered"),
+    "resolved": N_("resolved"),
+    "closed": N_("closed"),
+}
+# Health reasons are stored as {"code": ..., "params": {...}}; codes not listed here are skipped.
+REASON_TEXTS = {
+    "no_order": N_("No order for {days} days; usually every {usual}."),
+    "no_order_ever": N_("No order yet."),
+    "no_visit": N_("No visit for {days} days."),
+    "low_nps": N_("NPS {score} on {date}."),
+    "low_csat": N_("CSAT {score}/5 on {date}."),
+    "ticket_overdue": N_("A complaint is overdue by {days} days."),
+    "open_tickets": N_("{n} open complaints."),
+    "orders_declining": N_("Orders are down {percent}%."),
+    "follow_up_overdue": N_("A follow-up is overdue by {days} days."),
+}
+OPEN_PATTERN = re.compile(r"^cust:open:(\d+)$")
+CARD_PATTERN = re.compile(r"^cust:card:(\d+)$")
+HISTORY_PATTERN = re.compile(r"^cust:hist:(\d+):(\d+)$")
+MAP_PATTERN = re.compile(r"^cust:map:(\d+)$")
+
+
+def short_datetime(t: Translator, value: datetime) -> str:
+    """Weekday, day and time in the reader's zone: Tue, Nov 25, 15:00 / 11月25日周二 15:00."""
+    day = format_skeleton("MMMEd", value, tzinfo=t.tz, locale=t.locale)
+    clock = format_skeleton("Hm", value, tzinfo=t.tz, locale=t.locale)
+    pattern = str(Locale.parse(t.locale).datetime_formats["medium"])
+    return pattern.replace("{1}", str(day)).replace("{0}", str(clock))
+
+
+def short_date(t: Translator, value: datetime) -> str:
+    """Day and month in the reader's zone: Nov 25 / 11月25日."""
+    return str(format_skeleton("MMMd", value, tzinfo=t.tz, locale=t.locale))
+
+
+def bold(text: str) -> str:
+    """Plain text (escaped here) shown in bold."""
+    return f"<b>{escape(text)}</b>"
+
+
+def clip(text: str, limit: int = NOTE_PREVIEW) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def label(t: Translator, labels: dict[str, str], value: str | None) -> str:
+    if value is None:
+        return ""
+    return t.gettext(labels[value]) if value in labels else value
+
+
+def reason_text(t: Translator, reason: dict[str, Any]) -> str | None:
+    template = REASON_TEXTS.get(reason["code"])
+    if template is None:
+        return None
+    params = reason.get("params") or {}
+    try:
+        return t.gettext(template).format(**params)
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
+def render_card(view: CustomerCard, t: Translator) -> str:
+    """The card as HTML; every stored text is escaped, the whole stays under one message."""
+    lines = [f"<b>{escape(view.name)}</b>" + (f" · {escape(view.company)}" if view.company else "")]
+    lines.append(
+        t.gettext("Owner: {owner} · Tier {tier} · {stage}").format(
+            owner=escape(view.owner_name or "—"),
+            tier=escape(view.tier),
+            stage=label(t, STAGE_LABELS, view.stage),
+        )
+    )
+    if view.phone:
+        lines.append(t.gettext("Phone: {phone}").format(phone=escape(view.phone)))
+    if view.health_score is None:
+        lines.append(t.gettext("Health: not scored yet"))
+    else:
+        lines.append(
+            t.gettext("Health: {score}/100, {risk}").format(
+                score=view.health_score, risk=label(t, RISK_LABELS, view.risk_level) or "—"
+            )
+        )
+        shown = [text for reason in view.health_reasons if (text := reason_text(t, reason))]
+        lines.extend(f"  • {escape(text)}" for text in shown[:3])
+    if view.rfm is not None:
+        r, f, m = view.rfm
+        lines.append(t.gettext("RFM: R{r} F{f} M{m}").format(r=r, f=f, m=m))
+    if view.next_follow_up_at is not None:
+        lines.append(
+            t.gettext("Next follow-up: {when}").format(when=short_datetime(t, view.next_follow_up_at))
+        )
+    else:
+        lines.append(t.gettext("Next follow-up: none planned"))
+    lines.append("")
+    if view.visits:
+        lines.append(bold(t.gettext("Last visits")))
+        for visit in view.visits:
+            entry = t.gettext("{date} · {kind} · {outcome}").format(
+                date=short_date(t, visit.visited_at),
+                kind=label(t, KIND_LABELS, visit.kind),
+                outcome=label(t, OUTCOME_LABELS, visit.outcome) or "—",
+            )
+            note = f" — {escape(clip(visit.notes))}" if visit.notes else ""
+            lines.append(f"  • {entry}{note}")
+    else:
+        lines.append(t.gettext("No visits logged yet."))
+    if view.totals_90d:
+        totals = ", ".join(t.money(amount, currency) for currency, amount in view.totals_90d.items())
+        lines.append(t.gettext("Orders, last 90 days: {total}").format(total=totals))
+    elif not view.orders:
+        lines.append(t.gettext("No orders logged yet."))
+    else:
+        lines.append(t.gettext("Orders, last 90 days: none"))
+    for order in view.orders:
+        note = f" — {escape(clip(order.note, 40))}" if order.note else ""
+        lines.append(f"  • {short_date(t, order.ordered_at)} · {t.money(order.amount, order.currency)}{note}")
+    lines.append("")
+    lines.append(
+        t.ngettext("{n} open ticket", "{n} open tickets", view.open_tickets).format(n=view.open_tickets)
+    )
+    if view.csat is not None:
+        lines.append(
+            t.gettext("Latest CSAT: {score}/5 on {date}").format(
+                score=view.csat.score, date=short_date(t, view.csat.at)
+            )
+        )
+    if view.nps is not None:
+        lines.append(
+            t.gettext("Latest NPS: {score} on {date}").format(
+                score=view.nps.score, date=short_date(t, view.nps.at)
+            )
+        )
+    if view.contacts:
+        lines.append(bold(t.gettext("Contacts")))
+        for contact in view.contacts[:5]:
+            parts = [escape(contact.name)]
+            if contact.title:
+                parts.append(escape(contact.title))
+            if contact.phone:
+                parts.append(escape(contact.phone))
+            lines.append("  • " + ", ".join(parts))
+    if view.tags:
+        lines.append(t.gettext("Tags: {tags}").format(tags=escape(", ".join(view.tags))))
+    if view.note:
+        lines.append(t.gettext("Note: {note}").format(note=escape(clip(view.note, 300))))
+    return fit("\n".join(lines))
+
+
+def fit(text: str) -> str:
+    """Keep a message under Telegram's limit by dropping whole trailing lines."""
+    if len(text) <= MAX_MESSAGE:
+        return text
+    kept: list[str] = []
+    size = 0
+    for line in text.split("\n"):
+        if size + len(line) + 1 > MAX_MESSAGE - 2:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept) + "\n…"
+
+
+def card_keyboard(view: CustomerCard, t: Translator) -> InlineKeyboardMarkup:
+    cid = view.id
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t.gettext("📝 Log visit"), callback_data=f"visit:start:{cid}"),
+                InlineKeyboardButton(t.gettext("💰 Log order"), callback_data=f"order:start:{cid}"),
+            ],
+            [
+                InlineKeyboardButton(t.gettext("⏰ Set reminder"), callback_data=f"rem:new:{cid}"),
+                InlineKeyboardButton(t.gettext("📍 Show on map"), callback_data=f"cust:map:{cid}"),
+            ],
+            [
+                InlineKeyboardButton(t.gettext("✏️ Edit"), callback_data=f"cust:edit:{cid}"),
+                InlineKeyboardButton(t.gettext("🕘 History"), callback_data=f"cust:hist:{cid}:0"),
+            ],
+        ]
+    )
+
+
+def not_visible_text(t: Translator) -> str:
+    return t.gettext("This customer is not in your list (or no longer exists).")
+
+
+async def _load_card(context: CrmContext, customer_id: int) -> CustomerCard:
+    assert context.viewer is not None
+    async with context.db.begin() as session:
+        return await card.card_for(session, viewer=context.viewer, customer_id=customer_id, now=utcnow())
+
+
+async def send_card(update: Update, context: CrmContext, customer_id: int) -> None:
+    """Send a customer's card as a new message; other handlers (search, /today, pushes) call this."""
+    chat = update.effective_chat
+    assert chat is not None
+    t = context.t
+    try:
+        view = await _load_card(context, customer_id)
+    except NotVisible:
+        await context.bot.send_message(chat.id, not_visible_text(t))
+        return
+    await context.bot.send_message(
+        chat.id, render_card(view, t), parse_mode=ParseMode.HTML, reply_markup=card_keyboard(view, t)
+    )
+
+
+async def open_card(update: Update, context: CrmContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    match = OPEN_PATTERN.match(query.data or "")
+    assert match is not None
+    try:
+        view = await _load_card(context, int(match.group(1)))
+    except NotVisible:
+        await query.answer(not_visible_text(context.t), show_alert=True)
+        return
+    await query.answer()
+    assert update.effective_chat is not None
+    await context.bot.send_message(
+        update.effective_chat.id,
+        render_card(view, context.t),
+        parse_mode=ParseMode.HTML,
+        reply_markup=card_keyboard(view, context.t),
+    )
+
+
+async def back_to_card(update: Update, context: CrmContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    match = CARD_PATTERN.match(query.data or "")
+    assert match is not None
+    try:
+        view = await _load_card(context, int(match.group(1)))
+    except NotVisible:
+        await query.answer(not_visible_text(context.t), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_text(
+        render_card(view, context.t), parse_mode=ParseMode.HTML, reply_markup=card_keyboard(view, context.t)
+    )
+
+
+def history_line(t: Translator, row: TimelineRow) -> str:
+    when = short_date(t, row.at)
+    detail = f" — {escape(clip(row.detail, 60))}" if row.detail else ""
+    if row.source == "visit":
+        text = t.gettext("{date} · Visit ({kind}), {outcome}").format(
+            date=when,
+            kind=label(t, KIND_LABELS, row.label),
+            outcome=label(t, OUTCOME_LABELS, row.extra) or "—",
+        )
+    elif row.source == "order":
+        assert row.amount is not None
+        assert row.currency is not None
+        text = t.gettext("{date} · Order {amount}").format(
+            date=when, amount=t.money(row.amount, row.currency)
+        )
+    elif row.source == "feedback":
+        if row.label == "csat":
+            text = t.gettext("{date} · CSAT {score}/5").format(date=when, score=row.number)
+        elif row.label == "nps":
+            text = t.gettext("{date} · NPS {score}").format(date=when, score=row.number)
+        else:
+            text = t.gettext("{date} · Feedback").format(date=when)
+    elif row.source == "ticket":
+        text = t.gettext("{date} · Ticket #{number} ({status})").format(
+            date=when, number=row.number, status=label(t, TICKET_STATUS_LABELS, row.label)
+        )
+    else:
+        text = t.gettext("{date} · {reminder}").format(
+            date=when, reminder=label(t, REMINDER_LABELS, row.label)
+        )
+    return f"• {text}{detail}"
+
+
+def render_history(page: HistoryPage, t: Translator) -> str:
+    title = t.gettext("History of {name} · page {page}").format(name=page.customer_name, page=page.page + 1)
+    lines = [bold(title)]
+    if not page.entries:
+        lines.append(t.gettext("Nothing recorded yet."))
+    lines.extend(history_line(t, row) for row in page.entries)
+    return fit("\n".join(lines))
+
+
+def history_keyboard(page: HistoryPage, t: Translator) -> InlineKeyboardMarkup:
+    cid = page.customer_id
+    nav = []
+    if page.page > 0:
+        nav.append(
+            InlineKeyboardButton(t.gettext("◀ Newer"), callback_data=f"cust:hist:{cid}:{page.page - 1}")
+        )
+    if page.has_more:
+        nav.append(
+            InlineKeyboardButton(t.gettext("Older ▶"), callback_data=f"cust:hist:{cid}:{page.page + 1}")
+        )
+    rows = [nav] if nav else []
+    rows.append([InlineKeyboardButton(t.gettext("Back to card"), callback_data=f"cust:card:{cid}")])
+    return InlineKeyboardMarkup(rows)
+
+
+async def show_history(update: Update, context: CrmContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    match = HISTORY_PATTERN.match(query.data or "")
+    assert match is not None
+    try:
+        async with context.db.begin() as session:
+            page = await timeline.history(
+                session, viewer=context.viewer, customer_id=int(match.group(1)), page=int(match.group(2))
+            )
+    except NotVisible:
+        await query.answer(not_visible_text(context.t), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_text(
+        render_history(page, context.t),
+        parse_mode=ParseMode.HTML,
+        reply_markup=history_keyboard(page, context.t),
+    )
+
+
+async def show_on_map(update: Update, context: CrmContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    assert update.effective_chat is not None
+    match = MAP_PATTERN.match(query.data or "")
+    assert match is not None
+    t = context.t
+    try:
+        async with context.db.begin() as session:
+            place = await card.location_of(session, viewer=context.viewer, customer_id=int(match.group(1)))
+    except NotVisible:
+        await query.answer(not_visible_text(t), show_alert=True)
+        return
+    await query.answer()
+    chat_id = update.effective_chat.id
+    if place.latitude is None or place.longitude is None:
+        await context.bot.send_message(
+            chat_id,
+            t.gettext(
+                "No location is stored for {name} yet. "
+                "It is saved from an on-site check-in when you log a visit."
+            ).format(name=place.name),
+        )
+        return
+    await context.bot.send_location(chat_id, latitude=place.latitude, longitude=place.longitude)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CallbackQueryHandler(open_card, pattern=OPEN_PATTERN))
+    application.add_handler(CallbackQueryHandler(back_to_card, pattern=CARD_PATTERN))
+    application.add_handler(CallbackQueryHandler(show_history, pattern=HISTORY_PATTERN))
+    application.add_handler(CallbackQueryHandler(show_on_map, pattern=MAP_PATTERN))

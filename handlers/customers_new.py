@@ -1,0 +1,402 @@
+"""/new: a guided dialog that adds a customer, one field at a time, behind the duplicate guard.
+
+Name, company, phone, address, contact birthday, tier and tags; every optional step has Skip.
+Before saving, the whole team is checked for the same customer: another rep's match offers
+"Request transfer" (never "create anyway"), the rep's own match offers to open it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.context import CrmContext
+from bot.domain.customer_fields import DEFAULT_TIER, TIERS, Field
+from bot.i18n import Translator
+from bot.services import customer_records, customers, transfers
+from bot.services.customer_records import Draft, DuplicateOfAnother, Lookalike
+from bot.services.errors import NotAllowed, NoTeam, NotFound
+from handlers import card, customer_input
+from storage.db import utcnow
+
+NAME, COMPANY, PHONE, ADDRESS, BIRTHDAY, TIER, TAGS, DUPLICATE = range(8)
+TIMEOUT = timedelta(minutes=15)
+DRAFT = "new_customer"
+SKIP = "new:skip"
+CANCEL = "new:cancel"
+ANYWAY = "new:anyway"
+TIER_PATTERN = re.compile(r"^new:tier:(VIP|A|B|C)$")
+TRANSFER_PATTERN = re.compile(r"^new:transfer:(\d+)$")
+OPEN_PATTERN = re.compile(r"^cust:open:(\d+)$")
+
+STEPS: tuple[tuple[int, Field], ...] = (
+    (NAME, Field.NAME),
+    (COMPANY, Field.COMPANY),
+    (PHONE, Field.PHONE),
+    (ADDRESS, Field.ADDRESS),
+    (BIRTHDAY, Field.BIRTHDAY),
+    (TIER, Field.TIER),
+    (TAGS, Field.TAGS),
+)
+FIELD_OF = dict(STEPS)
+NEXT = {state: STEPS[i + 1][0] if i + 1 < len(STEPS) else None for i, (state, _) in enumerate(STEPS)}
+
+
+def _draft(context: CrmContext) -> dict[str, Any]:
+    assert context.user_data is not None
+    draft = context.user_data.get(DRAFT)
+    if not isinstance(draft, dict):
+        draft = context.user_data[DRAFT] = {}
+    return draft
+
+
+def _skip_row(t: Translator) -> list[InlineKeyboardButton]:
+    return [
+        InlineKeyboardButton(t.gettext("Skip"), callback_data=SKIP),
+        InlineKeyboardButton(t.gettext("Cancel"), callback_data=CANCEL),
+    ]
+
+
+def _question(state: int, draft: dict[str, Any], t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
+    name = draft.get("name", "")
+    if state == NAME:
+        return t.gettext("New customer. What is the customer's name?\n\n/cancel stops."), None
+    if state == COMPANY:
+        return t.gettext("Which company is {name} with?").format(name=name), InlineKeyboardMarkup(
+            [_skip_row(t)]
+        )
+    if state == PHONE:
+        text = t.gettext(
+            "{name}'s phone number? Without a + and country code it is read as a number in {country}."
+        ).format(name=name, country=customer_input.country_name(draft.get("region", "CN"), t))
+        return text, InlineKeyboardMarkup([_skip_row(t)])
+    if state == ADDRESS:
+        return t.gettext("{name}'s address?").format(name=name), InlineKeyboardMarkup([_skip_row(t)])
+    if state == BIRTHDAY:
+        text = t.gettext(
+            "The contact's birthday? For example 1990-05-17, 5/17, 5月17日 or 17 May; the year is optional."
+        )
+        return text, InlineKeyboardMarkup([_skip_row(t)])
+    if state == TIER:
+        tiers = [InlineKeyboardButton(tier, callback_data=f"new:tier:{tier}") for tier in TIERS]
+        text = t.gettext("Which tier is {name}? VIP, A, B or C; B if you skip.").format(name=name)
+        return text, InlineKeyboardMarkup([tiers, _skip_row(t)])
+    text = t.gettext("Tags for {name}? Separate them with commas or spaces, e.g. #wholesale, north.").format(
+        name=name
+    )
+    return text, InlineKeyboardMarkup([_skip_row(t)])
+
+
+async def _ask(update: Update, context: CrmContext, state: int) -> int:
+    assert update.effective_chat is not None
+    text, markup = _question(state, _draft(context), context.t)
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+    return state
+
+
+async def start(update: Update, context: CrmContext) -> int:
+    assert context.user_data is not None
+    assert context.viewer is not None
+    async with context.db.begin() as session:
+        region = await customers.team_region(session, viewer=context.viewer)
+    context.user_data[DRAFT] = {
+        "region": region,
+        "locale": context.viewer.locale,
+        "timezone": context.viewer.timezone,
+    }
+    return await _ask(update, context, NAME)
+
+
+def _state_of(context: CrmContext) -> int:
+    draft = _draft(context)
+    return int(draft.get("state", NAME))
+
+
+async def typed(update: Update, context: CrmContext) -> int:
+    """A typed answer to the current step: saved and on to the next, or explained and asked again."""
+    assert update.message is not None
+    assert update.message.text is not None
+    assert context.viewer is not None
+    draft = _draft(context)
+    state = int(draft.get("state", NAME))
+    field = FIELD_OF[state]
+    today = utcnow().astimezone(ZoneInfo(context.viewer.timezone)).date()
+    parsed = customer_input.parse(
+        field, update.message.text, region=draft.get("region", "CN"), today=today, t=context.t
+    )
+    if parsed.error is not None:
+        text, markup = _question(state, draft, context.t)
+        await update.message.reply_text(f"{parsed.error}\n\n{text}", reply_markup=markup)
+        return state
+    if parsed.note is not None:
+        await update.message.reply_text(parsed.note)
+    draft[field.value] = parsed.value.isoformat() if field is Field.BIRTHDAY else parsed.value
+    return await _advance(update, context, state)
+
+
+async def _advance(update: Update, context: CrmContext, state: int) -> int:
+    assert context.user_data is not None
+    draft = _draft(context)
+    following = NEXT[state]
+    if following is None:
+        return await _finish(update, context)
+    draft["state"] = following
+    context.user_data[DRAFT] = draft
+    return await _ask(update, context, following)
+
+
+async def skipped(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    state = _state_of(context)
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    if state == NAME:
+        return await _ask(update, context, NAME)
+    return await _advance(update, context, state)
+
+
+async def tier_pressed(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    match = TIER_PATTERN.match(query.data or "")
+    if match is None or _state_of(context) != TIER:
+        await query.answer(context.t.gettext("This button is no longer active."))
+        return _state_of(context)
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    _draft(context)["tier"] = match.group(1)
+    return await _advance(update, context, TIER)
+
+
+async def not_text(update: Update, context: CrmContext) -> int:
+    assert update.message is not None
+    state = _state_of(context)
+    text, markup = _question(state, _draft(context), context.t)
+    await update.message.reply_text(
+        context.t.gettext("Please answer with text.") + "\n\n" + text, reply_markup=markup
+    )
+    return state
+
+
+def _draft_from(data: dict[str, Any]) -> Draft:
+    return Draft.from_json({**data, "tier": data.get("tier") or DEFAULT_TIER})
+
+
+async def _finish(update: Update, context: CrmContext, *, anyway: bool = False) -> int:
+    """The duplicate guard, then the save."""
+    assert context.viewer is not None
+    assert context.user_data is not None
+    assert update.effective_chat is not None
+    t = context.t
+    draft = _draft(context)
+    if "name" not in draft:
+        await context.bot.send_message(update.effective_chat.id, t.gettext("Let's start again: /new"))
+        return ConversationHandler.END
+    record = _draft_from(draft)
+    customer_id: int | None = None
+    try:
+        async with context.db.begin() as session:
+            found = (
+                []
+                if anyway
+                else await customer_records.lookalikes(session, viewer=context.viewer, draft=record)
+            )
+            if not found:
+                customer_id = await customer_records.create(
+                    session, viewer=context.viewer, draft=record, now=utcnow()
+                )
+    except DuplicateOfAnother as duplicate:
+        found = [duplicate.lookalike]
+    except (NoTeam, NotAllowed):
+        context.user_data.pop(DRAFT, None)
+        await context.bot.send_message(
+            update.effective_chat.id, t.gettext("You need to be in a team to add customers.")
+        )
+        return ConversationHandler.END
+    if found or customer_id is None:
+        draft["state"] = DUPLICATE
+        context.user_data[DRAFT] = draft
+        text, markup = _duplicate_offer(found, t)
+        await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+        return DUPLICATE
+    context.user_data.pop(DRAFT, None)
+    await context.bot.send_message(
+        update.effective_chat.id,
+        t.gettext("Saved: {name} is now one of your customers.").format(name=record.name),
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton(t.gettext("Open the card"), callback_data=f"cust:open:{customer_id}")]]
+        ),
+    )
+    return ConversationHandler.END
+
+
+def _who(lookalike: Lookalike) -> str:
+    return f"{lookalike.name} ({lookalike.company})" if lookalike.company else lookalike.name
+
+
+def _duplicate_offer(found: list[Lookalike], t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    cancel = InlineKeyboardButton(t.gettext("Cancel"), callback_data=CANCEL)
+    others = [f for f in found if not f.visible]
+    if others:
+        other = others[0]
+        if other.owner_name:
+            text = t.gettext(
+                "{customer} is already a customer of {owner}. To avoid a duplicate, ask your manager "
+                "to transfer the customer to you."
+            ).format(customer=_who(other), owner=other.owner_name)
+        else:
+            text = t.gettext(
+                "{customer} is already in your team's customers. To avoid a duplicate, ask your manager "
+                "to transfer the customer to you."
+            ).format(customer=_who(other))
+        button = InlineKeyboardButton(
+            t.gettext("Request transfer"), callback_data=f"new:transfer:{other.customer_id}"
+        )
+        return text, InlineKeyboardMarkup([[button], [cancel]])
+    lines = [t.gettext("This customer may already exist:")]
+    lines += [f"• {_who(f)}" + (f" — {f.owner_name}" if f.owner_name else "") for f in found]
+    lines.append(t.gettext("Open the existing one, or create the new one anyway?"))
+    rows = [[InlineKeyboardButton(_who(f)[:60], callback_data=f"cust:open:{f.customer_id}")] for f in found]
+    rows.append([InlineKeyboardButton(t.gettext("Create anyway"), callback_data=ANYWAY), cancel])
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+async def create_anyway(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    return await _finish(update, context, anyway=True)
+
+
+async def open_existing(update: Update, context: CrmContext) -> int:
+    """The rep picked the existing customer: the draft is dropped and the card opened."""
+    query = update.callback_query
+    assert query is not None
+    assert context.user_data is not None
+    match = OPEN_PATTERN.match(query.data or "")
+    assert match is not None
+    context.user_data.pop(DRAFT, None)
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await card.send_card(update, context, int(match.group(1)))
+    return ConversationHandler.END
+
+
+async def transfer_requested(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    assert context.user_data is not None
+    t = context.t
+    match = TRANSFER_PATTERN.match(query.data or "")
+    assert match is not None
+    try:
+        async with context.db.begin() as session:
+            result = await transfers.request_transfer(
+                session,
+                viewer=context.viewer,
+                customer_id=int(match.group(1)),
+                now=utcnow(),
+                translator_for=context.translator_for,
+            )
+    except (NotFound, NotAllowed):
+        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
+        return DUPLICATE
+    context.user_data.pop(DRAFT, None)
+    await query.answer()
+    if result.managers_told == 0:
+        text = t.gettext(
+            "I couldn't reach a manager of your team. "
+            "Please ask them directly to transfer {customer} to you. Nothing was created."
+        ).format(customer=result.customer_name)
+    elif result.already_asked:
+        text = t.gettext(
+            "You have already asked for {customer}; your manager has it. Nothing was created."
+        ).format(customer=result.customer_name)
+    else:
+        text = t.gettext(
+            "Done: your manager has been asked to transfer {customer} to you. Nothing was created."
+        ).format(customer=result.customer_name)
+    await query.edit_message_text(text)
+    return ConversationHandler.END
+
+
+async def waiting_for_button(update: Update, context: CrmContext) -> int:
+    assert update.message is not None
+    await update.message.reply_text(
+        context.t.gettext("Please press one of the buttons above, or send /cancel.")
+    )
+    return DUPLICATE
+
+
+async def cancelled(update: Update, context: CrmContext) -> int:
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT, None)
+    text = context.t.gettext("Cancelled. Nothing was saved.")
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_text(text)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text)
+    return ConversationHandler.END
+
+
+async def timed_out(update: object, context: CrmContext) -> None:
+    """PTB calls this with the last update; the note is in the language the dialog was in."""
+    assert context.user_data is not None
+    draft = context.user_data.pop(DRAFT, None) or {}
+    t = context.translator_for(draft.get("locale"), draft.get("timezone"))
+    if isinstance(update, Update) and update.effective_chat is not None:
+        await context.bot.send_message(
+            update.effective_chat.id,
+            t.gettext(
+                "The new customer form was closed after {minutes} minutes without an answer; "
+                "nothing was saved. /new starts again."
+            ).format(minutes=int(TIMEOUT.total_seconds() // 60)),
+        )
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    text = filters.TEXT & ~filters.COMMAND
+    step = [
+        MessageHandler(text, typed),
+        CallbackQueryHandler(skipped, pattern=f"^{SKIP}$"),
+        CallbackQueryHandler(cancelled, pattern=f"^{CANCEL}$"),
+        MessageHandler(~filters.COMMAND, not_text),
+    ]
+    states: dict[object, list[Any]] = {state: list(step) for state, _ in STEPS}
+    states[TIER] = [CallbackQueryHandler(tier_pressed, pattern=TIER_PATTERN), *step]
+    states[DUPLICATE] = [
+        CallbackQueryHandler(transfer_requested, pattern=TRANSFER_PATTERN),
+        CallbackQueryHandler(create_anyway, pattern=f"^{ANYWAY}$"),
+        CallbackQueryHandler(open_existing, pattern=OPEN_PATTERN),
+        CallbackQueryHandler(cancelled, pattern=f"^{CANCEL}$"),
+        MessageHandler(~filters.COMMAND, waiting_for_button),
+    ]
+    states[ConversationHandler.TIMEOUT] = [TypeHandler(Update, timed_out)]
+    application.add_handler(
+        ConversationHandler(
+            entry_points=[CommandHandler("new", start)],
+            states=states,
+            fallbacks=[CommandHandler("cancel", cancelled)],
+            name="new_customer",
+            persistent=True,
+            allow_reentry=True,
+            conversation_timeout=TIMEOUT,
+        )
+    )

@@ -1,0 +1,140 @@
+"""The customer picker that dialogs share: recent customers as buttons, or type a name to search.
+
+A dialog gives its own callback prefix ("visit", "order", ...); the picker answers with buttons
+"<prefix>:pick:<id>" for the dialog to handle, and pages through results with "<prefix>:page:<n>".
+The search text is kept in user_data (it may not fit in 64 bytes of callback data).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.context import CrmContext
+from bot.i18n import Translator
+from bot.services import customers
+from bot.services.customers import CustomerHit
+from storage.db import utcnow
+
+PER_PAGE = 8
+MAX_QUERY = 100
+LABEL_LIMIT = 40
+
+
+@dataclass(frozen=True)
+class Picker:
+    """One dialog's use of the picker."""
+
+    prefix: str
+
+    @property
+    def query_key(self) -> str:
+        return f"{self.prefix}_search"
+
+    @property
+    def pick_pattern(self) -> re.Pattern[str]:
+        return re.compile(rf"^{self.prefix}:pick:(\d+)$")
+
+    @property
+    def page_pattern(self) -> re.Pattern[str]:
+        return re.compile(rf"^{self.prefix}:page:(\d+)$")
+
+    def picked(self, data: str | None) -> int | None:
+        match = self.pick_pattern.match(data or "")
+        return int(match.group(1)) if match else None
+
+
+def hit_label(hit: CustomerHit) -> str:
+    text = f"{hit.name} · {hit.company}" if hit.company else hit.name
+    return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
+
+
+def _buttons(picker: Picker, hits: Sequence[CustomerHit]) -> list[list[InlineKeyboardButton]]:
+    return [
+        [InlineKeyboardButton(hit_label(hit), callback_data=f"{picker.prefix}:pick:{hit.id}")] for hit in hits
+    ]
+
+
+def _cancel_row(picker: Picker, t: Translator) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton(t.gettext("Cancel"), callback_data=f"{picker.prefix}:cancel")]
+
+
+async def ask_customer(update: Update, context: CrmContext, picker: Picker, question: str) -> None:
+    """Ask which customer, offering the viewer's recent customers as buttons."""
+    assert context.viewer is not None
+    assert context.user_data is not None
+    assert update.effective_chat is not None
+    t = context.t
+    context.user_data.pop(picker.query_key, None)
+    async with context.db.begin() as session:
+        hits = await customers.recent(session, viewer=context.viewer, now=utcnow())
+    hint = (
+        t.gettext("Pick a recent customer or type a name, company or phone number to search.")
+        if hits
+        else t.gettext("Type a name, company or phone number to search.")
+    )
+    await context.bot.send_message(
+        update.effective_chat.id,
+        f"{question}\n{hint}",
+        reply_markup=InlineKeyboardMarkup([*_buttons(picker, list(hits)), _cancel_row(picker, t)]),
+    )
+
+
+async def search_typed(update: Update, context: CrmContext, picker: Picker) -> None:
+    """Typed text: the first page of matches as buttons."""
+    assert update.message is not None
+    assert update.message.text is not None
+    assert context.user_data is not None
+    text = update.message.text.strip()[:MAX_QUERY]
+    context.user_data[picker.query_key] = text
+    reply, markup = await _results(context, picker, text, page=0)
+    await update.message.reply_text(reply, reply_markup=markup)
+
+
+async def turn_page(update: Update, context: CrmContext, picker: Picker) -> None:
+    """Another page of the last search."""
+    query = update.callback_query
+    assert query is not None
+    assert context.user_data is not None
+    match = picker.page_pattern.match(query.data or "")
+    text = context.user_data.get(picker.query_key)
+    if match is None or not isinstance(text, str):
+        await query.answer(context.t.gettext("This button is no longer active."))
+        return
+    await query.answer()
+    reply, markup = await _results(context, picker, text, page=int(match.group(1)))
+    await query.edit_message_text(reply, reply_markup=markup)
+
+
+async def _results(
+    context: CrmContext, picker: Picker, text: str, *, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    assert context.viewer is not None
+    t = context.t
+    async with context.db.begin() as session:
+        found = await customers.search(
+            session, viewer=context.viewer, text=text, page=page, per_page=PER_PAGE
+        )
+    if not found.hits:
+        reply = t.gettext(
+            'No customer matches "{text}". Try another spelling, or add them with /new.'
+        ).format(text=text)
+        return reply, InlineKeyboardMarkup([_cancel_row(picker, t)])
+    nav = []
+    if found.page > 0:
+        nav.append(
+            InlineKeyboardButton(t.gettext("◀ Back"), callback_data=f"{picker.prefix}:page:{found.page - 1}")
+        )
+    if found.has_more:
+        nav.append(
+            InlineKeyboardButton(t.gettext("More ▶"), callback_data=f"{picker.prefix}:page:{found.page + 1}")
+        )
+    rows = _buttons(picker, list(found.hits))
+    if nav:
+        rows.append(nav)
+    rows.append(_cancel_row(picker, t))
+    reply = t.gettext('Customers matching "{text}" — pick one, or type another name:').format(text=text)
+    return reply, InlineKeyboardMarkup(rows)

@@ -1,0 +1,504 @@
+"""Reminder pushes (Done, Snooze, Open customer) and /remind, the dialog that sets one.
+
+/remind: about a customer (picker, or the card's "rem:new:<id>" button) or just for me → what →
+when (quick buttons or a typed date) → saved and confirmed in the rep's time zone.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from babel.dates import format_skeleton
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import jobs
+from bot.context import CrmContext
+from bot.domain.dates import parse_when
+from bot.i18n import Translator
+from bot.services import reminders
+from bot.services.errors import NoTeam
+from bot.services.reminders import MAX_NOTE, AlreadyDone, Later, ReminderGone, ReminderView
+from bot.services.visibility import NotVisible, visible_customer
+from handlers import pickers
+from storage.enums import ReminderKind
+from storage.queries.reminders import DueReminder
+
+TARGET, CUSTOMER, NOTE, WHEN = range(4)
+TIMEOUT_SECONDS = 15 * 60
+MAX_PUSH_NOTE = 1000
+PICKER = pickers.Picker("rem")
+DRAFT = "remind_draft"
+
+DONE_PATTERN = re.compile(r"^rem:done:(\d+)$")
+SNOOZE_PATTERN = re.compile(r"^rem:snz:(\d+):(1h|tm|nw)$")
+NEW_PATTERN = re.compile(r"^rem:new:(\d+)$")
+WHEN_PATTERN = re.compile(r"^rem:when:(1h|tm|nw)$")
+FOR_CUSTOMER = "rem:for:cust"
+FOR_ME = "rem:for:me"
+CANCEL = "rem:cancel"
+
+
+def when_text(t: Translator, value: datetime) -> str:
+    """'Wed, Nov 25, 09:00' / '11月25日周三 09:00', in the reader's time zone."""
+    day = format_skeleton("MMMEd", value, tzinfo=t.tz, locale=t.locale)
+    return t.gettext("{date}, {time}").format(date=day, time=t.time(value, format="HH:mm"))
+
+
+def _note_line(note: str | None, limit: int = MAX_PUSH_NOTE) -> str:
+    if not note:
+        return ""
+    return "\n" + (note if len(note) <= limit else note[: limit - 1] + "…")
+
+
+def _open_button(t: Translator, customer_id: int | None) -> list[list[InlineKeyboardButton]]:
+    if customer_id is None:
+        return []
+    return [[InlineKeyboardButton(t.gettext("Open customer"), callback_data=f"cust:open:{customer_id}")]]
+
+
+def _later_labels(t: Translator) -> dict[Later, str]:
+    return {
+        Later.HOUR: t.gettext("In 1 hour"),
+        Later.TOMORROW: t.gettext("Tomorrow 09:00"),
+        Later.NEXT_WEEK: t.gettext("Next week"),
+    }
+
+
+def push_keyboard(t: Translator, reminder_id: int, customer_id: int | None) -> InlineKeyboardMarkup:
+    snoozes = [
+        InlineKeyboardButton(label, callback_data=f"rem:snz:{reminder_id}:{choice}")
+        for choice, label in _later_labels(t).items()
+    ]
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(t.gettext("✅ Done"), callback_data=f"rem:done:{reminder_id}")],
+            snoozes,
+            *_open_button(t, customer_id),
+        ]
+    )
+
+
+def push_text(t: Translator, *, kind: str, due_at: datetime, customer: str | None, note: str | None) -> str:
+    when = when_text(t, due_at)
+    if customer is None:
+        head = t.gettext("⏰ Reminder for {when}.").format(when=when)
+    elif kind == ReminderKind.FOLLOW_UP:
+        head = t.gettext("⏰ Follow up with {customer}, due {when}.").format(customer=customer, when=when)
+    else:
+        head = t.gettext("⏰ Reminder about {customer}, due {when}.").format(customer=customer, when=when)
+    return head + _note_line(note)
+
+
+def push_payload(due: DueReminder, t: Translator) -> dict[str, Any]:
+    """The push for a due reminder, in its recipient's language and time zone."""
+    text = push_text(t, kind=due.kind, due_at=due.due_at, customer=due.customer_name, note=due.note)
+    keyboard = push_keyboard(t, due.id, due.customer_id)
+    return {"method": "sendMessage", "params": {"text": text, "reply_markup": keyboard.to_dict()}}
+
+
+def _done_text(t: Translator, view: ReminderView) -> str:
+    if view.customer_name is None:
+        head = t.gettext("✅ Done.")
+    else:
+        head = t.gettext("✅ Done: {customer}.").format(customer=view.customer_name)
+    return head + _note_line(view.note)
+
+
+def _snoozed_text(t: Translator, view: ReminderView) -> str:
+    when = when_text(t, view.due_at)
+    if view.customer_name is None:
+        head = t.gettext("💤 Snoozed until {when}.").format(when=when)
+    else:
+        head = t.gettext("💤 {customer}: snoozed until {when}.").format(
+            customer=view.customer_name, when=when
+        )
+    return head + _note_line(view.note)
+
+
+def _gone_text(t: Translator, error: ReminderGone) -> str:
+    if isinstance(error, AlreadyDone):
+        return t.gettext("This reminder is already done.")
+    return t.gettext("This reminder is no longer active.")
+
+
+async def done_pressed(update: Update, context: CrmContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    t = context.t
+    match = DONE_PATTERN.match(query.data or "")
+    assert match is not None
+    try:
+        async with context.db.begin() as session:
+            view = await reminders.complete(
+                session,
+                viewer=context.viewer,
+                reminder_id=int(match.group(1)),
+                now=jobs.now(context.application),
+            )
+    except ReminderGone as error:
+        await query.answer(_gone_text(t, error))
+        return
+    await query.answer(t.gettext("Marked as done."))
+    rows = _open_button(t, view.customer_id)
+    await query.edit_message_text(
+        _done_text(t, view), reply_markup=InlineKeyboardMarkup(rows) if rows else None
+    )
+
+
+async def snooze_pressed(update: Update, context: CrmContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    t = context.t
+    match = SNOOZE_PATTERN.match(query.data or "")
+    assert match is not None
+    try:
+        async with context.db.begin() as session:
+            view = await reminders.snooze(
+                session,
+                viewer=context.viewer,
+                reminder_id=int(match.group(1)),
+                choice=Later(match.group(2)),
+                now=jobs.now(context.application),
+            )
+    except ReminderGone as error:
+        await query.answer(_gone_text(t, error))
+        return
+    await query.answer(t.gettext("Snoozed until {when}.").format(when=when_text(t, view.due_at)))
+    keyboard = [
+        [InlineKeyboardButton(t.gettext("✅ Done"), callback_data=f"rem:done:{view.id}")],
+        *_open_button(t, view.customer_id),
+    ]
+    await query.edit_message_text(_snoozed_text(t, view), reply_markup=InlineKeyboardMarkup(keyboard))
+
+
+# /remind ---------------------------------------------------------------------------------------
+
+
+def _draft(context: CrmContext) -> dict[str, Any]:
+    assert context.user_data is not None
+    draft = context.user_data.setdefault(DRAFT, {})
+    assert isinstance(draft, dict)
+    return draft
+
+
+def _cancel_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t.gettext("Cancel"), callback_data=CANCEL)]])
+
+
+async def start_remind(update: Update, context: CrmContext) -> int:
+    assert update.message is not None
+    assert context.user_data is not None
+    t = context.t
+    context.user_data[DRAFT] = {}
+    await update.message.reply_text(
+        t.gettext("What is the reminder about?\n\n/cancel stops."),
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(t.gettext("👤 About a customer"), callback_data=FOR_CUSTOMER),
+                    InlineKeyboardButton(t.gettext("🙋 Just for me"), callback_data=FOR_ME),
+                ]
+            ]
+        ),
+    )
+    return TARGET
+
+
+async def from_card(update: Update, context: CrmContext) -> int:
+    """The card's "Remind me" button: the customer is already chosen."""
+    query = update.callback_query
+    assert query is not None
+    assert context.user_data is not None
+    match = NEW_PATTERN.match(query.data or "")
+    assert match is not None
+    context.user_data[DRAFT] = {}
+    return await _customer_chosen(update, context, int(match.group(1)), refused=ConversationHandler.END)
+
+
+async def for_customer(update: Update, context: CrmContext) -> int:
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(None)
+    await pickers.ask_customer(update, context, PICKER, context.t.gettext("Which customer is it about?"))
+    return CUSTOMER
+
+
+async def for_me(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    _draft(context)["customer_id"] = None
+    await query.edit_message_text(
+        context.t.gettext("What should I remind you of? Send it as one message."),
+        reply_markup=_cancel_keyboard(context.t),
+    )
+    return NOTE
+
+
+async def target_not_chosen(update: Update, context: CrmContext) -> int:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        context.t.gettext("Please press one of the buttons above, or send /cancel.")
+    )
+    return TARGET
+
+
+async def customer_typed(update: Update, context: CrmContext) -> int:
+    await pickers.search_typed(update, context, PICKER)
+    return CUSTOMER
+
+
+async def customer_page(update: Update, context: CrmContext) -> int:
+    await pickers.turn_page(update, context, PICKER)
+    return CUSTOMER
+
+
+async def customer_picked(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    customer_id = PICKER.picked(query.data)
+    assert customer_id is not None
+    return await _customer_chosen(update, context, customer_id, refused=CUSTOMER)
+
+
+async def _customer_chosen(update: Update, context: CrmContext, customer_id: int, *, refused: int) -> int:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    t = context.t
+    try:
+        async with context.db.begin() as session:
+            customer = await visible_customer(session, viewer=context.viewer, customer_id=customer_id)
+    except NotVisible:
+        await query.answer(t.gettext("This customer is not in your list."), show_alert=True)
+        return refused
+    await query.answer()
+    draft = _draft(context)
+    draft.update(customer_id=customer.id, customer_name=customer.name)
+    assert update.effective_chat is not None
+    await context.bot.send_message(
+        update.effective_chat.id,
+        t.gettext("What should I remind you of about {customer}? Send it as one message.").format(
+            customer=customer.name
+        ),
+        reply_markup=_cancel_keyboard(t),
+    )
+    return NOTE
+
+
+async def not_a_customer_search(update: Update, context: CrmContext) -> int:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        context.t.gettext("Please type a customer's name, or pick one of the buttons above.")
+    )
+    return CUSTOMER
+
+
+async def note_typed(update: Update, context: CrmContext) -> int:
+    assert update.message is not None
+    assert update.message.text is not None
+    t = context.t
+    note = update.message.text.strip()
+    if not note:
+        return await not_a_note(update, context)
+    if len(note) > MAX_NOTE:
+        await update.message.reply_text(
+            t.gettext("That is too long: at most {limit} characters, please.").format(limit=MAX_NOTE)
+        )
+        return NOTE
+    _draft(context)["note"] = note
+    await update.message.reply_text(
+        t.gettext(
+            "When should I remind you? Pick one, or type a day and time, "
+            "for example: tomorrow 15:00, Friday 10:30, 12/1 9:00."
+        ),
+        reply_markup=_when_keyboard(t),
+    )
+    return WHEN
+
+
+async def not_a_note(update: Update, context: CrmContext) -> int:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        context.t.gettext("Please send what to remind you of as a text message.")
+    )
+    return NOTE
+
+
+def _when_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    quick = [
+        InlineKeyboardButton(label, callback_data=f"rem:when:{choice}")
+        for choice, label in _later_labels(t).items()
+    ]
+    return InlineKeyboardMarkup([quick, [InlineKeyboardButton(t.gettext("Cancel"), callback_data=CANCEL)]])
+
+
+async def when_picked(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    match = WHEN_PATTERN.match(query.data or "")
+    assert match is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    now = jobs.now(context.application)
+    return await _save(
+        update, context, reminders.later(Later(match.group(1)), now=now, tz=context.viewer.timezone)
+    )
+
+
+async def when_typed(update: Update, context: CrmContext) -> int:
+    assert update.message is not None
+    assert update.message.text is not None
+    assert context.viewer is not None
+    t = context.t
+    now = jobs.now(context.application)
+    due = parse_when(update.message.text, now=now, tz=context.viewer.timezone, locale=t.locale)
+    if due is None:
+        await update.message.reply_text(
+            t.gettext(
+                'I couldn\'t read "{text}" as a date. Try "tomorrow 15:00", "Friday 10:30" or "12/1 9:00", '
+                "or pick a button."
+            ).format(text=update.message.text[:60]),
+            reply_markup=_when_keyboard(t),
+        )
+        return WHEN
+    if due <= now:
+        await update.message.reply_text(
+            t.gettext("{when} has already passed. Please pick a time in the future.").format(
+                when=when_text(t, due)
+            ),
+            reply_markup=_when_keyboard(t),
+        )
+        return WHEN
+    return await _save(update, context, due)
+
+
+async def not_a_time(update: Update, context: CrmContext) -> int:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        context.t.gettext("Please pick a button or type a day and time."),
+        reply_markup=_when_keyboard(context.t),
+    )
+    return WHEN
+
+
+async def _save(update: Update, context: CrmContext, due: datetime) -> int:
+    assert context.viewer is not None
+    assert context.user_data is not None
+    assert update.effective_chat is not None
+    t = context.t
+    draft = context.user_data.pop(DRAFT, None) or {}
+    if "note" not in draft:
+        await context.bot.send_message(update.effective_chat.id, t.gettext("Let's start again: /remind"))
+        return ConversationHandler.END
+    try:
+        async with context.db.begin() as session:
+            view = await reminders.create(
+                session,
+                viewer=context.viewer,
+                customer_id=draft.get("customer_id"),
+                note=draft["note"],
+                due_at=due,
+                now=jobs.now(context.application),
+            )
+    except (NotVisible, NoTeam):
+        await context.bot.send_message(
+            update.effective_chat.id, t.gettext("This customer is no longer in your list. Nothing was saved.")
+        )
+        return ConversationHandler.END
+    when = when_text(t, view.due_at)
+    if view.customer_name is None:
+        text = t.gettext("✅ Reminder set for {when}.").format(when=when)
+    else:
+        text = t.gettext("✅ Reminder about {customer} set for {when}.").format(
+            customer=view.customer_name, when=when
+        )
+    await context.bot.send_message(update.effective_chat.id, text + _note_line(view.note))
+    return ConversationHandler.END
+
+
+async def cancelled(update: Update, context: CrmContext) -> int:
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT, None)
+    context.user_data.pop(PICKER.query_key, None)
+    text = context.t.gettext("Cancelled. No reminder was saved.")
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        await query.edit_message_text(text)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text)
+    return ConversationHandler.END
+
+
+async def timed_out(update: Update, context: CrmContext) -> None:
+    if context.user_data is not None:
+        context.user_data.pop(DRAFT, None)
+    if update.effective_chat is not None:
+        await context.bot.send_message(
+            update.effective_chat.id,
+            context.t.gettext("The reminder was not saved: no answer for a while. /remind starts again."),
+        )
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    text = filters.TEXT & ~filters.COMMAND
+    other = ~filters.COMMAND
+    application.add_handler(
+        ConversationHandler(
+            entry_points=[
+                CommandHandler("remind", start_remind),
+                CallbackQueryHandler(from_card, pattern=NEW_PATTERN),
+            ],
+            states={
+                TARGET: [
+                    CallbackQueryHandler(for_customer, pattern=f"^{FOR_CUSTOMER}$"),
+                    CallbackQueryHandler(for_me, pattern=f"^{FOR_ME}$"),
+                    MessageHandler(other, target_not_chosen),
+                ],
+                CUSTOMER: [
+                    CallbackQueryHandler(customer_picked, pattern=PICKER.pick_pattern),
+                    CallbackQueryHandler(customer_page, pattern=PICKER.page_pattern),
+                    CallbackQueryHandler(cancelled, pattern=f"^{CANCEL}$"),
+                    MessageHandler(text, customer_typed),
+                    MessageHandler(other, not_a_customer_search),
+                ],
+                NOTE: [
+                    CallbackQueryHandler(cancelled, pattern=f"^{CANCEL}$"),
+                    MessageHandler(text, note_typed),
+                    MessageHandler(other, not_a_note),
+                ],
+                WHEN: [
+                    CallbackQueryHandler(when_picked, pattern=WHEN_PATTERN),
+                    CallbackQueryHandler(cancelled, pattern=f"^{CANCEL}$"),
+                    MessageHandler(text, when_typed),
+                    MessageHandler(other, not_a_time),
+                ],
+                ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
+            },
+            fallbacks=[
+                CommandHandler("cancel", cancelled),
+                CallbackQueryHandler(cancelled, pattern=f"^{CANCEL}$"),
+            ],
+            name="remind",
+            persistent=True,
+            allow_reentry=True,
+            conversation_timeout=TIMEOUT_SECONDS,
+        )
+    )
+    application.add_handler(CallbackQueryHandler(done_pressed, pattern=DONE_PATTERN))
+    application.add_handler(CallbackQueryHandler(snooze_pressed, pattern=SNOOZE_PATTERN))

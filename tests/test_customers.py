@@ -1,0 +1,281 @@
+"""/new with the duplicate guard, transfer requests, and editing from the card, as reps and managers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.domain.birthdays import UNKNOWN_YEAR
+from storage.models import AuditLog, Customer, Outbox
+from tests.customer_factories import (
+    MANAGER_TG,
+    OTHER_REP_TG,
+    REP_TG,
+    count,
+    customer,
+    fetch,
+    person,
+    plant_button,
+    tag_names,
+    team,
+)
+from tests.harness import Harness, Person, Reply
+
+
+async def test_new_customer_with_every_field(bot: Harness) -> None:
+    staff = await team(bot)
+    rep = await person(bot, REP_TG)
+    assert "What is the customer's name?" in (await rep.send("/new")).text
+    assert "Which company is 张三 with?" in (await rep.send("张三")).text
+    reply = await rep.send("Acme Trading")
+    assert "phone number" in reply.text
+    assert "China" in reply.text
+    assert "address" in (await rep.send("138 1234 5678")).text
+    assert "birthday" in (await rep.send("88 Nanjing Road, Shanghai")).text
+    reply = await rep.send("5/17")
+    assert "Which tier is 张三?" in reply.text
+    assert reply.buttons()[0] == ["VIP", "A", "B", "C"]
+    assert "Tags for 张三?" in (await rep.press("A")).text
+    reply = await rep.send("#wholesale, 北区、vip客户")
+    assert "Saved: 张三 is now one of your customers." in reply.text
+    assert reply.buttons() == [["Open the card"]]
+
+    [saved] = await fetch(bot, Customer)
+    assert (saved.owner_id, saved.team_id) == (staff.rep_id, staff.team_id)
+    assert (saved.company, saved.address) == ("Acme Trading", "88 Nanjing Road, Shanghai")
+    assert (saved.phone_e164, saved.phone_last4) == ("+8613812345678", "5678")
+    assert (saved.name_pinyin, saved.name_initials, saved.company_key) == ("zhangsan", "zs", "acmetrading")
+    assert saved.birthday == date(UNKNOWN_YEAR, 5, 17)
+    assert saved.tier == "A"
+    assert await tag_names(bot, saved.id) == ["vip客户", "wholesale", "北区"]
+    assert await count(bot, AuditLog, action="customer.created", customer_id=saved.id) == 1
+
+
+async def test_new_customer_with_skips_in_chinese(bot: Harness) -> None:
+    await team(bot, rep_locale="zh_Hans")
+    rep = await person(bot, REP_TG, chinese=True)
+    await rep.send("/new")
+    assert "跳过" in str((await rep.send("李四")).buttons())
+    for _ in range(3):
+        await rep.press("跳过")
+    reply = await rep.send("2月30日")
+    assert "无法识别这个日期" in reply.text
+    await rep.press("跳过")
+    await rep.press("跳过")
+    reply = await rep.press("跳过")
+    assert "已保存" in reply.text
+    [saved] = await fetch(bot, Customer)
+    assert (saved.name, saved.company, saved.phone_e164, saved.birthday, saved.tier) == (
+        "李四",
+        None,
+        None,
+        None,
+        "B",
+    )
+    assert (saved.name_pinyin, saved.name_initials) == ("lisi", "ls")
+
+
+async def test_wrong_input_at_every_step(bot: Harness) -> None:
+    await team(bot)
+    rep = await person(bot, REP_TG)
+    await rep.send("/new")
+    assert "too long" in (await rep.send("x" * 300)).text
+    assert "What is the customer's name?" in (await rep.last_message()).text
+    assert "at least one letter" in (await rep.send("!!!")).text
+    assert "Which company is 🍎 Apple Farm with?" in (await rep.send("🍎 Apple Farm")).text
+    assert "too long" in (await rep.send("c" * 201)).text
+    await rep.send("Orchard Ltd")
+    reply = await rep.send("12345")
+    assert "doesn't look like a valid phone number" in reply.text
+    assert "phone number" in reply.text
+    reply = await rep.send("07911 123456")
+    assert "not a valid number in China" in reply.text
+    assert "address" in (await rep.send("+44 20 7946 0958")).text
+    await rep.press("Skip")
+    assert "couldn't read that date" in (await rep.send("31/02")).text
+    assert "couldn't read that date" in (await rep.send("next tuesday")).text
+    assert "Which tier" in (await rep.send("1990-05-17")).text
+    assert "The tier is one of VIP, A, B, C." in (await rep.send("Z")).text
+    await rep.send("vip")
+    assert "Saved" in (await rep.press("Skip")).text
+    [saved] = await fetch(bot, Customer)
+    assert (saved.name, saved.phone_e164, saved.birthday, saved.tier) == (
+        "🍎 Apple Farm",
+        "+442079460958",
+        date(1990, 5, 17),
+        "VIP",
+    )
+
+
+async def _fill_new(rep: Person, name: str, *, company: str | None = None, phone: str | None = None) -> Reply:
+    """/new up to the duplicate guard: the given fields, every other step skipped."""
+    await rep.send("/new")
+    await rep.send(name)
+    for value in (company, phone):
+        if value is None:
+            await rep.press("Skip")
+        else:
+            await rep.send(value)
+    for _ in range(3):
+        await rep.press("Skip")
+    return await rep.press("Skip")
+
+
+async def test_duplicate_of_another_reps_customer_asks_for_a_transfer(bot: Harness) -> None:
+    staff = await team(bot, manager_locale="zh_Hans")
+    theirs = await customer(
+        bot,
+        team_id=staff.team_id,
+        owner_id=staff.other_rep_id,
+        name="王五",
+        company="华联超市",
+        phone="+8613900001111",
+        address="Secret street 9",
+    )
+    rep = await person(bot, REP_TG)
+    reply = await _fill_new(rep, "汪五", phone="139 0000 1111")
+    assert "王五 (华联超市) is already a customer of Li Wei." in reply.text
+    assert "1111" not in reply.text
+    assert "Secret" not in reply.text
+    assert reply.buttons() == [["Request transfer"], ["Cancel"]]
+
+    reply = await rep.press("Request transfer")
+    assert "your manager has been asked to transfer 王五 to you. Nothing was created." in reply.text
+    assert await count(bot, Customer) == 1
+    [push] = await fetch(bot, Outbox)
+    assert push.chat_id == MANAGER_TG
+    assert push.dedupe_key == f"transfer:{theirs}:{staff.rep_id}:{staff.manager_id}"
+    assert push.payload["params"]["text"] == (
+        "Rita Wang 申请接手客户 王五（华联超市），该客户目前由 Li Wei 负责。如同意，请把客户转给 Rita Wang。"
+    )
+    assert push.payload["params"]["reply_markup"]["inline_keyboard"][0][0]["text"] == "查看客户"
+    [audit] = await fetch(bot, AuditLog, action="transfer.requested")
+    assert (audit.actor_id, audit.customer_id, audit.target_user_id) == (
+        staff.rep_id,
+        theirs,
+        staff.other_rep_id,
+    )
+
+    reply = await _fill_new(rep, "王五", company="华联超市")
+    assert "Create anyway" not in str(reply.buttons())
+    reply = await rep.press("Request transfer")
+    assert "You have already asked for 王五" in reply.text
+    assert await count(bot, Outbox) == 1
+
+
+async def test_duplicate_guard_in_chinese_by_pinyin(bot: Harness) -> None:
+    staff = await team(bot, rep_locale="zh_Hans")
+    await customer(bot, team_id=staff.team_id, owner_id=staff.other_rep_id, name="张三丰", company="武当贸易")
+    rep = await person(bot, REP_TG, chinese=True)
+    await rep.send("/new")
+    await rep.send("章三丰")
+    for _ in range(5):
+        await rep.press("跳过")
+    reply = await rep.press("跳过")
+    assert "张三丰 (武当贸易) 已经是 Li Wei 的客户。为避免撞单" in reply.text
+    assert reply.buttons() == [["申请转给我"], ["取消"]]
+    assert "已取消" in (await rep.press("取消")).text
+    assert await count(bot, Customer) == 1
+
+
+async def test_own_duplicate_offers_to_open_it_or_create_anyway(bot: Harness) -> None:
+    staff = await team(bot)
+    mine = await customer(
+        bot, team_id=staff.team_id, owner_id=staff.rep_id, name="John Smith", company="Acme"
+    )
+    rep = await person(bot, REP_TG)
+    reply = await _fill_new(rep, "john smith", company="ACME")
+    assert "This customer may already exist:" in reply.text
+    assert reply.buttons() == [["John Smith (Acme)"], ["Create anyway", "Cancel"]]
+    assert reply.message.button_data("John Smith (Acme)") == f"cust:open:{mine}"
+    reply = await rep.press("Create anyway")
+    assert "Saved: john smith is now one of your customers." in reply.text
+    assert await count(bot, Customer, owner_id=staff.rep_id) == 2
+
+    await _fill_new(rep, "John Smith")
+    reply = await rep.press("John Smith (Acme)")
+    assert "John Smith" in reply.text
+    assert await count(bot, Customer) == 2
+
+
+async def test_manager_is_offered_to_open_a_reps_customer(bot: Harness) -> None:
+    staff = await team(bot)
+    await customer(bot, team_id=staff.team_id, owner_id=staff.other_rep_id, name="Ada Lovelace")
+    manager = await person(bot, MANAGER_TG)
+    reply = await _fill_new(manager, "Ada Lovelace")
+    assert "Ada Lovelace — Li Wei" in reply.text
+    assert "Create anyway" in str(reply.buttons())
+
+
+async def test_edit_a_field_with_audit(bot: Harness) -> None:
+    staff = await team(bot)
+    mine = await customer(
+        bot, team_id=staff.team_id, owner_id=staff.rep_id, name="Zhao Liu", phone="+8613800000001"
+    )
+    rep = await person(bot, REP_TG)
+    await plant_button(bot, rep, "Edit", f"cust:edit:{mine}")
+    reply = await rep.press("Edit")
+    assert "What would you like to change for Zhao Liu?" in reply.text
+    reply = await rep.press("Phone")
+    assert "Phone of Zhao Liu is now: +86 138 0000 0001" in reply.text
+    assert "doesn't look like a valid phone number" in (await rep.send("abc")).text
+    await rep.send("139 1234 5678")
+    texts = [r.text for r in (await rep.replies())[-2:]]
+    assert "Saved: Phone changed." in texts[0]
+    assert "Zhao Liu" in texts[1]
+    [saved] = await fetch(bot, Customer, id=mine)
+    assert (saved.phone_e164, saved.phone_last4) == ("+8613912345678", "5678")
+    [audit] = await fetch(bot, AuditLog, action="customer.edited")
+    assert audit.details == {"field": "phone", "before": "+8613800000001", "after": "+8613912345678"}
+    assert audit.actor_id == staff.rep_id
+
+
+async def test_edit_in_chinese_name_tier_and_tags(bot: Harness) -> None:
+    staff = await team(bot, rep_locale="zh_Hans")
+    mine = await customer(bot, team_id=staff.team_id, owner_id=staff.rep_id, name="赵六", tags=("old",))
+    rep = await person(bot, REP_TG, chinese=True)
+    await plant_button(bot, rep, "编辑", f"cust:edit:{mine}")
+    await rep.press("编辑")
+    await rep.press("名称")
+    await rep.send("赵小六")
+    await plant_button(bot, rep, "编辑", f"cust:edit:{mine}")
+    await rep.press("编辑")
+    reply = await rep.press("等级")
+    assert "赵小六 当前的等级：B" in reply.text
+    await rep.press("VIP")
+    assert any("已保存：等级已修改。" in r.text for r in await rep.replies())
+    await plant_button(bot, rep, "编辑", f"cust:edit:{mine}")
+    await rep.press("编辑")
+    await rep.press("标签")
+    await rep.send("#批发 北区")
+    [saved] = await fetch(bot, Customer, id=mine)
+    assert (saved.name, saved.name_pinyin, saved.name_initials, saved.tier) == (
+        "赵小六",
+        "zhaoxiaoliu",
+        "zxl",
+        "VIP",
+    )
+    assert await tag_names(bot, mine) == ["北区", "批发"]
+    details = [a.details for a in await fetch(bot, AuditLog, action="customer.edited")]
+    assert details == [
+        {"field": "name", "before": "赵六", "after": "赵小六"},
+        {"field": "tier", "before": "B", "after": "VIP"},
+        {"field": "tags", "before": ["old"], "after": ["北区", "批发"]},
+    ]
+
+
+async def test_crafted_edit_of_another_reps_customer_is_refused(bot: Harness) -> None:
+    staff = await team(bot)
+    theirs = await customer(bot, team_id=staff.team_id, owner_id=staff.other_rep_id, name="Not Yours")
+    rep = await person(bot, REP_TG)
+    await plant_button(bot, rep, "Edit", f"cust:edit:{theirs}")
+    answer = await rep.press_for_answer("Edit")
+    assert answer is not None
+    assert "not in your list" in str(answer.get("text"))
+    await plant_button(bot, rep, "Name", f"cust:ef:{theirs}:name")
+    answer = await rep.press_for_answer("Name")
+    assert answer is not None
+    assert "no longer active" in str(answer.get("text"))
+    assert await count(bot, AuditLog, action="customer.edited") == 0
+    other = await person(bot, OTHER_REP_TG)
+    await plant_button(bot, other, "Edit", f"cust:edit:{theirs}")
+    assert "What would you like to change for Not Yours?" in (await other.press("Edit")).text

@@ -14,7 +14,7 @@ from bot import jobs
 from bot.context import CrmApplication, CrmContext
 from bot.i18n import LOCALES, I18n
 from bot.settings import Settings
-from handlers import menu, reminders
+from handlers import menu, reminder_pushes
 from handlers.registry import register_all
 from storage.db import create_engine, create_session_factory
 from storage.persistence import SqlPersistence
@@ -57,7 +57,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
         log.warning("no compiled catalogue for %s: run `make locales`", ", ".join(missing))
     translators = [application.i18n.translator(locale, application.settings.timezone) for locale in LOCALES]
     await menu.set_default_menus(application.bot, translators)
-    await jobs.start(application, push_payload=reminders.push_payload)
+    await jobs.start(application, push_payload=reminder_pushes.push_payload)
     log.info("bot @%s ready", application.bot.username)
 
 

@@ -18,7 +18,7 @@ from bot.services import today
 from bot.services.errors import NoTeam
 from bot.services.today import Agenda, Section
 from handlers.invites import no_team_text
-from handlers.reminders import when_text
+from handlers.reminder_pushes import when_text
 
 SHOWN_PER_SECTION = 5
 NAME_LIMIT = 40

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-import handlers.reminders
+import handlers.remind
 from bot.jobs import Background, background
 from bot.services.customers import search_columns
 from sandbox import SandboxServer
@@ -406,7 +406,7 @@ async def test_cancel_stores_nothing(bot: Harness, where: str) -> None:
 async def test_an_abandoned_dialog_times_out_with_a_note(
     sandbox: SandboxServer, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(handlers.reminders, "TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(handlers.remind, "TIMEOUT_SECONDS", 0.5)
     async with running_bot(settings_for(sandbox, database_url), sandbox) as bot:
         await desk(bot)
         rep = await chatting(bot, REP)

@@ -1,7 +1,8 @@
-"""Reminder pushes (Done, Snooze, Open customer) and /remind, the dialog that sets one.
+"""/remind: the dialog that sets a reminder.
 
-/remind: about a customer (picker, or the card's "rem:new:<id>" button) or just for me → what →
-when (quick buttons or a typed date) → saved and confirmed in the rep's time zone.
+About a customer (picker, or the card's "rem:new:<id>" button) or just for me → what → when (quick
+buttons or a typed date) → saved and confirmed in the rep's time zone. The push it leads to lives
+in handlers/reminder_pushes.py.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import re
 from datetime import datetime
 from typing import Any
 
-from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
@@ -28,163 +28,22 @@ from bot.domain.dates import parse_when
 from bot.i18n import Translator
 from bot.services import reminders
 from bot.services.errors import NoTeam
-from bot.services.reminders import MAX_NOTE, AlreadyDone, Later, ReminderGone, ReminderView
+from bot.services.reminders import MAX_NOTE, Later
 from bot.services.visibility import NotVisible, visible_customer
 from handlers import pickers
-from storage.enums import ReminderKind
-from storage.queries.reminders import DueReminder
+from handlers.reminder_pushes import later_labels, note_line, when_text
 
 TARGET, CUSTOMER, NOTE, WHEN = range(4)
 TIMEOUT_SECONDS = 15 * 60
-MAX_PUSH_NOTE = 1000
 PICKER = pickers.Picker("rem")
 DRAFT = "remind_draft"
 
-DONE_PATTERN = re.compile(r"^rem:done:(\d+)$")
-SNOOZE_PATTERN = re.compile(r"^rem:snz:(\d+):(1h|tm|nw)$")
 NEW_PATTERN = re.compile(r"^rem:new:(\d+)$")
 WHEN_PATTERN = re.compile(r"^rem:when:(1h|tm|nw)$")
 FOR_CUSTOMER = "rem:for:cust"
 FOR_ME = "rem:for:me"
 CANCEL = "rem:cancel"
 
-
-def when_text(t: Translator, value: datetime) -> str:
-    """'Wed, Nov 25, 09:00' / '11月25日周三 09:00', in the reader's time zone."""
-    day = format_skeleton("MMMEd", value, tzinfo=t.tz, locale=t.locale)
-    return t.gettext("{date}, {time}").format(date=day, time=t.time(value, format="HH:mm"))
-
-
-def _note_line(note: str | None, limit: int = MAX_PUSH_NOTE) -> str:
-    if not note:
-        return ""
-    return "\n" + (note if len(note) <= limit else note[: limit - 1] + "…")
-
-
-def _open_button(t: Translator, customer_id: int | None) -> list[list[InlineKeyboardButton]]:
-    if customer_id is None:
-        return []
-    return [[InlineKeyboardButton(t.gettext("Open customer"), callback_data=f"cust:open:{customer_id}")]]
-
-
-def _later_labels(t: Translator) -> dict[Later, str]:
-    return {
-        Later.HOUR: t.gettext("In 1 hour"),
-        Later.TOMORROW: t.gettext("Tomorrow 09:00"),
-        Later.NEXT_WEEK: t.gettext("Next week"),
-    }
-
-
-def push_keyboard(t: Translator, reminder_id: int, customer_id: int | None) -> InlineKeyboardMarkup:
-    snoozes = [
-        InlineKeyboardButton(label, callback_data=f"rem:snz:{reminder_id}:{choice}")
-        for choice, label in _later_labels(t).items()
-    ]
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(t.gettext("✅ Done"), callback_data=f"rem:done:{reminder_id}")],
-            snoozes,
-            *_open_button(t, customer_id),
-        ]
-    )
-
-
-def push_text(t: Translator, *, kind: str, due_at: datetime, customer: str | None, note: str | None) -> str:
-    when = when_text(t, due_at)
-    if customer is None:
-        head = t.gettext("⏰ Reminder for {when}.").format(when=when)
-    elif kind == ReminderKind.FOLLOW_UP:
-        head = t.gettext("⏰ Follow up with {customer}, due {when}.").format(customer=customer, when=when)
-    else:
-        head = t.gettext("⏰ Reminder about {customer}, due {when}.").format(customer=customer, when=when)
-    return head + _note_line(note)
-
-
-def push_payload(due: DueReminder, t: Translator) -> dict[str, Any]:
-    """The push for a due reminder, in its recipient's language and time zone."""
-    text = push_text(t, kind=due.kind, due_at=due.due_at, customer=due.customer_name, note=due.note)
-    keyboard = push_keyboard(t, due.id, due.customer_id)
-    return {"method": "sendMessage", "params": {"text": text, "reply_markup": keyboard.to_dict()}}
-
-
-def _done_text(t: Translator, view: ReminderView) -> str:
-    if view.customer_name is None:
-        head = t.gettext("✅ Done.")
-    else:
-        head = t.gettext("✅ Done: {customer}.").format(customer=view.customer_name)
-    return head + _note_line(view.note)
-
-
-def _snoozed_text(t: Translator, view: ReminderView) -> str:
-    when = when_text(t, view.due_at)
-    if view.customer_name is None:
-        head = t.gettext("💤 Snoozed until {when}.").format(when=when)
-    else:
-        head = t.gettext("💤 {customer}: snoozed until {when}.").format(
-            customer=view.customer_name, when=when
-        )
-    return head + _note_line(view.note)
-
-
-def _gone_text(t: Translator, error: ReminderGone) -> str:
-    if isinstance(error, AlreadyDone):
-        return t.gettext("This reminder is already done.")
-    return t.gettext("This reminder is no longer active.")
-
-
-async def done_pressed(update: Update, context: CrmContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    assert context.viewer is not None
-    t = context.t
-    match = DONE_PATTERN.match(query.data or "")
-    assert match is not None
-    try:
-        async with context.db.begin() as session:
-            view = await reminders.complete(
-                session,
-                viewer=context.viewer,
-                reminder_id=int(match.group(1)),
-                now=jobs.now(context.application),
-            )
-    except ReminderGone as error:
-        await query.answer(_gone_text(t, error))
-        return
-    await query.answer(t.gettext("Marked as done."))
-    rows = _open_button(t, view.customer_id)
-    await query.edit_message_text(
-        _done_text(t, view), reply_markup=InlineKeyboardMarkup(rows) if rows else None
-    )
-
-
-async def snooze_pressed(update: Update, context: CrmContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    assert context.viewer is not None
-    t = context.t
-    match = SNOOZE_PATTERN.match(query.data or "")
-    assert match is not None
-    try:
-        async with context.db.begin() as session:
-            view = await reminders.snooze(
-                session,
-                viewer=context.viewer,
-                reminder_id=int(match.group(1)),
-                choice=Later(match.group(2)),
-                now=jobs.now(context.application),
-            )
-    except ReminderGone as error:
-        await query.answer(_gone_text(t, error))
-        return
-    await query.answer(t.gettext("Snoozed until {when}.").format(when=when_text(t, view.due_at)))
-    keyboard = [
-        [InlineKeyboardButton(t.gettext("✅ Done"), callback_data=f"rem:done:{view.id}")],
-        *_open_button(t, view.customer_id),
-    ]
-    await query.edit_message_text(_snoozed_text(t, view), reply_markup=InlineKeyboardMarkup(keyboard))
-
-
-# /remind ---------------------------------------------------------------------------------------
 
 
 def _draft(context: CrmContext) -> dict[str, Any]:
@@ -341,7 +200,7 @@ async def not_a_note(update: Update, context: CrmContext) -> int:
 def _when_keyboard(t: Translator) -> InlineKeyboardMarkup:
     quick = [
         InlineKeyboardButton(label, callback_data=f"rem:when:{choice}")
-        for choice, label in _later_labels(t).items()
+        for choice, label in later_labels(t).items()
     ]
     return InlineKeyboardMarkup([quick, [InlineKeyboardButton(t.gettext("Cancel"), callback_data=CANCEL)]])
 
@@ -427,7 +286,7 @@ async def _save(update: Update, context: CrmContext, due: datetime) -> int:
         text = t.gettext("✅ Reminder about {customer} set for {when}.").format(
             customer=view.customer_name, when=when
         )
-    await context.bot.send_message(update.effective_chat.id, text + _note_line(view.note))
+    await context.bot.send_message(update.effective_chat.id, text + note_line(view.note))
     return ConversationHandler.END
 
 
@@ -500,5 +359,3 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             conversation_timeout=TIMEOUT_SECONDS,
         )
     )
-    application.add_handler(CallbackQueryHandler(done_pressed, pattern=DONE_PATTERN))
-    application.add_handler(CallbackQueryHandler(snooze_pressed, pattern=SNOOZE_PATTERN))

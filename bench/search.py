@@ -11,27 +11,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
-import os
 import random
 import statistics
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bench.database import BACKENDS, postgres_admin_url, scratch_database
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
-from bot.services import customers
-from storage import migrate
+from bot.services import customer_records, customers
 from storage.db import create_engine, create_session_factory
 from storage.models import Customer, Tag, Team, User, customer_tags
-from tests.dbutil import create_test_database, drop_test_database
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜"
@@ -287,7 +283,7 @@ def _line(label: str, samples: list[float]) -> str:
 
 
 async def measure(
-    db: async_sessionmaker[AsyncSession], fixture: Fixture, texts: list[tuple[str, str]]
+    db: async_sessionmaker[AsyncSession], fixture: Fixture, texts: list[tuple[str, str]], rng: random.Random
 ) -> None:
     print(f"{'what':<28} {'n':>6} {'p50 ms':>9} {'p99 ms':>9} {'max ms':>9}")
     for label, viewer in (("rep", fixture.reps[0]), ("manager", fixture.manager)):
@@ -303,7 +299,25 @@ async def measure(
         print(_line(f"search as {label}", everything))
         for kind, samples in by_kind.items():
             print(_line(f"  {kind}", samples))
+    await measure_duplicate_guard(db, fixture, rng)
     await measure_card(db, fixture)
+
+
+async def measure_duplicate_guard(
+    db: async_sessionmaker[AsyncSession], fixture: Fixture, rng: random.Random
+) -> None:
+    """The 撞单 check /new runs before saving: a rep adds someone who may exist anywhere in the team."""
+    samples = []
+    for _ in range(100):
+        name, company, phone = _person_name(rng), _company(rng), _phone(rng)
+        draft = customer_records.Draft(name=name, company=company, phone=phone)
+
+        async def run(draft: customer_records.Draft = draft) -> object:
+            async with db.begin() as session:
+                return await customer_records.lookalikes(session, viewer=fixture.reps[0], draft=draft)
+
+        samples.append(await timed(run))
+    print(_line("duplicate guard (/new)", samples))
 
 
 async def measure_card(db: async_sessionmaker[AsyncSession], fixture: Fixture) -> None:
@@ -332,41 +346,30 @@ async def measure_card(db: async_sessionmaker[AsyncSession], fixture: Fixture) -
 
 async def main(database: str, count: int, n_queries: int, postgres_url: str) -> None:
     rng = random.Random(20261124)
-    admin_url = None
-    with tempfile.TemporaryDirectory() as tmp:
-        if database == "sqlite":
-            url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-        else:
-            admin_url = postgres_url
-            url = await create_test_database(admin_url)
+    async with scratch_database(database, postgres_url=postgres_url) as url:
+        engine = create_engine(url)
+        db = create_session_factory(engine)
         try:
-            await migrate.upgrade(url)
-            engine = create_engine(url)
-            db = create_session_factory(engine)
-            try:
-                started = time.perf_counter()
-                fixture = await seed(db, count=count, rng=rng)
-                print(f"{database}: seeded {count} customers in {time.perf_counter() - started:.1f} s")
-                # Planner statistics, as autovacuum (PostgreSQL) or PRAGMA optimize (SQLite) keep them.
-                async with engine.begin() as connection:
-                    await connection.exec_driver_sql("ANALYZE")
-                texts = await queries(db, rng=rng, n=n_queries)
-                await measure(db, fixture, texts)
-            finally:
-                await engine.dispose()
+            started = time.perf_counter()
+            fixture = await seed(db, count=count, rng=rng)
+            print(f"{database}: seeded {count} customers in {time.perf_counter() - started:.1f} s")
+            # Planner statistics, as autovacuum (PostgreSQL) or PRAGMA optimize (SQLite) keep them.
+            async with engine.begin() as connection:
+                await connection.exec_driver_sql("ANALYZE")
+            texts = await queries(db, rng=rng, n=n_queries)
+            await measure(db, fixture, texts, rng)
         finally:
-            if admin_url is not None:
-                await drop_test_database(admin_url, url)
+            await engine.dispose()
 
 
 def cli() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--database", choices=BACKENDS, default="sqlite")
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument(
         "--postgres-url",
-        default=os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"),
+        default=postgres_admin_url(),
         help="a PostgreSQL URL allowed to create and drop databases",
     )
     args = parser.parse_args()

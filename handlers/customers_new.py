@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from bot.context import CrmContext
-from bot.domain.customer_fields import DEFAULT_TIER, TIERS, Field
+from bot.domain.customer_fields import TIERS, Field
 from bot.i18n import Translator
 from bot.services import customer_records, customers, transfers
 from bot.services.customer_records import Draft, DuplicateOfAnother, Lookalike
@@ -35,7 +35,7 @@ from storage.db import utcnow
 NAME, COMPANY, PHONE, ADDRESS, BIRTHDAY, TIER, TAGS, DUPLICATE = range(8)
 TIMEOUT = timedelta(minutes=15)
 DRAFT = "new_customer"
-SKIP = "new:skip"
+SKIP_PATTERN = re.compile(r"^new:skip:(\d)$")
 CANCEL = "new:cancel"
 ANYWAY = "new:anyway"
 TIER_PATTERN = re.compile(r"^new:tier:(VIP|A|B|C)$")
@@ -63,9 +63,10 @@ def _draft(context: CrmContext) -> dict[str, Any]:
     return draft
 
 
-def _skip_row(t: Translator) -> list[InlineKeyboardButton]:
+def _skip_row(state: int, t: Translator) -> list[InlineKeyboardButton]:
+    """Skip names its step, so a Skip left on an earlier question cannot skip the current one."""
     return [
-        InlineKeyboardButton(t.gettext("Skip"), callback_data=SKIP),
+        InlineKeyboardButton(t.gettext("Skip"), callback_data=f"new:skip:{state}"),
         InlineKeyboardButton(t.gettext("Cancel"), callback_data=CANCEL),
     ]
 
@@ -76,28 +77,28 @@ def _question(state: int, draft: dict[str, Any], t: Translator) -> tuple[str, In
         return t.gettext("New customer. What is the customer's name?\n\n/cancel stops."), None
     if state == COMPANY:
         return t.gettext("Which company is {name} with?").format(name=name), InlineKeyboardMarkup(
-            [_skip_row(t)]
+            [_skip_row(state, t)]
         )
     if state == PHONE:
         text = t.gettext(
             "{name}'s phone number? Without a + and country code it is read as a number in {country}."
         ).format(name=name, country=customer_input.country_name(draft.get("region", "CN"), t))
-        return text, InlineKeyboardMarkup([_skip_row(t)])
+        return text, InlineKeyboardMarkup([_skip_row(state, t)])
     if state == ADDRESS:
-        return t.gettext("{name}'s address?").format(name=name), InlineKeyboardMarkup([_skip_row(t)])
+        return t.gettext("{name}'s address?").format(name=name), InlineKeyboardMarkup([_skip_row(state, t)])
     if state == BIRTHDAY:
         text = t.gettext(
             "The contact's birthday? For example 1990-05-17, 5/17, 5月17日 or 17 May; the year is optional."
         )
-        return text, InlineKeyboardMarkup([_skip_row(t)])
+        return text, InlineKeyboardMarkup([_skip_row(state, t)])
     if state == TIER:
         tiers = [InlineKeyboardButton(tier, callback_data=f"new:tier:{tier}") for tier in TIERS]
         text = t.gettext("Which tier is {name}? VIP, A, B or C; B if you skip.").format(name=name)
-        return text, InlineKeyboardMarkup([tiers, _skip_row(t)])
+        return text, InlineKeyboardMarkup([tiers, _skip_row(state, t)])
     text = t.gettext("Tags for {name}? Separate them with commas or spaces, e.g. #wholesale, north.").format(
         name=name
     )
-    return text, InlineKeyboardMarkup([_skip_row(t)])
+    return text, InlineKeyboardMarkup([_skip_row(state, t)])
 
 
 async def _ask(update: Update, context: CrmContext, state: int) -> int:
@@ -162,10 +163,12 @@ async def skipped(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
     state = _state_of(context)
+    match = SKIP_PATTERN.match(query.data or "")
+    if match is None or int(match.group(1)) != state or state == NAME:
+        await query.answer(context.t.gettext("This button is no longer active."))
+        return state
     await query.answer()
     await query.edit_message_reply_markup(None)
-    if state == NAME:
-        return await _ask(update, context, NAME)
     return await _advance(update, context, state)
 
 
@@ -192,10 +195,6 @@ async def not_text(update: Update, context: CrmContext) -> int:
     return state
 
 
-def _draft_from(data: dict[str, Any]) -> Draft:
-    return Draft.from_json({**data, "tier": data.get("tier") or DEFAULT_TIER})
-
-
 async def _finish(update: Update, context: CrmContext, *, anyway: bool = False) -> int:
     """The duplicate guard, then the save."""
     assert context.viewer is not None
@@ -206,7 +205,7 @@ async def _finish(update: Update, context: CrmContext, *, anyway: bool = False) 
     if "name" not in draft:
         await context.bot.send_message(update.effective_chat.id, t.gettext("Let's start again: /new"))
         return ConversationHandler.END
-    record = _draft_from(draft)
+    record = Draft.from_json(draft)
     customer_id: int | None = None
     try:
         async with context.db.begin() as session:
@@ -375,7 +374,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     text = filters.TEXT & ~filters.COMMAND
     step = [
         MessageHandler(text, typed),
-        CallbackQueryHandler(skipped, pattern=f"^{SKIP}$"),
+        CallbackQueryHandler(skipped, pattern=SKIP_PATTERN),
         CallbackQueryHandler(cancelled, pattern=f"^{CANCEL}$"),
         MessageHandler(~filters.COMMAND, not_text),
     ]

@@ -15,7 +15,8 @@ from handlers import (
     invites,
     language,
     orders,
-    reminders,
+    remind,
+    reminder_pushes,
     search,
     start,
     teams,
@@ -39,7 +40,8 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
         customer_edit,
         search,
         card,
-        reminders,
+        remind,
+        reminder_pushes,
         today,
     ):
         feature.register(application)

@@ -45,7 +45,6 @@ FOR_ME = "rem:for:me"
 CANCEL = "rem:cancel"
 
 
-
 def _draft(context: CrmContext) -> dict[str, Any]:
     assert context.user_data is not None
     draft = context.user_data.setdefault(DRAFT, {})

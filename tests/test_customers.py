@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+
+import pytest
 
 from bot.domain.birthdays import UNKNOWN_YEAR
+from handlers import customers_new
+from sandbox import SandboxServer
 from storage.models import AuditLog, Customer, Outbox
 from tests.customer_factories import (
     MANAGER_TG,
@@ -18,7 +24,7 @@ from tests.customer_factories import (
     tag_names,
     team,
 )
-from tests.harness import Harness, Person, Reply
+from tests.harness import Harness, Person, Reply, running_bot, settings_for
 
 
 async def test_new_customer_with_every_field(bot: Harness) -> None:
@@ -279,3 +285,54 @@ async def test_crafted_edit_of_another_reps_customer_is_refused(bot: Harness) ->
     other = await person(bot, OTHER_REP_TG)
     await plant_button(bot, other, "Edit", f"cust:edit:{theirs}")
     assert "What would you like to change for Not Yours?" in (await other.press("Edit")).text
+
+
+@pytest.fixture
+async def impatient_bot(
+    sandbox: SandboxServer, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Harness]:
+    """The bot with dialogs that give up after a second of silence."""
+    monkeypatch.setattr(customers_new, "TIMEOUT", timedelta(seconds=1))
+    async with running_bot(settings_for(sandbox, database_url), sandbox) as harness:
+        yield harness
+
+
+async def test_a_forgotten_new_customer_times_out_politely(impatient_bot: Harness) -> None:
+    bot = impatient_bot
+    await team(bot, rep_locale="zh_Hans")
+    rep = await person(bot, REP_TG, chinese=True)
+    await rep.send("/new")
+    await rep.send("孙七")
+    for _ in range(40):
+        await asyncio.sleep(0.1)
+        if "没有保存任何内容" in (await rep.last_message()).text:
+            break
+    assert "分钟内没有回复，新建客户已关闭" in (await rep.last_message()).text
+    assert await count(bot, Customer) == 0
+    assert "没有找到与“孙七”匹配的客户" in (await rep.send("孙七")).text
+
+
+async def test_stale_and_crafted_buttons_in_new(bot: Harness) -> None:
+    staff = await team(bot)
+    mine = await customer(bot, team_id=staff.team_id, owner_id=staff.rep_id, name="Mine Already")
+    rep = await person(bot, REP_TG)
+    await rep.send("/new")
+    company_question = (await rep.send("Fresh Name")).message
+    await rep.send("Fresh Co")
+    update_id = await rep.account.press("Skip", message_id=company_question.message_id)
+    await rep._settle(update_id)
+    assert "no longer active" in str((await rep.account.callback_answer(update_id) or {}).get("text"))
+    assert "phone number" in (await rep.last_message()).text
+
+    await plant_button(bot, rep, "Transfer mine", f"new:transfer:{mine}")
+    await rep.send("/new")
+    await rep.send("Mine Already")
+    for _ in range(5):
+        await rep.press("Skip")
+    assert "This customer may already exist" in (await rep.press("Skip")).text
+    answer = await rep.press_for_answer("Transfer mine")
+    assert "no longer active" in str((answer or {}).get("text"))
+    await plant_button(bot, rep, "Transfer ghost", "new:transfer:999999")
+    answer = await rep.press_for_answer("Transfer ghost")
+    assert "no longer active" in str((answer or {}).get("text"))
+    assert await count(bot, Outbox) == 0

@@ -10,7 +10,7 @@ from bot.services import customers
 from storage.db import utcnow
 from storage.models import Visit
 from tests.customer_factories import MANAGER_TG, REP_TG, Team3, customer, person, team
-from tests.harness import Harness
+from tests.harness import ADMIN_ID, Harness
 
 
 async def seed(bot: Harness, *, rep_locale: str = "en") -> Team3:
@@ -170,3 +170,10 @@ async def test_recent_offers_due_then_visited_then_newest(bot: Harness) -> None:
     async with bot.app.db.begin() as session:
         hits = await customers.recent(session, viewer=viewer, now=now, limit=4)
     assert [hit.id for hit in hits] == [due, visited, newest, old]
+
+
+async def test_plain_text_from_an_admin_is_not_a_search(bot: Harness) -> None:
+    await team(bot)
+    admin = await bot.person(ADMIN_ID, "Ada")
+    await admin.send("/start")
+    assert "didn't understand" in (await admin.send("zhangsan")).text

@@ -34,17 +34,6 @@ class Draft:
     tier: str = DEFAULT_TIER
     tags: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "company": self.company,
-            "phone": self.phone,
-            "address": self.address,
-            "birthday": self.birthday.isoformat() if self.birthday else None,
-            "tier": self.tier,
-            "tags": list(self.tags),
-        }
-
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Draft:
         birthday = data.get("birthday")
@@ -92,20 +81,25 @@ def _keys(name: str, company: str | None, phone: str | None) -> duplicates.Keys:
     )
 
 
+def _head(text: str, *, keep: int, spare: int) -> str:
+    """A prefix long enough to keep the candidates few in a big team, short enough that a slip
+    in the last `spare` characters still finds the customer: "zhangsanfeng" → "zhangsan"."""
+    return text[: max(keep, len(text) - spare)]
+
+
 async def lookalikes(session: AsyncSession, *, viewer: Viewer, draft: Draft) -> list[Lookalike]:
     """Customers anywhere in the viewer's team that are probably the draft, best first."""
     if viewer.team_id is None:
         raise NoTeam
     new = _keys(draft.name, draft.company, draft.phone)
-    name_prefix = names.clean(draft.name)[:2]
     candidates = await queries.team_lookalikes(
         session,
         team_id=viewer.team_id,
         e164=draft.phone,
-        name_prefix=name_prefix,
-        pinyin_prefix=(new.pinyin or "")[:DUPLICATE_PREFIX],
+        name_prefix=_head(names.clean(draft.name), keep=2, spare=2),
+        pinyin_prefix=_head(new.pinyin or "", keep=DUPLICATE_PREFIX, spare=3),
         initials=names.initials(draft.name),
-        company_prefix=(new.company_key or "")[:DUPLICATE_PREFIX],
+        company_prefix=_head(new.company_key or "", keep=DUPLICATE_PREFIX, spare=4),
     )
     by_id = {c.hit.id: c for c in candidates}
     scored = duplicates.best_matches(

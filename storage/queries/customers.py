@@ -173,24 +173,26 @@ async def substring_matches(
     limit: int,
     scan: int,
 ) -> list[Ranked]:
-    """Text found inside a name or company ("华联" in 上海华联超市). No index serves this, so it
-    looks only at the viewer's `scan` newest customers; prefixes and pinyin cover the rest."""
+    """Text found inside a name or company ("华联" in 上海华联超市). No index serves this, so a
+    manager's search reads only the team's `scan` newest customers (a rep's own list is small
+    enough to read whole); prefixes and pinyin cover the rest."""
     seen = visible_to(viewer)
-    oldest = (
-        select(Customer.id)
-        .where(seen)
-        .order_by(Customer.id.desc())
-        .offset(scan - 1)
-        .limit(1)
-        .correlate_except(Customer)
-        .scalar_subquery()
-    )
+    if viewer.effective_role is not Role.REP:
+        oldest = await session.scalar(
+            select(Customer.id)
+            .where(Customer.team_id == viewer.team_id)
+            .order_by(Customer.id.desc())
+            .offset(scan - 1)
+            .limit(1)
+        )
+        if oldest is not None:
+            seen = and_(seen, Customer.id >= oldest)
     anywhere = or_(
         contains(Customer.name, terms.raw),
         contains(Customer.company_key, terms.key),
         contains(Customer.name_pinyin, terms.key),
     )
-    where = and_(seen, Customer.id >= func.coalesce(oldest, 0), anywhere)
+    where = and_(seen, anywhere)
     if exclude:
         where = and_(where, Customer.id.not_in(exclude))
     rows = await session.execute(

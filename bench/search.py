@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import random
 import statistics
 import time
@@ -25,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bench.database import BACKENDS, postgres_admin_url, scratch_database
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
-from bot.services import customer_records, customers
+from bot.services import card, customer_records, customers
 from storage.db import create_engine, create_session_factory
 from storage.models import Customer, Tag, Team, User, customer_tags
 
@@ -321,11 +320,6 @@ async def measure_duplicate_guard(
 
 
 async def measure_card(db: async_sessionmaker[AsyncSession], fixture: Fixture) -> None:
-    if importlib.util.find_spec("bot.services.card") is None:
-        print("profile card: bot.services.card does not exist yet; not measured")
-        return
-    from bot.services import card
-
     async with db.begin() as session:
         ids = list(
             await session.scalars(

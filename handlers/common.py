@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-from bot.domain.roles import Role
-from bot.i18n import N_, Translator
-
-ROLE_LABELS: dict[Role, str] = {
-    Role.ADMIN: N_("admin"),
-    Role.MANAGER: N_("manager"),
-    Role.REP: N_("sales rep"),
-    Role.CUSTOMER: N_("customer"),
-}
-
+from bot.domain.roles import ROLE_LABELS, Role
+from bot.i18n import Translator
 
 def role_label(role: Role, t: Translator) -> str:
     return t.gettext(ROLE_LABELS[role])

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
+from bot import jobs
 from bot.context import CrmContext
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
@@ -56,13 +57,16 @@ async def _redeem(update: Update, context: CrmContext, payload: str) -> None:
         if token is None:
             result = Redemption(Outcome.INVALID)
         else:
-            result = await invites.redeem_invite(session, viewer=context.viewer, token=token, now=utcnow())
+            result = await invites.redeem_invite(
+                session, viewer=context.viewer, token=token, now=utcnow(), translator_for=context.translator_for
+            )
         if result.outcome is Outcome.JOINED:
             viewer = await _reload(session, context)
     if result.outcome is not Outcome.JOINED:
         await update.message.reply_text(redemption_problem(result, context.viewer, context.t))
         return
     context.set_viewer(viewer)
+    jobs.kick(context.application)
     t = context.t
     assert result.role is not None
     joined = t.gettext("Welcome to {team}, {name}! You have joined as {role}.").format(

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from bot.jobs import background
 from bot.services.invites import hash_token
 from storage.db import utcnow
 from storage.models import AuditLog, Invite, Team, User
@@ -86,6 +87,12 @@ async def test_admin_onboards_manager_and_rep(bot: Harness) -> None:
             await session.scalars(select(AuditLog.action).where(AuditLog.action == "role.granted"))
         ).all()
     assert len(grants) == 3
+
+    await background(bot.app).deliver()
+    notices = [reply.text for reply in await admin.replies()]
+    assert "Mei has joined East China Sales as manager." in notices
+    manager_notices = [reply.text for reply in await manager.replies()]
+    assert "Ravi 已以销售代表身份加入 East China Sales。" in manager_notices
 
     overview = await manager.send("/team")
     assert "Ravi" in overview.text

@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from bot.i18n import N_
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -9,6 +11,14 @@ class Role(StrEnum):
     REP = "rep"
     CUSTOMER = "customer"
 
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.ADMIN: N_("admin"),
+    Role.MANAGER: N_("manager"),
+    Role.REP: N_("sales rep"),
+    Role.CUSTOMER: N_("customer"),
+}
+"""Untranslated role names; translate with the reader's `t.gettext` where shown."""
 
 INVITABLE_BY: dict[Role, tuple[Role, ...]] = {
     Role.ADMIN: (Role.MANAGER,),

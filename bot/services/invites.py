@@ -5,20 +5,22 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.roles import Role
+from bot.domain.roles import ROLE_LABELS, Role
 from bot.domain.viewer import Viewer
+from bot.i18n import Translator
 from bot.services.errors import NotAllowed, NoTeam, NotFound
 from storage.models import User
-from storage.queries import audit, invites, teams
+from storage.queries import audit, invites, outbox, teams
 
 PAYLOAD_PREFIX = "inv_"
+TranslatorFor = Callable[[str | None, str | None], Translator]
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,43}$")
 
 
@@ -100,8 +102,13 @@ async def create_invite(
     return NewInvite(token=token, role=role, team_name=team.name, expires_at=invite.expires_at)
 
 
-async def redeem_invite(session: AsyncSession, *, viewer: Viewer, token: str, now: datetime) -> Redemption:
-    """Join the invite's team with its role, if the link is still good and the user is free to join."""
+async def redeem_invite(
+    session: AsyncSession, *, viewer: Viewer, token: str, now: datetime, translator_for: TranslatorFor
+) -> Redemption:
+    """Join the invite's team with its role, if the link is still good and the user is free to join.
+
+    The inviter is told through the outbox, in their own language, in the same unit of work.
+    """
     invite = await invites.by_hash(session, hash_token(token))
     if invite is None:
         return Redemption(Outcome.INVALID)
@@ -135,7 +142,46 @@ async def redeem_invite(session: AsyncSession, *, viewer: Viewer, token: str, no
         target_user_id=user.id,
         details={"before": before, "after": role.value, "invite_id": invite.id},
     )
+    await _tell_inviter(
+        session,
+        invite_id=invite.id,
+        inviter_id=invite.created_by_id,
+        newcomer=user,
+        role=role,
+        team_name=team_name or "",
+        now=now,
+        translator_for=translator_for,
+    )
     return Redemption(Outcome.JOINED, role, team_name)
+
+
+async def _tell_inviter(
+    session: AsyncSession,
+    *,
+    invite_id: int,
+    inviter_id: int,
+    newcomer: User,
+    role: Role,
+    team_name: str,
+    now: datetime,
+    translator_for: TranslatorFor,
+) -> None:
+    inviter = await session.get(User, inviter_id)
+    if inviter is None or inviter.chat_id is None or not inviter.is_active:
+        return
+    t = translator_for(inviter.locale, inviter.timezone)
+    text = t.gettext("{name} has joined {team} as {role}.").format(
+        name=newcomer.full_name, team=team_name, role=t.gettext(ROLE_LABELS[role])
+    )
+    await outbox.enqueue(
+        session,
+        dedupe_key=f"invite-joined:{invite_id}",
+        chat_id=inviter.chat_id,
+        user_id=inviter.id,
+        kind="invite_joined",
+        payload={"method": "sendMessage", "params": {"chat_id": inviter.chat_id, "text": text}},
+        now=now,
+    )
 
 
 async def open_invites(session: AsyncSession, *, viewer: Viewer, now: datetime) -> Sequence[OpenInvite]:

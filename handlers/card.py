@@ -242,6 +242,13 @@ def not_visible_text(t: Translator) -> str:
     return t.gettext("This customer is not in your list (or no longer exists).")
 
 
+def open_card_markup(t: Translator, customer_id: int) -> InlineKeyboardMarkup:
+    """The one button under a dialog's last message that leads back to the customer."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t.gettext("Open the card"), callback_data=f"cust:open:{customer_id}")]]
+    )
+
+
 async def _load_card(context: CrmContext, customer_id: int) -> CustomerCard:
     assert context.viewer is not None
     async with context.db.begin() as session:

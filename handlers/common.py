@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain.roles import ROLE_LABELS, Role
 from bot.i18n import Translator
 
+
 def role_label(role: Role, t: Translator) -> str:
     return t.gettext(ROLE_LABELS[role])
 

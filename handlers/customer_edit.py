@@ -15,20 +15,18 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
 from bot.context import CrmContext
 from bot.domain import phones
 from bot.domain.customer_fields import TIERS, Field
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.services import customer_records, customers
 from bot.services.visibility import NotVisible
-from handlers import card, customer_input
+from handlers import card, customer_input, dialogs
 from storage.db import utcnow
 
 PICK, VALUE = range(2)
@@ -218,46 +216,24 @@ async def _save(update: Update, context: CrmContext, field: Field, value: Any) -
     return ConversationHandler.END
 
 
-async def not_text(update: Update, context: CrmContext) -> int:
-    assert update.message is not None
-    await update.message.reply_text(context.t.gettext("Please answer with text, or send /cancel."))
-    return VALUE
+not_text = dialogs.nudge(N_("Please answer with text, or send /cancel."), VALUE)
+waiting_for_pick = dialogs.nudge(N_("Please pick a field above, or send /cancel."), PICK)
+cancelled = dialogs.canceller(N_("Cancelled. Nothing was changed."), STATE)
 
 
-async def waiting_for_pick(update: Update, context: CrmContext) -> int:
-    assert update.message is not None
-    await update.message.reply_text(context.t.gettext("Please pick a field above, or send /cancel."))
-    return PICK
+def _timeout_text(t: Translator) -> str:
+    return t.gettext(
+        "The edit was closed after {minutes} minutes without an answer; nothing was changed."
+    ).format(minutes=int(TIMEOUT.total_seconds() // 60))
 
 
-async def cancelled(update: Update, context: CrmContext) -> int:
-    assert context.user_data is not None
-    context.user_data.pop(STATE, None)
-    text = context.t.gettext("Cancelled. Nothing was changed.")
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_text(text)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(text)
-    return ConversationHandler.END
-
-
-async def timed_out(update: object, context: CrmContext) -> None:
-    assert context.user_data is not None
-    state = context.user_data.pop(STATE, None) or {}
-    t = context.translator_for(state.get("locale"))
-    if isinstance(update, Update) and update.effective_chat is not None:
-        await context.bot.send_message(
-            update.effective_chat.id,
-            t.gettext(
-                "The edit was closed after {minutes} minutes without an answer; nothing was changed."
-            ).format(minutes=int(TIMEOUT.total_seconds() // 60)),
-        )
+timed_out = dialogs.timeout_note(_timeout_text, STATE, in_draft_language=True)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(
-        ConversationHandler(
+        dialogs.conversation(
+            "edit_customer",
             entry_points=[CallbackQueryHandler(start, pattern=ENTRY_PATTERN)],
             states={
                 PICK: [
@@ -272,12 +248,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
                     CallbackQueryHandler(cancelled, pattern=f"^{CANCEL}$"),
                     MessageHandler(~filters.COMMAND, not_text),
                 ],
-                ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
             },
-            fallbacks=[CommandHandler("cancel", cancelled)],
-            name="edit_customer",
-            persistent=True,
-            allow_reentry=True,
-            conversation_timeout=TIMEOUT,
+            cancel=cancelled,
+            timed_out=timed_out,
+            timeout=TIMEOUT,
         )
     )

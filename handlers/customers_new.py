@@ -19,17 +19,16 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
 from bot.context import CrmContext
 from bot.domain.customer_fields import TIERS, Field
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.services import customer_records, customers, transfers
 from bot.services.customer_records import Draft, DuplicateOfAnother, Lookalike
 from bot.services.errors import NotAllowed, NoTeam, NotFound
-from handlers import card, customer_input
+from handlers import card, customer_input, dialogs
 from storage.db import utcnow
 
 NAME, COMPANY, PHONE, ADDRESS, BIRTHDAY, TIER, TAGS, DUPLICATE = range(8)
@@ -56,11 +55,7 @@ NEXT = {state: STEPS[i + 1][0] if i + 1 < len(STEPS) else None for i, (state, _)
 
 
 def _draft(context: CrmContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    draft = context.user_data.get(DRAFT)
-    if not isinstance(draft, dict):
-        draft = context.user_data[DRAFT] = {}
-    return draft
+    return dialogs.draft_in(context, DRAFT)
 
 
 def _skip_row(state: int, t: Translator) -> list[InlineKeyboardButton]:
@@ -236,9 +231,7 @@ async def _finish(update: Update, context: CrmContext, *, anyway: bool = False) 
     await context.bot.send_message(
         update.effective_chat.id,
         t.gettext("Saved: {name} is now one of your customers.").format(name=record.name),
-        reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(t.gettext("Open the card"), callback_data=f"cust:open:{customer_id}")]]
-        ),
+        reply_markup=card.open_card_markup(t, customer_id),
     )
     return ConversationHandler.END
 
@@ -335,39 +328,18 @@ async def transfer_requested(update: Update, context: CrmContext) -> int:
     return ConversationHandler.END
 
 
-async def waiting_for_button(update: Update, context: CrmContext) -> int:
-    assert update.message is not None
-    await update.message.reply_text(
-        context.t.gettext("Please press one of the buttons above, or send /cancel.")
-    )
-    return DUPLICATE
+waiting_for_button = dialogs.nudge(N_("Please press one of the buttons above, or send /cancel."), DUPLICATE)
+cancelled = dialogs.canceller(N_("Cancelled. Nothing was saved."), DRAFT)
 
 
-async def cancelled(update: Update, context: CrmContext) -> int:
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT, None)
-    text = context.t.gettext("Cancelled. Nothing was saved.")
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_text(text)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(text)
-    return ConversationHandler.END
+def _timeout_text(t: Translator) -> str:
+    return t.gettext(
+        "The new customer form was closed after {minutes} minutes without an answer; "
+        "nothing was saved. /new starts again."
+    ).format(minutes=int(TIMEOUT.total_seconds() // 60))
 
 
-async def timed_out(update: object, context: CrmContext) -> None:
-    """PTB calls this with the last update; the note is in the language the dialog was in."""
-    assert context.user_data is not None
-    draft = context.user_data.pop(DRAFT, None) or {}
-    t = context.translator_for(draft.get("locale"), draft.get("timezone"))
-    if isinstance(update, Update) and update.effective_chat is not None:
-        await context.bot.send_message(
-            update.effective_chat.id,
-            t.gettext(
-                "The new customer form was closed after {minutes} minutes without an answer; "
-                "nothing was saved. /new starts again."
-            ).format(minutes=int(TIMEOUT.total_seconds() // 60)),
-        )
+timed_out = dialogs.timeout_note(_timeout_text, DRAFT, in_draft_language=True)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
@@ -387,15 +359,13 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         CallbackQueryHandler(cancelled, pattern=f"^{CANCEL}$"),
         MessageHandler(~filters.COMMAND, waiting_for_button),
     ]
-    states[ConversationHandler.TIMEOUT] = [TypeHandler(Update, timed_out)]
     application.add_handler(
-        ConversationHandler(
+        dialogs.conversation(
+            "new_customer",
             entry_points=[CommandHandler("new", start)],
             states=states,
-            fallbacks=[CommandHandler("cancel", cancelled)],
-            name="new_customer",
-            persistent=True,
-            allow_reentry=True,
-            conversation_timeout=TIMEOUT,
+            cancel=cancelled,
+            timed_out=timed_out,
+            timeout=TIMEOUT,
         )
     )

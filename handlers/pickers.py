@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import CrmContext
 from bot.i18n import Translator
 from bot.services import customers
 from bot.services.customers import CustomerHit
+from handlers.dialogs import Step
 from storage.db import utcnow
 
 PER_PAGE = 8
@@ -42,9 +45,14 @@ class Picker:
     def page_pattern(self) -> re.Pattern[str]:
         return re.compile(rf"^{self.prefix}:page:(\d+)$")
 
-    def picked(self, data: str | None) -> int | None:
-        match = self.pick_pattern.match(data or "")
-        return int(match.group(1)) if match else None
+
+def pressed_id(update: Update, pattern: re.Pattern[str]) -> int:
+    """The customer id a pressed button carries, e.g. a card's start button or a picker hit."""
+    query = update.callback_query
+    assert query is not None
+    match = pattern.match(query.data or "")
+    assert match is not None
+    return int(match.group(1))
 
 
 def hit_label(hit: CustomerHit) -> str:
@@ -107,6 +115,24 @@ async def turn_page(update: Update, context: CrmContext, picker: Picker) -> None
     await query.answer()
     reply, markup = await _results(context, picker, text, page=int(match.group(1)))
     await query.edit_message_text(reply, reply_markup=markup)
+
+
+def customer_step(picker: Picker, picked: Step, *, stay: object) -> list[BaseHandler[Any, Any, Any]]:
+    """A dialog's customer step: `picked` handles a chosen hit; searching and paging stay on `stay`."""
+
+    async def typed(update: Update, context: CrmContext) -> object:
+        await search_typed(update, context, picker)
+        return stay
+
+    async def paged(update: Update, context: CrmContext) -> object:
+        await turn_page(update, context, picker)
+        return stay
+
+    return [
+        CallbackQueryHandler(picked, pattern=picker.pick_pattern),
+        CallbackQueryHandler(paged, pattern=picker.page_pattern),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
+    ]
 
 
 async def _results(

@@ -18,19 +18,18 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
 from bot import jobs
 from bot.context import CrmContext
 from bot.domain.dates import parse_when
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.services import reminders
 from bot.services.errors import NoTeam
 from bot.services.reminders import MAX_NOTE, Later
 from bot.services.visibility import NotVisible, visible_customer
-from handlers import pickers
+from handlers import dialogs, pickers
 from handlers.reminder_pushes import later_labels, note_line, when_text
 
 TARGET, CUSTOMER, NOTE, WHEN = range(4)
@@ -77,13 +76,10 @@ async def start_remind(update: Update, context: CrmContext) -> int:
 
 async def from_card(update: Update, context: CrmContext) -> int:
     """The card's "Remind me" button: the customer is already chosen."""
-    query = update.callback_query
-    assert query is not None
     assert context.user_data is not None
-    match = NEW_PATTERN.match(query.data or "")
-    assert match is not None
     context.user_data[DRAFT] = {}
-    return await _customer_chosen(update, context, int(match.group(1)), refused=ConversationHandler.END)
+    customer_id = pickers.pressed_id(update, NEW_PATTERN)
+    return await _customer_chosen(update, context, customer_id, refused=ConversationHandler.END)
 
 
 async def for_customer(update: Update, context: CrmContext) -> int:
@@ -106,30 +102,13 @@ async def for_me(update: Update, context: CrmContext) -> int:
     return NOTE
 
 
-async def target_not_chosen(update: Update, context: CrmContext) -> int:
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        context.t.gettext("Please press one of the buttons above, or send /cancel.")
-    )
-    return TARGET
-
-
-async def customer_typed(update: Update, context: CrmContext) -> int:
-    await pickers.search_typed(update, context, PICKER)
-    return CUSTOMER
-
-
-async def customer_page(update: Update, context: CrmContext) -> int:
-    await pickers.turn_page(update, context, PICKER)
-    return CUSTOMER
+target_not_chosen = dialogs.nudge(N_("Please press one of the buttons above, or send /cancel."), TARGET)
 
 
 async def customer_picked(update: Update, context: CrmContext) -> int:
-    query = update.callback_query
-    assert query is not None
-    customer_id = PICKER.picked(query.data)
-    assert customer_id is not None
-    return await _customer_chosen(update, context, customer_id, refused=CUSTOMER)
+    return await _customer_chosen(
+        update, context, pickers.pressed_id(update, PICKER.pick_pattern), refused=CUSTOMER
+    )
 
 
 async def _customer_chosen(update: Update, context: CrmContext, customer_id: int, *, refused: int) -> int:
@@ -157,12 +136,9 @@ async def _customer_chosen(update: Update, context: CrmContext, customer_id: int
     return NOTE
 
 
-async def not_a_customer_search(update: Update, context: CrmContext) -> int:
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        context.t.gettext("Please type a customer's name, or pick one of the buttons above.")
-    )
-    return CUSTOMER
+not_a_customer_search = dialogs.nudge(
+    N_("Please type a customer's name, or pick one of the buttons above."), CUSTOMER
+)
 
 
 async def note_typed(update: Update, context: CrmContext) -> int:
@@ -171,7 +147,8 @@ async def note_typed(update: Update, context: CrmContext) -> int:
     t = context.t
     note = update.message.text.strip()
     if not note:
-        return await not_a_note(update, context)
+        await not_a_note(update, context)
+        return NOTE
     if len(note) > MAX_NOTE:
         await update.message.reply_text(
             t.gettext("That is too long: at most {limit} characters, please.").format(limit=MAX_NOTE)
@@ -188,12 +165,7 @@ async def note_typed(update: Update, context: CrmContext) -> int:
     return WHEN
 
 
-async def not_a_note(update: Update, context: CrmContext) -> int:
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        context.t.gettext("Please send what to remind you of as a text message.")
-    )
-    return NOTE
+not_a_note = dialogs.nudge(N_("Please send what to remind you of as a text message."), NOTE)
 
 
 def _when_keyboard(t: Translator) -> InlineKeyboardMarkup:
@@ -245,13 +217,7 @@ async def when_typed(update: Update, context: CrmContext) -> int:
     return await _save(update, context, due)
 
 
-async def not_a_time(update: Update, context: CrmContext) -> int:
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        context.t.gettext("Please pick a button or type a day and time."),
-        reply_markup=_when_keyboard(context.t),
-    )
-    return WHEN
+not_a_time = dialogs.nudge(N_("Please pick a button or type a day and time."), WHEN, markup=_when_keyboard)
 
 
 async def _save(update: Update, context: CrmContext, due: datetime) -> int:
@@ -289,35 +255,22 @@ async def _save(update: Update, context: CrmContext, due: datetime) -> int:
     return ConversationHandler.END
 
 
-async def cancelled(update: Update, context: CrmContext) -> int:
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT, None)
-    context.user_data.pop(PICKER.query_key, None)
-    text = context.t.gettext("Cancelled. No reminder was saved.")
-    query = update.callback_query
-    if query is not None:
-        await query.answer()
-        await query.edit_message_text(text)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(text)
-    return ConversationHandler.END
+cancelled = dialogs.canceller(N_("Cancelled. No reminder was saved."), DRAFT, PICKER.query_key)
 
 
-async def timed_out(update: Update, context: CrmContext) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
-    if update.effective_chat is not None:
-        await context.bot.send_message(
-            update.effective_chat.id,
-            context.t.gettext("The reminder was not saved: no answer for a while. /remind starts again."),
-        )
+def _timeout_text(t: Translator) -> str:
+    return t.gettext("The reminder was not saved: no answer for a while. /remind starts again.")
+
+
+timed_out = dialogs.timeout_note(_timeout_text, DRAFT)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     text = filters.TEXT & ~filters.COMMAND
     other = ~filters.COMMAND
     application.add_handler(
-        ConversationHandler(
+        dialogs.conversation(
+            "remind",
             entry_points=[
                 CommandHandler("remind", start_remind),
                 CallbackQueryHandler(from_card, pattern=NEW_PATTERN),
@@ -329,10 +282,8 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
                     MessageHandler(other, target_not_chosen),
                 ],
                 CUSTOMER: [
-                    CallbackQueryHandler(customer_picked, pattern=PICKER.pick_pattern),
-                    CallbackQueryHandler(customer_page, pattern=PICKER.page_pattern),
+                    *pickers.customer_step(PICKER, customer_picked, stay=CUSTOMER),
                     CallbackQueryHandler(cancelled, pattern=f"^{CANCEL}$"),
-                    MessageHandler(text, customer_typed),
                     MessageHandler(other, not_a_customer_search),
                 ],
                 NOTE: [
@@ -346,15 +297,10 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
                     MessageHandler(text, when_typed),
                     MessageHandler(other, not_a_time),
                 ],
-                ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
             },
-            fallbacks=[
-                CommandHandler("cancel", cancelled),
-                CallbackQueryHandler(cancelled, pattern=f"^{CANCEL}$"),
-            ],
-            name="remind",
-            persistent=True,
-            allow_reentry=True,
-            conversation_timeout=TIMEOUT_SECONDS,
+            cancel=cancelled,
+            cancel_data=CANCEL,
+            timed_out=timed_out,
+            timeout=TIMEOUT_SECONDS,
         )
     )

@@ -58,7 +58,11 @@ async def _redeem(update: Update, context: CrmContext, payload: str) -> None:
             result = Redemption(Outcome.INVALID)
         else:
             result = await invites.redeem_invite(
-                session, viewer=context.viewer, token=token, now=utcnow(), translator_for=context.translator_for
+                session,
+                viewer=context.viewer,
+                token=token,
+                now=utcnow(),
+                translator_for=context.translator_for,
             )
         if result.outcome is Outcome.JOINED:
             viewer = await _reload(session, context)

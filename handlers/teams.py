@@ -15,9 +15,10 @@ from telegram.ext import (
 from bot.context import CrmContext
 from bot.domain.teams import MAX_TEAM_NAME, NameProblem, check_team_name
 from bot.domain.timezones import COMMON_ZONES, parse_timezone, utc_offset_label
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.services import teams
 from bot.services.errors import NotAllowed, NoTeam
+from handlers import dialogs
 from handlers.common import role_label
 from handlers.invites import no_team_text
 from storage.db import utcnow
@@ -64,10 +65,7 @@ async def team_name(update: Update, context: CrmContext) -> int:
     return TIMEZONE
 
 
-async def not_a_name(update: Update, context: CrmContext) -> int:
-    assert update.message is not None
-    await update.message.reply_text(context.t.gettext("Please send the team name as one line of text."))
-    return NAME
+not_a_name = dialogs.nudge(N_("Please send the team name as one line of text."), NAME)
 
 
 async def zone_picked(update: Update, context: CrmContext) -> int:
@@ -145,24 +143,8 @@ async def confirmed(update: Update, context: CrmContext) -> int:
     return ConversationHandler.END
 
 
-async def cancelled(update: Update, context: CrmContext) -> int:
-    assert context.user_data is not None
-    context.user_data.pop("new_team", None)
-    text = context.t.gettext("Cancelled. Nothing was created.")
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_text(text)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(text)
-    return ConversationHandler.END
-
-
-async def waiting_for_button(update: Update, context: CrmContext) -> int:
-    assert update.message is not None
-    await update.message.reply_text(
-        context.t.gettext("Please press Create or Cancel above, or send /cancel.")
-    )
-    return CONFIRM
+cancelled = dialogs.canceller(N_("Cancelled. Nothing was created."), "new_team")
+waiting_for_button = dialogs.nudge(N_("Please press Create or Cancel above, or send /cancel."), CONFIRM)
 
 
 def zone_keyboard(t: Translator) -> InlineKeyboardMarkup:
@@ -210,7 +192,8 @@ async def show_team(update: Update, context: CrmContext) -> None:
 def register(application: Application) -> None:  # type: ignore[type-arg]
     text = filters.TEXT & ~filters.COMMAND
     application.add_handler(
-        ConversationHandler(
+        dialogs.conversation(
+            "new_team",
             entry_points=[CommandHandler("newteam", new_team)],
             states={
                 NAME: [MessageHandler(text, team_name), MessageHandler(~filters.COMMAND, not_a_name)],
@@ -224,9 +207,8 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
                     MessageHandler(~filters.COMMAND, waiting_for_button),
                 ],
             },
-            fallbacks=[CommandHandler("cancel", cancelled)],
-            name="new_team",
-            persistent=True,
+            cancel=cancelled,
+            allow_reentry=False,
         )
     )
     application.add_handler(CommandHandler("team", show_team))

@@ -13,7 +13,7 @@ from bot.domain.viewer import Viewer
 from bot.services.card import card_for
 from storage.db import utcnow
 from storage.models import AuditLog, Contact, Feedback, Order, Tag, Ticket, Visit
-from tests.fieldwork import MANAGER_TG, REP_TG, Staff, count, customer, person, plant_button, staff
+from tests.factories import MANAGER_TG, REP_TG, SalesTeam, count, customer, person, plant_button, sales_team
 from tests.harness import Harness, Person, Reply
 
 
@@ -22,7 +22,7 @@ async def open_card(bot: Harness, who: Person, customer_id: int) -> Reply:
     return await who.press("Open")
 
 
-async def rich_customer(bot: Harness, team: Staff) -> int:
+async def rich_customer(bot: Harness, team: SalesTeam) -> int:
     now = utcnow()
     acme = await customer(
         bot,
@@ -89,7 +89,7 @@ async def rich_customer(bot: Harness, team: Staff) -> int:
 
 
 async def test_owner_sees_the_full_card(bot: Harness) -> None:
-    team = await staff(bot)
+    team = await sales_team(bot)
     acme = await rich_customer(bot, team)
     rep = await person(bot, REP_TG)
     await rep.send("/start")
@@ -122,7 +122,7 @@ async def test_owner_sees_the_full_card(bot: Harness) -> None:
 
 
 async def test_manager_sees_a_masked_phone_in_chinese(bot: Harness) -> None:
-    team = await staff(bot, manager_locale="zh_Hans")
+    team = await sales_team(bot, manager_locale="zh_Hans")
     acme = await rich_customer(bot, team)
     manager = await bot.person(MANAGER_TG, "Mona", language_code="zh-hans")
     await manager.send("/start")
@@ -138,7 +138,7 @@ async def test_manager_sees_a_masked_phone_in_chinese(bot: Harness) -> None:
 
 
 async def test_a_bare_customer_is_not_scored_yet(bot: Harness) -> None:
-    team = await staff(bot)
+    team = await sales_team(bot)
     bare = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Newco")
     rep = await person(bot, REP_TG)
     await rep.send("/start")
@@ -151,7 +151,7 @@ async def test_a_bare_customer_is_not_scored_yet(bot: Harness) -> None:
 
 
 async def test_history_pages_and_back(bot: Harness) -> None:
-    team = await staff(bot)
+    team = await sales_team(bot)
     acme = await rich_customer(bot, team)
     rep = await person(bot, REP_TG)
     await rep.send("/start")
@@ -176,7 +176,7 @@ async def test_history_pages_and_back(bot: Harness) -> None:
 
 
 async def test_show_on_map_with_and_without_a_location(bot: Harness) -> None:
-    team = await staff(bot, rep_locale="zh_Hans")
+    team = await sales_team(bot, rep_locale="zh_Hans")
     placed = await customer(
         bot, team_id=team.team_id, owner_id=team.rep_id, name="Placed", latitude=31.23, longitude=121.47
     )
@@ -193,7 +193,7 @@ async def test_show_on_map_with_and_without_a_location(bot: Harness) -> None:
     assert "Nowhere 还没有保存位置" in note.text
 
 
-async def card_queries(bot: Harness, team: Staff, customer_id: int) -> int:
+async def card_queries(bot: Harness, team: SalesTeam, customer_id: int) -> int:
     """How many SQL statements building one card takes."""
     viewer = Viewer(
         user_id=team.rep_id,
@@ -220,7 +220,7 @@ async def card_queries(bot: Harness, team: Staff, customer_id: int) -> int:
 
 
 async def test_the_card_takes_the_same_few_queries_however_long_the_history(bot: Harness) -> None:
-    team = await staff(bot)
+    team = await sales_team(bot)
     bare = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Newco")
     rich = await rich_customer(bot, team)
     queries = await card_queries(bot, team, bare)
@@ -228,7 +228,7 @@ async def test_the_card_takes_the_same_few_queries_however_long_the_history(bot:
 
 
 async def test_log_visit_and_order_from_the_card(bot: Harness) -> None:
-    team = await staff(bot)
+    team = await sales_team(bot)
     acme = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
     rep = await person(bot, REP_TG)
     await rep.send("/start")

@@ -12,7 +12,7 @@ from bot.domain.birthdays import UNKNOWN_YEAR
 from handlers import customers_new
 from sandbox import SandboxServer
 from storage.models import AuditLog, Customer, Outbox
-from tests.customer_factories import (
+from tests.factories import (
     MANAGER_TG,
     OTHER_REP_TG,
     REP_TG,
@@ -21,14 +21,14 @@ from tests.customer_factories import (
     fetch,
     person,
     plant_button,
+    sales_team,
     tag_names,
-    team,
 )
 from tests.harness import Harness, Person, Reply, running_bot, settings_for
 
 
 async def test_new_customer_with_every_field(bot: Harness) -> None:
-    staff = await team(bot)
+    staff = await sales_team(bot)
     rep = await person(bot, REP_TG)
     assert "What is the customer's name?" in (await rep.send("/new")).text
     assert "Which company is 张三 with?" in (await rep.send("张三")).text
@@ -57,7 +57,7 @@ async def test_new_customer_with_every_field(bot: Harness) -> None:
 
 
 async def test_new_customer_with_skips_in_chinese(bot: Harness) -> None:
-    await team(bot, rep_locale="zh_Hans")
+    await sales_team(bot, rep_locale="zh_Hans")
     rep = await person(bot, REP_TG, chinese=True)
     await rep.send("/new")
     assert "跳过" in str((await rep.send("李四")).buttons())
@@ -81,7 +81,7 @@ async def test_new_customer_with_skips_in_chinese(bot: Harness) -> None:
 
 
 async def test_wrong_input_at_every_step(bot: Harness) -> None:
-    await team(bot)
+    await sales_team(bot)
     rep = await person(bot, REP_TG)
     await rep.send("/new")
     assert "too long" in (await rep.send("x" * 300)).text
@@ -127,7 +127,7 @@ async def _fill_new(rep: Person, name: str, *, company: str | None = None, phone
 
 
 async def test_duplicate_of_another_reps_customer_asks_for_a_transfer(bot: Harness) -> None:
-    staff = await team(bot, manager_locale="zh_Hans")
+    staff = await sales_team(bot, manager_locale="zh_Hans")
     theirs = await customer(
         bot,
         team_id=staff.team_id,
@@ -169,7 +169,7 @@ async def test_duplicate_of_another_reps_customer_asks_for_a_transfer(bot: Harne
 
 
 async def test_duplicate_guard_in_chinese_by_pinyin(bot: Harness) -> None:
-    staff = await team(bot, rep_locale="zh_Hans")
+    staff = await sales_team(bot, rep_locale="zh_Hans")
     await customer(bot, team_id=staff.team_id, owner_id=staff.other_rep_id, name="张三丰", company="武当贸易")
     rep = await person(bot, REP_TG, chinese=True)
     await rep.send("/new")
@@ -184,7 +184,7 @@ async def test_duplicate_guard_in_chinese_by_pinyin(bot: Harness) -> None:
 
 
 async def test_own_duplicate_offers_to_open_it_or_create_anyway(bot: Harness) -> None:
-    staff = await team(bot)
+    staff = await sales_team(bot)
     mine = await customer(
         bot, team_id=staff.team_id, owner_id=staff.rep_id, name="John Smith", company="Acme"
     )
@@ -204,7 +204,7 @@ async def test_own_duplicate_offers_to_open_it_or_create_anyway(bot: Harness) ->
 
 
 async def test_manager_is_offered_to_open_a_reps_customer(bot: Harness) -> None:
-    staff = await team(bot)
+    staff = await sales_team(bot)
     await customer(bot, team_id=staff.team_id, owner_id=staff.other_rep_id, name="Ada Lovelace")
     manager = await person(bot, MANAGER_TG)
     reply = await _fill_new(manager, "Ada Lovelace")
@@ -213,7 +213,7 @@ async def test_manager_is_offered_to_open_a_reps_customer(bot: Harness) -> None:
 
 
 async def test_edit_a_field_with_audit(bot: Harness) -> None:
-    staff = await team(bot)
+    staff = await sales_team(bot)
     mine = await customer(
         bot, team_id=staff.team_id, owner_id=staff.rep_id, name="Zhao Liu", phone="+8613800000001"
     )
@@ -236,7 +236,7 @@ async def test_edit_a_field_with_audit(bot: Harness) -> None:
 
 
 async def test_edit_in_chinese_name_tier_and_tags(bot: Harness) -> None:
-    staff = await team(bot, rep_locale="zh_Hans")
+    staff = await sales_team(bot, rep_locale="zh_Hans")
     mine = await customer(bot, team_id=staff.team_id, owner_id=staff.rep_id, name="赵六", tags=("old",))
     rep = await person(bot, REP_TG, chinese=True)
     await plant_button(bot, rep, "编辑", f"cust:edit:{mine}")
@@ -270,7 +270,7 @@ async def test_edit_in_chinese_name_tier_and_tags(bot: Harness) -> None:
 
 
 async def test_crafted_edit_of_another_reps_customer_is_refused(bot: Harness) -> None:
-    staff = await team(bot)
+    staff = await sales_team(bot)
     theirs = await customer(bot, team_id=staff.team_id, owner_id=staff.other_rep_id, name="Not Yours")
     rep = await person(bot, REP_TG)
     await plant_button(bot, rep, "Edit", f"cust:edit:{theirs}")
@@ -299,7 +299,7 @@ async def impatient_bot(
 
 async def test_a_forgotten_new_customer_times_out_politely(impatient_bot: Harness) -> None:
     bot = impatient_bot
-    await team(bot, rep_locale="zh_Hans")
+    await sales_team(bot, rep_locale="zh_Hans")
     rep = await person(bot, REP_TG, chinese=True)
     await rep.send("/new")
     await rep.send("孙七")
@@ -313,7 +313,7 @@ async def test_a_forgotten_new_customer_times_out_politely(impatient_bot: Harnes
 
 
 async def test_stale_and_crafted_buttons_in_new(bot: Harness) -> None:
-    staff = await team(bot)
+    staff = await sales_team(bot)
     mine = await customer(bot, team_id=staff.team_id, owner_id=staff.rep_id, name="Mine Already")
     rep = await person(bot, REP_TG)
     await rep.send("/new")

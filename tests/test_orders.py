@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from storage.models import Customer, Order
-from tests.fieldwork import REP_TG, count, customer, fetch, person, plant_button, staff
+from tests.factories import REP_TG, count, customer, fetch, person, plant_button, sales_team
 from tests.harness import Harness, Person
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 async def begin(bot: Harness, *, chinese: bool = False) -> tuple[Person, int]:
-    team = await staff(bot, rep_locale="zh_Hans" if chinese else "en")
+    team = await sales_team(bot, rep_locale="zh_Hans" if chinese else "en")
     acme = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
     rep = await person(bot, REP_TG, chinese=chinese)
     await rep.send("/order")
@@ -137,7 +137,7 @@ async def test_stale_save_and_cancel(bot: Harness) -> None:
 
 
 async def test_another_reps_customer_is_refused(bot: Harness) -> None:
-    team = await staff(bot)
+    team = await sales_team(bot)
     theirs = await customer(bot, team_id=team.team_id, owner_id=team.other_rep_id, name="Otto's Shop")
     rep = await person(bot, REP_TG)
     await rep.send("/start")

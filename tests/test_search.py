@@ -9,12 +9,12 @@ from bot.domain.viewer import Viewer
 from bot.services import customers
 from storage.db import utcnow
 from storage.models import Visit
-from tests.customer_factories import MANAGER_TG, REP_TG, Team3, customer, person, team
+from tests.factories import MANAGER_TG, REP_TG, SalesTeam, customer, person, sales_team
 from tests.harness import ADMIN_ID, Harness
 
 
-async def seed(bot: Harness, *, rep_locale: str = "en") -> Team3:
-    staff = await team(bot, rep_locale=rep_locale)
+async def seed(bot: Harness, *, rep_locale: str = "en") -> SalesTeam:
+    staff = await sales_team(bot, rep_locale=rep_locale)
     team_id, rep_id = staff.team_id, staff.rep_id
     await customer(
         bot,
@@ -100,7 +100,7 @@ async def test_a_rep_never_finds_another_reps_customer_but_the_manager_does(bot:
 
 
 async def test_plain_text_searches_and_pages(bot: Harness) -> None:
-    staff = await team(bot)
+    staff = await sales_team(bot)
     for i in range(19):
         await customer(bot, team_id=staff.team_id, owner_id=staff.rep_id, name=f"Kiosk {i:02d}")
     rep = await person(bot, REP_TG)
@@ -137,7 +137,7 @@ async def test_search_in_chinese(bot: Harness) -> None:
 
 
 async def test_recent_offers_due_then_visited_then_newest(bot: Harness) -> None:
-    staff = await team(bot)
+    staff = await sales_team(bot)
     now = utcnow()
     team_id, rep_id = staff.team_id, staff.rep_id
     old = await customer(
@@ -173,7 +173,7 @@ async def test_recent_offers_due_then_visited_then_newest(bot: Harness) -> None:
 
 
 async def test_plain_text_from_an_admin_is_not_a_search(bot: Harness) -> None:
-    await team(bot)
+    await sales_team(bot)
     admin = await bot.person(ADMIN_ID, "Ada")
     await admin.send("/start")
     assert "didn't understand" in (await admin.send("zhangsan")).text

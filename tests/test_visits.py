@@ -10,15 +10,16 @@ import pytest
 
 from sandbox import SandboxServer
 from storage.models import Customer, Reminder, Visit
-from tests.fieldwork import (
+from tests.factories import (
+    MANAGER_TG,
     REP_TG,
     count,
     customer,
     fetch,
     person,
     plant_button,
+    sales_team,
     share_location,
-    staff,
 )
 from tests.harness import Harness, Reply, running_bot, settings_for
 
@@ -26,7 +27,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 async def test_on_site_visit_with_check_in_and_typed_follow_up(bot: Harness) -> None:
-    team = await staff(bot)
+    team = await sales_team(bot)
     acme = await customer(
         bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme", latitude=31.2304, longitude=121.4737
     )
@@ -76,7 +77,7 @@ async def test_on_site_visit_with_check_in_and_typed_follow_up(bot: Harness) -> 
 
 
 async def test_chinese_visit_adopts_location_and_reads_chinese_follow_up(bot: Harness) -> None:
-    team = await staff(bot, rep_locale="zh_Hans")
+    team = await sales_team(bot, rep_locale="zh_Hans")
     shop = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="华联超市")
     rep = await person(bot, REP_TG, chinese=True)
 
@@ -111,7 +112,7 @@ async def test_chinese_visit_adopts_location_and_reads_chinese_follow_up(bot: Ha
 
 
 async def test_wrong_input_at_every_step(bot: Harness) -> None:
-    team = await staff(bot)
+    team = await sales_team(bot)
     await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Bolt")
     rep = await person(bot, REP_TG)
 
@@ -158,7 +159,7 @@ async def test_wrong_input_at_every_step(bot: Harness) -> None:
 
 
 async def test_skipped_check_in_and_no_follow_up(bot: Harness) -> None:
-    team = await staff(bot)
+    team = await sales_team(bot)
     acme = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
     rep = await person(bot, REP_TG)
     await rep.send("/visit")
@@ -181,7 +182,7 @@ async def test_skipped_check_in_and_no_follow_up(bot: Harness) -> None:
 
 
 async def test_another_reps_customer_is_refused(bot: Harness) -> None:
-    team = await staff(bot)
+    team = await sales_team(bot)
     theirs = await customer(bot, team_id=team.team_id, owner_id=team.other_rep_id, name="Otto's Shop")
     rep = await person(bot, REP_TG)
     await rep.send("/start")
@@ -200,7 +201,7 @@ async def test_another_reps_customer_is_refused(bot: Harness) -> None:
 
 
 async def test_customer_taken_away_mid_dialog_saves_nothing(bot: Harness) -> None:
-    team = await staff(bot)
+    team = await sales_team(bot)
     acme = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
     rep = await person(bot, REP_TG)
     await rep.send("/visit")
@@ -221,7 +222,7 @@ async def test_customer_taken_away_mid_dialog_saves_nothing(bot: Harness) -> Non
 
 
 async def test_a_stale_save_press_creates_no_duplicate(bot: Harness) -> None:
-    team = await staff(bot)
+    team = await sales_team(bot)
     await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
     rep = await person(bot, REP_TG)
     await rep.send("/visit")
@@ -242,7 +243,7 @@ async def test_a_stale_save_press_creates_no_duplicate(bot: Harness) -> None:
 
 @pytest.mark.parametrize("steps", range(7))
 async def test_cancel_at_any_step_stores_nothing(bot: Harness, steps: int) -> None:
-    team = await staff(bot)
+    team = await sales_team(bot)
     await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
     rep = await person(bot, REP_TG)
     await rep.send("/visit")
@@ -265,7 +266,7 @@ async def test_cancel_at_any_step_stores_nothing(bot: Harness, steps: int) -> No
 
 
 async def test_cancel_button_in_chinese(bot: Harness) -> None:
-    team = await staff(bot, rep_locale="zh_Hans")
+    team = await sales_team(bot, rep_locale="zh_Hans")
     await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="华联超市")
     rep = await person(bot, REP_TG, chinese=True)
     await rep.send("/visit")
@@ -277,7 +278,7 @@ async def test_cancel_button_in_chinese(bot: Harness) -> None:
 async def test_half_finished_visit_survives_a_restart(sandbox: SandboxServer, database_url: str) -> None:
     settings = settings_for(sandbox, database_url)
     async with running_bot(settings, sandbox) as first:
-        team = await staff(first)
+        team = await sales_team(first)
         await customer(first, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
         rep = await person(first, REP_TG)
         await rep.send("/visit")
@@ -294,9 +295,9 @@ async def test_half_finished_visit_survives_a_restart(sandbox: SandboxServer, da
 
 
 async def test_manager_logs_a_visit_for_a_team_customer(bot: Harness) -> None:
-    team = await staff(bot)
+    team = await sales_team(bot)
     await customer(bot, team_id=team.team_id, owner_id=team.other_rep_id, name="Otto's Shop")
-    manager = await bot.person(7003, "Mona")
+    manager = await bot.person(MANAGER_TG, "Mona")
     await manager.send("/visit")
     await manager.send("Otto")
     await manager.press("Otto's Shop")
@@ -310,7 +311,7 @@ async def test_manager_logs_a_visit_for_a_team_customer(bot: Harness) -> None:
 
 
 async def test_photo_with_caption_as_notes(bot: Harness) -> None:
-    team = await staff(bot)
+    team = await sales_team(bot)
     await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
     rep = await person(bot, REP_TG)
     await rep.send("/visit")
@@ -328,7 +329,7 @@ async def test_photo_with_caption_as_notes(bot: Harness) -> None:
 
 
 async def test_picker_pages_through_many_matches(bot: Harness) -> None:
-    team = await staff(bot)
+    team = await sales_team(bot)
     for n in range(1, 11):
         await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name=f"Shop {n:02d}")
     rep = await person(bot, REP_TG)
@@ -350,7 +351,7 @@ async def test_an_idle_visit_times_out_with_a_note(
 
     monkeypatch.setattr(visits, "TIMEOUT_SECONDS", 0.5)
     async with running_bot(settings_for(sandbox, database_url), sandbox) as bot:
-        team = await staff(bot)
+        team = await sales_team(bot)
         await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
         rep = await person(bot, REP_TG)
         await rep.send("/visit")

@@ -1,4 +1,4 @@
-"""Factories for the customer tests (creation, search, editing): a team, its staff, customers."""
+"""Factories for the customer and field-work tests: a sales team with its staff, customers, buttons, rows."""
 
 from __future__ import annotations
 
@@ -12,24 +12,24 @@ from bot.domain.roles import Role
 from bot.services.customers import search_columns
 from storage.db import utcnow
 from storage.models import Base, Customer, Tag, Team, User, customer_tags
-from tests.harness import Harness, Person
+from tests.harness import Harness, Person, Reply
 
 REP_TG, OTHER_REP_TG, MANAGER_TG = 8101, 8102, 8103
 NAMES = {REP_TG: ("Rita", "Wang"), OTHER_REP_TG: ("Li", "Wei"), MANAGER_TG: ("Mona", "Chen")}
 
 
 @dataclass(frozen=True)
-class Team3:
+class SalesTeam:
     team_id: int
     rep_id: int
     other_rep_id: int
     manager_id: int
 
 
-async def team(bot: Harness, *, rep_locale: str = "en", manager_locale: str = "en") -> Team3:
-    """A team with a manager (Mona Chen) and two reps (Rita Wang, Li Wei) who report to her."""
+async def sales_team(bot: Harness, *, rep_locale: str = "en", manager_locale: str = "en") -> SalesTeam:
+    """A team in Shanghai time: a manager (Mona Chen) and two reps (Rita Wang, Li Wei) reporting to her."""
     async with bot.app.db.begin() as session:
-        row = Team(name="East", timezone="Asia/Shanghai", created_at=utcnow())
+        row = Team(name="East", timezone="Asia/Shanghai", currency="CNY", created_at=utcnow())
         session.add(row)
         await session.flush()
         manager = User(
@@ -63,7 +63,7 @@ async def team(bot: Harness, *, rep_locale: str = "en", manager_locale: str = "e
             session.add(user)
             await session.flush()
             ids.append(user.id)
-        return Team3(row.id, ids[0], ids[1], manager.id)
+        return SalesTeam(row.id, ids[0], ids[1], manager.id)
 
 
 async def customer(
@@ -78,15 +78,11 @@ async def customer(
     **fields: Any,
 ) -> int:
     """A customer with its search columns filled as the app fills them."""
+    e164 = phone or fields.pop("phone_e164", None)
+    columns = {**search_columns(name=name, company=company, e164=e164), **fields}
     async with bot.app.db.begin() as session:
         row = Customer(
-            team_id=team_id,
-            owner_id=owner_id,
-            name=name,
-            company=company,
-            phone_e164=phone,
-            **search_columns(name=name, company=company, e164=phone),
-            **fields,
+            team_id=team_id, owner_id=owner_id, name=name, company=company, phone_e164=e164, **columns
         )
         session.add(row)
         await session.flush()
@@ -112,10 +108,15 @@ async def person(bot: Harness, telegram_id: int, *, chinese: bool = False) -> Pe
     return who
 
 
-async def plant_button(bot: Harness, who: Person, label: str, data: str) -> None:
-    """A button as an old message or a forged client would hold it."""
+async def plant_button(
+    bot: Harness, who: Person, label: str, data: str, *, message_id: int | None = None
+) -> None:
+    """Put a button on a bot message in `who`'s chat, as an old card or a forged client would hold."""
     markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
-    await bot.app.bot.send_message(who.account.chat_id, "…", reply_markup=markup)
+    if message_id is None:
+        await bot.app.bot.send_message(who.account.chat_id, "…", reply_markup=markup)
+    else:
+        await bot.app.bot.edit_message_reply_markup(who.account.chat_id, message_id, reply_markup=markup)
 
 
 async def count(bot: Harness, model: type[Base], **where: Any) -> int:
@@ -143,3 +144,11 @@ async def tag_names(bot: Harness, customer_id: int) -> list[str]:
             .order_by(Tag.name)
         )
         return list(rows)
+
+
+async def share_location(
+    who: Person, latitude: float, longitude: float, accuracy: float | None = None
+) -> Reply:
+    update_id = await who.account.send_location(latitude, longitude, horizontal_accuracy=accuracy)
+    await who._settle(update_id)
+    return await who.last_message()

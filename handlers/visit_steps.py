@@ -1,0 +1,218 @@
+"""The answers of /visit: choosing the customer, kind, outcome, notes and the next follow-up."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot.context import CrmContext
+from bot.domain.dates import QuickChoice, parse_when, quick_choice
+from bot.services import visits
+from bot.services.visibility import NotVisible
+from bot.services.visits import MAX_NOTES
+from handlers import pickers
+from handlers.card import KIND_LABELS, OUTCOME_LABELS, not_visible_text, short_datetime
+from handlers.visit_prompts import (
+    CUSTOMER,
+    DRAFT,
+    FOLLOW_UP,
+    KIND,
+    NOTES,
+    OUTCOME,
+    PICKER,
+    START_PATTERN,
+    ask_checkin,
+    ask_follow_up,
+    ask_kind,
+    ask_notes,
+    ask_outcome,
+    date_examples,
+    draft_of,
+    follow_up_keyboard,
+    notes_keyboard,
+    show_summary,
+)
+from storage.db import utcnow
+
+
+async def start(update: Update, context: CrmContext) -> int:
+    assert context.user_data is not None
+    context.user_data[DRAFT] = {}
+    await pickers.ask_customer(update, context, PICKER, context.t.gettext("Which customer did you visit?"))
+    return CUSTOMER
+
+
+async def start_for_customer(update: Update, context: CrmContext) -> int:
+    """The card's "Log visit" button: the customer is known, but still checked against the viewer."""
+    assert context.user_data is not None
+    context.user_data[DRAFT] = {}
+    return await _use_customer(update, context, pickers.pressed_id(update, START_PATTERN), fresh=True)
+
+
+async def customer_picked(update: Update, context: CrmContext) -> int:
+    return await _use_customer(update, context, pickers.pressed_id(update, PICKER.pick_pattern))
+
+
+async def _use_customer(update: Update, context: CrmContext, customer_id: int, *, fresh: bool = False) -> int:
+    assert context.viewer is not None
+    assert context.user_data is not None
+    t = context.t
+    try:
+        async with context.db.begin() as session:
+            brief = await visits.customer_brief(session, viewer=context.viewer, customer_id=customer_id)
+    except NotVisible:
+        if update.callback_query is not None:
+            await update.callback_query.answer(not_visible_text(t), show_alert=True)
+        context.user_data.pop(DRAFT, None)
+        return ConversationHandler.END
+    draft = draft_of(context)
+    draft.update(customer_id=brief.id, customer_name=brief.name)
+    return await ask_kind(update, context, fresh=fresh)
+
+
+async def kind_picked(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    kind = (query.data or "").removeprefix("visit:kind:")
+    if kind not in KIND_LABELS:
+        await query.answer(context.t.gettext("This button is no longer active."))
+        return KIND
+    draft = draft_of(context)
+    draft["kind"] = kind
+    if kind != "on_site":
+        for key in ("lat", "lon", "acc", "distance", "adopt"):
+            draft.pop(key, None)
+    if draft.get("editing"):
+        if kind == "on_site" and "lat" not in draft and not draft.get("checkin_skipped"):
+            await query.answer()
+            return await ask_checkin(update, context)
+        return await show_summary(update, context)
+    return await ask_outcome(update, context)
+
+
+async def outcome_picked(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    outcome = (query.data or "").removeprefix("visit:out:")
+    if outcome not in OUTCOME_LABELS:
+        await query.answer(context.t.gettext("This button is no longer active."))
+        return OUTCOME
+    draft = draft_of(context)
+    draft["outcome"] = outcome
+    if draft.get("editing"):
+        return await show_summary(update, context)
+    return await ask_notes(update, context)
+
+
+async def notes_typed(update: Update, context: CrmContext) -> int:
+    assert update.message is not None
+    text = (update.message.text or "").strip()
+    t = context.t
+    if len(text) > MAX_NOTES:
+        await update.message.reply_text(
+            t.gettext(
+                "Notes can be at most {limit} characters; yours have {length}. Please shorten them."
+            ).format(limit=MAX_NOTES, length=len(text)),
+            reply_markup=notes_keyboard(t),
+        )
+        return NOTES
+    draft_of(context)["notes"] = text
+    return await _after_notes(update, context)
+
+
+async def notes_media(update: Update, context: CrmContext) -> int:
+    """A photo or a voice note is kept by its file_id; a photo's caption becomes the notes."""
+    message = update.message
+    assert message is not None
+    draft = draft_of(context)
+    if message.photo:
+        draft["photo"] = message.photo[-1].file_id
+    if message.voice:
+        draft["voice"] = message.voice.file_id
+    if message.caption:
+        draft["notes"] = message.caption.strip()[:MAX_NOTES]
+    return await _after_notes(update, context)
+
+
+async def notes_skipped(update: Update, context: CrmContext) -> int:
+    draft = draft_of(context)
+    for key in ("notes", "photo", "voice"):
+        draft.pop(key, None)
+    return await _after_notes(update, context)
+
+
+async def notes_unexpected(update: Update, context: CrmContext) -> int:
+    assert update.message is not None
+    t = context.t
+    if update.message.location is not None:
+        text = t.gettext(
+            "A location is only needed for on-site visits. Please type your notes or press Skip."
+        )
+    else:
+        text = t.gettext("Please type your notes, send a voice note or a photo, or press Skip.")
+    await update.message.reply_text(text, reply_markup=notes_keyboard(t))
+    return NOTES
+
+
+async def _after_notes(update: Update, context: CrmContext) -> int:
+    draft = draft_of(context)
+    needs_checkin = "lat" not in draft and not draft.get("checkin_skipped")
+    if draft.get("kind") == "on_site" and (not draft.get("editing") or needs_checkin):
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+            await update.callback_query.edit_message_reply_markup(None)
+        return await ask_checkin(update, context)
+    if draft.get("editing"):
+        return await show_summary(update, context)
+    return await ask_follow_up(update, context)
+
+
+async def follow_up_picked(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    choice = (query.data or "").removeprefix("visit:fu:")
+    draft = draft_of(context)
+    if choice == "none":
+        draft["follow_up"] = None
+    elif choice in {c.value for c in QuickChoice}:
+        when = quick_choice(QuickChoice(choice), now=utcnow(), tz=context.viewer.timezone)
+        draft["follow_up"] = when.isoformat()
+    else:
+        await query.answer(context.t.gettext("This button is no longer active."))
+        return FOLLOW_UP
+    return await show_summary(update, context)
+
+
+async def follow_up_typed(update: Update, context: CrmContext) -> int:
+    assert update.message is not None
+    assert context.viewer is not None
+    t = context.t
+    now = utcnow()
+    when = parse_when(update.message.text or "", now=now, tz=context.viewer.timezone, locale=t.locale)
+    if when is None:
+        await update.message.reply_text(
+            t.gettext("I couldn't read that date.") + "\n" + date_examples(t),
+            reply_markup=follow_up_keyboard(t),
+        )
+        return FOLLOW_UP
+    if when <= now:
+        await update.message.reply_text(
+            t.gettext("{when} has already passed. Please pick a time in the future.").format(
+                when=short_datetime(t, when)
+            ),
+            reply_markup=follow_up_keyboard(t),
+        )
+        return FOLLOW_UP
+    draft_of(context)["follow_up"] = when.isoformat()
+    return await show_summary(update, context)
+
+
+async def follow_up_unexpected(update: Update, context: CrmContext) -> int:
+    assert update.message is not None
+    t = context.t
+    await update.message.reply_text(
+        t.gettext("Please pick a follow-up above or type a date.") + "\n" + date_examples(t),
+        reply_markup=follow_up_keyboard(t),
+    )
+    return FOLLOW_UP

@@ -173,9 +173,10 @@ def render_card(view: CustomerCard, t: Translator) -> str:
         note = f" — {escape(clip(order.note, 40))}" if order.note else ""
         lines.append(f"  • {short_date(t, order.ordered_at)} · {t.money(order.amount, order.currency)}{note}")
     lines.append("")
-    lines.append(
-        t.ngettext("{n} open ticket", "{n} open tickets", view.open_tickets).format(n=view.open_tickets)
-    )
+    if view.open_tickets:
+        lines.append(
+            t.ngettext("{n} open ticket", "{n} open tickets", view.open_tickets).format(n=view.open_tickets)
+        )
     if view.csat is not None:
         lines.append(
             t.gettext("Latest CSAT: {score}/5 on {date}").format(

@@ -205,6 +205,10 @@ async def _save(update: Update, context: CrmContext, field: Field, value: Any) -
     except NotVisible:
         await context.bot.send_message(update.effective_chat.id, card.not_visible_text(t))
         return ConversationHandler.END
+    except customer_records.PhoneTaken as taken:
+        await context.bot.send_message(update.effective_chat.id, phone_taken_text(taken, t))
+        await card.send_card(update, context, customer_id)
+        return ConversationHandler.END
     label = customer_input.field_label(field, t)
     text = (
         t.gettext("Saved: {field} changed.").format(field=label)
@@ -214,6 +218,15 @@ async def _save(update: Update, context: CrmContext, field: Field, value: Any) -
     await context.bot.send_message(update.effective_chat.id, text)
     await card.send_card(update, context, customer_id)
     return ConversationHandler.END
+
+
+def phone_taken_text(taken: customer_records.PhoneTaken, t: Translator) -> str:
+    if taken.owner_name:
+        return t.gettext(
+            "Not saved: {customer}, a customer of {owner}, already has this number. "
+            "Ask your manager if the customer should move to you."
+        ).format(customer=taken.customer_name, owner=taken.owner_name)
+    return t.gettext("Not saved: {customer} already has this number.").format(customer=taken.customer_name)
 
 
 not_text = dialogs.nudge(N_("Please answer with text, or send /cancel."), VALUE)

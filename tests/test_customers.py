@@ -235,6 +235,27 @@ async def test_edit_a_field_with_audit(bot: Harness) -> None:
     assert audit.actor_id == staff.rep_id
 
 
+async def test_edit_cannot_take_another_customers_number(bot: Harness) -> None:
+    staff = await sales_team(bot, rep_locale="zh_Hans")
+    mine = await customer(
+        bot, team_id=staff.team_id, owner_id=staff.rep_id, name="赵六", phone="+8613800000001"
+    )
+    await customer(
+        bot, team_id=staff.team_id, owner_id=staff.other_rep_id, name="钱七", phone="+8613912345678"
+    )
+    rep = await person(bot, REP_TG)
+    await plant_button(bot, rep, "修改", f"cust:edit:{mine}")
+    await rep.press("修改")
+    await rep.press("电话")
+    await rep.send("139 1234 5678")
+    texts = [r.text for r in (await rep.replies())[-2:]]
+    assert "未保存：钱七（Li Wei 的客户）已使用这个号码" in texts[0]
+    assert "赵六" in texts[1]
+    [kept] = await fetch(bot, Customer, id=mine)
+    assert kept.phone_e164 == "+8613800000001"
+    assert await fetch(bot, AuditLog, action="customer.edited") == []
+
+
 async def test_edit_in_chinese_name_tier_and_tags(bot: Harness) -> None:
     staff = await sales_team(bot, rep_locale="zh_Hans")
     mine = await customer(bot, team_id=staff.team_id, owner_id=staff.rep_id, name="赵六", tags=("old",))

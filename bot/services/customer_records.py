@@ -13,7 +13,7 @@ from bot.domain.customer_fields import DEFAULT_TIER, Field
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from bot.services.customers import search_columns
-from bot.services.errors import NotAllowed, NoTeam
+from bot.services.errors import NotAllowed, NoTeam, ServiceError
 from bot.services.visibility import visible_customer
 from storage.models import Customer
 from storage.queries import audit, tags
@@ -209,6 +209,21 @@ def _auditable(value: Any) -> Any:
     return value
 
 
+class PhoneTaken(ServiceError):
+    """Another customer of the team already has this number: editing must not create a duplicate."""
+
+    def __init__(self, customer_name: str, owner_name: str | None) -> None:
+        super().__init__(customer_name)
+        self.customer_name = customer_name
+        self.owner_name = owner_name
+
+
+async def _refuse_taken_phone(session: AsyncSession, *, customer: Customer, e164: str) -> None:
+    holder = await queries.phone_holder(session, team_id=customer.team_id, e164=e164, except_id=customer.id)
+    if holder is not None:
+        raise PhoneTaken(*holder)
+
+
 async def update_field(
     session: AsyncSession, *, viewer: Viewer, customer_id: int, field_name: Field, value: Any, now: datetime
 ) -> bool:
@@ -225,6 +240,8 @@ async def update_field(
         after = value
         if before == after:
             return False
+        if field_name is Field.PHONE and after is not None:
+            await _refuse_taken_phone(session, customer=customer, e164=after)
         column = {Field.PHONE: "phone_e164"}.get(field_name, str(field_name))
         setattr(customer, column, after)
         for derived, derived_value in search_columns(

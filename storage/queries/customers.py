@@ -367,3 +367,26 @@ async def hits_by_id(session: AsyncSession, *, viewer: Viewer, ids: Sequence[int
     )
     by_id = {row[0]: Ranked(*row) for row in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+async def phone_holder(
+    session: AsyncSession, *, team_id: int, e164: str, except_id: int
+) -> tuple[str, str | None] | None:
+    """Name and owner of another team customer with this number, if there is one."""
+    row = (
+        await session.execute(
+            select(Customer.name, User.first_name, User.last_name)
+            .outerjoin(User, User.id == Customer.owner_id)
+            .where(
+                Customer.team_id == team_id,
+                Customer.phone_e164 == e164,
+                Customer.id != except_id,
+                Customer.erased_at.is_(None),
+            )
+            .limit(1)
+        )
+    ).first()
+    if row is None:
+        return None
+    owner = " ".join(part for part in (row.first_name, row.last_name) if part) or None
+    return row.name, owner

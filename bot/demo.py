@@ -7,21 +7,25 @@ import shlex
 import sys
 from dataclasses import dataclass, field
 
+from bot import demo_seed
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.context import CrmApplication
 from bot.logs import configure_logging
 from bot.settings import Settings
 from sandbox import SandboxClient, SandboxMessage, SandboxServer, SandboxUser
 from storage import migrate
+from storage.db import create_engine, create_session_factory, utcnow
 
 DEMO_TOKEN = "100000001:fieldcrm-demo-token"
 DEMO_ADMIN = 1000
 INTRO = """\
 FieldCRM demo — the bot is running against a local Bot API at {url}
-You are user {admin} (an admin). Type a message or a command, e.g. /start, then /newteam.
-  :press LABEL        press the inline button LABEL in the latest message
+You are user {admin}, the admin of the demo team. Type a message or a command, e.g. /start.
+  :press LABEL        press the newest inline button whose label starts with LABEL
   :as ID NAME [zh]    become another user (zh: their Telegram app is Chinese)
   :quit               stop
+People of the demo team: 1000 Ada (admin), 2000 陈美 (manager), 3000 Ravi and 3001 李伟 (reps).
+Try `:as 3000 Ravi` then /today, /find acme, /visit — or `:as 3001 伟 zh` then /find zs.
 """
 
 
@@ -36,7 +40,8 @@ class TerminalChat:
 
     async def act(self, line: str) -> None:
         if line.startswith(":press "):
-            update_id = await self.user.press(line.removeprefix(":press ").strip())
+            message, label = await self._button(line.removeprefix(":press ").strip())
+            update_id = await self.user.press(label, message_id=message.message_id)
             await self._settle(update_id)
             answer = await self.user.callback_answer(update_id)
             if answer and answer.get("text"):
@@ -44,6 +49,15 @@ class TerminalChat:
         else:
             await self._settle(await self.user.send(line))
         await self.show_new()
+
+    async def _button(self, wanted: str) -> tuple[SandboxMessage, str]:
+        """The newest button labelled `wanted`, or starting with it: typing 'Acme' is enough."""
+        for message in reversed(await self.user.bot_messages()):
+            labels = [label for row in message.buttons() for label in row]
+            for label in labels:
+                if label == wanted or label.lower().startswith(wanted.lower()):
+                    return message, label
+        raise LookupError(f"no button starting with {wanted!r}")
 
     async def _settle(self, update_id: int) -> None:
         await self.client.wait_delivered(update_id)
@@ -114,6 +128,15 @@ async def _loop(chat: TerminalChat, client: SandboxClient) -> None:
             print(f"  {exc}")
 
 
+async def _seed(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine).begin() as session:
+            await demo_seed.seed(session, now=utcnow())
+    finally:
+        await engine.dispose()
+
+
 def run_demo(*, database: str, port: int) -> int:
     settings = Settings(
         _env_file=None,
@@ -126,5 +149,6 @@ def run_demo(*, database: str, port: int) -> int:
     )
     configure_logging(settings.log_level, secret=DEMO_TOKEN)
     asyncio.run(migrate.upgrade(settings.database_url))
+    asyncio.run(_seed(settings.database_url))
     asyncio.run(_chat(settings, port))
     return 0

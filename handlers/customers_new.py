@@ -22,6 +22,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import jobs
 from bot.context import CrmContext
 from bot.domain.customer_fields import TIERS, Field
 from bot.i18n import N_, Translator
@@ -310,6 +311,7 @@ async def transfer_requested(update: Update, context: CrmContext) -> int:
         await query.answer(t.gettext("This button is no longer active."), show_alert=True)
         return DUPLICATE
     context.user_data.pop(DRAFT, None)
+    jobs.kick(context.application)
     await query.answer()
     if result.managers_told == 0:
         text = t.gettext(

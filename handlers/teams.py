@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import MessageLimit
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -19,6 +20,7 @@ from bot.i18n import N_, Translator
 from bot.services import teams
 from bot.services.errors import NotAllowed, NoTeam
 from handlers import dialogs
+from handlers.card import clip
 from handlers.common import role_label
 from handlers.invites import no_team_text
 from storage.db import utcnow
@@ -174,18 +176,29 @@ async def show_team(update: Update, context: CrmContext) -> None:
         ),
         "",
     ]
+    budget = MessageLimit.MAX_TEXT_LENGTH - 300
+    shown = 0
     for member in view.members:
         handle = f" @{member.username}" if member.username else ""
         status = "" if member.is_active else " " + t.gettext("(deactivated)")
-        lines.append(f"• {member.name}{handle} — {role_label(member.role, t)}{status}")
-    lines.append("")
-    lines.append(
-        t.ngettext(
-            "{n} invite link is still open: /invites",
-            "{n} invite links are still open: /invites",
-            view.open_invites,
-        ).format(n=view.open_invites)
-    )
+        line = f"• {clip(member.name, 60)}{handle} — {role_label(member.role, t)}{status}"
+        budget -= len(line) + 1
+        if budget < 0:
+            break
+        lines.append(line)
+        shown += 1
+    hidden = len(view.members) - shown
+    if hidden > 0:
+        lines.append(t.ngettext("… and {n} more", "… and {n} more", hidden).format(n=hidden))
+    if view.open_invites:
+        lines.append("")
+        lines.append(
+            t.ngettext(
+                "{n} invite link is still open: /invites",
+                "{n} invite links are still open: /invites",
+                view.open_invites,
+            ).format(n=view.open_invites)
+        )
     await update.message.reply_text("\n".join(lines))
 
 

@@ -79,3 +79,24 @@ async def test_half_finished_dialog_survives_a_restart(sandbox: SandboxServer, d
         assert "Create the team Survivors" in confirm.text
         assert "Team Survivors is ready" in (await admin.press("Create")).text
         assert await team_count(second) == 1
+
+
+async def test_a_big_team_fits_one_message(bot: Harness) -> None:
+    admin = await bot.person(ADMIN_ID, "Ada")
+    await admin.send("/start")
+    await admin.send("/newteam")
+    await admin.send("Big")
+    await admin.send("Shanghai")
+    await admin.press("Create")
+    async with bot.app.db.begin() as session:
+        team = await session.scalar(select(Team))
+        assert team is not None
+        session.add_all(
+            User(telegram_id=90_000 + n, first_name="Rep " + "x" * 80, role="rep", team_id=team.id)
+            for n in range(150)
+        )
+    overview = await admin.send("/team")
+    assert len(overview.text) <= 4096
+    listed = overview.text.count("• ")
+    assert f"… and {151 - listed} more" in overview.text
+    assert listed > 40

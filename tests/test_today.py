@@ -28,9 +28,9 @@ async def seed_day(bot: Harness, d: Desk) -> dict[str, int]:
     ids["Delta"] = await add_customer(
         bot, d, "Delta", risk_level="high", health_score=20, health_computed_at=T - timedelta(hours=2)
     )
-    ids["Golf"] = await add_customer(bot, d, "Golf", tier="VIP", last_visit_at=T - timedelta(days=10))
+    ids["Golf"] = await add_customer(bot, d, "Golf", tier="VIP", last_visit_at=T - timedelta(days=20))
     ids["Hotel"] = await add_customer(bot, d, "Hotel", tier="C", last_visit_at=T - timedelta(days=10))
-    ids["India"] = await add_customer(bot, d, "India", tier="A", created_at=T - timedelta(days=20))
+    ids["India"] = await add_customer(bot, d, "India", tier="A", created_at=T - timedelta(days=40))
     ids["Otto's"] = await add_customer(bot, d, "Juliet", owner_id=d.other_id, birthday=date(1990, 11, 24))
     async with bot.app.db.begin() as session:
         session.add(Contact(customer_id=ids["Bolt"], name="Mrs. Li", birthday=date(1975, 11, 24)))
@@ -76,7 +76,7 @@ REP_DAY = """📅 Today, Tue, Nov 24
 
 🚗 2 customers due a visit
 • India (A) — never visited
-• Golf (VIP) — last visit 1 week ago"""
+• Golf (VIP) — last visit 3 weeks ago"""
 
 
 async def test_a_reps_day(bot: Harness) -> None:

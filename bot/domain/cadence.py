@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-DEFAULT_CADENCE_DAYS: Mapping[str, int] = {"VIP": 7, "A": 14, "B": 30, "C": 60}
+DEFAULT_CADENCE_DAYS: Mapping[str, int] = {"VIP": 14, "A": 30, "B": 60, "C": 90}
 MAX_CADENCE_DAYS = 365
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from telegram import Bot
@@ -20,7 +20,7 @@ from telegram.request import HTTPXRequest
 from bot.context import CrmApplication
 from bot.i18n import Translator
 from bot.outbox.sender import Drained, OutboxSender
-from bot.services import reminders
+from bot.services import greetings, reminders
 from storage.db import utcnow
 from storage.queries.reminders import DueReminder
 
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 BACKGROUND_KEY = "background"
 OUTBOX_INTERVAL = 1.0
 REMINDERS_INTERVAL = 30.0
+GREETINGS_INTERVAL = 300.0
 SENDER_CONNECTIONS = 8
 MAX_REMINDER_BATCHES = 20
 
@@ -52,6 +53,8 @@ class Background:
         self.push_payload = push_payload
         self.clock = clock
         self._reminders_lock = asyncio.Lock()
+        self._greetings_lock = asyncio.Lock()
+        self._greeted: set[tuple[int, date]] = set()
 
     def now(self) -> datetime:
         return self.clock()
@@ -75,6 +78,35 @@ class Background:
                     break
         if queued:
             log.info("queued %d reminder pushes", queued)
+            self.kick()
+        return queued
+
+    async def push_greetings(self) -> int:
+        """Queue the birthday and holiday pushes of teams whose 09:00 has come; once per team and day.
+
+        Each team is one transaction; the dedupe keys keep a rerun (or a restart) from queueing twice.
+        """
+        queued = 0
+        now = self.clock()
+        i18n = self.application.i18n
+        async with self._greetings_lock:
+            self._greeted = {seen for seen in self._greeted if seen[1] >= now.date() - timedelta(days=2)}
+            async with self.application.db.begin() as session:
+                due = await greetings.due_teams(session, now=now)
+            for team_day in due:
+                if (team_day.team.id, team_day.day) in self._greeted:
+                    continue
+                async with self.application.db.begin() as session:
+                    queued += await greetings.enqueue_for_team(
+                        session,
+                        due=team_day,
+                        now=now,
+                        translator=i18n.translator,
+                        default_locale=i18n.default_locale,
+                    )
+                self._greeted.add((team_day.team.id, team_day.day))
+        if queued:
+            log.info("queued %d greeting pushes", queued)
             self.kick()
         return queued
 
@@ -141,6 +173,13 @@ async def start(application: CrmApplication, *, push_payload: PushRenderer) -> B
         name="reminders",
         job_kwargs=options,
     )
+    job_queue.run_repeating(
+        _push_greetings,
+        interval=GREETINGS_INTERVAL,
+        first=GREETINGS_INTERVAL,
+        name="greetings",
+        job_kwargs=options,
+    )
     return jobs
 
 
@@ -157,3 +196,7 @@ async def _deliver(context: CallbackContext[Any, Any, Any, Any]) -> None:
 
 async def _push_reminders(context: CallbackContext[Any, Any, Any, Any]) -> None:
     await background(context.application).push_due_reminders()
+
+
+async def _push_greetings(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    await background(context.application).push_greetings()

@@ -78,7 +78,7 @@ async def follow_ups(
     return await _rows(session, query, limit)
 
 
-def _on_day(
+def on_day(
     column: InstrumentedAttribute[date | None], month: int, day: int, *, with_leap_day: bool
 ) -> ColumnElement[bool]:
     same_day = and_(extract("month", column) == month, extract("day", column) == day)
@@ -97,7 +97,7 @@ async def birthdays(
         Customer.name.label("customer_name"),
         literal(None).label("person_name"),
         Customer.owner_id.label("owner_id"),
-    ).where(visible, _on_day(Customer.birthday, month, day, with_leap_day=with_leap_day))
+    ).where(visible, on_day(Customer.birthday, month, day, with_leap_day=with_leap_day))
     contacts = (
         select(
             Customer.id.label("customer_id"),
@@ -106,7 +106,7 @@ async def birthdays(
             Customer.owner_id.label("owner_id"),
         )
         .join(Contact, Contact.customer_id == Customer.id)
-        .where(visible, _on_day(Contact.birthday, month, day, with_leap_day=with_leap_day))
+        .where(visible, on_day(Contact.birthday, month, day, with_leap_day=with_leap_day))
     )
     both = union_all(own, contacts).subquery("born")
     query = (

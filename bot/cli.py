@@ -1,4 +1,4 @@
-"""The `fieldcrm` command: run, migrate, sandbox, demo."""
+"""The `fieldcrm` command: run, migrate, sandbox, demo, churn-backtest."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -47,7 +48,36 @@ def _parser() -> argparse.ArgumentParser:
         "--database", default="data/demo.db", help="SQLite file for the demo (default data/demo.db)"
     )
     demo.add_argument("--port", type=int, default=8081, help="port of the local Bot API (default 8081)")
+    backtest = commands.add_parser(
+        "churn-backtest",
+        help="check how well the churn score ranks real churners in a transaction log",
+        description="Score every customer as of the cutoff from earlier transactions only, label as "
+        "churned those with no transaction in (cutoff, cutoff + horizon], and print ROC AUC, "
+        "precision among the riskiest 10 percent, the churn rate and the customer count, "
+        "with the BG/NBD baseline's AUC.",
+    )
+    backtest.add_argument(
+        "--transactions", required=True, metavar="FILE.csv", help="CSV with header customer_id,date,amount"
+    )
+    backtest.add_argument("--cutoff", required=True, type=_iso_date, metavar="YYYY-MM-DD", help="score date")
+    backtest.add_argument(
+        "--horizon-days", required=True, type=_positive_int, metavar="N", help="days after the cutoff"
+    )
+    backtest.add_argument("--format", choices=("text", "json"), default="text", help="output (default text)")
     return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number of days: {text!r}")
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             run_sandbox(args.host, args.port)
             return 0
+        if args.command == "churn-backtest":
+            return _churn_backtest(args)
         if args.command == "demo":
             from bot.demo import run_demo
 
@@ -86,6 +118,23 @@ def _safe_url(args: argparse.Namespace) -> str:
         return make_url(load_settings().database_url).render_as_string(hide_password=True)
     except (SettingsError, ValueError):
         return "DATABASE_URL"
+
+
+def _churn_backtest(args: argparse.Namespace) -> int:
+    from bot import backtest
+    from bot.domain.churn_data import read_transactions
+
+    try:
+        log = read_transactions(args.transactions)
+        result = backtest.run(log, cutoff=args.cutoff, horizon_days=args.horizon_days)
+    except ValueError as exc:
+        print(f"fieldcrm churn-backtest: {args.transactions}: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"fieldcrm churn-backtest: cannot read {args.transactions}: {exc.strerror}", file=sys.stderr)
+        return 2
+    print(result.as_json() if args.format == "json" else result.as_text())
+    return 0
 
 
 def _migrate(settings: Settings) -> int:

@@ -1,0 +1,128 @@
+"""`fieldcrm churn-backtest`: how well the churn score ranks the customers who really stopped buying.
+
+Every customer with a transaction up to the cutoff is scored from that history alone; those with no
+transaction in (cutoff, cutoff + horizon] are the churners. The BG/NBD model, fitted on the same
+history, is the baseline on the same split.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+from scipy import stats
+
+from bot.domain import bgnbd
+from bot.domain.churn_data import Histories, Transactions, churned, day_number, histories
+from bot.domain.health import TeamRhythm, churn_probability, shrunk_rhythm
+
+Floats = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Backtest:
+    auc: float
+    precision_at_10pct: float
+    churn_rate: float
+    customers: int
+    bgnbd_auc: float
+
+    def as_json(self) -> str:
+        return json.dumps(
+            {
+                "auc": _figure(self.auc),
+                "precision_at_10pct": _figure(self.precision_at_10pct),
+                "churn_rate": _figure(self.churn_rate),
+                "customers": self.customers,
+                "bgnbd_auc": _figure(self.bgnbd_auc),
+            }
+        )
+
+    def as_text(self) -> str:
+        return "\n".join(
+            [
+                f"customers:           {self.customers}",
+                f"churn rate:          {self.churn_rate:.3f}",
+                f"ROC AUC:             {self.auc:.3f}",
+                f"precision at 10%:    {self.precision_at_10pct:.3f}",
+                f"BG/NBD baseline AUC: {self.bgnbd_auc:.3f}",
+            ]
+        )
+
+
+def _figure(value: float) -> float | None:
+    """A rounded figure; AUC is undefined (null) when everyone churned or nobody did."""
+    return None if math.isnan(value) else round(value, 6)
+
+
+def team_rhythm(history: Histories, fitted: bgnbd.BgNbd | None) -> TeamRhythm:
+    """The team's typical gap and regularity, from customers with enough orders to show them.
+
+    A fitted BG/NBD lends its empirical-Bayes priors: the gamma shape r of purchase rates is how many
+    orders the team's rhythm is worth, and Beta(a, b) is the dropout chance.
+    """
+    repeat = history.orders >= 2
+    usual = float(np.median(history.gap_mean[repeat])) if repeat.any() else 30.0
+    steady = history.orders >= 4
+    gaps = history.orders[steady] - 1.0
+    cv2 = history.gap_var[steady] / np.maximum(history.gap_mean[steady], 1.0) ** 2 * gaps / (gaps - 1.0)
+    cv = float(np.sqrt(np.mean(np.clip(cv2, 0.0, 4.0)))) if steady.sum() >= 10 else 1.0
+    if fitted is None:
+        return TeamRhythm(usual_gap_days=max(usual, 1.0), gap_cv=max(cv, 0.2))
+    return TeamRhythm(
+        usual_gap_days=max(usual, 1.0),
+        gap_cv=max(cv, 0.2),
+        prior_orders=min(max(fitted.r, 0.3), 5.0),
+        dropout_a=fitted.a,
+        dropout_b=fitted.b,
+    )
+
+
+def risk_scores(history: Histories, rhythm: TeamRhythm, horizon_days: int) -> Floats:
+    """Churn probability over the horizon for every customer in `history`."""
+    usual, shape = shrunk_rhythm(history.orders, history.gap_mean, history.gap_var, rhythm)
+    return churn_probability(history.elapsed, history.orders, usual, shape, rhythm, float(horizon_days))
+
+
+def roc_auc(risk: Floats, churn: npt.NDArray[np.bool_]) -> float:
+    """Probability a random churner is ranked above a random stayer (ties count half)."""
+    positives = int(churn.sum())
+    negatives = len(churn) - positives
+    if positives == 0 or negatives == 0:
+        return math.nan
+    ranks = stats.rankdata(risk)
+    return float((ranks[churn].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
+def precision_at(risk: Floats, churn: npt.NDArray[np.bool_], share: float) -> float:
+    top = max(1, math.ceil(share * len(risk)))
+    riskiest = np.argsort(-risk, kind="stable")[:top]
+    return float(churn[riskiest].mean())
+
+
+def run(log: Transactions, *, cutoff: date, horizon_days: int) -> Backtest:
+    cut = day_number(cutoff)
+    history = histories(log, cutoff=cut)
+    if len(history.customer) == 0:
+        raise ValueError("no transactions on or before the cutoff")
+    churn = churned(log, history.customer, cutoff=cut, horizon_days=horizon_days)
+    x = history.orders - 1.0
+    t_x = history.last - history.first
+    age = cut - history.first + 1.0
+    try:
+        baseline: bgnbd.BgNbd | None = bgnbd.fit(x, t_x, age)
+    except (ValueError, FloatingPointError):
+        baseline = None
+    risk = risk_scores(history, team_rhythm(history, baseline), horizon_days)
+    baseline_risk = baseline.p_no_purchase(x, t_x, age, float(horizon_days)) if baseline else np.zeros(len(x))
+    return Backtest(
+        auc=roc_auc(risk, churn),
+        precision_at_10pct=precision_at(risk, churn, 0.10),
+        churn_rate=float(churn.mean()),
+        customers=len(history.customer),
+        bgnbd_auc=roc_auc(baseline_risk, churn),
+    )

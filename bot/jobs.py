@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from telegram import Bot
@@ -20,7 +20,7 @@ from telegram.request import HTTPXRequest
 from bot.context import CrmApplication
 from bot.i18n import Translator
 from bot.outbox.sender import Drained, OutboxSender
-from bot.services import greetings, reminders
+from bot.services import greetings, health, reminders
 from storage.db import utcnow
 from storage.queries.reminders import DueReminder
 
@@ -30,6 +30,8 @@ BACKGROUND_KEY = "background"
 OUTBOX_INTERVAL = 1.0
 REMINDERS_INTERVAL = 30.0
 GREETINGS_INTERVAL = 300.0
+HEALTH_INTERVAL = 900.0
+HEALTH_NIGHTLY = time(19, 0)
 SENDER_CONNECTIONS = 8
 MAX_REMINDER_BATCHES = 20
 
@@ -54,6 +56,7 @@ class Background:
         self.clock = clock
         self._reminders_lock = asyncio.Lock()
         self._greetings_lock = asyncio.Lock()
+        self._health_lock = asyncio.Lock()
         self._greeted: set[tuple[int, date]] = set()
 
     def now(self) -> datetime:
@@ -109,6 +112,13 @@ class Background:
             log.info("queued %d greeting pushes", queued)
             self.kick()
         return queued
+
+    async def rescan_health(self, *, incremental: bool) -> health.RescanStats:
+        """Rescore customers: those with news every quarter hour, everyone nightly as time passes."""
+        async with self._health_lock:
+            stats = await health.rescan_all(self.application.db, now=self.clock(), incremental=incremental)
+        log.info("health rescan scored %d customers, %d risk rises", stats.scored, len(stats.rises))
+        return stats
 
     def kick(self) -> None:
         """Drain the outbox now rather than at the next tick, so a fresh push goes out at once."""
@@ -180,6 +190,10 @@ async def start(application: CrmApplication, *, push_payload: PushRenderer) -> B
         name="greetings",
         job_kwargs=options,
     )
+    job_queue.run_repeating(
+        _rescan_changed, interval=HEALTH_INTERVAL, first=HEALTH_INTERVAL, name="health", job_kwargs=options
+    )
+    job_queue.run_daily(_rescan_everyone, time=HEALTH_NIGHTLY, name="health-nightly", job_kwargs=options)
     return jobs
 
 
@@ -200,3 +214,11 @@ async def _push_reminders(context: CallbackContext[Any, Any, Any, Any]) -> None:
 
 async def _push_greetings(context: CallbackContext[Any, Any, Any, Any]) -> None:
     await background(context.application).push_greetings()
+
+
+async def _rescan_changed(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    await background(context.application).rescan_health(incremental=True)
+
+
+async def _rescan_everyone(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    await background(context.application).rescan_health(incremental=False)

@@ -1,0 +1,211 @@
+"""The health rescan: scores every customer of a team in batches and says whose risk rose.
+
+A team-wide pass over per-customer order aggregates gives the team's rhythm and the RFM quintiles
+(numbers only, never customer rows); then customers are read by id in batches, each batch scored
+from a handful of set-based reads and written back in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.domain import health
+from bot.domain.cadence import cadence_overrides
+from storage.enums import FeedbackKind, RiskLevel
+from storage.queries import health as queries
+
+BATCH = 2_000
+SUMMARY_BATCH = 10_000
+MIN_RHYTHM_CUSTOMERS = 5
+RISK_ORDER = {RiskLevel.LOW: 0, RiskLevel.MEDIUM: 1, RiskLevel.HIGH: 2}
+
+
+@dataclass(frozen=True)
+class RiskRise:
+    """A customer whose risk went up in this rescan: the input of the alerts."""
+
+    team_id: int
+    customer_id: int
+    before: RiskLevel
+    after: RiskLevel
+
+
+@dataclass
+class RescanStats:
+    scored: int = 0
+    batches: int = 0
+    rises: list[RiskRise] = field(default_factory=list)
+
+    def add(self, other: RescanStats) -> None:
+        self.scored += other.scored
+        self.batches += other.batches
+        self.rises.extend(other.rises)
+
+
+@dataclass(frozen=True)
+class TeamPicture:
+    """The team's rhythm and every ordering customer's RFM, as arrays sorted by customer id."""
+
+    rhythm: health.TeamRhythm
+    ids: npt.NDArray[np.int64]
+    rfm: npt.NDArray[np.int64]
+
+    def rfm_of(self, customer_id: int) -> tuple[int, int, int] | None:
+        at = int(np.searchsorted(self.ids, customer_id))
+        if at < len(self.ids) and self.ids[at] == customer_id:
+            r, f, m = self.rfm[at]
+            return int(r), int(f), int(m)
+        return None
+
+
+async def rescan_all(
+    session_factory: async_sessionmaker[AsyncSession], *, now: datetime, incremental: bool
+) -> RescanStats:
+    async with session_factory() as session:
+        teams = await queries.team_ids(session)
+    total = RescanStats()
+    for team_id in teams:
+        total.add(await rescan_team(session_factory, team_id=team_id, now=now, incremental=incremental))
+    return total
+
+
+async def rescan_team(
+    session_factory: async_sessionmaker[AsyncSession], *, team_id: int, now: datetime, incremental: bool
+) -> RescanStats:
+    """Score the team's customers (with `incremental`, only those with news since their last score)."""
+    stats = RescanStats()
+    async with session_factory() as session:
+        first = await queries.customer_batch(
+            session, team_id=team_id, after_id=0, limit=BATCH, changed_only=incremental
+        )
+        if not first:
+            return stats
+        overrides = cadence_overrides(await queries.team_settings(session, team_id=team_id))
+        picture = await team_picture(session, team_id=team_id, now=now)
+    batch: list[queries.CustomerRow] | None = first
+    after = 0
+    while True:
+        async with session_factory.begin() as session:
+            if batch is None:
+                batch = await queries.customer_batch(
+                    session, team_id=team_id, after_id=after, limit=BATCH, changed_only=incremental
+                )
+            if batch:
+                stats.rises.extend(
+                    await _score_batch(
+                        session, team_id=team_id, batch=batch, now=now, picture=picture, overrides=overrides
+                    )
+                )
+        if not batch:
+            break
+        stats.scored += len(batch)
+        stats.batches += 1
+        if len(batch) < BATCH:
+            break
+        after = batch[-1].id
+        batch = None
+    return stats
+
+
+async def team_picture(session: AsyncSession, *, team_id: int, now: datetime) -> TeamPicture:
+    """Rhythm and RFM from order aggregates read in keyset chunks: four numbers per customer."""
+    ids: list[int] = []
+    recency: list[float] = []
+    frequency: list[float] = []
+    monetary: list[float] = []
+    gaps: list[float] = []
+    after = 0
+    while True:
+        chunk = await queries.order_summaries(session, team_id=team_id, after_id=after, limit=SUMMARY_BATCH)
+        for row in chunk:
+            ids.append(row.customer_id)
+            recency.append((now - row.last_at).total_seconds() / 86_400)
+            frequency.append(row.orders)
+            monetary.append(float(row.total))
+            span = (row.last_at - row.first_at).total_seconds() / 86_400
+            if row.orders > 1 and span > 0:
+                gaps.append(span / (row.orders - 1))
+        if len(chunk) < SUMMARY_BATCH:
+            break
+        after = chunk[-1].customer_id
+    rhythm = health.TeamRhythm()
+    if len(gaps) >= MIN_RHYTHM_CUSTOMERS:
+        rhythm = health.TeamRhythm(usual_gap_days=float(np.median(gaps)))
+    rfm = (
+        health.rfm_scores(np.array(recency), np.array(frequency), np.array(monetary))
+        if ids
+        else np.zeros((0, 3), dtype=np.int64)
+    )
+    return TeamPicture(rhythm, np.array(ids, dtype=np.int64), rfm)
+
+
+async def _score_batch(
+    session: AsyncSession,
+    *,
+    team_id: int,
+    batch: list[queries.CustomerRow],
+    now: datetime,
+    picture: TeamPicture,
+    overrides: dict[str, int],
+) -> list[RiskRise]:
+    ids = [row.id for row in batch]
+    orders: dict[int, list[health.Order]] = defaultdict(list)
+    for customer_id, at, amount in await queries.batch_orders(session, ids=ids):
+        orders[customer_id].append(health.Order(at, Decimal(amount)))
+    visits = await queries.batch_last_visits(session, ids=ids)
+    ratings = await queries.batch_ratings(session, ids=ids)
+    tickets: dict[int, list[health.OpenTicket]] = defaultdict(list)
+    for ticket in await queries.batch_open_tickets(session, ids=ids):
+        tickets[ticket.customer_id].append(health.OpenTicket(ticket.number, _overdue_days(ticket, now)))
+    updates: list[dict[str, Any]] = []
+    rises: list[RiskRise] = []
+    for row in batch:
+        facts = health.CustomerFacts(
+            orders=tuple(orders.get(row.id, ())),
+            contacts=(visits[row.id],) if row.id in visits else (),
+            nps=_rating(ratings.get((row.id, FeedbackKind.NPS))),
+            csat=_rating(ratings.get((row.id, FeedbackKind.CSAT))),
+            tickets=tuple(tickets.get(row.id, ())),
+            follow_up_due=row.next_follow_up_at,
+            tier=row.tier,
+            cadence=overrides,
+        )
+        verdict = health.score(facts, now=now, rhythm=picture.rhythm)
+        rfm = picture.rfm_of(row.id)
+        updates.append(
+            {
+                "id": row.id,
+                "health_score": verdict.score,
+                "risk_level": verdict.risk.value,
+                "health_reasons": [reason.as_json() for reason in verdict.reasons],
+                "health_computed_at": now,
+                "stage": verdict.stage.value,
+                "rfm_r": rfm[0] if rfm else None,
+                "rfm_f": rfm[1] if rfm else None,
+                "rfm_m": rfm[2] if rfm else None,
+                "last_visit_at": visits.get(row.id),
+                "last_order_at": max((o.at for o in facts.orders), default=None),
+            }
+        )
+        if row.risk_level in RISK_ORDER and RISK_ORDER[verdict.risk] > RISK_ORDER[RiskLevel(row.risk_level)]:
+            rises.append(RiskRise(team_id, row.id, RiskLevel(row.risk_level), verdict.risk))
+    await queries.write_scores(session, rows=updates)
+    return rises
+
+
+def _overdue_days(ticket: queries.TicketRow, now: datetime) -> int:
+    if ticket.resolve_due_at is None or ticket.resolve_due_at >= now:
+        return 0
+    return max(1, (now - ticket.resolve_due_at).days)
+
+
+def _rating(found: tuple[int, datetime] | None) -> health.Rating | None:
+    return health.Rating(found[0], found[1]) if found else None

@@ -1,0 +1,238 @@
+"""The health rescan: stored score, risk, reasons, stage and RFM; the card; incremental runs; risk rises."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from bot.jobs import background
+from bot.services import health as rescan
+from storage.db import utcnow
+from storage.models import Customer, Feedback, Order, Ticket, Visit
+from tests.factories import REP_TG, SalesTeam, customer, fetch, person, plant_button, sales_team
+from tests.harness import Harness
+
+
+async def buyer(
+    bot: Harness, team: SalesTeam, name: str, *, now: datetime, every: int, last: int, orders: int = 8
+) -> int:
+    """A customer with `orders` orders `every` days apart, the latest `last` days ago, and a recent visit."""
+    customer_id = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name=name, tier="A")
+    async with bot.app.db.begin() as session:
+        for index in range(orders):
+            session.add(
+                Order(
+                    team_id=team.team_id,
+                    customer_id=customer_id,
+                    rep_id=team.rep_id,
+                    amount=Decimal("500"),
+                    currency="CNY",
+                    ordered_at=now - timedelta(days=last + index * every),
+                    created_at=now - timedelta(days=last + index * every),
+                )
+            )
+        session.add(
+            Visit(
+                team_id=team.team_id,
+                customer_id=customer_id,
+                rep_id=team.rep_id,
+                kind="on_site",
+                visited_at=now - timedelta(days=3),
+                created_at=now - timedelta(days=3),
+            )
+        )
+    return customer_id
+
+
+async def crafted(bot: Harness, team: SalesTeam, now: datetime) -> dict[str, int]:
+    ids = {
+        "regular": await buyer(bot, team, "Regular", now=now, every=30, last=10),
+        "overdue": await buyer(bot, team, "Overdue", now=now, every=14, last=200),
+        "never": await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Never", tier="B"),
+        "detractor": await buyer(bot, team, "Detractor", now=now, every=30, last=10),
+        "complaint": await buyer(bot, team, "Complaint", now=now, every=30, last=10),
+    }
+    async with bot.app.db.begin() as session:
+        session.add(
+            Feedback(
+                team_id=team.team_id,
+                customer_id=ids["detractor"],
+                kind="nps",
+                score=2,
+                created_at=now - timedelta(days=5),
+            )
+        )
+        session.add(
+            Ticket(
+                team_id=team.team_id,
+                number=7,
+                customer_id=ids["complaint"],
+                description="Broken seal",
+                status="open",
+                resolve_due_at=now - timedelta(days=3, hours=1),
+                created_at=now - timedelta(days=4),
+                updated_at=now - timedelta(days=4),
+            )
+        )
+    return ids
+
+
+async def stored(bot: Harness, customer_id: int) -> Customer:
+    found: list[Customer] = await fetch(bot, Customer, id=customer_id)
+    return found[0]
+
+
+def codes(row: Customer) -> list[str]:
+    return [reason["code"] for reason in row.health_reasons]
+
+
+async def test_a_full_rescan_stores_score_risk_reasons_stage_and_rfm(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rescan, "BATCH", 2)
+    now = utcnow()
+    team = await sales_team(bot)
+    ids = await crafted(bot, team, now)
+
+    stats = await rescan.rescan_team(bot.app.db, team_id=team.team_id, now=now, incremental=False)
+
+    assert stats.scored == 5
+    assert stats.batches == 3
+    assert stats.rises == []
+    regular = await stored(bot, ids["regular"])
+    assert regular.risk_level == "low"
+    assert regular.health_score is not None
+    assert regular.health_score >= 90
+    assert regular.stage == "loyal"
+    assert regular.health_computed_at == now
+    assert regular.last_order_at == now - timedelta(days=10)
+    assert regular.last_visit_at == now - timedelta(days=3)
+    overdue = await stored(bot, ids["overdue"])
+    assert overdue.risk_level == "high"
+    assert overdue.stage in ("churned", "at_risk")
+    assert codes(overdue)[0] == "no_order"
+    assert overdue.health_reasons[0]["params"]["days"] == 200
+    never = await stored(bot, ids["never"])
+    assert (never.health_score, never.risk_level, never.stage) == (60, "medium", "potential")
+    assert codes(never) == ["no_order_ever"]
+    assert (never.rfm_r, never.rfm_f, never.rfm_m) == (None, None, None)
+    detractor = await stored(bot, ids["detractor"])
+    assert codes(detractor)[0] == "low_nps"
+    assert detractor.health_score is not None
+    assert detractor.health_score <= 75
+    complaint = await stored(bot, ids["complaint"])
+    assert complaint.health_reasons[0] == {"code": "ticket_overdue", "params": {"number": 7, "days": 3}}
+    assert overdue.rfm_r is not None
+    assert regular.rfm_r is not None
+    assert overdue.rfm_r < regular.rfm_r
+    for row in (regular, overdue, detractor, complaint):
+        assert all(value in range(1, 6) for value in (row.rfm_r, row.rfm_f, row.rfm_m))
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en", "No order for 200 days; usually every {usual}."),
+        ("zh_Hans", "已有 200 天没有下单，平时每 {usual} 天一单。"),
+    ],
+)
+async def test_the_card_shows_health_with_the_reason(bot: Harness, locale: str, expected: str) -> None:
+    now = utcnow()
+    team = await sales_team(bot, rep_locale=locale)
+    ids = await crafted(bot, team, now)
+    await rescan.rescan_all(bot.app.db, now=now, incremental=False)
+    overdue = await stored(bot, ids["overdue"])
+    rep = await person(bot, REP_TG, chinese=locale == "zh_Hans")
+    await rep.send("/start")
+    await plant_button(bot, rep, "Open", f"cust:open:{ids['overdue']}")
+    card = await rep.press("Open")
+
+    assert str(overdue.health_score) in card.text
+    assert expected.format(usual=overdue.health_reasons[0]["params"]["usual"]) in card.text
+
+
+async def test_an_incremental_rescan_touches_only_customers_with_news(bot: Harness) -> None:
+    first = utcnow()
+    team = await sales_team(bot)
+    ids = await crafted(bot, team, first)
+    await rescan.rescan_team(bot.app.db, team_id=team.team_id, now=first, incremental=False)
+    later = first + timedelta(minutes=15)
+    quiet = await rescan.rescan_team(bot.app.db, team_id=team.team_id, now=later, incremental=True)
+    assert quiet.scored == 0
+    async with bot.app.db.begin() as session:
+        session.add(
+            Order(
+                team_id=team.team_id,
+                customer_id=ids["overdue"],
+                rep_id=team.rep_id,
+                amount=Decimal("900"),
+                currency="CNY",
+                ordered_at=first + timedelta(minutes=5),
+                created_at=first + timedelta(minutes=5),
+            )
+        )
+    newcomer = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Newcomer")
+
+    stats = await rescan.rescan_team(bot.app.db, team_id=team.team_id, now=later, incremental=True)
+
+    assert stats.scored == 2
+    revived = await stored(bot, ids["overdue"])
+    assert revived.health_computed_at == later
+    assert revived.risk_level == "low"
+    assert revived.last_order_at == first + timedelta(minutes=5)
+    assert (await stored(bot, newcomer)).health_computed_at == later
+    for name in ("regular", "never", "detractor", "complaint"):
+        assert (await stored(bot, ids[name])).health_computed_at == first
+
+
+async def test_a_rescan_reports_whose_risk_rose(bot: Harness) -> None:
+    first = utcnow()
+    team = await sales_team(bot)
+    ids = await crafted(bot, team, first)
+    await rescan.rescan_all(bot.app.db, now=first, incremental=False)
+    async with bot.app.db.begin() as session:
+        session.add(
+            Feedback(
+                team_id=team.team_id,
+                customer_id=ids["regular"],
+                kind="nps",
+                score=0,
+                created_at=first + timedelta(minutes=1),
+            )
+        )
+        session.add(
+            Ticket(
+                team_id=team.team_id,
+                number=8,
+                customer_id=ids["regular"],
+                description="Wrong invoice",
+                status="open",
+                resolve_due_at=first - timedelta(days=2),
+                created_at=first + timedelta(minutes=1),
+                updated_at=first + timedelta(minutes=1),
+            )
+        )
+
+    stats = await rescan.rescan_all(bot.app.db, now=first + timedelta(minutes=15), incremental=True)
+
+    assert stats.scored == 1
+    assert [(rise.customer_id, rise.before, rise.after) for rise in stats.rises] == [
+        (ids["regular"], "low", "medium")
+    ]
+    assert (await stored(bot, ids["regular"])).risk_level == "medium"
+
+
+async def test_the_background_job_rescans_on_its_clock(bot: Harness) -> None:
+    at = utcnow()
+    team = await sales_team(bot)
+    ids = await crafted(bot, team, at)
+    jobs = background(bot.app)
+    jobs.clock = lambda: at
+
+    full = await jobs.rescan_health(incremental=False)
+    again = await jobs.rescan_health(incremental=True)
+
+    assert (full.scored, again.scored) == (5, 0)
+    assert (await stored(bot, ids["never"])).health_computed_at == at

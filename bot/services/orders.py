@@ -6,13 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.viewer import Viewer
 from bot.services.visibility import visible_customer
-from storage.models import Team
-from storage.queries import orders
+from storage.queries import orders, teams
 
 MAX_PRODUCT = 200
 
@@ -40,8 +38,8 @@ async def team_currency(session: AsyncSession, *, viewer: Viewer) -> str:
     """The currency the viewer's team books in unless told otherwise."""
     if viewer.team_id is None:
         return "CNY"
-    currency = await session.scalar(select(Team.currency).where(Team.id == viewer.team_id))
-    return currency or "CNY"
+    team = await teams.by_id(session, viewer.team_id)
+    return team.currency if team is not None and team.currency else "CNY"
 
 
 async def is_saved(session: AsyncSession, *, client_ref: str) -> bool:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.roles import Role
@@ -14,7 +13,7 @@ from bot.domain.viewer import Viewer
 from bot.i18n import Translator
 from bot.services.errors import NotAllowed, NotFound
 from storage.models import Customer, User
-from storage.queries import audit, outbox
+from storage.queries import audit, customers, outbox, users
 
 TranslatorFor = Callable[[str | None, str | None], Translator]
 
@@ -31,16 +30,6 @@ def _name(user: User | None) -> str | None:
     return user.full_name if user is not None else None
 
 
-async def _managers_of(session: AsyncSession, requester: User) -> list[User]:
-    """The rep's own manager if set and active, else every active manager of the team."""
-    active = (User.is_active.is_(True), User.role == Role.MANAGER, User.team_id == requester.team_id)
-    if requester.manager_id is not None:
-        own = await session.scalar(select(User).where(User.id == requester.manager_id, *active))
-        if own is not None:
-            return [own]
-    return list(await session.scalars(select(User).where(*active).order_by(User.id)))
-
-
 async def request_transfer(
     session: AsyncSession, *, viewer: Viewer, customer_id: int, now: datetime, translator_for: TranslatorFor
 ) -> TransferRequest:
@@ -51,11 +40,7 @@ async def request_transfer(
     """
     if viewer.team_id is None or viewer.effective_role is not Role.REP:
         raise NotAllowed
-    customer = await session.scalar(
-        select(Customer).where(
-            Customer.id == customer_id, Customer.team_id == viewer.team_id, Customer.erased_at.is_(None)
-        )
-    )
+    customer = await customers.in_team(session, team_id=viewer.team_id, customer_id=customer_id)
     if customer is None:
         raise NotFound(customer_id)
     if customer.owner_id == viewer.user_id:
@@ -63,7 +48,7 @@ async def request_transfer(
     requester = await session.get(User, viewer.user_id)
     owner = await session.get(User, customer.owner_id) if customer.owner_id is not None else None
     assert requester is not None
-    managers = await _managers_of(session, requester)
+    managers = await users.managers_for(session, team_id=viewer.team_id, preferred_id=requester.manager_id)
     told = 0
     fresh = False
     for manager in managers:

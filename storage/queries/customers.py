@@ -390,3 +390,12 @@ async def phone_holder(
         return None
     owner = " ".join(part for part in (row.first_name, row.last_name) if part) or None
     return row.name, owner
+
+
+async def in_team(session: AsyncSession, *, team_id: int, customer_id: int) -> Customer | None:
+    """A live customer of the team, whoever owns it: for team-wide checks such as transfer requests."""
+    return await session.scalar(
+        select(Customer).where(
+            Customer.id == customer_id, Customer.team_id == team_id, Customer.erased_at.is_(None)
+        )
+    )

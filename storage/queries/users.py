@@ -64,3 +64,13 @@ async def admins_with_chat(session: AsyncSession, telegram_ids: frozenset[int]) 
         select(User).where(User.telegram_id.in_(telegram_ids), User.chat_id.is_not(None), ~User.blocked_bot)
     )
     return rows.all()
+
+
+async def managers_for(session: AsyncSession, *, team_id: int, preferred_id: int | None) -> list[User]:
+    """The preferred manager if set and active, else every active manager of the team."""
+    active = (User.is_active.is_(True), User.role == "manager", User.team_id == team_id)
+    if preferred_id is not None:
+        own = await session.scalar(select(User).where(User.id == preferred_id, *active))
+        if own is not None:
+            return [own]
+    return list(await session.scalars(select(User).where(*active).order_by(User.id)))

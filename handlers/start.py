@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
@@ -16,7 +15,6 @@ from bot.services.invites import Outcome, Redemption
 from handlers import menu
 from handlers.common import deactivated_text, role_label, stranger_text
 from storage.db import utcnow
-from storage.models import User
 
 
 async def start(update: Update, context: CrmContext) -> None:
@@ -31,10 +29,8 @@ async def start(update: Update, context: CrmContext) -> None:
         promoted = await users.promote_listed_admin(
             session, context.viewer, admin_ids=context.settings.admin_ids, now=utcnow()
         )
-        if promoted:
-            viewer = await _reload(session, context)
-    if promoted:
-        context.set_viewer(viewer)
+    if promoted is not None:
+        context.set_viewer(promoted)
     if payload:
         await update.message.reply_text(
             context.t.gettext("That link is not valid, so I opened the start page.")
@@ -52,23 +48,18 @@ async def help_command(update: Update, context: CrmContext) -> None:
 async def _redeem(update: Update, context: CrmContext, payload: str) -> None:
     assert update.message is not None
     assert context.viewer is not None
-    token = invites.token_from_payload(payload)
     async with context.db.begin() as session:
-        if token is None:
-            result = Redemption(Outcome.INVALID)
-        else:
-            result = await invites.redeem_invite(
-                session,
-                viewer=context.viewer,
-                token=token,
-                now=utcnow(),
-                translator_for=context.translator_for,
-            )
-        if result.outcome is Outcome.JOINED:
-            viewer = await _reload(session, context)
-    if result.outcome is not Outcome.JOINED:
+        result = await invites.redeem_invite(
+            session,
+            viewer=context.viewer,
+            payload=payload,
+            now=utcnow(),
+            translator_for=context.translator_for,
+        )
+    if result.viewer is None:
         await update.message.reply_text(redemption_problem(result, context.viewer, context.t))
         return
+    viewer = result.viewer
     context.set_viewer(viewer)
     jobs.kick(context.application)
     t = context.t
@@ -78,18 +69,6 @@ async def _redeem(update: Update, context: CrmContext, payload: str) -> None:
     )
     await update.message.reply_text(joined + "\n\n" + help_text(viewer, t))
     await menu.set_user_menu(context.bot, update.message.chat_id, viewer.effective_role, t)
-
-
-async def _reload(session: AsyncSession, context: CrmContext) -> Viewer:
-    assert context.viewer is not None
-    user = await session.get(User, context.viewer.user_id, populate_existing=True)
-    assert user is not None
-    return await users.viewer_of(
-        session,
-        user,
-        default_locale=context.settings.default_locale,
-        default_timezone=context.settings.timezone,
-    )
 
 
 def redemption_problem(result: Redemption, viewer: Viewer, t: Translator) -> str:

@@ -6,7 +6,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -69,6 +69,8 @@ class Redemption:
     role: Role | None = None
     team_name: str | None = None
     expires_at: datetime | None = None
+    viewer: Viewer | None = None
+    """The newcomer as they are after joining; set only when they joined."""
 
 
 async def create_invite(
@@ -103,12 +105,15 @@ async def create_invite(
 
 
 async def redeem_invite(
-    session: AsyncSession, *, viewer: Viewer, token: str, now: datetime, translator_for: TranslatorFor
+    session: AsyncSession, *, viewer: Viewer, payload: str, now: datetime, translator_for: TranslatorFor
 ) -> Redemption:
-    """Join the invite's team with its role, if the link is still good and the user is free to join.
+    """Join the team of a `/start inv_<token>` payload, if the link is good and the user free to join.
 
     The inviter is told through the outbox, in their own language, in the same unit of work.
     """
+    token = token_from_payload(payload)
+    if token is None:
+        return Redemption(Outcome.INVALID)
     invite = await invites.by_hash(session, hash_token(token))
     if invite is None:
         return Redemption(Outcome.INVALID)
@@ -152,7 +157,9 @@ async def redeem_invite(
         now=now,
         translator_for=translator_for,
     )
-    return Redemption(Outcome.JOINED, role, team_name)
+    timezone = user.timezone or (team.timezone if team is not None else viewer.timezone)
+    joined = replace(viewer, role=role, team_id=invite.team_id, is_active=True, timezone=timezone)
+    return Redemption(Outcome.JOINED, role, team_name, viewer=joined)
 
 
 async def _tell_inviter(

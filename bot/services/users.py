@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -85,10 +85,10 @@ async def viewer_of(
 
 async def promote_listed_admin(
     session: AsyncSession, viewer: Viewer, *, admin_ids: frozenset[int], now: datetime
-) -> bool:
-    """Make a user listed in ADMIN_IDS an admin; True if this changed their role."""
+) -> Viewer | None:
+    """Make a user listed in ADMIN_IDS an admin; the viewer as they are now, or None if nothing changed."""
     if viewer.telegram_id not in admin_ids or (viewer.role is Role.ADMIN and viewer.is_active):
-        return False
+        return None
     user = await session.get(User, viewer.user_id)
     assert user is not None
     before = user.role
@@ -103,7 +103,7 @@ async def promote_listed_admin(
         target_user_id=user.id,
         details={"before": before, "after": Role.ADMIN.value, "via": "ADMIN_IDS"},
     )
-    return True
+    return replace(viewer, role=Role.ADMIN, is_active=True)
 
 
 async def set_locale(session: AsyncSession, *, user_id: int, locale: str) -> None:

@@ -152,3 +152,27 @@ async def share_location(
     update_id = await who.account.send_location(latitude, longitude, horizontal_accuracy=accuracy)
     await who._settle(update_id)
     return await who.last_message()
+
+
+async def press_through(who: Person, *labels: str) -> Reply:
+    """Press each button in turn, as a rep walks a dialog's steps; the answer to the last press."""
+    reply = None
+    for label in labels:
+        reply = await who.press(label)
+    assert reply is not None, "press_through needs at least one label"
+    return reply
+
+
+async def rep_and_others_customer(bot: Harness) -> tuple[Person, int]:
+    """Rita, chat opened with /start, and Otto's Shop: a customer owned by the other rep (Li Wei)."""
+    team = await sales_team(bot)
+    theirs = await customer(bot, team_id=team.team_id, owner_id=team.other_rep_id, name="Otto's Shop")
+    rep = await person(bot, REP_TG)
+    await rep.send("/start")
+    return rep, theirs
+
+
+async def press_forged(bot: Harness, who: Person, label: str, data: str) -> dict[str, object] | None:
+    """Plant a button with `data` in `who`'s chat, press it, and return the bot's toast or alert."""
+    await plant_button(bot, who, label, data)
+    return await who.press_for_answer(label)

@@ -9,7 +9,18 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from storage.models import Customer, Order
-from tests.factories import REP_TG, count, customer, fetch, person, plant_button, sales_team
+from tests.factories import (
+    REP_TG,
+    count,
+    customer,
+    fetch,
+    person,
+    plant_button,
+    press_forged,
+    press_through,
+    rep_and_others_customer,
+    sales_team,
+)
 from tests.harness import Harness, Person
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -71,10 +82,7 @@ async def test_chinese_order_with_wan_and_a_typed_past_date(bot: Harness) -> Non
 async def test_amount_formats(bot: Harness, typed: str, amount: str) -> None:
     rep, _ = await begin(bot)
     await rep.send(typed)
-    await rep.press("CNY")
-    await rep.press("Skip")
-    await rep.press("Yesterday")
-    await rep.press("✅ Save")
+    await press_through(rep, "CNY", "Skip", "Yesterday", "✅ Save")
     [order] = await fetch(bot, Order)
     assert order.amount == Decimal(amount)
 
@@ -101,15 +109,10 @@ async def test_rejected_amounts_in_both_languages(bot: Harness) -> None:
 async def test_edit_from_the_summary(bot: Harness) -> None:
     rep, _ = await begin(bot)
     await rep.send("500")
-    await rep.press("CNY")
-    await rep.press("Skip")
-    await rep.press("Today")
-    await rep.press("✏️ Edit")
-    await rep.press("Amount")
+    await press_through(rep, "CNY", "Skip", "Today", "✏️ Edit", "Amount")
     summary = await rep.send("750")
     assert "Amount: CN¥750.00" in summary.text
-    await rep.press("✏️ Edit")
-    await rep.press("Currency")
+    await press_through(rep, "✏️ Edit", "Currency")
     assert "Amount: HK$750.00" in (await rep.press("HKD")).text
     await rep.press("✅ Save")
     [order] = await fetch(bot, Order)
@@ -119,9 +122,7 @@ async def test_edit_from_the_summary(bot: Harness) -> None:
 async def test_stale_save_and_cancel(bot: Harness) -> None:
     rep, _ = await begin(bot)
     await rep.send("100")
-    await rep.press("EUR")
-    await rep.press("Skip")
-    summary = await rep.press("Today")
+    summary = await press_through(rep, "EUR", "Skip", "Today")
     await rep.press("✅ Save")
     await plant_button(bot, rep, "✅ Save", "order:save", message_id=summary.message.message_id)
     answer = await rep.press_for_answer("✅ Save")
@@ -137,12 +138,8 @@ async def test_stale_save_and_cancel(bot: Harness) -> None:
 
 
 async def test_another_reps_customer_is_refused(bot: Harness) -> None:
-    team = await sales_team(bot)
-    theirs = await customer(bot, team_id=team.team_id, owner_id=team.other_rep_id, name="Otto's Shop")
-    rep = await person(bot, REP_TG)
-    await rep.send("/start")
-    await plant_button(bot, rep, "Forged order", f"order:start:{theirs}")
-    answer = await rep.press_for_answer("Forged order")
+    rep, theirs = await rep_and_others_customer(bot)
+    answer = await press_forged(bot, rep, "Forged order", f"order:start:{theirs}")
     assert answer is not None
     assert "not in your list" in str(answer["text"])
     assert "How much" not in (await rep.last_message()).text

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, update
@@ -53,6 +54,21 @@ class Rig:
                 now=now,
             )
 
+    async def enqueue(
+        self, chat_id: int, params: dict[str, Any], *, key: str, not_before: datetime | None = None
+    ) -> None:
+        """Queue a sendMessage straight through `outbox.enqueue`, with no user row linked, at T0."""
+        async with self.db.begin() as session:
+            await outbox.enqueue(
+                session,
+                dedupe_key=key,
+                chat_id=chat_id,
+                kind="test",
+                payload={"method": "sendMessage", "params": params},
+                now=T0,
+                not_before=not_before,
+            )
+
     async def rows(self) -> list[Outbox]:
         async with self.db() as session:
             return list(await session.scalars(select(Outbox).order_by(Outbox.id)))
@@ -85,15 +101,7 @@ async def texts(user: SandboxUser) -> list[str]:
 async def test_delivers_and_marks_sent(rig: Rig) -> None:
     wen = await rig.person(501)
     keyboard = {"inline_keyboard": [[{"text": "Open", "callback_data": "cust:open:1"}]]}
-    async with rig.db.begin() as session:
-        await outbox.enqueue(
-            session,
-            dedupe_key="k1",
-            chat_id=501,
-            kind="test",
-            payload={"method": "sendMessage", "params": {"text": "你好 👋", "reply_markup": keyboard}},
-            now=T0,
-        )
+    await rig.enqueue(501, {"text": "你好 👋", "reply_markup": keyboard}, key="k1")
     drained = await rig.sender.drain(now=T0)
     assert drained[Outcome.SENT] == 1
     (message,) = await wen.bot_messages()
@@ -119,16 +127,7 @@ async def test_enqueue_is_idempotent(rig: Rig) -> None:
 
 async def test_not_before_is_respected(rig: Rig) -> None:
     wen = await rig.person(503)
-    async with rig.db.begin() as session:
-        await outbox.enqueue(
-            session,
-            dedupe_key="later",
-            chat_id=503,
-            kind="test",
-            payload={"method": "sendMessage", "params": {"text": "later"}},
-            now=T0,
-            not_before=T0 + timedelta(minutes=10),
-        )
+    await rig.enqueue(503, {"text": "later"}, key="later", not_before=T0 + timedelta(minutes=10))
     await rig.sender.drain(now=T0)
     assert await texts(wen) == []
     await rig.sender.drain(now=T0 + timedelta(minutes=10))
@@ -228,15 +227,7 @@ async def test_blocked_user_is_marked_and_not_retried(rig: Rig) -> None:
 
 
 async def test_unknown_chat_is_dead(rig: Rig) -> None:
-    async with rig.db.begin() as session:
-        await outbox.enqueue(
-            session,
-            dedupe_key="nobody",
-            chat_id=999_999,
-            kind="test",
-            payload={"method": "sendMessage", "params": {"text": "hello?"}},
-            now=T0,
-        )
+    await rig.enqueue(999_999, {"text": "hello?"}, key="nobody")
     assert (await rig.sender.drain(now=T0))[Outcome.DEAD] == 1
     row = await rig.row()
     assert "chat not found" in (row.last_error or "").lower()
@@ -249,15 +240,7 @@ async def test_migrated_group_gets_the_message_in_the_new_chat(rig: Rig) -> None
     await group.send("hi all")
     supergroup = await rig.client.request("POST", "chats/-550/migrate", json={})
     new_id = int(supergroup["id"])
-    async with rig.db.begin() as session:
-        await outbox.enqueue(
-            session,
-            dedupe_key="group",
-            chat_id=-550,
-            kind="test",
-            payload={"method": "sendMessage", "params": {"text": "weekly digest"}},
-            now=T0,
-        )
+    await rig.enqueue(-550, {"text": "weekly digest"}, key="group")
     assert (await rig.sender.drain(now=T0))[Outcome.RETRY] == 1
     assert (await rig.row()).chat_id == new_id
     assert (await rig.sender.drain(now=T0 + timedelta(seconds=3)))[Outcome.SENT] == 1

@@ -13,17 +13,30 @@ from storage.models import Customer, Reminder, Visit
 from tests.factories import (
     MANAGER_TG,
     REP_TG,
+    SalesTeam,
     count,
     customer,
     fetch,
     person,
     plant_button,
+    press_forged,
+    press_through,
+    rep_and_others_customer,
     sales_team,
     share_location,
 )
-from tests.harness import Harness, Reply, running_bot, settings_for
+from tests.harness import Harness, Person, Reply, running_bot, settings_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+async def begin(bot: Harness, name: str = "Acme", *, chinese: bool = False) -> tuple[SalesTeam, int, Person]:
+    """A team whose rep (Rita) owns one customer, `name`, and has just sent /visit."""
+    team = await sales_team(bot, rep_locale="zh_Hans" if chinese else "en")
+    customer_id = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name=name)
+    rep = await person(bot, REP_TG, chinese=chinese)
+    await rep.send("/visit")
+    return team, customer_id, rep
 
 
 async def test_on_site_visit_with_check_in_and_typed_follow_up(bot: Harness) -> None:
@@ -77,15 +90,9 @@ async def test_on_site_visit_with_check_in_and_typed_follow_up(bot: Harness) -> 
 
 
 async def test_chinese_visit_adopts_location_and_reads_chinese_follow_up(bot: Harness) -> None:
-    team = await sales_team(bot, rep_locale="zh_Hans")
-    shop = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="华联超市")
-    rep = await person(bot, REP_TG, chinese=True)
-
-    await rep.send("/visit")
+    _, shop, rep = await begin(bot, "华联超市", chinese=True)
     assert "怎么拜访的" in (await rep.press("华联超市")).text
-    await rep.press("上门拜访")
-    await rep.press("成交")
-    checkin = await rep.press("跳过")
+    checkin = await press_through(rep, "上门拜访", "成交", "跳过")
     assert "签到" in checkin.text
     await share_location(rep, 31.2, 121.5, accuracy=8.5)
     question = await rep.last_message()
@@ -112,11 +119,7 @@ async def test_chinese_visit_adopts_location_and_reads_chinese_follow_up(bot: Ha
 
 
 async def test_wrong_input_at_every_step(bot: Harness) -> None:
-    team = await sales_team(bot)
-    await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Bolt")
-    rep = await person(bot, REP_TG)
-
-    await rep.send("/visit")
+    _, _, rep = await begin(bot, "Bolt")
     assert "Pick a recent customer" in (await rep.last_message()).text
     nothing = await rep.send("Zyzzyva")
     assert 'No customer matches "Zyzzyva"' in nothing.text
@@ -159,14 +162,8 @@ async def test_wrong_input_at_every_step(bot: Harness) -> None:
 
 
 async def test_skipped_check_in_and_no_follow_up(bot: Harness) -> None:
-    team = await sales_team(bot)
-    acme = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
-    rep = await person(bot, REP_TG)
-    await rep.send("/visit")
-    await rep.press("Acme")
-    await rep.press("On-site")
-    await rep.press("Negative")
-    await rep.press("Skip")
+    _, acme, rep = await begin(bot)
+    await press_through(rep, "Acme", "On-site", "Negative", "Skip")
     assert "Please share your location" in (await rep.send("here")).text
     await rep.send("Skip check-in")
     summary = await rep.press("No follow-up")
@@ -182,16 +179,11 @@ async def test_skipped_check_in_and_no_follow_up(bot: Harness) -> None:
 
 
 async def test_another_reps_customer_is_refused(bot: Harness) -> None:
-    team = await sales_team(bot)
-    theirs = await customer(bot, team_id=team.team_id, owner_id=team.other_rep_id, name="Otto's Shop")
-    rep = await person(bot, REP_TG)
-    await rep.send("/start")
-    await plant_button(bot, rep, "Forged visit", f"visit:start:{theirs}")
-    answer = await rep.press_for_answer("Forged visit")
+    rep, theirs = await rep_and_others_customer(bot)
+    answer = await press_forged(bot, rep, "Forged visit", f"visit:start:{theirs}")
     assert answer is not None
     assert "not in your list" in str(answer["text"])
-    await plant_button(bot, rep, "Forged card", f"cust:open:{theirs}")
-    answer = await rep.press_for_answer("Forged card")
+    answer = await press_forged(bot, rep, "Forged card", f"cust:open:{theirs}")
     assert answer is not None
     assert "not in your list" in str(answer["text"])
     assert "Otto's Shop" not in (await rep.last_message()).text
@@ -201,15 +193,8 @@ async def test_another_reps_customer_is_refused(bot: Harness) -> None:
 
 
 async def test_customer_taken_away_mid_dialog_saves_nothing(bot: Harness) -> None:
-    team = await sales_team(bot)
-    acme = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
-    rep = await person(bot, REP_TG)
-    await rep.send("/visit")
-    await rep.press("Acme")
-    await rep.press("Phone")
-    await rep.press("Positive")
-    await rep.press("Skip")
-    await rep.press("No follow-up")
+    team, acme, rep = await begin(bot)
+    await press_through(rep, "Acme", "Phone", "Positive", "Skip", "No follow-up")
     async with bot.app.db.begin() as session:
         row = await session.get(Customer, acme)
         assert row is not None
@@ -222,15 +207,8 @@ async def test_customer_taken_away_mid_dialog_saves_nothing(bot: Harness) -> Non
 
 
 async def test_a_stale_save_press_creates_no_duplicate(bot: Harness) -> None:
-    team = await sales_team(bot)
-    await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
-    rep = await person(bot, REP_TG)
-    await rep.send("/visit")
-    await rep.press("Acme")
-    await rep.press("Online")
-    await rep.press("Positive")
-    await rep.press("Skip")
-    summary = await rep.press("In 3 days")
+    _, _, rep = await begin(bot)
+    summary = await press_through(rep, "Acme", "Online", "Positive", "Skip", "In 3 days")
     saved = await rep.press("✅ Save")
     assert saved.message.message_id == summary.message.message_id
     await plant_button(bot, rep, "✅ Save", "visit:save", message_id=summary.message.message_id)
@@ -243,10 +221,7 @@ async def test_a_stale_save_press_creates_no_duplicate(bot: Harness) -> None:
 
 @pytest.mark.parametrize("steps", range(7))
 async def test_cancel_at_any_step_stores_nothing(bot: Harness, steps: int) -> None:
-    team = await sales_team(bot)
-    await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
-    rep = await person(bot, REP_TG)
-    await rep.send("/visit")
+    _, _, rep = await begin(bot)
     actions: list[Callable[[], Awaitable[Reply]]] = [
         lambda: rep.press("Acme"),
         lambda: rep.press("On-site"),
@@ -266,10 +241,7 @@ async def test_cancel_at_any_step_stores_nothing(bot: Harness, steps: int) -> No
 
 
 async def test_cancel_button_in_chinese(bot: Harness) -> None:
-    team = await sales_team(bot, rep_locale="zh_Hans")
-    await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="华联超市")
-    rep = await person(bot, REP_TG, chinese=True)
-    await rep.send("/visit")
+    _, _, rep = await begin(bot, "华联超市", chinese=True)
     await rep.press("华联超市")
     assert "已取消" in (await rep.press("取消")).text
     assert await count(bot, Visit) == 0
@@ -278,18 +250,13 @@ async def test_cancel_button_in_chinese(bot: Harness) -> None:
 async def test_half_finished_visit_survives_a_restart(sandbox: SandboxServer, database_url: str) -> None:
     settings = settings_for(sandbox, database_url)
     async with running_bot(settings, sandbox) as first:
-        team = await sales_team(first)
-        await customer(first, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
-        rep = await person(first, REP_TG)
-        await rep.send("/visit")
-        await rep.press("Acme")
-        await rep.press("Phone")
+        _, _, rep = await begin(first)
+        await press_through(rep, "Acme", "Phone")
     async with running_bot(settings, sandbox) as second:
         rep = await person(second, REP_TG)
         assert "Any notes?" in (await rep.press("Positive")).text
         await rep.send("after the restart")
-        await rep.press("Next week")
-        await rep.press("✅ Save")
+        await press_through(rep, "Next week", "✅ Save")
         [visit] = await fetch(second, Visit)
         assert (visit.kind, visit.outcome, visit.notes) == ("phone", "positive", "after the restart")
 
@@ -300,24 +267,14 @@ async def test_manager_logs_a_visit_for_a_team_customer(bot: Harness) -> None:
     manager = await bot.person(MANAGER_TG, "Mona")
     await manager.send("/visit")
     await manager.send("Otto")
-    await manager.press("Otto's Shop")
-    await manager.press("Phone")
-    await manager.press("Neutral")
-    await manager.press("Skip")
-    await manager.press("No follow-up")
-    await manager.press("✅ Save")
+    await press_through(manager, "Otto's Shop", "Phone", "Neutral", "Skip", "No follow-up", "✅ Save")
     [visit] = await fetch(bot, Visit)
     assert visit.rep_id == team.manager_id
 
 
 async def test_photo_with_caption_as_notes(bot: Harness) -> None:
-    team = await sales_team(bot)
-    await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
-    rep = await person(bot, REP_TG)
-    await rep.send("/visit")
-    await rep.press("Acme")
-    await rep.press("Online")
-    await rep.press("Positive")
+    _, _, rep = await begin(bot)
+    await press_through(rep, "Acme", "Online", "Positive")
     await rep._settle(await rep.account.send_photo(b"\xff\xd8\xff\xe0 shelf", caption="Shelf display 📸"))
     summary = await rep.press("No follow-up")
     assert "Notes: Shelf display 📸" in summary.text
@@ -351,10 +308,7 @@ async def test_an_idle_visit_times_out_with_a_note(
 
     monkeypatch.setattr(visits, "TIMEOUT_SECONDS", 0.5)
     async with running_bot(settings_for(sandbox, database_url), sandbox) as bot:
-        team = await sales_team(bot)
-        await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
-        rep = await person(bot, REP_TG)
-        await rep.send("/visit")
+        _, _, rep = await begin(bot)
         await rep.press("Acme")
         for _ in range(50):
             note = await rep.account.wait_reply(timeout=5)

@@ -11,7 +11,7 @@ from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from bot.i18n import LOCALES, locale_for_language_code
 from storage.models import User
-from storage.queries import audit, teams, users
+from storage.queries import audit, users
 
 SEEN_RESOLUTION = timedelta(minutes=10)
 
@@ -32,7 +32,8 @@ async def resolve(
     session: AsyncSession, identity: Identity, *, default_locale: str, default_timezone: str, now: datetime
 ) -> Viewer:
     """Find or create the user; keep their Telegram name and chat current."""
-    user = await users.by_telegram_id(session, identity.telegram_id)
+    found = await users.with_team_timezone(session, identity.telegram_id)
+    user, team_timezone = found if found is not None else (None, None)
     if user is None:
         user = await users.add(
             session,
@@ -46,31 +47,25 @@ async def resolve(
         )
     else:
         _refresh(user, identity, now)
-    return await viewer_of(session, user, default_locale=default_locale, default_timezone=default_timezone)
+    return viewer_of(
+        user, team_timezone=team_timezone, default_locale=default_locale, default_timezone=default_timezone
+    )
 
 
 def _refresh(user: User, identity: Identity, now: datetime) -> None:
-    if identity.chat_id is not None and user.chat_id != identity.chat_id:
+    """Telegram is the source of truth for names; unchanged values cause no UPDATE."""
+    if identity.chat_id is not None:
         user.chat_id = identity.chat_id
-    if user.first_name != identity.first_name:
-        user.first_name = identity.first_name
-    if user.last_name != identity.last_name:
-        user.last_name = identity.last_name
-    if user.username != identity.username:
-        user.username = identity.username
-    if user.blocked_bot:
-        user.blocked_bot = False
+    user.first_name = identity.first_name
+    user.last_name = identity.last_name
+    user.username = identity.username
+    user.blocked_bot = False
     if user.last_seen_at is None or now - user.last_seen_at > SEEN_RESOLUTION:
         user.last_seen_at = now
 
 
-async def viewer_of(
-    session: AsyncSession, user: User, *, default_locale: str, default_timezone: str
-) -> Viewer:
-    timezone = user.timezone
-    if timezone is None and user.team_id is not None:
-        team = await teams.by_id(session, user.team_id)
-        timezone = team.timezone if team else None
+def viewer_of(user: User, *, team_timezone: str | None, default_locale: str, default_timezone: str) -> Viewer:
+    timezone = user.timezone or team_timezone
     return Viewer(
         user_id=user.id,
         telegram_id=user.telegram_id,

@@ -8,13 +8,21 @@ from datetime import datetime
 from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import User
+from storage.models import Team, User
 
 ROLE_ORDER = {"admin": 0, "manager": 1, "rep": 2}
 
 
-async def by_telegram_id(session: AsyncSession, telegram_id: int) -> User | None:
-    return await session.scalar(select(User).where(User.telegram_id == telegram_id))
+async def with_team_timezone(session: AsyncSession, telegram_id: int) -> tuple[User, str | None] | None:
+    """The user and their team's time zone in one round trip: this runs for every update."""
+    row = (
+        await session.execute(
+            select(User, Team.timezone)
+            .outerjoin(Team, Team.id == User.team_id)
+            .where(User.telegram_id == telegram_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 async def add(

@@ -271,17 +271,26 @@ async def send_card(update: Update, context: CrmContext, customer_id: int) -> No
     )
 
 
-async def open_card(update: Update, context: CrmContext) -> None:
+async def _pressed_card(update: Update, context: CrmContext, pattern: re.Pattern[str]) -> CustomerCard | None:
+    """The card of the customer a pressed button names, the press answered; None (after an alert)
+    when the viewer may not see that customer."""
     query = update.callback_query
     assert query is not None
-    match = OPEN_PATTERN.match(query.data or "")
+    match = pattern.match(query.data or "")
     assert match is not None
     try:
         view = await _load_card(context, int(match.group(1)))
     except NotVisible:
         await query.answer(not_visible_text(context.t), show_alert=True)
-        return
+        return None
     await query.answer()
+    return view
+
+
+async def open_card(update: Update, context: CrmContext) -> None:
+    view = await _pressed_card(update, context, OPEN_PATTERN)
+    if view is None:
+        return
     assert update.effective_chat is not None
     await context.bot.send_message(
         update.effective_chat.id,
@@ -292,17 +301,11 @@ async def open_card(update: Update, context: CrmContext) -> None:
 
 
 async def back_to_card(update: Update, context: CrmContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    match = CARD_PATTERN.match(query.data or "")
-    assert match is not None
-    try:
-        view = await _load_card(context, int(match.group(1)))
-    except NotVisible:
-        await query.answer(not_visible_text(context.t), show_alert=True)
+    view = await _pressed_card(update, context, CARD_PATTERN)
+    if view is None:
         return
-    await query.answer()
-    await query.edit_message_text(
+    assert update.callback_query is not None
+    await update.callback_query.edit_message_text(
         render_card(view, context.t), parse_mode=ParseMode.HTML, reply_markup=card_keyboard(view, context.t)
     )
 

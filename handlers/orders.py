@@ -15,7 +15,6 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
@@ -28,7 +27,6 @@ from bot.services import orders, visits
 from bot.services.orders import MAX_PRODUCT
 from bot.services.visibility import NotVisible
 from handlers import dialogs, order_summary, pickers
-from handlers.card import not_visible_text
 from handlers.order_summary import (
     AMOUNT,
     CURRENCY,
@@ -48,25 +46,6 @@ PICKER = pickers.Picker("order")
 START_PATTERN = re.compile(r"^order:start:(\d+)$")
 
 
-async def start(update: Update, context: CrmContext) -> int:
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {}
-    await pickers.ask_customer(
-        update, context, PICKER, context.t.gettext("Which customer is the order from?")
-    )
-    return CUSTOMER
-
-
-async def start_for_customer(update: Update, context: CrmContext) -> int:
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {}
-    return await _use_customer(update, context, pickers.pressed_id(update, START_PATTERN), fresh=True)
-
-
-async def customer_picked(update: Update, context: CrmContext) -> int:
-    return await _use_customer(update, context, pickers.pressed_id(update, PICKER.pick_pattern))
-
-
 async def _use_customer(update: Update, context: CrmContext, customer_id: int, *, fresh: bool = False) -> int:
     assert context.viewer is not None
     assert context.user_data is not None
@@ -76,15 +55,17 @@ async def _use_customer(update: Update, context: CrmContext, customer_id: int, *
             brief = await visits.customer_brief(session, viewer=context.viewer, customer_id=customer_id)
             currency = await orders.team_currency(session, viewer=context.viewer)
     except NotVisible:
-        if update.callback_query is not None:
-            await update.callback_query.answer(not_visible_text(t), show_alert=True)
-        context.user_data.pop(DRAFT, None)
-        return ConversationHandler.END
+        return await pickers.customer_refused(update, context, DRAFT)
     draft_of(context).update(customer_id=brief.id, customer_name=brief.name, currency=currency)
     await dialogs.say(
         update, _amount_question(t, brief.name), InlineKeyboardMarkup([cancel_row(t)]), fresh=fresh
     )
     return AMOUNT
+
+
+start, start_for_customer, customer_picked = pickers.customer_entry(
+    DRAFT, PICKER, START_PATTERN, N_("Which customer is the order from?"), _use_customer, asking=CUSTOMER
+)
 
 
 def _amount_question(t: Translator, customer: str) -> str:

@@ -8,17 +8,18 @@ The search text is kept in user_data (it may not fit in 64 bytes of callback dat
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import CrmContext
 from bot.i18n import Translator
 from bot.services import customers
 from bot.services.customers import CustomerHit
+from handlers.card import not_visible_text
 from handlers.dialogs import Step
 from storage.db import utcnow
 
@@ -53,6 +54,52 @@ def pressed_id(update: Update, pattern: re.Pattern[str]) -> int:
     match = pattern.match(query.data or "")
     assert match is not None
     return int(match.group(1))
+
+
+class UseCustomer(Protocol):
+    """A dialog's own handling of the chosen customer id (`fresh`: reply in a new message)."""
+
+    def __call__(
+        self, update: Update, context: CrmContext, customer_id: int, *, fresh: bool = False
+    ) -> Awaitable[int]: ...
+
+
+def customer_entry(
+    draft_key: str,
+    picker: Picker,
+    start_pattern: re.Pattern[str],
+    question: str,
+    use_customer: UseCustomer,
+    *,
+    asking: int,
+) -> tuple[Step, Step, Step]:
+    """A dialog's ways in: its command (ask which customer, `question` an N_ msgid), a card's start
+    button (the customer is known, but still checked against the viewer) and a picked hit."""
+
+    async def start(update: Update, context: CrmContext) -> int:
+        assert context.user_data is not None
+        context.user_data[draft_key] = {}
+        await ask_customer(update, context, picker, context.t.gettext(question))
+        return asking
+
+    async def start_for_customer(update: Update, context: CrmContext) -> int:
+        assert context.user_data is not None
+        context.user_data[draft_key] = {}
+        return await use_customer(update, context, pressed_id(update, start_pattern), fresh=True)
+
+    async def customer_picked(update: Update, context: CrmContext) -> int:
+        return await use_customer(update, context, pressed_id(update, picker.pick_pattern))
+
+    return start, start_for_customer, customer_picked
+
+
+async def customer_refused(update: Update, context: CrmContext, draft_key: str) -> int:
+    """The chosen customer is not visible to the viewer: alert on the button, drop the draft, end."""
+    assert context.user_data is not None
+    if update.callback_query is not None:
+        await update.callback_query.answer(not_visible_text(context.t), show_alert=True)
+    context.user_data.pop(draft_key, None)
+    return ConversationHandler.END
 
 
 def hit_label(hit: CustomerHit) -> str:

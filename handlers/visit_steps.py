@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ConversationHandler
 
 from bot.context import CrmContext
 from bot.domain.dates import QuickChoice, parse_when, quick_choice
+from bot.i18n import N_
 from bot.services import visits
 from bot.services.visibility import NotVisible
 from bot.services.visits import MAX_NOTES
 from handlers import pickers
-from handlers.card import KIND_LABELS, OUTCOME_LABELS, not_visible_text, short_datetime
+from handlers.card import KIND_LABELS, OUTCOME_LABELS, short_datetime
 from handlers.visit_prompts import (
     CUSTOMER,
     DRAFT,
@@ -35,39 +35,23 @@ from handlers.visit_prompts import (
 from storage.db import utcnow
 
 
-async def start(update: Update, context: CrmContext) -> int:
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {}
-    await pickers.ask_customer(update, context, PICKER, context.t.gettext("Which customer did you visit?"))
-    return CUSTOMER
-
-
-async def start_for_customer(update: Update, context: CrmContext) -> int:
-    """The card's "Log visit" button: the customer is known, but still checked against the viewer."""
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {}
-    return await _use_customer(update, context, pickers.pressed_id(update, START_PATTERN), fresh=True)
-
-
-async def customer_picked(update: Update, context: CrmContext) -> int:
-    return await _use_customer(update, context, pickers.pressed_id(update, PICKER.pick_pattern))
-
-
 async def _use_customer(update: Update, context: CrmContext, customer_id: int, *, fresh: bool = False) -> int:
     assert context.viewer is not None
     assert context.user_data is not None
-    t = context.t
     try:
         async with context.db.begin() as session:
             brief = await visits.customer_brief(session, viewer=context.viewer, customer_id=customer_id)
     except NotVisible:
-        if update.callback_query is not None:
-            await update.callback_query.answer(not_visible_text(t), show_alert=True)
-        context.user_data.pop(DRAFT, None)
-        return ConversationHandler.END
+        return await pickers.customer_refused(update, context, DRAFT)
     draft = draft_of(context)
     draft.update(customer_id=brief.id, customer_name=brief.name)
     return await ask_kind(update, context, fresh=fresh)
+
+
+# /visit, the card's "Log visit" button (customer known, still checked) and a picked hit.
+start, start_for_customer, customer_picked = pickers.customer_entry(
+    DRAFT, PICKER, START_PATTERN, N_("Which customer did you visit?"), _use_customer, asking=CUSTOMER
+)
 
 
 async def kind_picked(update: Update, context: CrmContext) -> int:

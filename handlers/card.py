@@ -14,6 +14,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import CrmContext
+from bot.domain.text import one_line
 from bot.i18n import N_, Translator
 from bot.services import card, timeline
 from bot.services.card import CustomerCard
@@ -96,11 +97,6 @@ def bold(text: str) -> str:
     return f"<b>{escape(text)}</b>"
 
 
-def clip(text: str, limit: int = NOTE_PREVIEW) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def label(t: Translator, labels: dict[str, str], value: str | None) -> str:
     if value is None:
         return ""
@@ -158,7 +154,7 @@ def render_card(view: CustomerCard, t: Translator) -> str:
                 kind=label(t, KIND_LABELS, visit.kind),
                 outcome=label(t, OUTCOME_LABELS, visit.outcome) or "—",
             )
-            note = f" — {escape(clip(visit.notes))}" if visit.notes else ""
+            note = f" — {escape(one_line(visit.notes, NOTE_PREVIEW))}" if visit.notes else ""
             lines.append(f"  • {entry}{note}")
     else:
         lines.append(t.gettext("No visits logged yet."))
@@ -170,7 +166,7 @@ def render_card(view: CustomerCard, t: Translator) -> str:
     else:
         lines.append(t.gettext("Orders, last 90 days: none"))
     for order in view.orders:
-        note = f" — {escape(clip(order.note, 40))}" if order.note else ""
+        note = f" — {escape(one_line(order.note, 40))}" if order.note else ""
         lines.append(f"  • {short_date(t, order.ordered_at)} · {t.money(order.amount, order.currency)}{note}")
     lines.append("")
     if view.open_tickets:
@@ -201,7 +197,7 @@ def render_card(view: CustomerCard, t: Translator) -> str:
     if view.tags:
         lines.append(t.gettext("Tags: {tags}").format(tags=escape(", ".join(view.tags))))
     if view.note:
-        lines.append(t.gettext("Note: {note}").format(note=escape(clip(view.note, 300))))
+        lines.append(t.gettext("Note: {note}").format(note=escape(one_line(view.note, 300))))
     return fit("\n".join(lines))
 
 
@@ -312,7 +308,7 @@ async def back_to_card(update: Update, context: CrmContext) -> None:
 
 def history_line(t: Translator, row: TimelineRow) -> str:
     when = short_date(t, row.at)
-    detail = f" — {escape(clip(row.detail, 60))}" if row.detail else ""
+    detail = f" — {escape(one_line(row.detail, 60))}" if row.detail else ""
     if row.source == "visit":
         text = t.gettext("{date} · Visit ({kind}), {outcome}").format(
             date=when,

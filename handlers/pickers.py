@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import CrmContext
+from bot.domain.text import clip
 from bot.i18n import Translator
 from bot.services import customers
 from bot.services.customers import CustomerHit
@@ -104,7 +105,7 @@ async def customer_refused(update: Update, context: CrmContext, draft_key: str) 
 
 def hit_label(hit: CustomerHit) -> str:
     text = f"{hit.name} · {hit.company}" if hit.company else hit.name
-    return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
+    return clip(text, LABEL_LIMIT)
 
 
 def _buttons(picker: Picker, hits: Sequence[CustomerHit]) -> list[list[InlineKeyboardButton]]:

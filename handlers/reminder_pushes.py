@@ -16,6 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot import jobs
 from bot.context import CrmContext
+from bot.domain.text import clip
 from bot.i18n import Translator
 from bot.services import reminders
 from bot.services.reminders import AlreadyDone, Later, ReminderGone, ReminderView
@@ -38,7 +39,7 @@ def note_line(note: str | None, limit: int = MAX_PUSH_NOTE) -> str:
     """The reminder's note on a line of its own under the headline, shortened to fit a message."""
     if not note:
         return ""
-    return "\n" + (note if len(note) <= limit else note[: limit - 1] + "…")
+    return "\n" + clip(note, limit)
 
 
 def later_labels(t: Translator) -> dict[Later, str]:

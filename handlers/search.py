@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.context import CrmContext
 from bot.domain.roles import Role
+from bot.domain.text import clip
 from bot.i18n import Translator
 from bot.services import customers
 from bot.services.customers import CustomerHit
@@ -31,7 +32,7 @@ def hit_label(hit: CustomerHit) -> str:
     """name · company · masked phone, shortened to fit a button."""
     parts = [hit.name, hit.company, hit.phone_masked]
     text = " · ".join(p for p in parts if p)
-    return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
+    return clip(text, LABEL_LIMIT)
 
 
 async def results(context: CrmContext, text: str, page: int) -> tuple[str, InlineKeyboardMarkup | None]:

@@ -15,12 +15,12 @@ from telegram.ext import (
 
 from bot.context import CrmContext
 from bot.domain.teams import MAX_TEAM_NAME, NameProblem, check_team_name
+from bot.domain.text import one_line
 from bot.domain.timezones import COMMON_ZONES, parse_timezone, utc_offset_label
 from bot.i18n import N_, Translator
 from bot.services import teams
 from bot.services.errors import NotAllowed, NoTeam
 from handlers import dialogs
-from handlers.card import clip
 from handlers.common import role_label
 from handlers.invites import no_team_text
 from storage.db import utcnow
@@ -181,7 +181,7 @@ async def show_team(update: Update, context: CrmContext) -> None:
     for member in view.members:
         handle = f" @{member.username}" if member.username else ""
         status = "" if member.is_active else " " + t.gettext("(deactivated)")
-        line = f"• {clip(member.name, 60)}{handle} — {role_label(member.role, t)}{status}"
+        line = f"• {one_line(member.name, 60)}{handle} — {role_label(member.role, t)}{status}"
         budget -= len(line) + 1
         if budget < 0:
             break

@@ -13,6 +13,7 @@ from telegram.ext import Application, CommandHandler
 from bot import jobs
 from bot.context import CrmContext
 from bot.domain.roles import Role
+from bot.domain.text import clip
 from bot.i18n import Translator
 from bot.services import today
 from bot.services.errors import NoTeam
@@ -28,10 +29,6 @@ BUTTON_LIMIT = 28
 Line = Callable[[dict[str, Any]], str]
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 class _Renderer:
     """Builds the agenda text for one reader; manager views label each line with its owner."""
 
@@ -44,15 +41,15 @@ class _Renderer:
         owner = item.get("owner_name")
         if not self.by_owner or not owner:
             return line
-        return self.t.gettext("{item} — {owner}").format(item=line, owner=_cut(str(owner), NAME_LIMIT))
+        return self.t.gettext("{item} — {owner}").format(item=line, owner=clip(str(owner), NAME_LIMIT))
 
     def _customer(self, item: dict[str, Any]) -> str:
-        return _cut(str(item.get("customer_name") or ""), NAME_LIMIT)
+        return clip(str(item.get("customer_name") or ""), NAME_LIMIT)
 
     def follow_up(self, item: dict[str, Any]) -> str:
         t = self.t
         when = when_text(t, item["due_at"])
-        note = _cut(item["note"], NOTE_LIMIT) if item.get("note") else None
+        note = clip(item["note"], NOTE_LIMIT) if item.get("note") else None
         if item.get("customer_name") is None:
             line = t.gettext("{note} · {when}").format(note=note or t.gettext("Reminder"), when=when)
         elif note:
@@ -67,7 +64,7 @@ class _Renderer:
         person = item.get("person_name")
         if person:
             line = self.t.gettext("{person} at {customer}").format(
-                person=_cut(str(person), NAME_LIMIT), customer=self._customer(item)
+                person=clip(str(person), NAME_LIMIT), customer=self._customer(item)
             )
         else:
             line = self._customer(item)
@@ -169,7 +166,7 @@ def _keyboard(t: Translator, agenda: Agenda, shown: int) -> InlineKeyboardMarkup
         for item in section.items[:shown]:
             customer_id = item.get("customer_id")
             if customer_id is not None and customer_id not in seen:
-                seen[customer_id] = _cut(str(item["customer_name"]), BUTTON_LIMIT)
+                seen[customer_id] = clip(str(item["customer_name"]), BUTTON_LIMIT)
     rows = [
         [
             InlineKeyboardButton(name, callback_data=f"cust:open:{customer_id}"),

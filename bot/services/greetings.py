@@ -25,6 +25,7 @@ from bot.domain.greetings import (
     holiday_greeting,
     holidays_on,
 )
+from bot.domain.text import clip
 from bot.i18n import N_, Translator
 from storage.queries import greetings, outbox
 from storage.queries.greetings import Born, Listed, Recipient, TeamRow
@@ -155,15 +156,11 @@ def _birthday_push(writer: Writer, person: Born, day: date) -> outbox.Push:
     )
 
 
-def _short(name: str, limit: int) -> str:
-    return name if len(name) <= limit else name[: limit - 1] + "…"
-
-
 def _holiday_push(writer: Writer, holiday: Holiday, customers: list[Listed], day: date) -> outbox.Push:
     owner = customers[0].owner
     t = writer.for_owner(owner)
     headline = t.gettext(HOLIDAY_HEADLINES[holiday.kind]).format(holiday=escape(holiday.name(t.locale)))
-    lines = [f"• {escape(_short(c.customer_name, MAX_LISTED_NAME))}" for c in customers]
+    lines = [f"• {escape(clip(c.customer_name, MAX_LISTED_NAME))}" for c in customers]
     more = customers[0].owner_total - len(customers)
     if more > 0:
         lines.append(t.ngettext("+{count} more", "+{count} more", more).format(count=more))
@@ -175,7 +172,7 @@ def _holiday_push(writer: Writer, holiday: Holiday, customers: list[Listed], day
         holiday_greeting(writer.translator(language, writer.team.timezone), holiday) for language in ordered
     ]
     keyboard = [
-        [{"text": _short(c.customer_name, MAX_BUTTON_NAME), "callback_data": f"cust:open:{c.customer_id}"}]
+        [{"text": clip(c.customer_name, MAX_BUTTON_NAME), "callback_data": f"cust:open:{c.customer_id}"}]
         for c in customers
     ]
     text = "\n".join([headline, *lines]) + "\n\n" + _suggestion(t, suggested)

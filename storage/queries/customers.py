@@ -16,6 +16,9 @@ from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from storage.models import Customer, Tag, User, Visit, customer_tags
 
+HIT_COLUMNS = (Customer.id, Customer.name, Customer.company, Customer.phone_e164, Customer.tier)
+"""What every search result row starts with, in `Ranked` order."""
+
 
 def visible_to(viewer: Viewer) -> ColumnElement[bool]:
     """The customers a viewer may see: a rep their own, a manager or admin their team's."""
@@ -156,7 +159,7 @@ async def ranked_matches(
     found = union_all(*(select(p.subquery()) for p in parts)).subquery()
     best = select(found.c.id, func.min(found.c.rank).label("rank")).group_by(found.c.id).subquery()
     rows = await session.execute(
-        select(Customer.id, Customer.name, Customer.company, Customer.phone_e164, Customer.tier, best.c.rank)
+        select(*HIT_COLUMNS, best.c.rank)
         .join(best, best.c.id == Customer.id)
         .order_by(best.c.rank, Customer.name, Customer.id)
         .limit(limit)
@@ -197,11 +200,7 @@ async def substring_matches(
         where = and_(where, Customer.id.not_in(exclude))
     rows = await session.execute(
         select(
-            Customer.id,
-            Customer.name,
-            Customer.company,
-            Customer.phone_e164,
-            Customer.tier,
+            *HIT_COLUMNS,
             literal(SUBSTRING),
         )
         .where(where)
@@ -230,11 +229,7 @@ async def _candidates(
     found = union_all(*(select(p.subquery()) for p in parts)).subquery()
     rows = await session.execute(
         select(
-            Customer.id,
-            Customer.name,
-            Customer.company,
-            Customer.phone_e164,
-            Customer.tier,
+            *HIT_COLUMNS,
             Customer.name_pinyin,
             Customer.company_key,
             Customer.owner_id,
@@ -361,9 +356,7 @@ async def hits_by_id(session: AsyncSession, *, viewer: Viewer, ids: Sequence[int
     if not ids:
         return []
     rows = await session.execute(
-        select(
-            Customer.id, Customer.name, Customer.company, Customer.phone_e164, Customer.tier, literal(0)
-        ).where(visible_to(viewer), Customer.id.in_(ids))
+        select(*HIT_COLUMNS, literal(0)).where(visible_to(viewer), Customer.id.in_(ids))
     )
     by_id = {row[0]: Ranked(*row) for row in rows}
     return [by_id[i] for i in ids if i in by_id]

@@ -33,6 +33,15 @@ class RiskLevel(StrEnum):
     HIGH = "high"
 
 
+class RiskAnswer(StrEnum):
+    """What the recipient of a risk alert did about it; "not_a_risk" feeds calibration."""
+
+    VISIT_SCHEDULED = "visit_scheduled"
+    SNOOZED = "snoozed"
+    NOT_A_RISK = "not_a_risk"
+    REASSIGNED = "reassigned"
+
+
 class VisitKind(StrEnum):
     ON_SITE = "on_site"
     PHONE = "phone"

@@ -52,6 +52,7 @@ from storage.enums import (
     OutboxStatus,
     ReminderKind,
     ReminderStatus,
+    RiskAnswer,
     RiskLevel,
     Stage,
     SurveyKind,
@@ -292,6 +293,8 @@ class Customer(Timestamps, Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), unique=True)
     link_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     erased_at: Mapped[datetime | None]
+    # No risk alerts before this: set by "Snooze 7 days" and "Not a risk" on an alert.
+    risk_muted_until: Mapped[datetime | None]
 
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id], lazy="raise")
     account: Mapped[User | None] = relationship(foreign_keys=[user_id], lazy="raise")
@@ -542,6 +545,34 @@ class Reminder(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
 
     customer: Mapped[Customer | None] = relationship(lazy="raise")
+
+
+class RiskAlert(Base):
+    """A risk rise that was pushed. The 7-day cooldown reads these; the answer is kept so the
+    model can be checked against what reps judged ("not a risk")."""
+
+    __tablename__ = "risk_alerts"
+    __table_args__ = (
+        one_of("level", RiskLevel),
+        one_of("previous_level", RiskLevel),
+        one_of("answer", RiskAnswer),
+        Index("ix_risk_alerts_customer_level_created", "customer_id", "level", "created_at"),
+        Index("ix_risk_alerts_team_created", "team_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    # The owner when it was raised; a later transfer does not rewrite who was told.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    level: Mapped[str] = mapped_column(String(16))
+    previous_level: Mapped[str] = mapped_column(String(16))
+    score: Mapped[int] = mapped_column(SmallInteger)
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+    answer: Mapped[str | None] = mapped_column(String(16))
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
 class Outbox(Base):

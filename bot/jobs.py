@@ -19,8 +19,8 @@ from telegram.request import HTTPXRequest
 
 from bot.context import CrmApplication
 from bot.i18n import Translator
-from bot.outbox.sender import Drained, OutboxSender
-from bot.services import greetings, health, reminders
+from bot.outbox.sender import Drained, Limits, OutboxSender
+from bot.services import digest, greetings, health, reminders, revisits, risk_alerts
 from storage.db import utcnow
 from storage.queries.reminders import DueReminder
 
@@ -29,11 +29,15 @@ log = logging.getLogger(__name__)
 BACKGROUND_KEY = "background"
 OUTBOX_INTERVAL = 1.0
 REMINDERS_INTERVAL = 30.0
-GREETINGS_INTERVAL = 300.0
+MORNING_INTERVAL = 300.0
 HEALTH_INTERVAL = 900.0
 HEALTH_NIGHTLY = time(19, 0)
+DIGEST_INTERVAL = 60.0
 SENDER_CONNECTIONS = 8
+# A drain keeps sending for most of a tick and is done before the next one starts.
+SENDER_DRAIN_SHARE = 0.9
 MAX_REMINDER_BATCHES = 20
+ALERT_CHUNK = 500
 
 Clock = Callable[[], datetime]
 PushRenderer = Callable[[DueReminder, Translator], dict[str, Any]]
@@ -57,7 +61,9 @@ class Background:
         self._reminders_lock = asyncio.Lock()
         self._greetings_lock = asyncio.Lock()
         self._health_lock = asyncio.Lock()
+        self._digest_lock = asyncio.Lock()
         self._greeted: set[tuple[int, date]] = set()
+        self._planned: set[tuple[int, date]] = set()
 
     def now(self) -> datetime:
         return self.clock()
@@ -113,12 +119,87 @@ class Background:
             self.kick()
         return queued
 
+    async def push_digests(self) -> int:
+        """Queue the daily and Monday weekly digests of teams whose local time has come; once per manager.
+
+        Each team is one transaction; the dedupe keys keep a rerun (or a restart) from queueing twice.
+        """
+        queued = 0
+        now = self.clock()
+        i18n = self.application.i18n
+        async with self._digest_lock:
+            async with self.application.db.begin() as session:
+                due = await digest.due(session, now=now)
+            for team_due in due:
+                async with self.application.db.begin() as session:
+                    queued += await digest.enqueue_for_team(
+                        session,
+                        due=team_due,
+                        now=now,
+                        translator=i18n.translator,
+                        default_locale=i18n.default_locale,
+                    )
+        if queued:
+            log.info("queued %d digests", queued)
+            self.kick()
+        return queued
+
+    async def plan_revisits(self) -> int:
+        """Turn customers overdue by their tier's cadence into reminders, once per team morning."""
+        queued = 0
+        now = self.clock()
+        async with self._greetings_lock:
+            self._planned = {seen for seen in self._planned if seen[1] >= now.date() - timedelta(days=2)}
+            async with self.application.db.begin() as session:
+                due = await greetings.due_teams(session, now=now)
+            for team_day in due:
+                if (team_day.team.id, team_day.day) in self._planned:
+                    continue
+                async with self.application.db.begin() as session:
+                    queued += await revisits.plan_for_team(
+                        session,
+                        team_id=team_day.team.id,
+                        day=team_day.day,
+                        now=now,
+                        translator=self._translator,
+                    )
+                self._planned.add((team_day.team.id, team_day.day))
+        if queued:
+            log.info("queued %d revisit summaries", queued)
+            self.kick()
+        return queued
+
     async def rescan_health(self, *, incremental: bool) -> health.RescanStats:
         """Rescore customers: those with news every quarter hour, everyone nightly as time passes."""
         async with self._health_lock:
-            stats = await health.rescan_all(self.application.db, now=self.clock(), incremental=incremental)
-        log.info("health rescan scored %d customers, %d risk rises", stats.scored, len(stats.rises))
+            now = self.clock()
+            stats = await health.rescan_all(self.application.db, now=now, incremental=incremental)
+            alerted = await self.alert_rises(stats.rises, now=now)
+        log.info(
+            "health rescan scored %d customers, %d risk rises, %d alert pushes",
+            stats.scored,
+            len(stats.rises),
+            alerted,
+        )
         return stats
+
+    async def alert_rises(self, rises: list[health.RiskRise], *, now: datetime) -> int:
+        """Turn risk rises into alert pushes, a chunk per transaction."""
+        queued = 0
+        for start in range(0, len(rises), ALERT_CHUNK):
+            async with self.application.db.begin() as session:
+                queued += await risk_alerts.enqueue_rises(
+                    session,
+                    rises=rises[start : start + ALERT_CHUNK],
+                    now=now,
+                    translator_for=self._translator,
+                )
+        if queued:
+            self.kick()
+        return queued
+
+    def _translator(self, locale: str | None, timezone: str) -> Translator:
+        return self.application.i18n.translator(locale, timezone)
 
     def kick(self) -> None:
         """Drain the outbox now rather than at the next tick, so a fresh push goes out at once."""
@@ -166,7 +247,13 @@ async def start(application: CrmApplication, *, push_payload: PushRenderer) -> B
         request=HTTPXRequest(connection_pool_size=SENDER_CONNECTIONS),
     )
     await sender_bot.initialize()
-    jobs = Background(application, OutboxSender(sender_bot, application.db), push_payload=push_payload)
+    sender = OutboxSender(
+        sender_bot,
+        application.db,
+        limits=Limits(per_second=settings.outbox_rate),
+        drain_for=timedelta(seconds=OUTBOX_INTERVAL * SENDER_DRAIN_SHARE),
+    )
+    jobs = Background(application, sender, push_payload=push_payload)
     application.bot_data[BACKGROUND_KEY] = jobs
     job_queue = application.job_queue
     if job_queue is None:
@@ -184,11 +271,14 @@ async def start(application: CrmApplication, *, push_payload: PushRenderer) -> B
         job_kwargs=options,
     )
     job_queue.run_repeating(
-        _push_greetings,
-        interval=GREETINGS_INTERVAL,
-        first=GREETINGS_INTERVAL,
-        name="greetings",
+        _morning,
+        interval=MORNING_INTERVAL,
+        first=MORNING_INTERVAL,
+        name="morning",
         job_kwargs=options,
+    )
+    job_queue.run_repeating(
+        _push_digests, interval=DIGEST_INTERVAL, first=DIGEST_INTERVAL, name="digests", job_kwargs=options
     )
     job_queue.run_repeating(
         _rescan_changed, interval=HEALTH_INTERVAL, first=HEALTH_INTERVAL, name="health", job_kwargs=options
@@ -212,8 +302,14 @@ async def _push_reminders(context: CallbackContext[Any, Any, Any, Any]) -> None:
     await background(context.application).push_due_reminders()
 
 
-async def _push_greetings(context: CallbackContext[Any, Any, Any, Any]) -> None:
-    await background(context.application).push_greetings()
+async def _morning(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    jobs = background(context.application)
+    await jobs.push_greetings()
+    await jobs.plan_revisits()
+
+
+async def _push_digests(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    await background(context.application).push_digests()
 
 
 async def _rescan_changed(context: CallbackContext[Any, Any, Any, Any]) -> None:

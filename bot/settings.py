@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     log_level: LogLevel = "INFO"
     invite_ttl_days: int = Field(default=7, ge=1, le=90)
+    # Pushes per second across all chats; Telegram allows ~30, the rest is headroom for replies.
+    outbox_rate: int = Field(default=28, ge=1, le=30)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -16,13 +16,16 @@ CALLBACK_ROLES: dict[str, tuple[Role | None, ...]] = {
     "lang": menu.EVERYONE,
     "inv": (Role.ADMIN, Role.MANAGER),
     "team": (Role.ADMIN,),
-    "cust": menu.FIELD,
+    "cust": (*menu.FIELD, Role.ADMIN),
     "find": menu.FIELD,
     "new": menu.FIELD,
     "visit": menu.FIELD,
     "order": menu.FIELD,
     "rem": menu.FIELD,
     "today": menu.FIELD,
+    "dig": menu.MANAGEMENT,
+    "risk": menu.FIELD,
+    "box": (Role.ADMIN,),
 }
 
 

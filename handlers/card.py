@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from html import escape
-from typing import Any
 
 from babel import Locale
 from babel.dates import format_skeleton
@@ -15,6 +14,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import CrmContext
 from bot.domain.text import one_line
+from bot.explain import reason_texts, risk_label
 from bot.i18n import N_, Translator
 from bot.services import card, timeline
 from bot.services.card import CustomerCard
@@ -46,7 +46,6 @@ STAGE_LABELS = {
     "at_risk": N_("at risk"),
     "churned": N_("churned"),
 }
-RISK_LABELS = {"low": N_("low risk"), "medium": N_("medium risk"), "high": N_("high risk")}
 REMINDER_LABELS = {
     "follow_up": N_("Follow-up"),
     "revisit": N_("Revisit"),
@@ -60,18 +59,6 @@ TICKET_STATUS_LABELS = {
     "answered": N_("answered"),
     "resolved": N_("resolved"),
     "closed": N_("closed"),
-}
-# Health reasons are stored as {"code": ..., "params": {...}}; codes not listed here are skipped.
-REASON_TEXTS = {
-    "no_order": N_("No order for {days} days; usually every {usual}."),
-    "no_order_ever": N_("No order yet."),
-    "no_visit": N_("No visit for {days} days."),
-    "low_nps": N_("NPS {score} on {date}."),
-    "low_csat": N_("CSAT {score}/5 on {date}."),
-    "ticket_overdue": N_("A complaint is overdue by {days} days."),
-    "open_tickets": N_("{n} open complaints."),
-    "orders_declining": N_("Orders are down {percent}%."),
-    "follow_up_overdue": N_("A follow-up is overdue by {days} days."),
 }
 OPEN_PATTERN = re.compile(r"^cust:open:(\d+)$")
 CARD_PATTERN = re.compile(r"^cust:card:(\d+)$")
@@ -103,17 +90,6 @@ def label(t: Translator, labels: dict[str, str], value: str | None) -> str:
     return t.gettext(labels[value]) if value in labels else value
 
 
-def reason_text(t: Translator, reason: dict[str, Any]) -> str | None:
-    template = REASON_TEXTS.get(reason["code"])
-    if template is None:
-        return None
-    params = reason.get("params") or {}
-    try:
-        return t.gettext(template).format(**params)
-    except (KeyError, IndexError, ValueError):
-        return None
-
-
 def render_card(view: CustomerCard, t: Translator) -> str:
     """The card as HTML; every stored text is escaped, the whole stays under one message."""
     lines = [f"<b>{escape(view.name)}</b>" + (f" · {escape(view.company)}" if view.company else "")]
@@ -131,11 +107,10 @@ def render_card(view: CustomerCard, t: Translator) -> str:
     else:
         lines.append(
             t.gettext("Health: {score}/100, {risk}").format(
-                score=view.health_score, risk=label(t, RISK_LABELS, view.risk_level) or "—"
+                score=view.health_score, risk=risk_label(t, view.risk_level)
             )
         )
-        shown = [text for reason in view.health_reasons if (text := reason_text(t, reason))]
-        lines.extend(f"  • {escape(text)}" for text in shown[:3])
+        lines.extend(f"  • {escape(text)}" for text in reason_texts(t, view.health_reasons))
     if view.rfm is not None:
         r, f, m = view.rfm
         lines.append(t.gettext("RFM: R{r} F{f} M{m}").format(r=r, f=f, m=m))
@@ -169,6 +144,8 @@ def render_card(view: CustomerCard, t: Translator) -> str:
         note = f" — {escape(one_line(order.note, 40))}" if order.note else ""
         lines.append(f"  • {short_date(t, order.ordered_at)} · {t.money(order.amount, order.currency)}{note}")
     lines.append("")
+    if view.on_telegram:
+        lines.append(t.gettext("📱 Connected on Telegram: surveys and replies reach them here."))
     if view.open_tickets:
         lines.append(
             t.ngettext("{n} open ticket", "{n} open tickets", view.open_tickets).format(n=view.open_tickets)
@@ -230,6 +207,11 @@ def card_keyboard(view: CustomerCard, t: Translator) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(t.gettext("✏️ Edit"), callback_data=f"cust:edit:{cid}"),
                 InlineKeyboardButton(t.gettext("🕘 History"), callback_data=f"cust:hist:{cid}:0"),
+            ],
+            [
+                InlineKeyboardButton(
+                    t.gettext("🔗 Customer's link to the bot"), callback_data=f"cust:link:{cid}"
+                )
             ],
         ]
     )

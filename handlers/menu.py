@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 
 EVERYONE: tuple[Role | None, ...] = (None, *Role)
 FIELD: tuple[Role | None, ...] = (Role.REP, Role.MANAGER)
+MANAGEMENT: tuple[Role | None, ...] = (Role.ADMIN, Role.MANAGER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("new", N_("Add a customer"), FIELD),
     Command("remind", N_("Set a reminder"), FIELD),
     Command("newteam", N_("Create a team"), (Role.ADMIN,)),
+    Command("outbox", N_("Pushes waiting or undelivered"), (Role.ADMIN,)),
+    Command("digest", N_("Team digest: today's figures and exceptions"), MANAGEMENT),
     Command("team", N_("Your team and its members"), (Role.ADMIN, Role.MANAGER)),
     Command("invite", N_("Invite someone to your team"), (Role.ADMIN, Role.MANAGER)),
     Command("invites", N_("Open invite links; withdraw one"), (Role.ADMIN, Role.MANAGER)),

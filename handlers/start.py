@@ -10,9 +10,9 @@ from bot.context import CrmContext
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from bot.i18n import N_, Translator
-from bot.services import invites, users
+from bot.services import invites, linking, users
 from bot.services.invites import Outcome, Redemption
-from handlers import menu
+from handlers import customer_link, menu
 from handlers.common import deactivated_text, role_label, stranger_text
 from storage.db import utcnow
 
@@ -24,6 +24,9 @@ async def start(update: Update, context: CrmContext) -> None:
     payload = context.args[0] if context.args else ""
     if payload.startswith(invites.PAYLOAD_PREFIX):
         await _redeem(update, context, payload)
+        return
+    if payload.startswith(linking.PAYLOAD_PREFIX):
+        await customer_link.open_link(update, context, payload)
         return
     async with context.db.begin() as session:
         promoted = await users.promote_listed_admin(

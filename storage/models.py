@@ -292,6 +292,7 @@ class Customer(Timestamps, Base):
     # The customer's own Telegram account, once they open their personal link.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), unique=True)
     link_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    linked_at: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]
     # No risk alerts before this: set by "Snooze 7 days" and "Not a risk" on an alert.
     risk_muted_until: Mapped[datetime | None]

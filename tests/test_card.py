@@ -115,6 +115,7 @@ async def test_owner_sees_the_full_card(bot: Harness) -> None:
         ["📝 Log visit", "💰 Log order"],
         ["⏰ Set reminder", "📍 Show on map"],
         ["✏️ Edit", "🕘 History"],
+        ["🔗 Customer's link to the bot"],
     ]
     async with bot.app.db() as session:
         audit = (await session.scalars(select(AuditLog).where(AuditLog.action == "customer.viewed"))).all()

@@ -65,6 +65,7 @@ async def test_admin_onboards_manager_and_rep(bot: Harness) -> None:
         "order",
         "new",
         "remind",
+        "digest",
         "team",
         "invite",
         "invites",

@@ -69,6 +69,7 @@ class CustomerCard:
     contacts: list[ContactLine]
     tags: list[str]
     has_location: bool
+    on_telegram: bool
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ async def card_for(session: AsyncSession, *, viewer: Viewer, customer_id: int, n
         ],
         tags=sorted(tag.name for tag in customer.tags),
         has_location=customer.latitude is not None and customer.longitude is not None,
+        on_telegram=customer.user_id is not None,
     )
 
 

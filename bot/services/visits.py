@@ -12,7 +12,7 @@ from bot.domain.viewer import Viewer
 from bot.services.visibility import visible_customer
 from storage.enums import ReminderKind, VisitKind
 from storage.models import Customer
-from storage.queries import reminders, visits
+from storage.queries import reminders, revisits, visits
 
 MAX_NOTES = 1000
 
@@ -136,5 +136,6 @@ async def save_visit(
         customer.next_follow_up_at = draft.follow_up_at
     if customer.last_visit_at is None or customer.last_visit_at < now:
         customer.last_visit_at = now
+    await revisits.close_for(session, customer_id=customer.id, now=now)
     await session.flush()
     return SavedVisit(visit.id, customer.name, draft.follow_up_at, distance, False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, extract, false, func, literal, or_, select, union_all
@@ -17,10 +17,11 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
-from storage.enums import RiskLevel
+from storage.enums import ReminderKind, RiskLevel
 from storage.models import Contact, Customer, Reminder, User
 from storage.queries.customers import visible_to
 from storage.queries.reminders import OPEN
+from storage.queries.revisits import overdue
 
 Owner = aliased(User, name="owner")
 
@@ -70,6 +71,8 @@ async def follow_ups(
         .where(
             _reminders_of(viewer),
             Reminder.status.in_(OPEN),
+            # Revisits by cadence have their own section.
+            Reminder.kind != ReminderKind.REVISIT,
             *window,
             or_(Reminder.customer_id.is_(None), Customer.erased_at.is_(None)),
         )
@@ -145,12 +148,6 @@ async def revisits_due(
 ) -> Rows:
     """Customers whose last visit (or, never visited, their creation) is older than their tier's cadence."""
     last_contact = func.coalesce(Customer.last_visit_at, Customer.created_at)
-    overdue = or_(
-        *(
-            and_(Customer.tier == tier, last_contact <= now - timedelta(days=days))
-            for tier, days in cadence.items()
-        )
-    )
     query = (
         select(
             Customer.id.label("customer_id"),
@@ -160,7 +157,7 @@ async def revisits_due(
             Owner.first_name.label("owner_name"),
         )
         .outerjoin(Owner, Owner.id == Customer.owner_id)
-        .where(visible_to(viewer), overdue)
+        .where(visible_to(viewer), overdue(cadence, now))
         .order_by(last_contact, Customer.id)
     )
     return await _rows(session, query, limit)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -193,3 +193,59 @@ async def enqueue_many(session: AsyncSession, *, pushes: Sequence[Push], now: da
             )
         return queued
     return len(fresh)
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """A push the sender gave up on, with who it was for and the last error."""
+
+    id: int
+    kind: str
+    chat_id: int
+    recipient: str | None
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+
+
+async def status_counts(session: AsyncSession) -> dict[str, int]:
+    """Rows per status except "sent": what is waiting, in flight and undelivered."""
+    rows = await session.execute(
+        select(Outbox.status, func.count()).where(Outbox.status != OutboxStatus.SENT).group_by(Outbox.status)
+    )
+    return {status: int(count) for status, count in rows}
+
+
+async def dead_letters(session: AsyncSession, *, limit: int) -> list[DeadLetter]:
+    rows = await session.execute(
+        select(
+            Outbox.id,
+            Outbox.kind,
+            Outbox.chat_id,
+            User.first_name,
+            Outbox.attempts,
+            Outbox.last_error,
+            Outbox.created_at,
+        )
+        .outerjoin(User, User.id == Outbox.user_id)
+        .where(Outbox.status == OutboxStatus.DEAD)
+        .order_by(Outbox.id.desc())
+        .limit(limit)
+    )
+    return [DeadLetter(*row) for row in rows]
+
+
+BLOCKED_PREFIX = "Forbidden"
+
+
+async def revive_dead(session: AsyncSession, *, now: datetime) -> int:
+    """Queue undelivered pushes again with a fresh set of attempts, except to people who blocked the bot."""
+    result = await session.execute(
+        update(Outbox)
+        .where(
+            Outbox.status == OutboxStatus.DEAD,
+            or_(Outbox.last_error.is_(None), ~Outbox.last_error.startswith(BLOCKED_PREFIX)),
+        )
+        .values(status=OutboxStatus.PENDING, attempts=0, not_before=now, claimed_at=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,211 @@
+"""The manager digest: a team's figures for a period, queued for each manager or shown on /digest.
+
+Figures are gathered once per team and period, then rendered per manager in their own language
+and time zone. The text (with drill-down buttons) and the chart go out as two outbox rows queued
+in that order; their dedupe keys make every later run, or a restart, queue nothing again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.charts import render_png
+from bot.domain import digest as figures
+from bot.domain.digest import Kind, Period
+from bot.domain.roles import Role
+from bot.domain.viewer import Viewer
+from bot.i18n import Translator
+from bot.outbox import payloads
+from bot.services import digest_message
+from bot.services.errors import NotAllowed, NoTeam
+from storage.models import Outbox
+from storage.queries import digest as queries
+from storage.queries import outbox
+from storage.queries.digest import Exceptions, Listing, Manager, RepVisits, Sales, Satisfaction, TeamRow
+
+PUSH_PRIORITY = 6
+KIND_NAMES = {Kind.DAILY: "daily", Kind.WEEKLY: "weekly"}
+
+TranslatorFor = Callable[[str | None, str], Translator]
+
+
+class Drill(StrEnum):
+    """What a drill-down button lists."""
+
+    RISK = "risk"
+    TICKETS = "tickets"
+    FOLLOW_UPS = "followups"
+    VISITS = "visits"
+    NEW = "new"
+    ORDERS = "orders"
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """Everything one digest shows, before it is put into words."""
+
+    team: TeamRow
+    period: Period
+    now: datetime
+    exceptions: Exceptions
+    reps: list[RepVisits]
+    new_customers: int
+    sales: Sales
+    satisfaction: Satisfaction
+    chart_days: list[date]
+    chart_visits: list[tuple[str, list[int]]]
+    chart_revenue: list[Decimal]
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A team's digest that some of its managers have not been sent yet."""
+
+    team: TeamRow
+    period: Period
+    managers: list[Manager]
+
+
+async def gather(session: AsyncSession, *, team: TeamRow, period: Period, now: datetime) -> Digest:
+    """The period's figures for one team, each one grouped query."""
+    window = period.window(team.timezone)
+    days = period.chart_days()
+    edges = figures.day_starts(days, team.timezone)
+    by_rep: dict[str, list[int]] = {}
+    for _, name, day, count in await queries.visits_by_day(session, team_id=team.id, edges=edges):
+        by_rep.setdefault(name, [0] * len(days))[day] = count
+    revenue = await queries.revenue_by_day(session, team_id=team.id, currency=team.currency, edges=edges)
+    return Digest(
+        team=team,
+        period=period,
+        now=now,
+        exceptions=await queries.exceptions(session, team_id=team.id, period=window, now=now),
+        reps=await queries.rep_visits(
+            session, team_id=team.id, period=window, baseline=period.baseline(team.timezone)
+        ),
+        new_customers=await queries.new_customers(session, team_id=team.id, period=window),
+        sales=await queries.sales(
+            session,
+            team_id=team.id,
+            currency=team.currency,
+            period=window,
+            previous=period.previous().window(team.timezone),
+        ),
+        satisfaction=await queries.satisfaction(session, team_id=team.id, period=window),
+        chart_days=days,
+        chart_visits=list(by_rep.items()),
+        chart_revenue=[revenue.get(index, Decimal(0)) for index in range(len(days))],
+    )
+
+
+async def _viewer_team(session: AsyncSession, viewer: Viewer) -> TeamRow:
+    if viewer.effective_role not in (Role.MANAGER, Role.ADMIN):
+        raise NotAllowed
+    if viewer.team_id is None:
+        raise NoTeam
+    team = await queries.team(session, viewer.team_id)
+    if team is None:
+        raise NoTeam
+    return team
+
+
+async def for_viewer(session: AsyncSession, *, viewer: Viewer, now: datetime) -> Digest:
+    """Today's digest so far, for /digest."""
+    team = await _viewer_team(session, viewer)
+    return await gather(session, team=team, period=figures.today(now, team.timezone), now=now)
+
+
+async def drill(
+    session: AsyncSession, *, viewer: Viewer, what: Drill, period: Period | None, now: datetime, limit: int
+) -> Listing:
+    """A drill-down list, always of the viewer's own team."""
+    team = await _viewer_team(session, viewer)
+    if what is Drill.TICKETS:
+        return await queries.overdue_tickets_list(session, team_id=team.id, now=now, limit=limit)
+    if what is Drill.FOLLOW_UPS:
+        return await queries.overdue_follow_ups_list(session, team_id=team.id, now=now, limit=limit)
+    window = (period or figures.today(now, team.timezone)).window(team.timezone)
+    listing = {
+        Drill.RISK: queries.high_risk_list,
+        Drill.VISITS: queries.visits_list,
+        Drill.NEW: queries.new_customers_list,
+        Drill.ORDERS: queries.orders_list,
+    }[what]
+    return await listing(session, team_id=team.id, period=window, limit=limit)
+
+
+def dedupe_key(period: Period, user_id: int) -> str:
+    return f"digest:{KIND_NAMES[period.kind]}:{user_id}:{period.dedupe_part()}"
+
+
+async def due(session: AsyncSession, *, now: datetime) -> list[Due]:
+    """Teams whose daily (or Monday's weekly) digest time has come, with managers not yet queued."""
+    found = []
+    for team in await queries.teams(session):
+        periods = [
+            figures.daily_due(now, team.timezone, figures.digest_time(team.settings)),
+            figures.weekly_due(now, team.timezone),
+        ]
+        managers = await queries.managers(session, team_id=team.id) if any(periods) else []
+        for period in periods:
+            if period is None or not managers:
+                continue
+            keys = {dedupe_key(period, m.user_id): m for m in managers}
+            queued = set(await session.scalars(select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_(keys))))
+            waiting = [manager for key, manager in keys.items() if key not in queued]
+            if waiting:
+                found.append(Due(team, period, waiting))
+    return found
+
+
+async def enqueue_for_team(
+    session: AsyncSession, *, due: Due, now: datetime, translator: TranslatorFor, default_locale: str
+) -> int:
+    """Queue the digest text and chart for each waiting manager; how many managers were queued."""
+    digest = await gather(session, team=due.team, period=due.period, now=now)
+    charts: dict[str, bytes] = {}
+    queued = 0
+    for manager in due.managers:
+        t = translator(
+            manager.locale or due.team.locale or default_locale, manager.timezone or due.team.timezone
+        )
+        if t.locale not in charts:
+            charts[t.locale] = await asyncio.to_thread(
+                render_png, digest_message.chart_data(digest), digest_message.chart_labels(t, digest)
+            )
+        key = dedupe_key(due.period, manager.user_id)
+        text, keyboard = digest_message.render(t, digest)
+        fresh = await outbox.enqueue(
+            session,
+            dedupe_key=key,
+            chat_id=manager.chat_id,
+            user_id=manager.user_id,
+            kind="digest",
+            payload=payloads.message(text, keyboard),
+            now=now,
+            priority=PUSH_PRIORITY,
+        )
+        if not fresh:
+            continue
+        await outbox.enqueue(
+            session,
+            dedupe_key=f"{key}:chart",
+            chat_id=manager.chat_id,
+            user_id=manager.user_id,
+            kind="digest",
+            payload=payloads.photo(
+                charts[t.locale], filename="digest.png", caption=digest_message.caption(t, digest)
+            ),
+            now=now,
+            priority=PUSH_PRIORITY,
+        )
+        queued += 1
+    return queued

@@ -1,0 +1,184 @@
+"""The buttons on a churn-risk alert: Schedule visit, Snooze 7 days, Not a risk, Reassign.
+
+Each press is checked against the database (the alert, the customer's current owner, the
+presser's role), so a stale or forwarded alert changes nothing it should not. The answered
+alert keeps its text and gains a line saying what was done.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot import jobs
+from bot.context import CrmContext
+from bot.domain.text import clip
+from bot.i18n import Translator
+from bot.services import risk_alerts
+from bot.services.errors import NotAllowed, NotFound
+from bot.services.risk_alerts import AlertGone, Answered, NotYours
+from handlers.reminder_pushes import when_text
+from storage.enums import RiskAnswer
+
+ANSWER_PATTERN = re.compile(r"^risk:(visit|snooze|fine):(\d+)$")
+MOVE_PATTERN = re.compile(r"^risk:move:(\d+)$")
+MOVE_TO_PATTERN = re.compile(r"^risk:to:(\d+):(\d+)$")
+MAX_REPS = 20
+MAX_BUTTON_NAME = 30
+
+
+def _refusal(t: Translator, error: Exception) -> str:
+    if isinstance(error, NotYours):
+        return t.gettext("This customer is no longer yours; the alert is for the current owner.")
+    if isinstance(error, AlertGone):
+        return t.gettext("This alert is no longer valid.")
+    if isinstance(error, NotAllowed):
+        return t.gettext("Only a manager can reassign a customer.")
+    return t.gettext("That rep is no longer in the team. Please pick another.")
+
+
+def outcome_text(t: Translator, done: Answered) -> str:
+    match done.answer:
+        case RiskAnswer.VISIT_SCHEDULED:
+            assert done.until is not None
+            return t.gettext("📅 Visit scheduled: a follow-up is due {when}.").format(
+                when=when_text(t, done.until)
+            )
+        case RiskAnswer.SNOOZED:
+            assert done.until is not None
+            return t.gettext("💤 Snoozed: no risk alerts for this customer until {date}.").format(
+                date=t.date(done.until)
+            )
+        case RiskAnswer.NOT_A_RISK:
+            assert done.until is not None
+            return t.gettext(
+                "👍 Marked as not a risk: no alerts for 30 days. Thanks, this helps tune the score."
+            )
+    return t.gettext("🔁 {customer} now belongs to {rep}; they have been told.").format(
+        customer=f"<b>{escape(done.customer_name)}</b>", rep=escape(done.new_owner or "")
+    )
+
+
+def _after(t: Translator, done: Answered) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t.gettext("Open customer"), callback_data=f"cust:open:{done.customer_id}")]]
+    )
+
+
+async def _show(update: Update, t: Translator, done: Answered) -> None:
+    query = update.callback_query
+    assert query is not None
+    message = query.message
+    original = message.text_html if isinstance(message, Message) and message.text else ""
+    await query.answer(t.gettext("Done."))
+    await query.edit_message_text(
+        f"{original}\n\n{outcome_text(t, done)}".strip(),
+        parse_mode=ParseMode.HTML,
+        reply_markup=_after(t, done),
+    )
+
+
+async def answered(update: Update, context: CrmContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    match = ANSWER_PATTERN.match(query.data or "")
+    assert match is not None
+    action, alert_id = match.group(1), int(match.group(2))
+    now = jobs.now(context.application)
+    try:
+        async with context.db.begin() as session:
+            if action == "visit":
+                done = await risk_alerts.schedule_visit(
+                    session, viewer=context.viewer, alert_id=alert_id, now=now
+                )
+            else:
+                answer = RiskAnswer.SNOOZED if action == "snooze" else RiskAnswer.NOT_A_RISK
+                done = await risk_alerts.mute(
+                    session, viewer=context.viewer, alert_id=alert_id, answer=answer, now=now
+                )
+    except (NotFound, NotAllowed) as error:
+        await query.answer(_refusal(context.t, error), show_alert=True)
+        return
+    if action == "visit":
+        jobs.kick(context.application)
+    await _show(update, context.t, done)
+
+
+async def choose_rep(update: Update, context: CrmContext) -> None:
+    """A manager's Reassign: the team's other reps as buttons, the alert itself left as it is."""
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    t = context.t
+    match = MOVE_PATTERN.match(query.data or "")
+    assert match is not None
+    alert_id = int(match.group(1))
+    try:
+        async with context.db.begin() as session:
+            customer, reps = await risk_alerts.reassign_choices(
+                session, viewer=context.viewer, alert_id=alert_id
+            )
+    except (NotFound, NotAllowed) as error:
+        await query.answer(_refusal(t, error), show_alert=True)
+        return
+    chat = update.effective_chat
+    assert chat is not None
+    await query.answer()
+    if not reps:
+        await context.bot.send_message(
+            chat.id, t.gettext("There is no other rep in the team to hand this customer to.")
+        )
+        return
+    buttons = [
+        [
+            InlineKeyboardButton(
+                clip(rep.full_name, MAX_BUTTON_NAME), callback_data=f"risk:to:{alert_id}:{rep.id}"
+            )
+        ]
+        for rep in reps[:MAX_REPS]
+    ]
+    await context.bot.send_message(
+        chat.id,
+        t.gettext("Hand {customer} to which rep?").format(customer=f"<b>{escape(customer.name)}</b>"),
+        parse_mode=ParseMode.HTML,
+        reply_markup=InlineKeyboardMarkup(buttons),
+    )
+
+
+async def moved(update: Update, context: CrmContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    match = MOVE_TO_PATTERN.match(query.data or "")
+    assert match is not None
+    try:
+        async with context.db.begin() as session:
+            done = await risk_alerts.reassign(
+                session,
+                viewer=context.viewer,
+                alert_id=int(match.group(1)),
+                to_user_id=int(match.group(2)),
+                now=jobs.now(context.application),
+                translator_for=context.translator_for,
+            )
+    except (NotFound, NotAllowed) as error:
+        await query.answer(_refusal(context.t, error), show_alert=True)
+        return
+    jobs.kick(context.application)
+    await query.answer(context.t.gettext("Done."))
+    await query.edit_message_text(
+        outcome_text(context.t, done),
+        parse_mode=ParseMode.HTML,
+        reply_markup=_after(context.t, done),
+    )
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CallbackQueryHandler(answered, pattern=ANSWER_PATTERN))
+    application.add_handler(CallbackQueryHandler(choose_rep, pattern=MOVE_PATTERN))
+    application.add_handler(CallbackQueryHandler(moved, pattern=MOVE_TO_PATTERN))

@@ -6,11 +6,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import update
 
 from bot.jobs import background
 from bot.services import health as rescan
 from storage.db import utcnow
-from storage.models import Customer, Feedback, Order, Ticket, Visit
+from storage.models import Customer, Feedback, Order, Team, Ticket, Visit
 from tests.factories import REP_TG, SalesTeam, customer, fetch, person, plant_button, sales_team
 from tests.harness import Harness
 
@@ -129,6 +130,52 @@ async def test_a_full_rescan_stores_score_risk_reasons_stage_and_rfm(
     assert overdue.rfm_r < regular.rfm_r
     for row in (regular, overdue, detractor, complaint):
         assert all(value in range(1, 6) for value in (row.rfm_r, row.rfm_f, row.rfm_m))
+
+
+def verdict(row: Customer) -> tuple[object, ...]:
+    return (
+        row.health_score,
+        row.risk_level,
+        row.health_reasons,
+        row.stage,
+        (row.rfm_r, row.rfm_f, row.rfm_m),
+        row.last_visit_at,
+        row.last_order_at,
+    )
+
+
+async def test_tiny_chunks_and_batches_store_what_one_pass_does_and_nothing_else(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = utcnow()
+    team = await sales_team(bot)
+    ids = await crafted(bot, team, now)
+    async with bot.app.db.begin() as session:
+        other = Team(name="West", created_at=now)
+        session.add(other)
+        await session.flush()
+        other_id = other.id
+    outsider = await customer(bot, team_id=other_id, owner_id=team.rep_id, name="Outsider")
+    await rescan.rescan_team(bot.app.db, team_id=team.team_id, now=now, incremental=False)
+    whole = {name: verdict(await stored(bot, id_)) for name, id_ in ids.items()}
+    async with bot.app.db.begin() as session:
+        await session.execute(
+            update(Customer)
+            .where(Customer.team_id == team.team_id)
+            .values(health_score=None, risk_level=None, health_reasons=[], stage="potential")
+            .values(rfm_r=None, rfm_f=None, rfm_m=None, last_visit_at=None, last_order_at=None)
+            .values(health_computed_at=None)
+        )
+    monkeypatch.setattr(rescan, "BATCH", 1)
+    monkeypatch.setattr(rescan, "SUMMARY_BATCH", 1)
+
+    stats = await rescan.rescan_team(bot.app.db, team_id=team.team_id, now=now, incremental=False)
+
+    assert (stats.scored, stats.batches) == (5, 5)
+    assert {name: verdict(await stored(bot, id_)) for name, id_ in ids.items()} == whole
+    assert all([(await stored(bot, id_)).health_computed_at == now for id_ in ids.values()])
+    untouched = await stored(bot, outsider)
+    assert (untouched.health_computed_at, untouched.health_score) == (None, None)
 
 
 @pytest.mark.parametrize(

@@ -116,35 +116,36 @@ async def rescan_team(
 
 
 async def team_picture(session: AsyncSession, *, team_id: int, now: datetime) -> TeamPicture:
-    """Rhythm and RFM from order aggregates read in keyset chunks: four numbers per customer."""
-    ids: list[int] = []
-    recency: list[float] = []
-    frequency: list[float] = []
-    monetary: list[float] = []
-    gaps: list[float] = []
-    after = 0
-    while True:
-        chunk = await queries.order_summaries(session, team_id=team_id, after_id=after, limit=SUMMARY_BATCH)
-        for row in chunk:
-            ids.append(row.customer_id)
-            recency.append((now - row.last_at).total_seconds() / 86_400)
-            frequency.append(row.orders)
-            monetary.append(float(row.total))
-            span = (row.last_at - row.first_at).total_seconds() / 86_400
-            if row.orders > 1 and span > 0:
-                gaps.append(span / (row.orders - 1))
-        if len(chunk) < SUMMARY_BATCH:
-            break
-        after = chunk[-1].customer_id
+    """Rhythm and RFM from order aggregates streamed in chunks: five float64 numbers per customer.
+
+    Each chunk becomes a numpy array at once, so a million customers cost tens of MiB, not Python lists.
+    """
+    chunks: list[npt.NDArray[np.float64]] = []
+    async for chunk in queries.order_summaries(session, team_id=team_id, chunk=SUMMARY_BATCH):
+        chunks.append(
+            np.array(
+                [
+                    (
+                        row.customer_id,
+                        (now - row.last_at).total_seconds() / 86_400,
+                        row.orders,
+                        float(row.total),
+                        (row.last_at - row.first_at).total_seconds() / 86_400,
+                    )
+                    for row in chunk
+                ],
+                dtype=np.float64,
+            )
+        )
+    table = np.concatenate(chunks) if chunks else np.zeros((0, 5))
+    ids, recency, frequency, monetary, span = table.T
+    spaced = (frequency > 1) & (span > 0)
+    gaps = span[spaced] / (frequency[spaced] - 1)
     rhythm = health.TeamRhythm()
     if len(gaps) >= MIN_RHYTHM_CUSTOMERS:
         rhythm = health.TeamRhythm(usual_gap_days=float(np.median(gaps)))
-    rfm = (
-        health.rfm_scores(np.array(recency), np.array(frequency), np.array(monetary))
-        if ids
-        else np.zeros((0, 3), dtype=np.int64)
-    )
-    return TeamPicture(rhythm, np.array(ids, dtype=np.int64), rfm)
+    rfm = health.rfm_scores(recency, frequency, monetary) if len(ids) else np.zeros((0, 3), dtype=np.int64)
+    return TeamPicture(rhythm, ids.astype(np.int64), rfm)
 
 
 async def _score_batch(

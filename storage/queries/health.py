@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import bindparam, exists, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
+from storage.db import utcnow
 from storage.enums import FeedbackKind, TicketStatus
 from storage.models import Customer, Feedback, Order, Team, Ticket, Visit
+from storage.types import UTCDateTime
 
 OPEN_TICKET_STATUSES = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.ANSWERED)
+# A batch whose ids span at most this many times their count is read by id range, not id list.
+DENSE_RANGE = 2
 
 
 @dataclass(frozen=True)
@@ -82,10 +88,14 @@ async def customer_batch(
 
 
 async def order_summaries(
-    session: AsyncSession, *, team_id: int, after_id: int, limit: int
-) -> list[OrderSummary]:
-    """Order count, first and last date and total per customer of the team, by customer id (keyset)."""
-    rows = await session.execute(
+    session: AsyncSession, *, team_id: int, chunk: int
+) -> AsyncIterator[list[OrderSummary]]:
+    """Order count, first and last date and total per customer of the team, by customer id, in chunks.
+
+    One grouped scan streamed through a server-side cursor: a keyset loop with LIMIT would have
+    PostgreSQL aggregate the rest of the team's orders again for every chunk.
+    """
+    result = await session.stream(
         select(
             Order.customer_id,
             func.count(),
@@ -93,28 +103,41 @@ async def order_summaries(
             func.max(Order.ordered_at),
             func.sum(Order.amount),
         )
-        .where(Order.team_id == team_id, Order.customer_id > after_id)
+        .where(Order.team_id == team_id)
         .group_by(Order.customer_id)
         .order_by(Order.customer_id)
-        .limit(limit)
     )
-    return [OrderSummary(row[0], row[1], row[2], row[3], Decimal(row[4] or 0)) for row in rows]
+    async for rows in result.partitions(chunk):
+        yield [OrderSummary(row[0], row[1], row[2], row[3], Decimal(row[4] or 0)) for row in rows]
+
+
+def _among(column: InstrumentedAttribute[Any], ids: Sequence[int]) -> ColumnElement[bool]:
+    """`column IN ids`, or BETWEEN when the ids fill most of their range (a full rescan's batches).
+
+    Planning a long IN list costs PostgreSQL more than the read itself; a range is planned at once.
+    Rows of customers in the range but not in `ids` are dropped by the caller through `wanted`.
+    """
+    if ids and max(ids) - min(ids) < DENSE_RANGE * len(ids):
+        return column.between(min(ids), max(ids))
+    return column.in_(ids)
 
 
 async def batch_orders(session: AsyncSession, *, ids: Sequence[int]) -> list[tuple[int, datetime, Decimal]]:
+    wanted = set(ids)
     rows = await session.execute(
-        select(Order.customer_id, Order.ordered_at, Order.amount).where(Order.customer_id.in_(ids))
+        select(Order.customer_id, Order.ordered_at, Order.amount).where(_among(Order.customer_id, ids))
     )
-    return [(row[0], row[1], row[2]) for row in rows]
+    return [(row[0], row[1], row[2]) for row in rows if row[0] in wanted]
 
 
 async def batch_last_visits(session: AsyncSession, *, ids: Sequence[int]) -> dict[int, datetime]:
     rows = await session.execute(
         select(Visit.customer_id, func.max(Visit.visited_at))
-        .where(Visit.customer_id.in_(ids))
+        .where(_among(Visit.customer_id, ids))
         .group_by(Visit.customer_id)
     )
-    return {row[0]: row[1] for row in rows}
+    wanted = set(ids)
+    return {row[0]: row[1] for row in rows if row[0] in wanted}
 
 
 async def batch_ratings(
@@ -124,28 +147,68 @@ async def batch_ratings(
     rows = await session.execute(
         select(Feedback.customer_id, Feedback.kind, Feedback.score, Feedback.created_at)
         .where(
-            Feedback.customer_id.in_(ids),
+            _among(Feedback.customer_id, ids),
             Feedback.kind.in_((FeedbackKind.CSAT, FeedbackKind.NPS)),
             Feedback.score.is_not(None),
         )
         .order_by(Feedback.created_at, Feedback.id)
     )
+    wanted = set(ids)
     latest: dict[tuple[int, str], tuple[int, datetime]] = {}
     for customer_id, kind, score, at in rows:
-        latest[(int(customer_id or 0), str(kind))] = (int(score or 0), at)
+        if customer_id in wanted:
+            latest[(int(customer_id or 0), str(kind))] = (int(score or 0), at)
     return latest
 
 
 async def batch_open_tickets(session: AsyncSession, *, ids: Sequence[int]) -> list[TicketRow]:
     rows = await session.execute(
         select(Ticket.customer_id, Ticket.number, Ticket.resolve_due_at).where(
-            Ticket.customer_id.in_(ids), Ticket.status.in_(OPEN_TICKET_STATUSES)
+            _among(Ticket.customer_id, ids), Ticket.status.in_(OPEN_TICKET_STATUSES)
         )
     )
-    return [TicketRow(*row) for row in rows]
+    wanted = set(ids)
+    return [TicketRow(*row) for row in rows if row[0] in wanted]
+
+
+# Column -> PostgreSQL array type of the one-statement write-back; `id` first.
+SCORE_COLUMNS = {
+    "id": "integer",
+    "health_score": "smallint",
+    "risk_level": "varchar",
+    "health_reasons": "text",
+    "health_computed_at": "timestamptz",
+    "stage": "varchar",
+    "rfm_r": "smallint",
+    "rfm_f": "smallint",
+    "rfm_m": "smallint",
+    "last_visit_at": "timestamptz",
+    "last_order_at": "timestamptz",
+}
+UNNEST_UPDATE = text(
+    "UPDATE customers SET "
+    + ", ".join(
+        f"{name} = CAST(v.{name} AS json)" if name == "health_reasons" else f"{name} = v.{name}"
+        for name in SCORE_COLUMNS
+        if name != "id"
+    )
+    + ", updated_at = :updated_at FROM unnest("
+    + ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in SCORE_COLUMNS.items())
+    + f") AS v({', '.join(SCORE_COLUMNS)}) WHERE customers.id = v.id"
+).bindparams(bindparam("updated_at", type_=UTCDateTime()))
 
 
 async def write_scores(session: AsyncSession, *, rows: Sequence[dict[str, Any]]) -> None:
-    """One executemany UPDATE by primary key; each dict holds `id` and the columns to set."""
-    if rows:
+    """Each dict holds `id` and the SCORE_COLUMNS to set, in one statement.
+
+    On PostgreSQL the rows travel as one array per column into UPDATE ... FROM unnest(...): a single
+    round trip and no per-row ORM work. Elsewhere an executemany UPDATE by primary key.
+    """
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
         await session.execute(update(Customer), list(rows))
+        return
+    columns: dict[str, Any] = {name: [row[name] for row in rows] for name in SCORE_COLUMNS}
+    columns["health_reasons"] = [json.dumps(reasons) for reasons in columns["health_reasons"]]
+    await session.execute(UNNEST_UPDATE, {**columns, "updated_at": utcnow()})

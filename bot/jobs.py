@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import Bot
 from telegram.ext import Application, CallbackContext
@@ -19,8 +22,18 @@ from telegram.request import HTTPXRequest
 
 from bot.context import CrmApplication
 from bot.i18n import Translator
-from bot.outbox.sender import Drained, Limits, OutboxSender
-from bot.services import digest, greetings, health, reminders, revisits, risk_alerts
+from bot.outbox.sender import Drained, Limits, OutboxSender, Outcome
+from bot.services import (
+    dead_letters,
+    digest,
+    greetings,
+    health,
+    reminders,
+    revisits,
+    risk_alerts,
+    ticket_sla,
+)
+from bot.services import surveys as survey_service
 from storage.db import utcnow
 from storage.queries.reminders import DueReminder
 
@@ -35,9 +48,13 @@ HEALTH_NIGHTLY = time(19, 0)
 DIGEST_INTERVAL = 60.0
 SENDER_CONNECTIONS = 8
 # A drain keeps sending for most of a tick and is done before the next one starts.
-SENDER_DRAIN_SHARE = 0.9
+# How long one pass of the sender keeps sending while pushes are due, before it looks again.
+SENDER_PASS = timedelta(seconds=5)
 MAX_REMINDER_BATCHES = 20
 ALERT_CHUNK = 500
+TICKETS_INTERVAL = 60.0
+SURVEYS_INTERVAL = 60.0
+MAX_SURVEY_BATCHES = 20
 
 Clock = Callable[[], datetime]
 PushRenderer = Callable[[DueReminder, Translator], dict[str, Any]]
@@ -64,6 +81,11 @@ class Background:
         self._digest_lock = asyncio.Lock()
         self._greeted: set[tuple[int, date]] = set()
         self._planned: set[tuple[int, date]] = set()
+        self._surveys_lock = asyncio.Lock()
+        self._tickets_lock = asyncio.Lock()
+        self._nps_planned: set[tuple[int, date]] = set()
+        self._wake = asyncio.Event()
+        self._sender_task: asyncio.Task[None] | None = None
 
     def now(self) -> datetime:
         return self.clock()
@@ -198,14 +220,91 @@ class Background:
             self.kick()
         return queued
 
+    async def run_surveys(self) -> int:
+        """Plan NPS surveys (once a day per team), queue the surveys due in their customer's daytime,
+        and close those unanswered for a week; pushes queued."""
+        queued = 0
+        async with self._surveys_lock:
+            now = self.clock()
+            await self._plan_nps(now)
+            for _ in range(MAX_SURVEY_BATCHES):
+                async with self.application.db.begin() as session:
+                    sent = await survey_service.send_due(session, now=now, translator_for=self._translator)
+                queued += sent.queued
+                if sent.handled < survey_service.SEND_BATCH:
+                    break
+            async with self.application.db.begin() as session:
+                await survey_service.expire_unanswered(session, now=now)
+        if queued:
+            log.info("queued %d surveys", queued)
+            self.kick()
+        return queued
+
+    async def _plan_nps(self, now: datetime) -> None:
+        """Each team's eligible customers, a batch per transaction, once per team-local day."""
+        self._nps_planned = {seen for seen in self._nps_planned if seen[1] >= now.date() - timedelta(days=2)}
+        async with self.application.db.begin() as session:
+            teams = await survey_service.teams_to_plan(session)
+        for team_id, timezone, settings in teams:
+            day = now.astimezone(ZoneInfo(timezone)).date()
+            if (team_id, day) in self._nps_planned:
+                continue
+            after: int | None = 0
+            while after is not None:
+                async with self.application.db.begin() as session:
+                    _, after = await survey_service.plan_nps(
+                        session, team_id=team_id, settings=settings, now=now, after_id=after
+                    )
+            self._nps_planned.add((team_id, day))
+
+    async def watch_tickets(self) -> int:
+        """Escalate tickets past their SLA to the manager (once each) and close week-old resolved ones;
+        escalation pushes queued."""
+        async with self._tickets_lock:
+            now = self.clock()
+            async with self.application.db.begin() as session:
+                queued = await ticket_sla.escalate_overdue(session, now=now, translator_for=self._translator)
+            async with self.application.db.begin() as session:
+                await ticket_sla.close_resolved(session, now=now)
+        if queued:
+            log.info("queued %d ticket escalations", queued)
+            self.kick()
+        return queued
+
     def _translator(self, locale: str | None, timezone: str) -> Translator:
         return self.application.i18n.translator(locale, timezone)
 
     def kick(self) -> None:
-        """Drain the outbox now rather than at the next tick, so a fresh push goes out at once."""
-        job_queue = self.application.job_queue
-        if job_queue is not None:
-            job_queue.run_once(_deliver, when=0, name="outbox-kick")
+        """Wake the sender now rather than at its next look, so a fresh push goes out at once."""
+        self._wake.set()
+
+    async def run_sender(self) -> None:
+        """The sender's loop: drain while pushes go out; when a pass sends nothing, wait for a kick or
+        a second. One long-lived task, so a busy pass never costs a skipped tick's worth of sending."""
+        while True:
+            try:
+                drained = await self.deliver()
+            except Exception:
+                log.exception("outbox pass failed; retrying shortly")
+                drained = Counter()
+            if drained[Outcome.DEAD]:
+                await self.report_dead_letters()
+            if not drained[Outcome.SENT]:
+                self._wake.clear()
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), OUTBOX_INTERVAL)
+
+    async def report_dead_letters(self) -> int:
+        """Tell admins that pushes could not be delivered: at most one notice per admin and hour."""
+        now = self.clock()
+        settings = self.application.settings
+        async with self.application.db.begin() as session:
+            queued = await dead_letters.notify_admins(
+                session, admin_ids=settings.admin_ids, now=now, translator_for=self._translator
+            )
+        if queued:
+            self._wake.set()
+        return queued
 
     def _payload(self, due: DueReminder) -> dict[str, Any]:
         t = self.application.i18n.translator(due.locale, due.timezone or self.application.settings.timezone)
@@ -251,18 +350,16 @@ async def start(application: CrmApplication, *, push_payload: PushRenderer) -> B
         sender_bot,
         application.db,
         limits=Limits(per_second=settings.outbox_rate),
-        drain_for=timedelta(seconds=OUTBOX_INTERVAL * SENDER_DRAIN_SHARE),
+        drain_for=SENDER_PASS,
     )
     jobs = Background(application, sender, push_payload=push_payload)
     application.bot_data[BACKGROUND_KEY] = jobs
+    jobs._sender_task = asyncio.create_task(jobs.run_sender(), name="outbox-sender")
     job_queue = application.job_queue
     if job_queue is None:
         log.warning("no job queue: reminders and pushes will not be sent")
         return jobs
     options = {"coalesce": True, "max_instances": 1}
-    job_queue.run_repeating(
-        _deliver, interval=OUTBOX_INTERVAL, first=OUTBOX_INTERVAL, name="outbox", job_kwargs=options
-    )
     job_queue.run_repeating(
         _push_reminders,
         interval=REMINDERS_INTERVAL,
@@ -283,6 +380,12 @@ async def start(application: CrmApplication, *, push_payload: PushRenderer) -> B
     job_queue.run_repeating(
         _rescan_changed, interval=HEALTH_INTERVAL, first=HEALTH_INTERVAL, name="health", job_kwargs=options
     )
+    job_queue.run_repeating(
+        _run_surveys, interval=SURVEYS_INTERVAL, first=SURVEYS_INTERVAL, name="surveys", job_kwargs=options
+    )
+    job_queue.run_repeating(
+        _watch_tickets, interval=TICKETS_INTERVAL, first=TICKETS_INTERVAL, name="tickets", job_kwargs=options
+    )
     job_queue.run_daily(_rescan_everyone, time=HEALTH_NIGHTLY, name="health-nightly", job_kwargs=options)
     return jobs
 
@@ -291,11 +394,11 @@ async def stop(application: CrmApplication) -> None:
     """Close the sender's connection (called from post_shutdown)."""
     found = application.bot_data.pop(BACKGROUND_KEY, None)
     if isinstance(found, Background):
+        if found._sender_task is not None:
+            found._sender_task.cancel()
+            with suppress(asyncio.CancelledError):
+                await found._sender_task
         await found.sender.bot.shutdown()
-
-
-async def _deliver(context: CallbackContext[Any, Any, Any, Any]) -> None:
-    await background(context.application).deliver()
 
 
 async def _push_reminders(context: CallbackContext[Any, Any, Any, Any]) -> None:
@@ -318,3 +421,11 @@ async def _rescan_changed(context: CallbackContext[Any, Any, Any, Any]) -> None:
 
 async def _rescan_everyone(context: CallbackContext[Any, Any, Any, Any]) -> None:
     await background(context.application).rescan_health(incremental=False)
+
+
+async def _run_surveys(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    await background(context.application).run_surveys()
+
+
+async def _watch_tickets(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    await background(context.application).watch_tickets()

@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     invite_ttl_days: int = Field(default=7, ge=1, le=90)
     # Pushes per second across all chats; Telegram allows ~30, the rest is headroom for replies.
     outbox_rate: int = Field(default=28, ge=1, le=30)
+    # Incoming updates per Telegram user: a token bucket, per process (each replica limits its share).
+    rate_per_second: float = Field(default=1.0, gt=0, le=1000)
+    rate_burst: int = Field(default=5, ge=1, le=1000)
+    # Files users send (photos, documents, voice, video) above this are refused unread.
+    max_upload_mb: int = Field(default=10, ge=1, le=2000)
+    # Where feedback from people not linked to a customer goes when there are several teams.
+    feedback_team_id: int | None = None
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -40,6 +47,11 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError("must be comma-separated Telegram user ids, e.g. 12345,67890") from None
         return value
+
+    @field_validator("feedback_team_id", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from telegram import Chat, Update
+import math
+
+from telegram import Chat, Message, Update, User
 from telegram.ext import ApplicationHandlerStop
 
+from bot import ratelimit
 from bot.context import CrmContext
 from bot.domain.roles import Role
+from bot.i18n import Translator, locale_for_language_code
+from bot.ratelimit import Verdict
 from bot.services import users
-from handlers import menu
+from handlers import feedback, menu
 from handlers.common import deactivated_text, stranger_text, unknown_command_text
 from storage.db import utcnow
 
@@ -26,7 +31,13 @@ CALLBACK_ROLES: dict[str, tuple[Role | None, ...]] = {
     "dig": menu.MANAGEMENT,
     "risk": menu.FIELD,
     "box": (Role.ADMIN,),
+    "tkt": (Role.REP, Role.MANAGER, Role.ADMIN, Role.CUSTOMER),
+    "srv": (Role.CUSTOMER,),
+    "fdb": (None, Role.CUSTOMER),
 }
+# Our own limit for one typed message, a little under Telegram's 4,096 (captions stop at 1,024).
+MAX_TEXT_CHARS = 4000
+MEGABYTE = 1024 * 1024
 
 
 def command_of(update: Update) -> str | None:
@@ -42,6 +53,8 @@ async def guard(update: Update, context: CrmContext) -> None:
     """Resolve the user into `context.viewer`; stop updates their role may not send."""
     user, chat = update.effective_user, update.effective_chat
     if user is None or user.is_bot or chat is None:
+        raise ApplicationHandlerStop
+    if not await _within_rate(update, context, user):
         raise ApplicationHandlerStop
     if chat.type != Chat.PRIVATE:
         await _refuse_group(update, context)
@@ -61,6 +74,8 @@ async def guard(update: Update, context: CrmContext) -> None:
             now=utcnow(),
         )
     context.set_viewer(viewer)
+    if await _refused_as_oversized(update, context.t, max_mb=context.settings.max_upload_mb):
+        raise ApplicationHandlerStop
     role = viewer.effective_role
 
     command = command_of(update)
@@ -78,9 +93,68 @@ async def guard(update: Update, context: CrmContext) -> None:
             raise ApplicationHandlerStop
         return
 
-    if role is None:
+    if role is None and not feedback.in_dialog(context.user_data):
         await _explain(update, context, known=False)
         raise ApplicationHandlerStop
+
+
+async def _within_rate(update: Update, context: CrmContext, user: User) -> bool:
+    """Take a token from the sender's bucket; over the limit, say so politely (once per cooldown).
+
+    Runs before the user is looked up, so the notice speaks the Telegram app's language.
+    """
+    verdict = ratelimit.limiter_of(context.app).check(user.id)
+    if verdict is Verdict.ALLOW:
+        return True
+    t = context.translator_for(locale_for_language_code(user.language_code, context.settings.default_locale))
+    notice = t.gettext("You're sending messages very fast — please wait a moment.")
+    if update.callback_query is not None:
+        await update.callback_query.answer(notice)
+    elif verdict is Verdict.NOTICE and update.effective_message is not None:
+        await update.effective_message.reply_text(notice)
+    return False
+
+
+async def _refused_as_oversized(update: Update, t: Translator, *, max_mb: int) -> bool:
+    """Refuse a file over `max_mb` or a text over our limit, stating the limit; nothing is read or kept."""
+    message = update.effective_message
+    if message is None or update.callback_query is not None:
+        return False
+    size = _attachment_size(message)
+    if size is not None and size > max_mb * MEGABYTE:
+        # Rounded up, so a file just over the limit never reads as exactly the limit.
+        shown = math.ceil(size * 10 / MEGABYTE) / 10
+        await message.reply_text(
+            t.gettext("That file is {size} MB; the limit is {limit} MB.").format(
+                size=t.number(shown), limit=t.number(max_mb)
+            )
+        )
+        return True
+    if message.text is not None and len(message.text) > MAX_TEXT_CHARS:
+        await message.reply_text(
+            t.gettext("That message is {length} characters long; the limit is {limit}.").format(
+                length=t.number(len(message.text)), limit=t.number(MAX_TEXT_CHARS)
+            )
+        )
+        return True
+    return False
+
+
+def _attachment_size(message: Message) -> int | None:
+    """The size Telegram reports for the message's file, if it has one (the largest photo size)."""
+    if message.photo:
+        return max((size.file_size or 0) for size in message.photo)
+    for attachment in (
+        message.document,
+        message.video,
+        message.voice,
+        message.audio,
+        message.video_note,
+        message.animation,
+    ):
+        if attachment is not None:
+            return attachment.file_size
+    return None
 
 
 async def _explain(update: Update, context: CrmContext, *, known: bool) -> None:

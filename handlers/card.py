@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from decimal import Decimal
 from html import escape
 
 from babel import Locale
@@ -12,7 +13,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler
 
+from bot import jobs
 from bot.context import CrmContext
+from bot.domain.digest import PROMOTER
+from bot.domain.surveys import DETRACTOR_MAX
 from bot.domain.text import one_line
 from bot.explain import reason_texts, risk_label
 from bot.i18n import N_, Translator
@@ -20,7 +24,6 @@ from bot.services import card, timeline
 from bot.services.card import CustomerCard
 from bot.services.timeline import HistoryPage
 from bot.services.visibility import NotVisible
-from storage.db import utcnow
 from storage.queries.card import TimelineRow
 
 MAX_MESSAGE = 4000
@@ -90,6 +93,45 @@ def label(t: Translator, labels: dict[str, str], value: str | None) -> str:
     return t.gettext(labels[value]) if value in labels else value
 
 
+NPS_GROUPS = {"promoter": N_("promoter"), "passive": N_("passive"), "detractor": N_("detractor")}
+
+
+def nps_group(score: int) -> str:
+    if score >= PROMOTER:
+        return "promoter"
+    return "detractor" if score <= DETRACTOR_MAX else "passive"
+
+
+def survey_lines(t: Translator, view: CustomerCard) -> list[str]:
+    """CSAT over 90 days with its latest answer, and the latest NPS with what it makes the customer."""
+    lines = []
+    if view.csat_90d is not None:
+        n = view.csat_90d.answers
+        average = view.csat_90d.average.quantize(Decimal("0.1"))
+        lines.append(
+            t.ngettext(
+                "CSAT, last 90 days: {average}/5 from {n} answer",
+                "CSAT, last 90 days: {average}/5 from {n} answers",
+                n,
+            ).format(average=t.number(average), n=t.number(n))
+        )
+    if view.csat is not None:
+        lines.append(
+            t.gettext("Latest CSAT: {score}/5 on {date}").format(
+                score=view.csat.score, date=short_date(t, view.csat.at)
+            )
+        )
+    if view.nps is not None:
+        lines.append(
+            t.gettext("Latest NPS: {score}/10 on {date} · {group}").format(
+                score=view.nps.score,
+                date=short_date(t, view.nps.at),
+                group=t.gettext(NPS_GROUPS[nps_group(view.nps.score)]),
+            )
+        )
+    return lines
+
+
 def render_card(view: CustomerCard, t: Translator) -> str:
     """The card as HTML; every stored text is escaped, the whole stays under one message."""
     lines = [f"<b>{escape(view.name)}</b>" + (f" · {escape(view.company)}" if view.company else "")]
@@ -150,18 +192,7 @@ def render_card(view: CustomerCard, t: Translator) -> str:
         lines.append(
             t.ngettext("{n} open ticket", "{n} open tickets", view.open_tickets).format(n=view.open_tickets)
         )
-    if view.csat is not None:
-        lines.append(
-            t.gettext("Latest CSAT: {score}/5 on {date}").format(
-                score=view.csat.score, date=short_date(t, view.csat.at)
-            )
-        )
-    if view.nps is not None:
-        lines.append(
-            t.gettext("Latest NPS: {score} on {date}").format(
-                score=view.nps.score, date=short_date(t, view.nps.at)
-            )
-        )
+    lines.extend(survey_lines(t, view))
     if view.contacts:
         lines.append(bold(t.gettext("Contacts")))
         for contact in view.contacts[:5]:
@@ -231,7 +262,9 @@ def open_card_markup(t: Translator, customer_id: int) -> InlineKeyboardMarkup:
 async def _load_card(context: CrmContext, customer_id: int) -> CustomerCard:
     assert context.viewer is not None
     async with context.db.begin() as session:
-        return await card.card_for(session, viewer=context.viewer, customer_id=customer_id, now=utcnow())
+        return await card.card_for(
+            session, viewer=context.viewer, customer_id=customer_id, now=jobs.now(context.application)
+        )
 
 
 async def send_card(update: Update, context: CrmContext, customer_id: int) -> None:

@@ -15,7 +15,8 @@ def stranger_text(t: Translator) -> str:
         "Hello! I am FieldCRM, the sales assistant of the teams that use me, "
         "but I don't know you yet.\n\n"
         "• If you work in sales, ask your manager for an invite link and open it.\n"
-        "• If you are a customer, open the link your sales contact sent you.\n\n"
+        "• If you are a customer, open the link your sales contact sent you.\n"
+        "• To send us a message anyway, use /feedback.\n\n"
         "/lang changes the language."
     )
 

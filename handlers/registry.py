@@ -8,12 +8,15 @@ from telegram.ext import Application, TypeHandler
 from handlers import (
     access,
     card,
+    complaints,
     customer_edit,
     customer_link,
+    customer_text,
     customers_new,
     digest,
     errors,
     fallback,
+    feedback,
     invites,
     language,
     orders,
@@ -23,7 +26,10 @@ from handlers import (
     risk_alerts,
     search,
     start,
+    surveys,
     teams,
+    ticket_relay,
+    tickets,
     today,
     visits,
 )
@@ -39,6 +45,11 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
         invites,
         outbox_admin,
         language,
+        surveys,
+        feedback,
+        complaints,
+        ticket_relay,
+        tickets,
         visits,
         orders,
         customers_new,
@@ -53,6 +64,7 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
         digest,
     ):
         feature.register(application)
-    search.register_text(application)
+    # Customers' plain text goes to their complaint; everyone else's on to the search.
+    customer_text.register(application)
     fallback.register(application)
     application.add_error_handler(errors.on_error)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import CrmContext
 from bot.domain.roles import Role
@@ -121,11 +121,6 @@ async def turn_page(update: Update, context: CrmContext) -> None:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    """/find and its pages; plain text is registered apart, after every dialog (see `register_text`)."""
+    """/find and its pages; plain text reaches `typed` via handlers/customer_text.py, after all dialogs."""
     application.add_handler(CommandHandler("find", find))
     application.add_handler(CallbackQueryHandler(turn_page, pattern=PAGE_PATTERN))
-
-
-def register_text(application: Application) -> None:  # type: ignore[type-arg]
-    """Plain text as a search: added last, so that any dialog waiting for text gets it first."""
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, typed))

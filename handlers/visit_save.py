@@ -7,6 +7,7 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
+from bot import jobs
 from bot.context import CrmContext
 from bot.services import visits
 from bot.services.visibility import NotVisible
@@ -26,7 +27,6 @@ from handlers.visit_prompts import (
     draft_of,
     follow_up_keyboard,
 )
-from storage.db import utcnow
 
 
 async def save(update: Update, context: CrmContext) -> int:
@@ -41,7 +41,7 @@ async def save(update: Update, context: CrmContext) -> int:
         await query.answer(t.gettext("This button is no longer active."))
         return ConversationHandler.END
     follow_up = datetime.fromisoformat(draft["follow_up"]) if draft.get("follow_up") else None
-    now = utcnow()
+    now = jobs.now(context.application)
     if follow_up is not None and follow_up <= now:
         await query.answer()
         await query.edit_message_text(

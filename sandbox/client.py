@@ -217,6 +217,11 @@ class SandboxClient:
         result: list[dict[str, Any]] = await self.request("GET", "calls", params={"method": method or ""})
         return result
 
+    async def stats(self) -> dict[str, dict[str, int]]:
+        """Counts since the server started: calls by method, refusals by HTTP status (e.g. "429")."""
+        result: dict[str, dict[str, int]] = await self.request("GET", "stats")
+        return result
+
     async def inject_fault(self, method: str, **kwargs: Any) -> None:
         """status, description, retry_after, times, delay: see SandboxServer.inject_fault."""
         await self.request("POST", "faults", json={"method": method, **kwargs})
@@ -289,13 +294,22 @@ class SandboxUser:
         )
 
     async def _upload(
-        self, kind: str, data: bytes, *, filename: str, mime_type: str, caption: str | None
+        self,
+        kind: str,
+        data: bytes,
+        *,
+        filename: str,
+        mime_type: str,
+        caption: str | None,
+        file_size: int | None = None,
     ) -> int:
         form = aiohttp.FormData()
         form.add_field("from_id", str(self.id))
         form.add_field("kind", kind)
         if caption:
             form.add_field("caption", caption)
+        if file_size is not None:
+            form.add_field("file_size", str(file_size))
         if self.chat_title:
             form.add_field("chat_title", self.chat_title)
         form.add_field("file", data, filename=filename, content_type=mime_type)
@@ -304,14 +318,31 @@ class SandboxUser:
         return int(result["update_id"])
 
     async def send_photo(
-        self, data: bytes, *, caption: str | None = None, filename: str = "photo.jpg"
+        self,
+        data: bytes,
+        *,
+        caption: str | None = None,
+        filename: str = "photo.jpg",
+        file_size: int | None = None,
     ) -> int:
-        return await self._upload("photo", data, filename=filename, mime_type="image/jpeg", caption=caption)
+        """`file_size` makes Telegram report that size instead of the bytes' own."""
+        return await self._upload(
+            "photo", data, filename=filename, mime_type="image/jpeg", caption=caption, file_size=file_size
+        )
 
     async def send_document(
-        self, data: bytes, *, filename: str, mime_type: str, caption: str | None = None
+        self,
+        data: bytes,
+        *,
+        filename: str,
+        mime_type: str,
+        caption: str | None = None,
+        file_size: int | None = None,
     ) -> int:
-        return await self._upload("document", data, filename=filename, mime_type=mime_type, caption=caption)
+        """`file_size` makes Telegram report that size instead of the bytes' own."""
+        return await self._upload(
+            "document", data, filename=filename, mime_type=mime_type, caption=caption, file_size=file_size
+        )
 
     async def press(self, label: str, *, message_id: int | None = None) -> int:
         """Presses the inline button with this exact label in the newest bot message that has one."""

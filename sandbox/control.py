@@ -55,6 +55,7 @@ class ControlApi:
             ("GET", "updates/{update_id}", self.update_status),
             ("GET", "commands", self.commands),
             ("GET", "calls", self.calls),
+            ("GET", "stats", self.stats),
             ("POST", "faults", self.add_fault),
             ("GET", "faults", self.list_faults),
             ("DELETE", "faults", self.clear_faults),
@@ -239,6 +240,9 @@ class ControlApi:
         method = request.query.get("method", "").lower()
         return [c.to_dict() for c in bot.calls if not method or c.method.lower() == method]
 
+    async def stats(self, request: web.Request, bot: BotState) -> Any:
+        return bot.stats()
+
     async def add_fault(self, request: web.Request, bot: BotState) -> Any:
         body = await _json_body(request)
         if not isinstance(body.get("method"), str) or not isinstance(body.get("status"), int):
@@ -304,6 +308,8 @@ async def _multipart_message(request: web.Request) -> tuple[dict[str, Any], user
     if fields.get("reply_to_message_id"):
         fields["reply_to_message_id"] = _int(fields["reply_to_message_id"], "reply_to_message_id")
     content = users.Content(caption=fields.get("caption") or None)
+    if fields.get("file_size"):
+        content.file_size = _int(fields["file_size"], "file_size")
     if kind == "photo":
         content.photo = upload
     else:

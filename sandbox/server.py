@@ -130,6 +130,7 @@ class SandboxServer:
         if handler is None:
             return _error_response(not_found())
         started = self.clock.now()
+        bot.call_counts[method] += 1
         params: Params | None = None
         try:
             params = await Params.from_request(request)
@@ -142,6 +143,7 @@ class SandboxServer:
                     raise error
             outcome = await handler(Call(bot, params, self.runtime))
         except ApiError as exc:
+            bot.error_counts[exc.status] += 1
             bot.calls.append(
                 CallRecord(
                     method,

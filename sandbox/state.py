@@ -6,7 +6,7 @@ import hashlib
 import re
 import secrets
 import time
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,6 +113,15 @@ class BotState:
         self.callback_queries: dict[str, CallbackQueryRecord] = {}
         self.inline_queries: dict[str, InlineQueryRecord] = {}
         self.calls: deque[CallRecord] = deque(maxlen=CALL_LOG_LIMIT)
+        # Every call and every refusal by HTTP status, kept whole while the call log rotates.
+        self.call_counts: Counter[str] = Counter()
+        self.error_counts: Counter[int] = Counter()
+
+    def stats(self) -> dict[str, Any]:
+        return {
+            "calls": dict(self.call_counts),
+            "errors": {str(status): count for status, count in self.error_counts.items()},
+        }
 
     def add_file(
         self,

@@ -33,6 +33,8 @@ class Content:
     photo: Upload | None = None
     document: Upload | None = None
     caption: str | None = None
+    # The file size Telegram should report for the photo or document (default: its real size).
+    file_size: int | None = None
 
 
 def define_user(bot: BotState, fields: dict[str, Any]) -> UserRecord:
@@ -119,6 +121,9 @@ def _fill(bot: BotState, message: MessageRecord, content: Content) -> None:
         message.photo = _stored(bot, content.photo, kind="photo")
     elif content.document is not None:
         message.document = _stored(bot, content.document, kind="document")
+    for record in (message.photo, message.document):
+        if record is not None and content.file_size is not None:
+            record.reported_size = content.file_size
     if content.caption and message.has_media:
         caption = _user_text(content.caption, allow_empty=True)
         message.caption = caption.text or None

@@ -123,6 +123,9 @@ def settings_for(sandbox: SandboxServer, database_url: str, **overrides: object)
         "default_locale": "en",
         "timezone": "Asia/Shanghai",
         "log_level": "INFO",
+        # Scripted users act far faster than people; tests/test_rate_limit.py sets the real limits.
+        "rate_per_second": 1000.0,
+        "rate_burst": 1000,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]

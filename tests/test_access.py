@@ -60,7 +60,7 @@ async def test_stranger_gets_an_explanation_for_anything(bot: Harness) -> None:
     for text in ("/start", "/invite manager", "/newteam", "hello", "/nonsense"):
         reply = await stranger.send(text)
         assert "邀请链接" in reply.text, text
-    assert await stranger.menu() == ["start", "lang", "help"]
+    assert await stranger.menu() == ["start", "feedback", "lang", "help"]
     assert (await stranger.send("/lang")).buttons() == [["English", "✓ 简体中文"]]
     assert "没有需要取消" in (await stranger.send("/cancel")).text
 

@@ -69,6 +69,7 @@ async def test_admin_onboards_manager_and_rep(bot: Harness) -> None:
         "team",
         "invite",
         "invites",
+        "tickets",
         "lang",
         "help",
     ]
@@ -78,7 +79,18 @@ async def test_admin_onboards_manager_and_rep(bot: Harness) -> None:
     rep = await bot.person(3000, "Ravi")
     joined = await rep.send(f"/start inv_{rep_token}")
     assert "You have joined as sales rep" in joined.text
-    assert await rep.menu() == ["start", "today", "find", "visit", "order", "new", "remind", "lang", "help"]
+    assert await rep.menu() == [
+        "start",
+        "today",
+        "find",
+        "visit",
+        "order",
+        "new",
+        "remind",
+        "tickets",
+        "lang",
+        "help",
+    ]
 
     manager_row, rep_row = await user_row(bot, 2000), await user_row(bot, 3000)
     assert (manager_row.role, manager_row.team_id) == ("manager", team.id)

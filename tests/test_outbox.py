@@ -6,6 +6,7 @@ are checked without sleeping.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,13 +17,15 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
+from bot.jobs import background
 from bot.outbox.sender import Limits, OutboxSender, Outcome
+from bot.settings import SettingsError, load_settings
 from sandbox import SandboxClient, SandboxServer, SandboxUser
 from storage.db import create_engine, create_session_factory
 from storage.enums import OutboxStatus
 from storage.models import Outbox, User
 from storage.queries import outbox
-from tests.harness import TOKEN
+from tests.harness import TOKEN, running_bot, settings_for
 
 T0 = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 
@@ -322,3 +325,73 @@ async def test_a_malformed_push_is_dead_at_once(rig: Rig) -> None:
     await rig.sender.drain(now=T0)
     await rig.sender.drain(now=T0 + timedelta(seconds=1))
     assert [(row.status, row.attempts) for row in await rig.rows()] == [(OutboxStatus.DEAD, 1)] * 2
+
+
+class SimulatedTime:
+    """A monotonic timer that only `sleep` moves, so pacing is checked per simulated second.
+
+    Sleeping first lets the sends under way be answered, as they would be within real time.
+    """
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sender: OutboxSender | None = None
+
+    def timer(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        # The pacer has no event for "all answered"; polling it briefly is what a test can do.
+        while self.sender is not None and self.sender.pacer.in_flight:  # noqa: ASYNC110
+            await asyncio.sleep(0.001)
+        self.now += seconds
+
+
+async def test_paced_drain_keeps_to_the_budget_and_spreads_each_second(rig: Rig) -> None:
+    simulated = SimulatedTime()
+    limits = Limits(per_second=4, burst=2)
+    rig.sender = OutboxSender(
+        rig.sender.bot,
+        rig.db,
+        limits=limits,
+        drain_for=timedelta(seconds=0.9),
+        timer=simulated.timer,
+        sleep=simulated.sleep,
+    )
+    simulated.sender = rig.sender
+    for telegram_id in range(600, 612):
+        await rig.person(telegram_id)
+        await rig.push(telegram_id, "fan-out")
+    for second in range(4):
+        simulated.now = float(second)
+        await rig.sender.drain(now=T0 + timedelta(seconds=second))
+    sent = sorted(row.sent_at for row in await rig.rows() if row.sent_at is not None)
+    offsets = [(at - T0).total_seconds() for at in sent]
+    assert [sum(1 for o in offsets if s <= o < s + 1) for s in range(4)] == [4, 4, 4, 0]
+    assert max(sum(1 for o in offsets if start <= o < start + 1) for start in offsets) == limits.per_second
+    assert offsets[:6] == [0, 0, 0.25, 0.5, 1, 1]
+
+
+async def test_paced_drain_stops_when_nothing_is_due(rig: Rig) -> None:
+    simulated = SimulatedTime()
+    rig.sender = OutboxSender(
+        rig.sender.bot, rig.db, drain_for=timedelta(seconds=0.9), timer=simulated.timer, sleep=simulated.sleep
+    )
+    wen = await rig.person(620)
+    await rig.push(620, "only one")
+    assert (await rig.sender.drain(now=T0))[Outcome.SENT] == 1
+    assert simulated.now == 0
+    assert await texts(wen) == ["only one"]
+
+
+async def test_outbox_rate_setting_sets_the_senders_budget(sandbox: SandboxServer, database_url: str) -> None:
+    async with running_bot(settings_for(sandbox, database_url, outbox_rate=7), sandbox) as harness:
+        sender = background(harness.app).sender
+        assert sender.limits.per_second == 7
+        assert sender.drain_for is not None
+
+
+def test_outbox_rate_stays_under_telegrams_limit() -> None:
+    with pytest.raises(SettingsError, match="OUTBOX_RATE"):
+        load_settings(_env_file=None, outbox_rate=31)
+    assert load_settings(_env_file=None).outbox_rate == 28

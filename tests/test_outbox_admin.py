@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.jobs import background
 from storage.enums import OutboxStatus
@@ -72,3 +72,30 @@ async def test_outbox_in_chinese_and_refused_to_a_rep(bot: Harness) -> None:
     shown = await admin.send("/outbox")
     assert shown.text == "📮 推送队列：0 条等待发送，0 条正在发送，0 条未送达。"
     assert shown.buttons() == []
+
+
+async def test_admins_hear_of_undelivered_pushes_once_an_hour(bot: Harness) -> None:
+    await dead(bot, "late", 555, None, "NetworkError: Bad Gateway")
+    admin = await bot.person(ADMIN_ID, "Ada")
+    await admin.send("/start")
+    jobs = background(bot.app)
+    jobs.clock = lambda: AT
+
+    assert await jobs.report_dead_letters() == 1
+    await jobs.deliver()
+    notice = await admin.last_message()
+    assert notice.text == "⚠️ 1 push could not be delivered. /outbox shows why and can send it again."
+
+    await dead(bot, "later", 556, None, "NetworkError: Bad Gateway")
+    assert await jobs.report_dead_letters() == 0
+    jobs.clock = lambda: AT + timedelta(hours=1)
+    assert await jobs.report_dead_letters() == 1
+
+
+async def test_pushes_to_people_who_blocked_the_bot_raise_no_notice(bot: Harness) -> None:
+    await dead(bot, "blocked", 555, None, "Forbidden: bot was blocked by the user")
+    admin = await bot.person(ADMIN_ID, "Ada")
+    await admin.send("/start")
+    jobs = background(bot.app)
+    jobs.clock = lambda: AT
+    assert await jobs.report_dead_letters() == 0

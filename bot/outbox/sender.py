@@ -1,5 +1,8 @@
 """The outbox sender: claims due rows, sends them paced to Telegram's limits, records the outcome.
 
+A payload names its Bot API method and parameters; a file to upload (a digest's chart) travels
+base64-encoded under "files", keyed by the parameter it fills.
+
 Delivery is "effectively once": a row is claimed before it is sent and marked right after, so only
 a crash between the two can repeat a message (the row is then recovered from "sending").
 """
@@ -7,16 +10,19 @@ a crash between the two can repeat a message (the row is then recovered from "se
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
+import time
 import warnings
 from collections import Counter, deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -31,12 +37,20 @@ from storage.queries import outbox
 
 log = logging.getLogger(__name__)
 
+SECOND = timedelta(seconds=1)
+MIN_WAIT = 0.001
+
 
 @dataclass(frozen=True)
 class Limits:
-    """How fast the sender may go: below Telegram's ~30/s so interactive replies keep flowing."""
+    """How fast the sender may go: below Telegram's ~30/s so interactive replies keep flowing.
 
-    per_second: int = 20
+    `burst` is how many sends may start at once when pacing in real time (as many as the sender
+    has connections).
+    """
+
+    per_second: int = 28
+    burst: int = 8
     private_interval: timedelta = timedelta(seconds=1)
     group_interval: timedelta = timedelta(seconds=3)
     max_attempts: int = 6
@@ -53,29 +67,67 @@ class Limits:
 
 
 class Pacer:
-    """Remembers recent sends, per chat and overall, against the times the sender is given."""
+    """Remembers recent sends, per chat and overall, against the times the sender is given.
+
+    A send holds its place in the overall second from when it starts until a second after it
+    finished, so however the requests bunch on the way, Telegram never sees more than
+    `per_second` of them in any second. When pacing in real time, a token bucket of `burst`
+    spreads the sends over the second instead of firing them all at its start.
+    """
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
-        self._recent: deque[datetime] = deque()
+        self._finished: deque[datetime] = deque()
+        self._in_flight = 0
         self._next_ok: dict[int, datetime] = {}
+        self._tokens = float(limits.burst)
+        self._refilled: datetime | None = None
 
     def budget(self, now: datetime) -> int:
         """How many messages may go out now without exceeding the overall rate."""
-        while self._recent and self._recent[0] <= now - timedelta(seconds=1):
-            self._recent.popleft()
+        while self._finished and self._finished[0] <= now - SECOND:
+            self._finished.popleft()
         if len(self._next_ok) > 10_000:
             self._next_ok = {chat: at for chat, at in self._next_ok.items() if at > now}
-        return max(self.limits.per_second - len(self._recent), 0)
+        return max(self.limits.per_second - len(self._finished) - self._in_flight, 0)
+
+    def tokens(self, now: datetime) -> int:
+        """How many sends the bucket lets start now (real-time pacing only)."""
+        if self._refilled is not None:
+            gained = (now - self._refilled).total_seconds() * self.limits.per_second
+            self._tokens = min(float(self.limits.burst), self._tokens + max(gained, 0.0))
+        self._refilled = now
+        return int(self._tokens)
+
+    def wait(self, now: datetime) -> float:
+        """Seconds until the budget and the bucket both have room again."""
+        spacing = 1 / self.limits.per_second
+        waits = [max(1 - self._tokens, 0.0) * spacing]
+        if self.budget(now) == 0:
+            waits.append((self._finished[0] + SECOND - now).total_seconds() if self._finished else spacing)
+        return max(*waits, MIN_WAIT)
+
+    @property
+    def in_flight(self) -> int:
+        """Sends started and not yet answered."""
+        return self._in_flight
 
     def ready_at(self, chat_id: int, now: datetime) -> datetime | None:
         """None if the chat may receive a message now, else when it may."""
         next_ok = self._next_ok.get(chat_id)
         return next_ok if next_ok is not None and next_ok > now else None
 
-    def record(self, chat_id: int, now: datetime) -> None:
-        self._recent.append(now)
+    def start(self, chat_id: int, now: datetime, *, take_token: bool = False) -> None:
+        self._in_flight += 1
         self._next_ok[chat_id] = now + self.limits.interval(chat_id)
+        if take_token:
+            self._tokens -= 1
+
+    def finish(self, chat_id: int, at: datetime) -> None:
+        """The send is answered: it counts against the second that follows."""
+        self._in_flight -= 1
+        self._finished.append(at)
+        self._next_ok[chat_id] = max(at + self.limits.interval(chat_id), self._next_ok.get(chat_id, at))
 
     def hold(self, chat_id: int, until: datetime) -> None:
         """Telegram asked us to wait: nothing more for this chat before `until`."""
@@ -104,15 +156,31 @@ Drained = Counter[Outcome]
 
 
 class OutboxSender:
-    """Drains the outbox with one bot; one pass at a time per process."""
+    """Drains the outbox with one bot; one drain at a time per process.
+
+    Without `drain_for` (tests driving time by hand) a drain is one pass at `now`: what the budget
+    allows goes out at once. With it (the running bot), a drain keeps going in real time while rows
+    are due, for up to `drain_for`, so the next tick of the job finds it finished; `timer` and
+    `sleep` are injectable so tests can count sends per simulated second.
+    """
 
     def __init__(
-        self, bot: Bot, db: async_sessionmaker[AsyncSession], *, limits: Limits | None = None
+        self,
+        bot: Bot,
+        db: async_sessionmaker[AsyncSession],
+        *,
+        limits: Limits | None = None,
+        drain_for: timedelta | None = None,
+        timer: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.bot = bot
         self.db = db
         self.limits = limits or Limits()
         self.pacer = Pacer(self.limits)
+        self.drain_for = drain_for
+        self._timer = timer
+        self._sleep = sleep
         self._lock = asyncio.Lock()
         # Payloads name their Bot API method, so the generic call is the point, not a slip.
         warnings.filterwarnings("ignore", message="Please use 'Bot.", category=PTBUserWarning)
@@ -120,6 +188,7 @@ class OutboxSender:
     async def drain(self, *, now: datetime) -> Drained:
         """Send what is due at `now`; rows a chat cannot take yet wait for their turn."""
         drained: Drained = Counter()
+        called = self._timer()
         async with self._lock:
             async with self.db.begin() as session:
                 await outbox.recover_stuck(
@@ -128,34 +197,77 @@ class OutboxSender:
                     older_than=self.limits.stuck_after,
                     max_attempts=self.limits.max_attempts,
                 )
+            if self.drain_for is None:
                 budget = self.pacer.budget(now)
-                rows = await outbox.claim(session, now=now, limit=budget) if budget else []
-                claimed = [
-                    _Claimed(row.id, row.chat_id, row.user_id, row.kind, dict(row.payload), row.attempts)
-                    for row in rows
-                ]
-            to_send: list[_Claimed] = []
-            deferred: list[tuple[_Claimed, datetime]] = []
-            for item in claimed:
-                ready = self.pacer.ready_at(item.chat_id, now)
-                if ready is None:
-                    self.pacer.record(item.chat_id, now)
-                    to_send.append(item)
-                else:
-                    deferred.append((item, ready))
-            if deferred:
-                async with self.db.begin() as session:
-                    for item, ready in deferred:
-                        await outbox.retry_later(
-                            session, outbox_id=item.id, not_before=ready, error=None, burn_attempt=False
-                        )
-                        drained[Outcome.DEFERRED] += 1
-            drained.update(await asyncio.gather(*(self._deliver(item, now) for item in to_send)))
+                to_send, _ = await self._claim(now, budget, drained) if budget else ([], 0)
+                for item in to_send:
+                    self.pacer.start(item.chat_id, now)
+                drained.update(
+                    await asyncio.gather(*(self._send(item, now, lambda: now) for item in to_send))
+                )
+            else:
+                await self._drain_paced(now, called, self.drain_for, drained)
         return drained
 
-    async def _deliver(self, item: _Claimed, now: datetime) -> Outcome:
+    async def _drain_paced(
+        self, start: datetime, called: float, drain_for: timedelta, drained: Drained
+    ) -> None:
+        """Claim what the budget and the bucket allow, start those sends, wait for room, repeat.
+
+        The time runs from when the drain was called, so a drain that waited for the one before it
+        still ends `drain_for` after its tick.
+        """
+
+        def clock() -> datetime:
+            return start + timedelta(seconds=self._timer() - called)
+
+        sending: set[asyncio.Task[Outcome]] = set()
         try:
-            message_id = await self._call(item)
+            while (now := clock()) - start < drain_for:
+                room = min(self.pacer.budget(now), self.pacer.tokens(now))
+                if room == 0:
+                    await self._sleep(min(self.pacer.wait(now), (drain_for - (now - start)).total_seconds()))
+                    continue
+                to_send, claimed = await self._claim(now, room, drained)
+                for item in to_send:
+                    self.pacer.start(item.chat_id, now, take_token=True)
+                    sending.add(asyncio.create_task(self._send(item, now, clock)))
+                if claimed < room:
+                    break
+        finally:
+            drained.update(await asyncio.gather(*sending))
+
+    async def _claim(self, now: datetime, limit: int, drained: Drained) -> tuple[list[_Claimed], int]:
+        """Claim up to `limit` due rows (returns those to send and how many were claimed); rows whose
+        chat is still busy go back to wait their turn."""
+        async with self.db.begin() as session:
+            rows = await outbox.claim(session, now=now, limit=limit)
+            claimed = [
+                _Claimed(row.id, row.chat_id, row.user_id, row.kind, dict(row.payload), row.attempts)
+                for row in rows
+            ]
+        to_send: list[_Claimed] = []
+        deferred: list[tuple[_Claimed, datetime]] = []
+        busy: set[int] = set()
+        for item in claimed:
+            ready = self.pacer.ready_at(item.chat_id, now)
+            if ready is None and item.chat_id not in busy:
+                busy.add(item.chat_id)
+                to_send.append(item)
+            else:
+                deferred.append((item, ready or now + self.limits.interval(item.chat_id)))
+        if deferred:
+            async with self.db.begin() as session:
+                for item, ready in deferred:
+                    await outbox.retry_later(
+                        session, outbox_id=item.id, not_before=ready, error=None, burn_attempt=False
+                    )
+                    drained[Outcome.DEFERRED] += 1
+        return to_send, len(claimed)
+
+    async def _send(self, item: _Claimed, now: datetime, clock: Callable[[], datetime]) -> Outcome:
+        try:
+            message_id = await self._answered(item, clock)
         except TelegramError as error:
             return await self._failed(item, error, now)
         except Exception as error:
@@ -167,9 +279,18 @@ class OutboxSender:
             await outbox.mark_sent(session, outbox_id=item.id, message_id=message_id, now=now)
         return Outcome.SENT
 
+    async def _answered(self, item: _Claimed, clock: Callable[[], datetime]) -> int | None:
+        """The call; from Telegram's answer on, the send counts against the overall second."""
+        try:
+            return await self._call(item)
+        finally:
+            self.pacer.finish(item.chat_id, clock())
+
     async def _call(self, item: _Claimed) -> int | None:
         method = str(item.payload.get("method") or "sendMessage")
         params = {**dict(item.payload.get("params") or {}), "chat_id": item.chat_id}
+        for field, upload in dict(item.payload.get("files") or {}).items():
+            params[field] = InputFile(base64.b64decode(upload["base64"]), filename=upload["filename"])
         result = await self.bot.do_api_request(method, api_kwargs=params)
         if isinstance(result, list) and result:
             result = result[0]

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import phones
 from bot.domain.viewer import Viewer
+from bot.services.surveys import CsatAverage
 from bot.services.visibility import NotVisible, visible_customer
 from storage.enums import AuditAction, FeedbackKind
 from storage.queries import audit, card, orders, visits
@@ -65,6 +66,7 @@ class CustomerCard:
     totals_90d: dict[str, Decimal]
     open_tickets: int
     csat: LatestScore | None
+    csat_90d: CsatAverage | None
     nps: LatestScore | None
     contacts: list[ContactLine]
     tags: list[str]
@@ -93,7 +95,9 @@ def _reasons(raw: list[Any]) -> list[dict[str, Any]]:
 async def card_for(session: AsyncSession, *, viewer: Viewer, customer_id: int, now: datetime) -> CustomerCard:
     """The card, if `viewer` may see this customer (the `visible_to` filter is part of the first
     query); the view is written to the audit log."""
-    head = await card.header(session, viewer=viewer, customer_id=customer_id)
+    head = await card.header(
+        session, viewer=viewer, customer_id=customer_id, csat_since=now - timedelta(days=RECENT_DAYS)
+    )
     if head is None:
         raise NotVisible(customer_id)
     customer = head.customer
@@ -138,6 +142,7 @@ async def card_for(session: AsyncSession, *, viewer: Viewer, customer_id: int, n
         totals_90d=totals,
         open_tickets=head.open_tickets,
         csat=scores.get(FeedbackKind.CSAT),
+        csat_90d=CsatAverage.of(head.csat_total, head.csat_answers),
         nps=scores.get(FeedbackKind.NPS),
         contacts=[
             ContactLine(c.name, c.title, _phone(c.phone_e164, full=is_owner), c.is_primary)

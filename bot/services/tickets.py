@@ -1,18 +1,82 @@
-"""Complaint tickets: opening one (number, SLA deadlines, assignment to the customer's rep)."""
+"""Complaint tickets: opening one, and every change staff and the customer make to it afterwards.
+
+Every press is re-checked here, not trusted from a button: a rep acts only on tickets assigned to
+them or of their own customers, a manager on the team's, a customer only on their own and only
+with a customer's actions. Every change is a history event; every message to the customer goes
+through the outbox in the customer's language, signed with the staff member's first name.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from html import escape
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardMarkup
 
+from bot.domain.roles import Role
 from bot.domain.sla import sla_for
+from bot.domain.viewer import Viewer
+from bot.i18n import I18n, Translator
+from bot.outbox import payloads
+from bot.services import ticket_notices as notices
+from bot.services.errors import NotAllowed, NotFound, ServiceError
+from bot.services.ticket_notices import TicketView
 from storage.enums import TicketEventKind, TicketSeverity, TicketStatus
-from storage.models import Customer, Team, Ticket
-from storage.queries import tickets
+from storage.models import Customer, Team, Ticket, TicketEvent, User
+from storage.queries import customers, outbox, tickets, users
+from storage.queries.tickets import OPEN_STATUSES, TicketLine
 
 CATEGORIES = ("product", "delivery", "service", "billing", "other")
 MAX_DESCRIPTION = 2000
+MAX_REPLY = 2000
+LIST_LIMIT = 20
+PUSH_PRIORITY = 3
+STAFF = (Role.REP, Role.MANAGER, Role.ADMIN)
+
+TranslatorFor = Callable[[str | None, str], Translator]
+
+
+class TicketGone(NotFound):
+    """Missing, erased, or not this viewer's to act on: the same answer in every case."""
+
+
+class WrongState(ServiceError):
+    """The ticket has moved on since the button was sent (taken, resolved, closed)."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class NotLinked(NotFound):
+    """A customer account whose customer record is gone."""
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """What a change did, for the presser's reply."""
+
+    ticket_id: int
+    number: int
+    status: str
+    delivered: bool = True
+    reopened: bool = False
+
+
+@cache
+def _catalogues() -> I18n:
+    return I18n()
+
+
+def _default_translator(locale: str | None, timezone: str) -> Translator:
+    """For callers without the application's translators (the catalogues are the same files)."""
+    return _catalogues().translator(locale, timezone)
 
 
 async def open_ticket(
@@ -26,8 +90,10 @@ async def open_ticket(
     severity: TicketSeverity = TicketSeverity.NORMAL,
     photo_file_id: str | None = None,
     feedback_id: int | None = None,
+    translator_for: TranslatorFor | None = None,
 ) -> Ticket:
-    """A new open ticket assigned to the customer's owner, with its SLA deadlines and a history line."""
+    """A new open ticket assigned to the customer's owner, with its SLA deadlines and a history line;
+    the owner (or, without one, the managers) gets the card with its buttons."""
     team = await session.get(Team, customer.team_id)
     respond_by, resolve_by = sla_for(severity, team.settings if team else None).deadlines(now)
     ticket = await tickets.add(
@@ -57,4 +123,552 @@ async def open_ticket(
         body=ticket.description,
         details={"category": ticket.category, "severity": ticket.severity},
     )
+    await _announce(session, ticket, customer, now=now, translator_for=translator_for or _default_translator)
+    return ticket
+
+
+async def _announce(
+    session: AsyncSession, ticket: Ticket, customer: Customer, *, now: datetime, translator_for: TranslatorFor
+) -> None:
+    view = await view_of(session, ticket, customer, now=now)
+    for user in await staff_audience(session, ticket, customer):
+        t = await translator_of(session, user, translator_for)
+        manager = user.role in (Role.MANAGER, Role.ADMIN)
+        if ticket.photo_file_id:
+            caption = notices.number_text(t, ticket.number)
+            await push(
+                session,
+                user,
+                key=f"tkt-new-photo:{ticket.id}:{user.id}",
+                now=now,
+                payload=photo(ticket.photo_file_id, caption),
+            )
+        head = t.gettext("🆕 New complaint from {customer}").format(customer=escape(customer.name))
+        text = notices.card_text(t, view, head=head)
+        await push(
+            session,
+            user,
+            key=f"tkt-new:{ticket.id}:{user.id}",
+            now=now,
+            payload=payloads.message(text, notices.staff_keyboard(t, view, manager=manager)),
+        )
+
+
+def photo(file_id: str, caption: str, keyboard: InlineKeyboardMarkup | None = None) -> dict[str, Any]:
+    """A sendPhoto of a picture Telegram already holds."""
+    params: dict[str, Any] = {"photo": file_id, "caption": caption, "parse_mode": "HTML"}
+    if keyboard is not None:
+        params["reply_markup"] = keyboard.to_dict()
+    return {"method": "sendPhoto", "params": params}
+
+
+async def push(
+    session: AsyncSession, user: User, *, key: str, now: datetime, payload: dict[str, Any]
+) -> bool:
+    if user.chat_id is None or user.blocked_bot:
+        return False
+    await outbox.enqueue(
+        session,
+        dedupe_key=key,
+        chat_id=user.chat_id,
+        user_id=user.id,
+        kind="ticket",
+        payload=payload,
+        now=now,
+        priority=PUSH_PRIORITY,
+    )
+    return True
+
+
+async def translator_of(session: AsyncSession, user: User, translator_for: TranslatorFor) -> Translator:
+    """The user's language and time zone, the team's where they have none."""
+    team = await session.get(Team, user.team_id) if user.team_id is not None else None
+    return translator_for(
+        user.locale or (team.locale if team else None), user.timezone or (team.timezone if team else "UTC")
+    )
+
+
+async def staff_audience(session: AsyncSession, ticket: Ticket, customer: Customer) -> list[User]:
+    """Who hears about a ticket: its assignee, or the managers when nobody (active) holds it."""
+    assignee = await session.get(User, ticket.assignee_id) if ticket.assignee_id is not None else None
+    if assignee is not None and assignee.is_active and assignee.chat_id is not None:
+        return [assignee]
+    owner = await session.get(User, customer.owner_id) if customer.owner_id is not None else None
+    preferred = (assignee.manager_id if assignee else None) or (owner.manager_id if owner else None)
+    return await users.managers_for(session, team_id=ticket.team_id, preferred_id=preferred)
+
+
+async def _customer_account(session: AsyncSession, customer: Customer) -> User | None:
+    if customer.user_id is None:
+        return None
+    account = await session.get(User, customer.user_id)
+    if account is None or account.role != Role.CUSTOMER or not account.is_active:
+        return None
+    return account
+
+
+async def view_of(
+    session: AsyncSession, ticket: Ticket, customer: Customer, *, now: datetime, limit: int | None = 10
+) -> TicketView:
+    """The ticket with its history and the names of the staff in it."""
+    events = await tickets.history(session, ticket_id=ticket.id, limit=limit)
+    ids = {event.actor_id for event in events if event.actor_id is not None}
+    if ticket.assignee_id is not None:
+        ids.add(ticket.assignee_id)
+    people = {user.id: user.full_name for user in await session.scalars(select(User).where(User.id.in_(ids)))}
+    return TicketView(
+        ticket=ticket,
+        customer_id=customer.id,
+        customer_name=customer.name,
+        assignee_name=people.get(ticket.assignee_id) if ticket.assignee_id is not None else None,
+        events=events,
+        actors=people,
+        now=now,
+    )
+
+
+async def staff_ticket(session: AsyncSession, *, viewer: Viewer, ticket_id: int) -> tuple[Ticket, Customer]:
+    """The ticket, if this staff member may act on it."""
+    role = viewer.effective_role
+    found = await tickets.with_customer(session, ticket_id=ticket_id) if role in STAFF else None
+    if found is None or found[0].team_id != viewer.team_id:
+        raise TicketGone(ticket_id)
+    ticket, customer = found
+    if role is Role.REP and viewer.user_id not in (ticket.assignee_id, customer.owner_id):
+        raise TicketGone(ticket_id)
+    return ticket, customer
+
+
+async def customer_ticket(
+    session: AsyncSession, *, viewer: Viewer, ticket_id: int
+) -> tuple[Ticket, Customer]:
+    """The ticket, if it is this customer's own."""
+    found = (
+        await tickets.with_customer(session, ticket_id=ticket_id)
+        if viewer.effective_role is Role.CUSTOMER
+        else None
+    )
+    if found is None or found[1].user_id != viewer.user_id:
+        raise TicketGone(ticket_id)
+    return found
+
+
+async def _tell_customer(
+    session: AsyncSession,
+    ticket: Ticket,
+    customer: Customer,
+    event: TicketEvent,
+    *,
+    now: datetime,
+    translator_for: TranslatorFor,
+    render: Callable[[Translator, str], tuple[str, InlineKeyboardMarkup | None]],
+    staff_id: int | None,
+) -> bool:
+    """Queue a notice in the customer's language, signed "Rita from East"; False if they cannot get it."""
+    account = await _customer_account(session, customer)
+    if account is None:
+        return False
+    t = await translator_of(session, account, translator_for)
+    team = await session.get(Team, ticket.team_id)
+    staff = await session.get(User, staff_id) if staff_id is not None else None
+    signed = notices.staff_name(
+        t, first_name=staff.first_name if staff else t.gettext("Support"), team=team.name if team else ""
+    )
+    text, keyboard = render(t, signed)
+    return await push(
+        session, account, key=f"tkt-event:{event.id}", now=now, payload=payloads.message(text, keyboard)
+    )
+
+
+async def _tell_staff(
+    session: AsyncSession,
+    ticket: Ticket,
+    customer: Customer,
+    event: TicketEvent,
+    *,
+    now: datetime,
+    translator_for: TranslatorFor,
+    render: Callable[[Translator], str],
+) -> None:
+    for user in await staff_audience(session, ticket, customer):
+        t = await translator_of(session, user, translator_for)
+        await push(
+            session,
+            user,
+            key=f"tkt-event:{event.id}:{user.id}",
+            now=now,
+            payload=payloads.message(render(t), notices.open_button(t, ticket)),
+        )
+
+
+async def _status(
+    session: AsyncSession,
+    ticket: Ticket,
+    status: TicketStatus,
+    *,
+    now: datetime,
+    actor_id: int | None,
+    **details: Any,
+) -> TicketEvent:
+    ticket.status = status.value
+    ticket.updated_at = now
+    return await tickets.add_event(
+        session,
+        ticket_id=ticket.id,
+        kind=TicketEventKind.STATUS,
+        now=now,
+        actor_id=actor_id,
+        details={"status": status.value, **details},
+    )
+
+
+async def take(
+    session: AsyncSession, *, viewer: Viewer, ticket_id: int, now: datetime, translator_for: TranslatorFor
+) -> Done:
+    """Staff take a new ticket (it becomes theirs if nobody held it); the customer is told."""
+    ticket, customer = await staff_ticket(session, viewer=viewer, ticket_id=ticket_id)
+    if ticket.status != TicketStatus.OPEN:
+        raise WrongState(ticket.status)
+    if ticket.assignee_id is None:
+        await _assign(session, ticket, viewer.user_id, now=now, actor_id=viewer.user_id)
+    event = await _status(session, ticket, TicketStatus.IN_PROGRESS, now=now, actor_id=viewer.user_id)
+    delivered = await _tell_customer(
+        session,
+        ticket,
+        customer,
+        event,
+        now=now,
+        translator_for=translator_for,
+        render=lambda t, staff: (notices.taken_text(t, number=ticket.number, staff=staff), None),
+        staff_id=viewer.user_id,
+    )
+    return Done(ticket.id, ticket.number, ticket.status, delivered)
+
+
+async def reply(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    ticket_id: int,
+    text: str,
+    now: datetime,
+    translator_for: TranslatorFor,
+) -> Done:
+    """Staff answer the customer through the bot; the first answer is the SLA's first response."""
+    ticket, customer = await staff_ticket(session, viewer=viewer, ticket_id=ticket_id)
+    if ticket.status == TicketStatus.CLOSED:
+        raise WrongState(ticket.status)
+    body = text.strip()[:MAX_REPLY]
+    event = await tickets.add_event(
+        session,
+        ticket_id=ticket.id,
+        kind=TicketEventKind.REPLY_OUT,
+        now=now,
+        actor_id=viewer.user_id,
+        body=body,
+    )
+    if ticket.assignee_id is None:
+        await _assign(session, ticket, viewer.user_id, now=now, actor_id=viewer.user_id)
+    if ticket.first_response_at is None:
+        ticket.first_response_at = now
+    if ticket.status != TicketStatus.ANSWERED:
+        ticket.resolved_at = None
+        await _status(session, ticket, TicketStatus.ANSWERED, now=now, actor_id=viewer.user_id)
+    delivered = await _tell_customer(
+        session,
+        ticket,
+        customer,
+        event,
+        now=now,
+        translator_for=translator_for,
+        render=lambda t, staff: (
+            notices.answer_text(t, number=ticket.number, staff=staff, body=body),
+            notices.reply_button(t, ticket.id),
+        ),
+        staff_id=viewer.user_id,
+    )
+    return Done(ticket.id, ticket.number, ticket.status, delivered)
+
+
+async def note(session: AsyncSession, *, viewer: Viewer, ticket_id: int, text: str, now: datetime) -> Done:
+    """An internal note: kept in the history, never sent to the customer."""
+    ticket, _ = await staff_ticket(session, viewer=viewer, ticket_id=ticket_id)
+    await tickets.add_event(
+        session,
+        ticket_id=ticket.id,
+        kind=TicketEventKind.NOTE,
+        now=now,
+        actor_id=viewer.user_id,
+        body=text.strip()[:MAX_REPLY],
+    )
+    return Done(ticket.id, ticket.number, ticket.status)
+
+
+async def resolve(
+    session: AsyncSession, *, viewer: Viewer, ticket_id: int, now: datetime, translator_for: TranslatorFor
+) -> Done:
+    """Staff mark it resolved; the customer is asked to confirm or reopen."""
+    ticket, customer = await staff_ticket(session, viewer=viewer, ticket_id=ticket_id)
+    if ticket.status not in OPEN_STATUSES:
+        raise WrongState(ticket.status)
+    ticket.resolved_at = now
+    event = await _status(session, ticket, TicketStatus.RESOLVED, now=now, actor_id=viewer.user_id)
+    delivered = await _tell_customer(
+        session,
+        ticket,
+        customer,
+        event,
+        now=now,
+        translator_for=translator_for,
+        render=lambda t, staff: (
+            notices.resolved_text(t, number=ticket.number, staff=staff),
+            notices.resolved_keyboard(t, ticket.id),
+        ),
+        staff_id=viewer.user_id,
+    )
+    return Done(ticket.id, ticket.number, ticket.status, delivered)
+
+
+async def set_severity(
+    session: AsyncSession, *, viewer: Viewer, ticket_id: int, severity: TicketSeverity, now: datetime
+) -> Done:
+    """A new severity; both deadlines are recomputed from when the ticket was opened."""
+    ticket, _ = await staff_ticket(session, viewer=viewer, ticket_id=ticket_id)
+    if ticket.status == TicketStatus.CLOSED:
+        raise WrongState(ticket.status)
+    team = await session.get(Team, ticket.team_id)
+    ticket.first_response_due_at, ticket.resolve_due_at = sla_for(
+        severity, team.settings if team else None
+    ).deadlines(ticket.created_at)
+    previous, ticket.severity = ticket.severity, severity.value
+    ticket.updated_at = now
+    await tickets.add_event(
+        session,
+        ticket_id=ticket.id,
+        kind=TicketEventKind.STATUS,
+        now=now,
+        actor_id=viewer.user_id,
+        details={"severity": severity.value, "from": previous},
+    )
+    return Done(ticket.id, ticket.number, ticket.status)
+
+
+async def _assign(
+    session: AsyncSession, ticket: Ticket, user_id: int, *, now: datetime, actor_id: int | None
+) -> None:
+    user = await session.get(User, user_id)
+    previous, ticket.assignee_id = ticket.assignee_id, user_id
+    await tickets.add_event(
+        session,
+        ticket_id=ticket.id,
+        kind=TicketEventKind.ASSIGNED,
+        now=now,
+        actor_id=actor_id,
+        details={"to": user_id, "to_name": user.full_name if user else "", "from": previous},
+    )
+
+
+async def reassign_choices(
+    session: AsyncSession, *, viewer: Viewer, ticket_id: int
+) -> tuple[Ticket, list[User]]:
+    """The team's other active reps, for a manager's Reassign."""
+    if viewer.effective_role not in (Role.MANAGER, Role.ADMIN):
+        raise NotAllowed
+    ticket, _ = await staff_ticket(session, viewer=viewer, ticket_id=ticket_id)
+    return ticket, [rep for rep in await _reps(session, ticket.team_id) if rep.id != ticket.assignee_id]
+
+
+async def _reps(session: AsyncSession, team_id: int) -> list[User]:
+    members = await users.team_members(session, team_id=team_id)
+    return [user for user in members if user.role == Role.REP and user.is_active]
+
+
+async def reassign(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    ticket_id: int,
+    to_user_id: int,
+    now: datetime,
+    translator_for: TranslatorFor,
+) -> tuple[Done, str]:
+    """A manager hands the ticket to another rep of the team, who gets its card."""
+    if viewer.effective_role not in (Role.MANAGER, Role.ADMIN):
+        raise NotAllowed
+    ticket, customer = await staff_ticket(session, viewer=viewer, ticket_id=ticket_id)
+    if ticket.status == TicketStatus.CLOSED:
+        raise WrongState(ticket.status)
+    target = next((rep for rep in await _reps(session, ticket.team_id) if rep.id == to_user_id), None)
+    if target is None:
+        raise NotFound(to_user_id)
+    if ticket.assignee_id != target.id:
+        await _assign(session, ticket, target.id, now=now, actor_id=viewer.user_id)
+        ticket.updated_at = now
+        t = await translator_of(session, target, translator_for)
+        view = await view_of(session, ticket, customer, now=now)
+        head = t.gettext("🔁 {ticket} was handed to you.").format(
+            ticket=notices.number_text(t, ticket.number)
+        )
+        await push(
+            session,
+            target,
+            key=f"tkt-moved:{ticket.id}:{len(view.events)}:{target.id}",
+            now=now,
+            payload=payloads.message(
+                notices.card_text(t, view, head=head), notices.staff_keyboard(t, view, manager=False)
+            ),
+        )
+    return Done(ticket.id, ticket.number, ticket.status), target.full_name
+
+
+async def customer_reply(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    ticket_id: int,
+    text: str,
+    now: datetime,
+    translator_for: TranslatorFor,
+) -> Done:
+    """The customer writes to their ticket; on an answered or resolved one this reopens it."""
+    ticket, customer = await customer_ticket(session, viewer=viewer, ticket_id=ticket_id)
+    if ticket.status == TicketStatus.CLOSED:
+        raise WrongState(ticket.status)
+    body = text.strip()[:MAX_REPLY]
+    event = await tickets.add_event(
+        session,
+        ticket_id=ticket.id,
+        kind=TicketEventKind.REPLY_IN,
+        now=now,
+        actor_id=viewer.user_id,
+        body=body,
+    )
+    reopened = ticket.status in (TicketStatus.ANSWERED, TicketStatus.RESOLVED)
+    if reopened:
+        await _reopen(session, ticket, now=now, actor_id=viewer.user_id)
+    await _tell_staff(
+        session,
+        ticket,
+        customer,
+        event,
+        now=now,
+        translator_for=translator_for,
+        render=lambda t: notices.customer_wrote_text(
+            t, number=ticket.number, customer=customer.name, body=body, reopened=reopened
+        ),
+    )
+    return Done(ticket.id, ticket.number, ticket.status, reopened=reopened)
+
+
+async def _reopen(
+    session: AsyncSession, ticket: Ticket, *, now: datetime, actor_id: int | None
+) -> TicketEvent:
+    ticket.status = TicketStatus.IN_PROGRESS.value
+    ticket.resolved_at = None
+    ticket.updated_at = now
+    return await tickets.add_event(
+        session, ticket_id=ticket.id, kind=TicketEventKind.REOPENED, now=now, actor_id=actor_id
+    )
+
+
+async def confirm(
+    session: AsyncSession, *, viewer: Viewer, ticket_id: int, now: datetime, translator_for: TranslatorFor
+) -> Done:
+    """The customer agrees it is settled: the ticket closes and its holder hears so."""
+    ticket, customer = await customer_ticket(session, viewer=viewer, ticket_id=ticket_id)
+    if ticket.status != TicketStatus.RESOLVED:
+        raise WrongState(ticket.status)
+    ticket.closed_at = now
+    event = await _status(session, ticket, TicketStatus.CLOSED, now=now, actor_id=viewer.user_id)
+    await _tell_staff(
+        session,
+        ticket,
+        customer,
+        event,
+        now=now,
+        translator_for=translator_for,
+        render=lambda t: t.gettext("👍 {ticket}: {customer} confirmed it is settled.").format(
+            ticket=notices.number_text(t, ticket.number), customer=escape(customer.name)
+        ),
+    )
+    return Done(ticket.id, ticket.number, ticket.status)
+
+
+async def reopen(
+    session: AsyncSession, *, viewer: Viewer, ticket_id: int, now: datetime, translator_for: TranslatorFor
+) -> Done:
+    """The customer says it is not settled: back to in progress, and its holder hears so."""
+    ticket, customer = await customer_ticket(session, viewer=viewer, ticket_id=ticket_id)
+    if ticket.status != TicketStatus.RESOLVED:
+        raise WrongState(ticket.status)
+    event = await _reopen(session, ticket, now=now, actor_id=viewer.user_id)
+    await _tell_staff(
+        session,
+        ticket,
+        customer,
+        event,
+        now=now,
+        translator_for=translator_for,
+        render=lambda t: notices.customer_wrote_text(
+            t, number=ticket.number, customer=customer.name, body="", reopened=True
+        ),
+    )
+    return Done(ticket.id, ticket.number, ticket.status, reopened=True)
+
+
+async def own_customer(session: AsyncSession, *, viewer: Viewer) -> Customer:
+    """The customer record behind a customer's account."""
+    found = (
+        await customers.of_account(session, user_id=viewer.user_id)
+        if viewer.effective_role is Role.CUSTOMER
+        else None
+    )
+    if found is None:
+        raise NotLinked(viewer.user_id)
+    return found
+
+
+async def customer_list(session: AsyncSession, *, viewer: Viewer) -> list[tuple[Ticket, TicketEvent | None]]:
+    """A customer's own tickets, newest first, each with the last message they may read."""
+    customer = await own_customer(session, viewer=viewer)
+    rows = await tickets.of_customer(session, customer_id=customer.id)
+    last = await tickets.last_public_events(session, ticket_ids=[row.id for row in rows])
+    return [(row, last.get(row.id)) for row in rows]
+
+
+async def unresolved(session: AsyncSession, *, viewer: Viewer) -> list[Ticket]:
+    """The customer's tickets still being worked on: where a plain message of theirs may belong."""
+    customer = await own_customer(session, viewer=viewer)
+    return await tickets.of_customer(session, customer_id=customer.id, statuses=OPEN_STATUSES)
+
+
+async def staff_list(session: AsyncSession, *, viewer: Viewer, now: datetime) -> list[TicketLine]:
+    """Open tickets, overdue first: a rep's own (assigned or of their customers), a manager's team's."""
+    role = viewer.effective_role
+    if role not in STAFF or viewer.team_id is None:
+        return []
+    return await tickets.open_for_staff(
+        session,
+        team_id=viewer.team_id,
+        user_id=viewer.user_id if role is Role.REP else None,
+        now=now,
+        limit=LIST_LIMIT,
+    )
+
+
+async def card(
+    session: AsyncSession, *, viewer: Viewer, ticket_id: int, now: datetime, limit: int | None = 10
+) -> TicketView:
+    ticket, customer = await staff_ticket(session, viewer=viewer, ticket_id=ticket_id)
+    return await view_of(session, ticket, customer, now=now, limit=limit)
+
+
+async def writable(session: AsyncSession, *, viewer: Viewer, ticket_id: int) -> Ticket:
+    """The ticket a Reply or Note button is about, if this viewer may still write to it."""
+    if viewer.effective_role is Role.CUSTOMER:
+        ticket, _ = await customer_ticket(session, viewer=viewer, ticket_id=ticket_id)
+    else:
+        ticket, _ = await staff_ticket(session, viewer=viewer, ticket_id=ticket_id)
+    if ticket.status == TicketStatus.CLOSED:
+        raise WrongState(ticket.status)
     return ticket

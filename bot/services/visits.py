@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.geo import haversine_m
 from bot.domain.viewer import Viewer
+from bot.services.surveys import schedule_csat
 from bot.services.visibility import visible_customer
 from storage.enums import ReminderKind, VisitKind
 from storage.models import Customer
@@ -137,5 +138,6 @@ async def save_visit(
     if customer.last_visit_at is None or customer.last_visit_at < now:
         customer.last_visit_at = now
     await revisits.close_for(session, customer_id=customer.id, now=now)
+    await schedule_csat(session, customer=customer, visit_id=visit.id, visited_at=now, now=now)
     await session.flush()
     return SavedVisit(visit.id, customer.name, draft.follow_up_at, distance, False)

@@ -33,6 +33,8 @@ class CustomerHeader:
     owner_name: str | None
     open_tickets: int
     scores: dict[str, LatestScore]
+    csat_total: int = 0
+    csat_answers: int = 0
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,11 @@ def _latest_feedback(kind: str, column: Any) -> ScalarSelect[Any]:
     )
 
 
-async def header(session: AsyncSession, *, viewer: Viewer, customer_id: int) -> CustomerHeader | None:
+async def header(
+    session: AsyncSession, *, viewer: Viewer, customer_id: int, csat_since: datetime
+) -> CustomerHeader | None:
     """The customer (if `viewer` may see it) with contacts and tags, its owner's name, the count
-    of open tickets and the newest CSAT and NPS scores."""
+    of open tickets, the newest CSAT and NPS scores and the CSAT sum and count since `csat_since`."""
     open_tickets = (
         select(func.count(Ticket.id))
         .where(Ticket.customer_id == Customer.id, Ticket.status.in_(OPEN_TICKET_STATUSES))
@@ -71,9 +75,14 @@ async def header(session: AsyncSession, *, viewer: Viewer, customer_id: int) -> 
         for kind in (FeedbackKind.CSAT, FeedbackKind.NPS)
         for column in (Feedback.score, Feedback.created_at)
     ]
+    recent_csat = (Feedback.customer_id == Customer.id, Feedback.kind == FeedbackKind.CSAT)
+    csat_sums = [
+        select(aggregate).where(*recent_csat, Feedback.created_at >= csat_since).scalar_subquery()
+        for aggregate in (func.coalesce(func.sum(Feedback.score), 0), func.count(Feedback.id))
+    ]
     row = (
         await session.execute(
-            select(Customer, owner_name, open_tickets, *latest)
+            select(Customer, owner_name, open_tickets, *latest, *csat_sums)
             .where(Customer.id == customer_id, visible_to(viewer))
             .options(selectinload(Customer.contacts), selectinload(Customer.tags))
         )
@@ -85,7 +94,14 @@ async def header(session: AsyncSession, *, viewer: Viewer, customer_id: int) -> 
         score, at = row[3 + 2 * index], row[4 + 2 * index]
         if score is not None and at is not None:
             scores[kind] = LatestScore(kind=kind, score=int(score), at=_aware(at))
-    return CustomerHeader(customer=row[0], owner_name=row[1], open_tickets=int(row[2] or 0), scores=scores)
+    return CustomerHeader(
+        customer=row[0],
+        owner_name=row[1],
+        open_tickets=int(row[2] or 0),
+        scores=scores,
+        csat_total=int(row[7] or 0),
+        csat_answers=int(row[8] or 0),
+    )
 
 
 async def timeline(

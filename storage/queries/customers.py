@@ -396,4 +396,6 @@ async def in_team(session: AsyncSession, *, team_id: int, customer_id: int) -> C
 
 async def of_account(session: AsyncSession, *, user_id: int) -> Customer | None:
     """The customer record a customer's own Telegram account is linked to (never an erased one)."""
-    return await session.scalar(select(Customer).where(Customer.user_id == user_id, Customer.erased_at.is_(None)))
+    return await session.scalar(
+        select(Customer).where(Customer.user_id == user_id, Customer.erased_at.is_(None))
+    )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -238,13 +238,25 @@ async def dead_letters(session: AsyncSession, *, limit: int) -> list[DeadLetter]
 BLOCKED_PREFIX = "Forbidden"
 
 
+def _not_blocked() -> ColumnElement[bool]:
+    return or_(Outbox.last_error.is_(None), ~Outbox.last_error.startswith(BLOCKED_PREFIX))
+
+
+async def undelivered(session: AsyncSession) -> int:
+    """Dead pushes an admin can do something about (not those to people who blocked the bot)."""
+    found = await session.scalar(
+        select(func.count()).select_from(Outbox).where(Outbox.status == OutboxStatus.DEAD, _not_blocked())
+    )
+    return int(found or 0)
+
+
 async def revive_dead(session: AsyncSession, *, now: datetime) -> int:
     """Queue undelivered pushes again with a fresh set of attempts, except to people who blocked the bot."""
     result = await session.execute(
         update(Outbox)
         .where(
             Outbox.status == OutboxStatus.DEAD,
-            or_(Outbox.last_error.is_(None), ~Outbox.last_error.startswith(BLOCKED_PREFIX)),
+            _not_blocked(),
         )
         .values(status=OutboxStatus.PENDING, attempts=0, not_before=now, claimed_at=None)
     )

@@ -1,0 +1,350 @@
+"""/tickets and the ticket card: staff see their open tickets (overdue first) and act on one;
+a customer sees their own complaints with the last message of each.
+
+Every press goes back to the service, which checks the presser's rights on that ticket again.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import jobs
+from bot.context import CrmContext
+from bot.domain.roles import Role
+from bot.domain.text import clip, one_line
+from bot.i18n import Translator
+from bot.services import ticket_notices as notices
+from bot.services import tickets
+from bot.services.errors import NotAllowed, NotFound, ServiceError
+from bot.services.ticket_notices import TicketView
+from bot.services.tickets import NotLinked, TicketGone, WrongState
+from storage.enums import TicketSeverity, TicketStatus
+
+OPEN_PATTERN = re.compile(r"^tkt:open:(\d+)$")
+ACTION_PATTERN = re.compile(r"^tkt:(take|done|hist|sev|move):(\d+)$")
+SEVERITY_PATTERN = re.compile(r"^tkt:sevto:(\d+):(low|normal|high|urgent)$")
+MOVE_TO_PATTERN = re.compile(r"^tkt:to:(\d+):(\d+)$")
+MAX_NAME = 30
+MAX_LAST = 80
+MAX_REPS = 20
+
+
+def refusal(t: Translator, error: ServiceError) -> str:
+    """Why a press or a message about a ticket did nothing, in the reader's words."""
+    if isinstance(error, WrongState):
+        if error.status == TicketStatus.CLOSED:
+            return t.gettext("This complaint is already closed.")
+        if error.status == TicketStatus.RESOLVED:
+            return t.gettext("This complaint is already resolved.")
+        if error.status in (TicketStatus.IN_PROGRESS, TicketStatus.ANSWERED):
+            return t.gettext("This complaint is already being handled.")
+        return t.gettext("This button is out of date; the complaint has moved on.")
+    if isinstance(error, NotLinked):
+        return t.gettext(
+            "Your account is no longer connected to a customer record. Please ask your rep for a new link."
+        )
+    if isinstance(error, TicketGone):
+        return t.gettext("This ticket is not available to you (or no longer exists).")
+    if isinstance(error, NotAllowed):
+        return t.gettext("Only a manager can reassign a ticket.")
+    return t.gettext("That rep is no longer in the team. Please pick another.")
+
+
+def _is_manager(context: CrmContext) -> bool:
+    return context.viewer is not None and context.viewer.effective_role in (Role.MANAGER, Role.ADMIN)
+
+
+async def list_tickets(update: Update, context: CrmContext) -> None:
+    """/tickets: a customer's own complaints, or the staff member's open tickets."""
+    assert update.message is not None
+    assert context.viewer is not None
+    if context.viewer.effective_role is Role.CUSTOMER:
+        await _customer_list(update, context)
+        return
+    t = context.t
+    now = jobs.now(context.application)
+    async with context.db.begin() as session:
+        lines = await tickets.staff_list(session, viewer=context.viewer, now=now)
+    if not lines:
+        await update.message.reply_text(t.gettext("No open tickets. 🎉"))
+        return
+    rows, buttons = [t.gettext("🎫 Open tickets, overdue first:")], []
+    for line in lines:
+        age = t.relative(line.created_at - now)
+        mark = " ⚠️" if line.overdue else ""
+        name = escape(clip(line.customer_name, MAX_NAME))
+        rows.append(f"#{line.number} · {name} · {age}{mark}")
+        buttons.append(
+            [
+                InlineKeyboardButton(
+                    f"#{line.number} · {clip(line.customer_name, MAX_NAME)}{mark}",
+                    callback_data=f"tkt:open:{line.ticket_id}",
+                )
+            ]
+        )
+    await update.message.reply_text(
+        "\n".join(rows), parse_mode=ParseMode.HTML, reply_markup=InlineKeyboardMarkup(buttons)
+    )
+
+
+async def _customer_list(update: Update, context: CrmContext) -> None:
+    assert update.message is not None
+    assert context.viewer is not None
+    t = context.t
+    try:
+        async with context.db.begin() as session:
+            rows = await tickets.customer_list(session, viewer=context.viewer)
+    except NotLinked as error:
+        await update.message.reply_text(refusal(t, error))
+        return
+    if not rows:
+        await update.message.reply_text(t.gettext("You have no complaints. /complaint raises one."))
+        return
+    lines, buttons = [t.gettext("Your complaints:")], []
+    for ticket, last in rows:
+        status = notices.label(t, notices.STATUS_LABELS, ticket.status)
+        lines.append(f"<b>{escape(notices.number_text(t, ticket.number))}</b> · {status}")
+        if last is not None and last.body:
+            lines.append(f"   {escape(one_line(last.body, MAX_LAST))}")
+        if ticket.status != TicketStatus.CLOSED:
+            label = t.gettext("↩️ Write to complaint #{number}").format(number=ticket.number)
+            buttons.append([InlineKeyboardButton(label, callback_data=f"tkt:ans:{ticket.id}")])
+    await update.message.reply_text(
+        "\n".join(lines),
+        parse_mode=ParseMode.HTML,
+        reply_markup=InlineKeyboardMarkup(buttons) if buttons else None,
+    )
+
+
+async def show_card(update: Update, context: CrmContext, *, fresh: bool = True) -> None:
+    """The ticket card as a new message (from a list or a push), or in place of the pressed one."""
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    match = OPEN_PATTERN.match(query.data or "") or ACTION_PATTERN.match(query.data or "")
+    assert match is not None
+    ticket_id = int(match.groups()[-1])
+    try:
+        async with context.db.begin() as session:
+            view = await tickets.card(
+                session, viewer=context.viewer, ticket_id=ticket_id, now=jobs.now(context.application)
+            )
+    except ServiceError as error:
+        await query.answer(refusal(context.t, error), show_alert=True)
+        return
+    await query.answer()
+    await _render(update, context, view, fresh=fresh)
+
+
+async def _render(update: Update, context: CrmContext, view: TicketView, *, fresh: bool) -> None:
+    t = context.t
+    text = notices.card_text(t, view)
+    keyboard = notices.staff_keyboard(t, view, manager=_is_manager(context))
+    query = update.callback_query
+    if query is not None and not fresh:
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+        return
+    assert update.effective_chat is not None
+    await context.bot.send_message(
+        update.effective_chat.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+    )
+
+
+async def acted(update: Update, context: CrmContext) -> None:
+    """Take, Resolve, History, Severity and Reassign on a card."""
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    match = ACTION_PATTERN.match(query.data or "")
+    assert match is not None
+    action, ticket_id = match.group(1), int(match.group(2))
+    if action == "hist":
+        await _history(update, context, ticket_id)
+        return
+    if action == "sev":
+        await _severity_choices(update, context, ticket_id)
+        return
+    if action == "move":
+        await _choose_rep(update, context, ticket_id)
+        return
+    t = context.t
+    now = jobs.now(context.application)
+    try:
+        async with context.db.begin() as session:
+            if action == "take":
+                done = await tickets.take(
+                    session,
+                    viewer=context.viewer,
+                    ticket_id=ticket_id,
+                    now=now,
+                    translator_for=context.translator_for,
+                )
+            else:
+                done = await tickets.resolve(
+                    session,
+                    viewer=context.viewer,
+                    ticket_id=ticket_id,
+                    now=now,
+                    translator_for=context.translator_for,
+                )
+            view = await tickets.card(session, viewer=context.viewer, ticket_id=ticket_id, now=now)
+    except ServiceError as error:
+        await query.answer(refusal(t, error), show_alert=True)
+        return
+    jobs.kick(context.application)
+    if not done.delivered:
+        toast = t.gettext("Saved. The customer is not connected to the bot, so they were not told.")
+    elif action == "take":
+        toast = t.gettext("Taken. The customer has been told.")
+    else:
+        toast = t.gettext("Resolved. The customer has been asked to confirm.")
+    await query.answer(toast)
+    await _render(update, context, view, fresh=False)
+
+
+async def _history(update: Update, context: CrmContext, ticket_id: int) -> None:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    try:
+        async with context.db.begin() as session:
+            view = await tickets.card(
+                session,
+                viewer=context.viewer,
+                ticket_id=ticket_id,
+                now=jobs.now(context.application),
+                limit=None,
+            )
+    except ServiceError as error:
+        await query.answer(refusal(context.t, error), show_alert=True)
+        return
+    await query.answer()
+    assert update.effective_chat is not None
+    await context.bot.send_message(
+        update.effective_chat.id, clip(notices.history_text(context.t, view), 4000), parse_mode=ParseMode.HTML
+    )
+
+
+async def _severity_choices(update: Update, context: CrmContext, ticket_id: int) -> None:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    t = context.t
+    try:
+        async with context.db.begin() as session:
+            await tickets.writable(session, viewer=context.viewer, ticket_id=ticket_id)
+    except ServiceError as error:
+        await query.answer(refusal(t, error), show_alert=True)
+        return
+    await query.answer()
+    buttons = [
+        InlineKeyboardButton(
+            notices.label(t, notices.SEVERITY_LABELS, level),
+            callback_data=f"tkt:sevto:{ticket_id}:{level.value}",
+        )
+        for level in TicketSeverity
+    ]
+    await query.edit_message_reply_markup(
+        InlineKeyboardMarkup(
+            [
+                buttons[:2],
+                buttons[2:],
+                [InlineKeyboardButton(t.gettext("« Back"), callback_data=f"tkt:open:{ticket_id}")],
+            ]
+        )
+    )
+
+
+async def severity_set(update: Update, context: CrmContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    match = SEVERITY_PATTERN.match(query.data or "")
+    assert match is not None
+    ticket_id, level = int(match.group(1)), TicketSeverity(match.group(2))
+    now = jobs.now(context.application)
+    try:
+        async with context.db.begin() as session:
+            await tickets.set_severity(
+                session, viewer=context.viewer, ticket_id=ticket_id, severity=level, now=now
+            )
+            view = await tickets.card(session, viewer=context.viewer, ticket_id=ticket_id, now=now)
+    except ServiceError as error:
+        await query.answer(refusal(context.t, error), show_alert=True)
+        return
+    await query.answer(context.t.gettext("Severity changed; the deadlines were recalculated."))
+    await _render(update, context, view, fresh=False)
+
+
+async def _choose_rep(update: Update, context: CrmContext, ticket_id: int) -> None:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    t = context.t
+    try:
+        async with context.db.begin() as session:
+            ticket, reps = await tickets.reassign_choices(session, viewer=context.viewer, ticket_id=ticket_id)
+    except ServiceError as error:
+        await query.answer(refusal(t, error), show_alert=True)
+        return
+    await query.answer()
+    assert update.effective_chat is not None
+    if not reps:
+        await context.bot.send_message(
+            update.effective_chat.id, t.gettext("There is no other rep in the team to hand this ticket to.")
+        )
+        return
+    buttons = [
+        [InlineKeyboardButton(clip(rep.full_name, MAX_NAME), callback_data=f"tkt:to:{ticket_id}:{rep.id}")]
+        for rep in reps[:MAX_REPS]
+    ]
+    await context.bot.send_message(
+        update.effective_chat.id,
+        t.gettext("Hand {ticket} to which rep?").format(ticket=notices.number_text(t, ticket.number)),
+        reply_markup=InlineKeyboardMarkup(buttons),
+    )
+
+
+async def moved(update: Update, context: CrmContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    match = MOVE_TO_PATTERN.match(query.data or "")
+    assert match is not None
+    t = context.t
+    try:
+        async with context.db.begin() as session:
+            done, name = await tickets.reassign(
+                session,
+                viewer=context.viewer,
+                ticket_id=int(match.group(1)),
+                to_user_id=int(match.group(2)),
+                now=jobs.now(context.application),
+                translator_for=context.translator_for,
+            )
+    except (NotFound, NotAllowed, WrongState) as error:
+        await query.answer(refusal(t, error), show_alert=True)
+        return
+    jobs.kick(context.application)
+    await query.answer(t.gettext("Done."))
+    await query.edit_message_text(
+        t.gettext("🔁 {ticket} now belongs to {rep}; they have been told.").format(
+            ticket=notices.number_text(t, done.number), rep=name
+        ),
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton(t.gettext("🎫 Open ticket"), callback_data=f"tkt:open:{done.ticket_id}")]]
+        ),
+    )
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("tickets", list_tickets))
+    application.add_handler(CallbackQueryHandler(show_card, pattern=OPEN_PATTERN))
+    application.add_handler(CallbackQueryHandler(acted, pattern=ACTION_PATTERN))
+    application.add_handler(CallbackQueryHandler(severity_set, pattern=SEVERITY_PATTERN))
+    application.add_handler(CallbackQueryHandler(moved, pattern=MOVE_TO_PATTERN))

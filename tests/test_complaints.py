@@ -1,0 +1,212 @@
+"""/complaint as a customer files it: category, description (bad input refused), photo or Skip,
+a number to quote; the owning rep gets the card with its buttons.
+
+The jobs' clock is frozen at 10:00 in Shanghai; the sender is called directly, a few paced seconds on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import update
+
+from bot.jobs import Background, background
+from storage.models import Customer, Ticket, TicketEvent, User
+from tests.factories import MANAGER_TG, REP_TG, SalesTeam, customer, fetch, person, sales_team
+from tests.harness import Harness, Person, Reply
+
+NOW = datetime(2027, 5, 12, 2, 0, tzinfo=UTC)
+CUSTOMER_TG, OTHER_CUSTOMER_TG = 9401, 9402
+
+
+class Clock:
+    """The jobs' clock, moved by hand."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+@dataclass
+class Desk:
+    """A team, its rep and manager, and a linked customer (Lotus Tea House, Rita's) in the chat."""
+
+    team: SalesTeam
+    rep: Person
+    manager: Person
+    guest: Person
+    customer_id: int
+    clock: Clock
+    jobs: Background
+
+
+async def link_account(
+    bot: Harness, *, team_id: int, customer_id: int, telegram_id: int, locale: str
+) -> None:
+    async with bot.app.db.begin() as session:
+        account = User(
+            telegram_id=telegram_id,
+            chat_id=telegram_id,
+            first_name="Lin",
+            role="customer",
+            team_id=team_id,
+            locale=locale,
+        )
+        session.add(account)
+        await session.flush()
+        await session.execute(
+            update(Customer).where(Customer.id == customer_id).values(user_id=account.id, linked_at=NOW)
+        )
+
+
+async def desk(bot: Harness, *, chinese: bool = False, chinese_manager: bool = False) -> Desk:
+    clock = Clock(NOW)
+    jobs = background(bot.app)
+    jobs.clock = clock
+    team = await sales_team(bot, manager_locale="zh_Hans" if chinese_manager else "en")
+    lotus = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Lotus Tea House")
+    await link_account(
+        bot,
+        team_id=team.team_id,
+        customer_id=lotus,
+        telegram_id=CUSTOMER_TG,
+        locale="zh_Hans" if chinese else "en",
+    )
+    rep = await person(bot, REP_TG)
+    manager = await person(bot, MANAGER_TG, chinese=chinese_manager)
+    guest = await bot.person(CUSTOMER_TG, "Lin", language_code="zh-hans" if chinese else "en")
+    return Desk(team, rep, manager, guest, lotus, clock, jobs)
+
+
+async def send_photo(who: Person, data: bytes) -> Reply:
+    update_id = await who.account.send_photo(data)
+    await who._settle(update_id)
+    return await who.last_message()
+
+
+async def send_out(desk: Desk) -> None:
+    """Let the sender drain for a few paced seconds, then put the clock back."""
+    start = desk.clock.at
+    for step in range(4):
+        desk.clock.at = start + timedelta(seconds=2 * step)
+        await desk.jobs.deliver()
+    desk.clock.at = start
+
+
+async def file_complaint(
+    desk: Desk, *, category: str = "Delivery", text: str = "The tea arrived broken.", skip: str = "Skip"
+) -> str:
+    """File a complaint with Skip for the photo; the confirmation the customer reads."""
+    await desk.guest.send("/complaint")
+    await desk.guest.press(category)
+    await desk.guest.send(text)
+    return (await desk.guest.press(skip)).text
+
+
+async def test_a_complaint_with_bad_input_and_a_photo_reaches_the_rep_with_its_card(bot: Harness) -> None:
+    d = await desk(bot)
+
+    asked = await d.guest.send("/complaint")
+    assert asked.text == "We are sorry something went wrong. What is your complaint about?"
+    assert asked.buttons() == [["Product", "Delivery"], ["Service", "Billing"], ["Other"], ["Cancel"]]
+    assert (await d.guest.send("broken")).text == "Please pick one of the buttons above, or send /cancel."
+    described = await d.guest.press("Delivery")
+    assert (
+        described.text == "Delivery: please describe what happened in one message (up to 2,000 characters)."
+    )
+
+    nudged = await send_photo(d.guest, b"\xff\xd8not-words")
+    assert nudged.text == "Please describe the problem in words, or send /cancel."
+    too_long = await d.guest.send("x" * 2001)
+    assert too_long.text == (
+        "That description is 2,001 characters long; please keep it within 2,000 and send it again."
+    )
+    photo_asked = await d.guest.send("The tea arrived broken, two boxes.")
+    assert photo_asked.text == "Thank you. If a photo would help, send it now; otherwise press Skip."
+    assert (await d.guest.send("no")).text == "Please send a photo, or press Skip."
+
+    done = await send_photo(d.guest, b"\xff\xd8broken-box")
+    assert done.text.startswith("✅ Your complaint is registered as Complaint #1. Please quote this number")
+
+    (ticket,) = await fetch(bot, Ticket)
+    assert (ticket.number, ticket.category, ticket.status, ticket.assignee_id) == (
+        1,
+        "delivery",
+        "open",
+        d.team.rep_id,
+    )
+    assert ticket.description == "The tea arrived broken, two boxes."
+    assert ticket.photo_file_id is not None
+    assert ticket.first_response_due_at == NOW + timedelta(hours=4)
+    assert [event.kind for event in await fetch(bot, TicketEvent)] == ["created"]
+
+    await send_out(d)
+    photo, card = (await d.rep.replies())[-2:]
+    assert photo.message.photo
+    assert photo.text == "Complaint #1"
+    assert card.text.splitlines()[:5] == [
+        "🆕 New complaint from Lotus Tea House",
+        "🎫 Complaint #1 · Lotus Tea House",
+        "Category: Delivery · Severity: normal",
+        "Status: not yet taken · Assigned to: Rita Wang",
+        "First response: by 5/12/27, 2:00\u202fPM",
+    ]
+    assert card.buttons() == [
+        ["✋ Take"],
+        ["💬 Reply", "📝 Note"],
+        ["✅ Resolve"],
+        ["Severity", "History"],
+        ["Open customer"],
+    ]
+    assert not any("Complaint #1" in reply.text for reply in await d.manager.replies())
+
+
+async def test_numbers_follow_on_and_cancel_files_nothing(bot: Harness) -> None:
+    d = await desk(bot)
+    assert "Complaint #1" in await file_complaint(d)
+    assert "Complaint #2" in await file_complaint(d, category="Billing", text="Charged twice.")
+
+    await d.guest.send("/complaint")
+    cancelled = await d.guest.press("Cancel")
+    assert cancelled.text == "Cancelled. No complaint was filed."
+    await d.guest.send("/complaint")
+    await d.guest.press("Product")
+    assert (await d.guest.send("/cancel")).text == "Cancelled. No complaint was filed."
+
+    tickets = await fetch(bot, Ticket)
+    assert [(t.number, t.category, t.photo_file_id) for t in tickets] == [
+        (1, "delivery", None),
+        (2, "billing", None),
+    ]
+
+
+async def test_a_chinese_customer_files_in_chinese(bot: Harness) -> None:
+    d = await desk(bot, chinese=True)
+
+    asked = await d.guest.send("/complaint")
+    assert asked.text == "很抱歉给您带来不便。请问您要投诉哪方面的问题？"
+    assert asked.buttons()[0] == ["产品", "配送"]
+    await d.guest.press("配送")
+    assert (await d.guest.send("x" * 2001)).text == "描述共 2,001 个字，请控制在 2,000 字以内后重新发送。"
+    await d.guest.send("茶叶到货时破损了。")
+    done = await d.guest.press("跳过")
+    assert done.text.startswith("✅ 您的投诉已登记，编号为投诉 #1。")
+
+
+async def test_a_customer_without_an_owner_goes_to_the_managers_and_strangers_cannot_complain(
+    bot: Harness,
+) -> None:
+    d = await desk(bot)
+    async with bot.app.db.begin() as session:
+        await session.execute(update(Customer).where(Customer.id == d.customer_id).values(owner_id=None))
+    await file_complaint(d)
+    await send_out(d)
+    assert (await d.manager.replies())[-1].text.startswith("🆕 New complaint from Lotus Tea House")
+
+    stranger = await bot.person(OTHER_CUSTOMER_TG, "Sam")
+    refused = await stranger.send("/complaint")
+    assert "Complaint" not in refused.text
+    assert len(await fetch(bot, Ticket)) == 1

@@ -159,9 +159,9 @@ class OutboxSender:
     """Drains the outbox with one bot; one drain at a time per process.
 
     Without `drain_for` (tests driving time by hand) a drain is one pass at `now`: what the budget
-    allows goes out at once. With it (the running bot), a drain keeps going in real time while rows
-    are due, for up to `drain_for`, so the next tick of the job finds it finished; `timer` and
-    `sleep` are injectable so tests can count sends per simulated second.
+    allows goes out at once. With it (the running bot's sender loop, see `bot.jobs`), a drain keeps
+    going in real time while rows are due, for up to `drain_for`; `timer` and `sleep` are
+    injectable so tests can count sends per simulated second.
     """
 
     def __init__(

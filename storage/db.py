@@ -78,12 +78,13 @@ def _sqlite_engine(url: URL, *, echo: bool, foreign_keys: bool, **options: Any) 
     ensure_sqlite_directory(url)
     engine = create_async_engine(url, echo=echo, **options)
     pragmas = [
+        # First: a connection waits for a lock instead of failing at once, and switching to WAL
+        # below needs one while another process may be migrating the same file.
+        f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}",
         f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}",
         # Readers do not block the writer; NORMAL is durable enough with WAL.
         "PRAGMA journal_mode = WAL",
         "PRAGMA synchronous = NORMAL",
-        # A second writer waits for the lock instead of failing at once.
-        f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}",
     ]
 
     @event.listens_for(engine.sync_engine, "connect")

@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, PersistenceInput
 from telegram.warnings import PTBUserWarning
 
-from bot import jobs
+from bot import http, jobs, leader, webhook
 from bot.context import CrmApplication, CrmContext
 from bot.i18n import LOCALES, I18n
 from bot.settings import Settings
@@ -57,10 +57,21 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
         log.warning("no compiled catalogue for %s: run `make locales`", ", ".join(missing))
     translators = [application.i18n.translator(locale, application.settings.timezone) for locale in LOCALES]
     await menu.set_default_menus(application.bot, translators)
-    await jobs.start(application, push_payload=reminder_pushes.push_payload)
+    background = await jobs.build(application, push_payload=reminder_pushes.push_payload)
+    background.sender.metrics = application.metrics
+    await http.start(application)
+    leadership = await leader.start(application, background)
+    if application.settings.webhook_url is None and not leadership.is_leader:
+        # Only the leader may call getUpdates: two pollers make Telegram answer 409.
+        log.info("standby: polling starts when this process is elected")
+        await leadership.elected.wait()
     log.info("bot @%s ready", application.bot.username)
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
-    await jobs.stop(cast(CrmApplication, app))
-    await cast(CrmApplication, app).engine.dispose()
+    application = cast(CrmApplication, app)
+    await leader.stop(application)
+    await webhook.stop_processing(application)
+    await http.stop(application)
+    await jobs.stop(application)
+    await application.engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -11,8 +12,10 @@ from datetime import date
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import single_process
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
+from bot.single_process import AlreadyRunning
 
 DESCRIPTION = "FieldCRM: a CRM for field sales teams, inside Telegram."
 
@@ -21,10 +24,16 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fieldcrm", description=DESCRIPTION)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    commands.add_parser(
+    run = commands.add_parser(
         "run",
-        help="start the bot (long polling); applies pending migrations first",
-        description="Start the bot with long polling. Needs BOT_TOKEN; applies pending migrations first.",
+        help="start the bot (long polling, or a webhook); applies pending migrations first",
+        description="Start the bot with long polling, or with a webhook when --webhook is given or "
+        "WEBHOOK_URL is set. Needs BOT_TOKEN; applies pending migrations first.",
+    )
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates by webhook (needs WEBHOOK_URL, WEBHOOK_SECRET)",
     )
     commands.add_parser(
         "migrate",
@@ -98,10 +107,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "migrate":
             configure_logging(settings.log_level)
             return _migrate(settings)
-        return _run(settings)
+        return _run(settings, webhook=args.webhook)
     except SettingsError as exc:
         print(f"fieldcrm: configuration error: {exc}", file=sys.stderr)
         return 2
+    except AlreadyRunning as exc:
+        print(f"fieldcrm: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except (OSError, SQLAlchemyError) as exc:
@@ -146,13 +158,24 @@ def _migrate(settings: Settings) -> int:
     return 0
 
 
-def _run(settings: Settings) -> int:
+def _run(settings: Settings, *, webhook: bool) -> int:
     token = settings.require_token()
+    if webhook and settings.webhook_url is None:
+        raise SettingsError("WEBHOOK_URL: required for --webhook (the public https:// URL of this server)")
+    lock = single_process.hold(settings.database_url)
     configure_logging(settings.log_level, secret=token)
     from bot.app import ALLOWED_UPDATES, build_application
     from storage import migrate
 
     asyncio.run(migrate.upgrade(settings.database_url))
     application = build_application(settings)
-    application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    if settings.webhook_url is not None:
+        from bot import webhook as webhook_mode
+
+        asyncio.run(webhook_mode.serve(application))
+    else:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    logging.getLogger(__name__).info("shutdown complete")
+    if lock is not None:
+        lock.close()
     return 0

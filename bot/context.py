@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -9,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.domain.viewer import Viewer
 from bot.i18n import I18n, Translator
+from bot.metrics import Metrics
 from bot.settings import Settings
 
 
@@ -29,6 +31,22 @@ class CrmApplication(Application):  # type: ignore[type-arg]
         self.engine = engine
         self.db = db
         self.i18n = i18n
+        self.metrics = Metrics()
+
+    async def process_update(self, update: object) -> None:
+        """PTB's processing, timed and counted for /metrics."""
+        started = time.perf_counter()
+        try:
+            await super().process_update(update)
+        finally:
+            self.metrics.handler_latency.observe(time.perf_counter() - started)
+            self.metrics.updates_processed.inc()
+
+    async def process_error(self, update: object | None, error: Exception, *args: Any, **kwargs: Any) -> bool:
+        """Count updates whose handler raised, then let the error handlers do their work."""
+        if update is not None:
+            self.metrics.updates_failed.inc()
+        return await super().process_error(update, error, *args, **kwargs)
 
 
 class CrmContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Bot
-from telegram.ext import Application, CallbackContext
+from telegram.ext import Application, CallbackContext, Job
 from telegram.request import HTTPXRequest
 
 from bot.context import CrmApplication
@@ -55,6 +55,8 @@ ALERT_CHUNK = 500
 TICKETS_INTERVAL = 60.0
 SURVEYS_INTERVAL = 60.0
 MAX_SURVEY_BATCHES = 20
+# Shutdown and demotion wait this long for the sender loop; a send cut short is retried later.
+STOP_WAIT = 3.0
 
 Clock = Callable[[], datetime]
 PushRenderer = Callable[[DueReminder, Translator], dict[str, Any]]
@@ -86,6 +88,93 @@ class Background:
         self._nps_planned: set[tuple[int, date]] = set()
         self._wake = asyncio.Event()
         self._sender_task: asyncio.Task[None] | None = None
+        self._jobs: list[Job[Any]] = []
+
+    def start_duties(self) -> None:
+        """Start the sender loop and schedule the jobs: what only the leader runs."""
+        if self._sender_task is None:
+            self._sender_task = asyncio.create_task(self.run_sender(), name="outbox-sender")
+        if not self._jobs:
+            self._schedule()
+
+    async def stop_duties(self) -> None:
+        """Unschedule the jobs and stop the sender loop, waiting at most STOP_WAIT for it."""
+        scheduled, self._jobs = self._jobs, []
+        job_queue = self.application.job_queue
+        # After PTB's stop the scheduler is down and its jobs are gone with it.
+        if job_queue is not None and job_queue.scheduler.running:
+            for job in scheduled:
+                job.schedule_removal()
+        task, self._sender_task = self._sender_task, None
+        if task is not None:
+            task.cancel()
+            await asyncio.wait({task}, timeout=STOP_WAIT)
+
+    def _schedule(self) -> None:
+        job_queue = self.application.job_queue
+        if job_queue is None:
+            log.warning("no job queue: reminders and pushes will not be sent")
+            return
+        options = {"coalesce": True, "max_instances": 1}
+        self._jobs.append(
+            job_queue.run_repeating(
+                _push_reminders,
+                interval=REMINDERS_INTERVAL,
+                first=REMINDERS_INTERVAL,
+                name="reminders",
+                job_kwargs=options,
+            )
+        )
+        self._jobs.append(
+            job_queue.run_repeating(
+                _morning,
+                interval=MORNING_INTERVAL,
+                first=MORNING_INTERVAL,
+                name="morning",
+                job_kwargs=options,
+            )
+        )
+        self._jobs.append(
+            job_queue.run_repeating(
+                _push_digests,
+                interval=DIGEST_INTERVAL,
+                first=DIGEST_INTERVAL,
+                name="digests",
+                job_kwargs=options,
+            )
+        )
+        self._jobs.append(
+            job_queue.run_repeating(
+                _rescan_changed,
+                interval=HEALTH_INTERVAL,
+                first=HEALTH_INTERVAL,
+                name="health",
+                job_kwargs=options,
+            )
+        )
+        self._jobs.append(
+            job_queue.run_repeating(
+                _run_surveys,
+                interval=SURVEYS_INTERVAL,
+                first=SURVEYS_INTERVAL,
+                name="surveys",
+                job_kwargs=options,
+            )
+        )
+        self._jobs.append(
+            job_queue.run_repeating(
+                _watch_tickets,
+                interval=TICKETS_INTERVAL,
+                first=TICKETS_INTERVAL,
+                name="tickets",
+                job_kwargs=options,
+            )
+        )
+        self._jobs.append(
+            job_queue.run_daily(
+                _rescan_everyone, time=HEALTH_NIGHTLY, name="health-nightly", job_kwargs=options
+            )
+        )
 
     def now(self) -> datetime:
         return self.clock()
@@ -331,8 +420,8 @@ def kick(application: Application) -> None:  # type: ignore[type-arg]
         found.kick()
 
 
-async def start(application: CrmApplication, *, push_payload: PushRenderer) -> Background:
-    """Open the sender's own connection and schedule the jobs (called from post_init).
+async def build(application: CrmApplication, *, push_payload: PushRenderer) -> Background:
+    """Open the sender's own connection; the jobs and the sender loop start with `start_duties`.
 
     `push_payload` renders a reminder's push in its recipient's language. The sender gets a bot
     without PTB's rate limiter: it paces itself and handles 429 itself, so a flood wait on a bulk
@@ -354,39 +443,13 @@ async def start(application: CrmApplication, *, push_payload: PushRenderer) -> B
     )
     jobs = Background(application, sender, push_payload=push_payload)
     application.bot_data[BACKGROUND_KEY] = jobs
-    jobs._sender_task = asyncio.create_task(jobs.run_sender(), name="outbox-sender")
-    job_queue = application.job_queue
-    if job_queue is None:
-        log.warning("no job queue: reminders and pushes will not be sent")
-        return jobs
-    options = {"coalesce": True, "max_instances": 1}
-    job_queue.run_repeating(
-        _push_reminders,
-        interval=REMINDERS_INTERVAL,
-        first=REMINDERS_INTERVAL,
-        name="reminders",
-        job_kwargs=options,
-    )
-    job_queue.run_repeating(
-        _morning,
-        interval=MORNING_INTERVAL,
-        first=MORNING_INTERVAL,
-        name="morning",
-        job_kwargs=options,
-    )
-    job_queue.run_repeating(
-        _push_digests, interval=DIGEST_INTERVAL, first=DIGEST_INTERVAL, name="digests", job_kwargs=options
-    )
-    job_queue.run_repeating(
-        _rescan_changed, interval=HEALTH_INTERVAL, first=HEALTH_INTERVAL, name="health", job_kwargs=options
-    )
-    job_queue.run_repeating(
-        _run_surveys, interval=SURVEYS_INTERVAL, first=SURVEYS_INTERVAL, name="surveys", job_kwargs=options
-    )
-    job_queue.run_repeating(
-        _watch_tickets, interval=TICKETS_INTERVAL, first=TICKETS_INTERVAL, name="tickets", job_kwargs=options
-    )
-    job_queue.run_daily(_rescan_everyone, time=HEALTH_NIGHTLY, name="health-nightly", job_kwargs=options)
+    return jobs
+
+
+async def start(application: CrmApplication, *, push_payload: PushRenderer) -> Background:
+    """Build the background and start its duties at once: for a process that always leads."""
+    jobs = await build(application, push_payload=push_payload)
+    jobs.start_duties()
     return jobs
 
 
@@ -394,10 +457,7 @@ async def stop(application: CrmApplication) -> None:
     """Close the sender's connection (called from post_shutdown)."""
     found = application.bot_data.pop(BACKGROUND_KEY, None)
     if isinstance(found, Background):
-        if found._sender_task is not None:
-            found._sender_task.cancel()
-            with suppress(asyncio.CancelledError):
-                await found._sender_task
+        await found.stop_duties()
         await found.sender.bot.shutdown()
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Locale = Literal["en", "zh_Hans"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+# What Telegram accepts as a webhook secret_token.
+SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -36,6 +39,16 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(default=10, ge=1, le=2000)
     # Where feedback from people not linked to a customer goes when there are several teams.
     feedback_team_id: int | None = None
+    # Webhook mode: the public base URL (the hook is WEBHOOK_URL + /telegram/updates) and its secret.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    # The bot's HTTP server (webhook, /healthz, /readyz, /metrics) runs in both modes; 0 picks a free port.
+    http_host: str = "0.0.0.0"
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    webhook_max_body: int = Field(default=1_048_576, ge=1024)
+    # How often a standby tries for leadership (and a leader checks its lock); at most 10 so a
+    # standby takes over within 15 seconds of the leader dying.
+    leader_poll_seconds: float = Field(default=5.0, gt=0, le=10)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -47,6 +60,31 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError("must be comma-separated Telegram user ids, e.g. 12345,67890") from None
         return value
+
+    @field_validator("webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an https:// URL (http:// only for a local sandbox)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not SECRET_PATTERN.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _secret_with_webhook(self) -> Settings:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET: required when WEBHOOK_URL is set")
+        return self
 
     @field_validator("feedback_team_id", mode="before")
     @classmethod
@@ -111,6 +149,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         error = exc.errors()[0]
-        name = str(error["loc"][0]).upper() if error["loc"] else "settings"
         message = error["msg"].removeprefix("Value error, ")
-        raise SettingsError(f"{name}: {message}") from None
+        if not error["loc"]:
+            # A check across settings names them in its own message.
+            raise SettingsError(message) from None
+        raise SettingsError(f"{str(error['loc'][0]).upper()}: {message}") from None

@@ -126,6 +126,9 @@ def settings_for(sandbox: SandboxServer, database_url: str, **overrides: object)
         # Scripted users act far faster than people; tests/test_rate_limit.py sets the real limits.
         "rate_per_second": 1000.0,
         "rate_burst": 1000,
+        # Every app serves probes and metrics; a free port each keeps tests apart.
+        "http_host": "127.0.0.1",
+        "http_port": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]

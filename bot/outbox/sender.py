@@ -33,6 +33,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
+from bot.metrics import Metrics
 from storage.queries import outbox
 
 log = logging.getLogger(__name__)
@@ -182,6 +183,8 @@ class OutboxSender:
         self._timer = timer
         self._sleep = sleep
         self._lock = asyncio.Lock()
+        # Set by the application after start so sends are counted in /metrics.
+        self.metrics: Metrics | None = None
         # Payloads name their Bot API method, so the generic call is the point, not a slip.
         warnings.filterwarnings("ignore", message="Please use 'Bot.", category=PTBUserWarning)
 
@@ -272,12 +275,18 @@ class OutboxSender:
             return await self._failed(item, error, now)
         except Exception as error:
             # Not Telegram refusing but the payload itself (a producer's bug): retrying cannot help.
+            self._count(error)
             log.exception("outbox %s could not be sent", item.id)
             async with self.db.begin() as session:
                 return await self._dead(session, item, f"{type(error).__name__}: {error}")
         async with self.db.begin() as session:
             await outbox.mark_sent(session, outbox_id=item.id, message_id=message_id, now=now)
+        self._count(None)
         return Outcome.SENT
+
+    def _count(self, error: BaseException | None) -> None:
+        if self.metrics is not None:
+            self.metrics.sent(error)
 
     async def _answered(self, item: _Claimed, clock: Callable[[], datetime]) -> int | None:
         """The call; from Telegram's answer on, the send counts against the overall second."""
@@ -299,6 +308,7 @@ class OutboxSender:
 
     async def _failed(self, item: _Claimed, error: TelegramError, now: datetime) -> Outcome:
         reason = f"{type(error).__name__}: {error.message}"
+        self._count(error)
         async with self.db.begin() as session:
             if isinstance(error, RetryAfter):
                 until = now + _retry_after(error)

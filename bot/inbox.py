@@ -1,0 +1,93 @@
+"""Processes the webhook inbox: one update at a time, in update_id order, so each chat keeps its order.
+
+Concurrency is 1 on purpose: strict update_id order keeps every chat's updates in sequence without
+per-chat bookkeeping, and one process leads at a time. A row is marked processing before its update
+runs and done after; a crash in between leaves it processing, and the next processor to start puts
+it back to pending (after MAX_ATTEMPTS tries it is marked failed with the last error).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import suppress
+from typing import Any
+
+from telegram import Update
+
+from bot.context import CrmApplication
+from storage.db import utcnow
+from storage.queries import inbox
+
+log = logging.getLogger(__name__)
+
+POLL_INTERVAL = 1.0
+MAX_ATTEMPTS = 3
+
+
+class InboxProcessor:
+    """A loop that drains the inbox, woken by the webhook after an insert or every second."""
+
+    def __init__(self, application: CrmApplication, *, poll_interval: float = POLL_INTERVAL) -> None:
+        self.application = application
+        self.poll_interval = poll_interval
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def start(self) -> None:
+        async with self.application.db.begin() as session:
+            recovered = await inbox.recover(session, max_attempts=MAX_ATTEMPTS)
+        if recovered:
+            log.warning("%d inbox updates were interrupted and will be processed again", recovered)
+        self._task = asyncio.create_task(self._run(), name="inbox-processor")
+
+    async def stop(self) -> None:
+        """Stop after the update in hand (cancelling mid-update leaves it to be retried)."""
+        if self._task is not None:
+            self._task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                while await self.process_one():
+                    pass
+            except Exception:
+                log.exception("inbox processing failed; retrying shortly")
+            self._wake.clear()
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+
+    async def process_one(self) -> bool:
+        """Process the oldest pending update; False when there was none."""
+        async with self.application.db.begin() as session:
+            row = await inbox.claim_next(session)
+            if row is None:
+                return False
+            update_id, payload, attempts = row.update_id, dict(row.payload), row.attempts
+        try:
+            await self._process(payload)
+        except Exception as error:
+            give_up = attempts >= MAX_ATTEMPTS
+            log.exception("inbox update %s failed (attempt %d)", update_id, attempts)
+            async with self.application.db.begin() as session:
+                await inbox.mark_error(
+                    session,
+                    update_id=update_id,
+                    error=f"{type(error).__name__}: {error}",
+                    give_up=give_up,
+                    now=utcnow(),
+                )
+            return True
+        async with self.application.db.begin() as session:
+            await inbox.mark_done(session, update_id=update_id, now=utcnow())
+        return True
+
+    async def _process(self, payload: dict[str, Any]) -> None:
+        update = Update.de_json(payload, self.application.bot)
+        await self.application.process_update(update)

@@ -1,0 +1,103 @@
+"""SIGTERM: `fieldcrm run` stops polling, finishes, flushes and exits 0 within 10 seconds."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from sandbox import SandboxClient, SandboxServer
+from tests.harness import ADMIN_ID, TOKEN
+
+REPO = Path(__file__).resolve().parent.parent
+DRAIN_LIMIT = 10.0
+# Guards against a hang only: the bot is expected up long before this.
+START_LIMIT = 60.0
+
+
+async def _wait_for_line(lines: list[str], needle: str, grew: asyncio.Event) -> None:
+    while not any(needle in line for line in lines):
+        grew.clear()
+        await grew.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_sigterm_drains_and_exits_cleanly(
+    sandbox: SandboxServer, sqlite_template: Path, tmp_path: Path, mode: str
+) -> None:
+    database = tmp_path / "crm.db"
+    shutil.copyfile(sqlite_template, database)
+    port = _free_port()
+    webhook = {"WEBHOOK_URL": f"http://127.0.0.1:{port}", "WEBHOOK_SECRET": "drain-test-secret"}
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("WEBHOOK_")}
+    env = {
+        **inherited,
+        "PYTHONPATH": str(REPO),
+        "BOT_TOKEN": TOKEN,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "TELEGRAM_API_URL": f"{sandbox.url}/bot",
+        "TELEGRAM_FILE_URL": f"{sandbox.url}/file/bot",
+        "ADMIN_IDS": str(ADMIN_ID),
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_PORT": str(port),
+        "LOG_LEVEL": "INFO",
+        **(webhook if mode == "webhook" else {}),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
+    )
+    lines: list[str] = []
+    grew = asyncio.Event()
+
+    async def collect() -> None:
+        assert process.stderr is not None
+        async for raw in process.stderr:
+            lines.append(raw.decode(errors="replace"))
+            grew.set()
+
+    reader = asyncio.create_task(collect())
+    try:
+        await asyncio.wait_for(_wait_for_line(lines, "ready", grew), START_LIMIT)
+        async with SandboxClient(sandbox.url, TOKEN) as client:
+            admin = await client.user(ADMIN_ID, first_name="Ada", language_code="en")
+            await client.wait_delivered(await admin.send("/start"), timeout=START_LIMIT)
+            for _ in range(200):
+                if await admin.bot_messages():
+                    break
+                await asyncio.sleep(0.05)
+            assert await admin.bot_messages(), "the bot did not answer before the SIGTERM"
+        process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(process.wait(), DRAIN_LIMIT)
+        await reader
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        reader.cancel()
+    log = "".join(lines)
+    assert code == 0, log
+    assert "shutdown complete" in lines[-1], log
+    assert "Traceback" not in log
+    assert "level=ERROR" not in log
+    assert not (tmp_path / "crm.db.lock").exists() or _lock_is_free(tmp_path / "crm.db")
+
+
+def _lock_is_free(database: Path) -> bool:
+    from bot import single_process
+
+    lock = single_process.hold(f"sqlite+aiosqlite:///{database}")
+    if lock is not None:
+        lock.close()
+    return True

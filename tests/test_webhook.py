@@ -1,0 +1,181 @@
+"""Webhook mode through real HTTP: the sandbox delivers to the bot's endpoint, the inbox keeps it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiohttp
+import pytest
+from sqlalchemy import func, select
+
+from bot import webhook
+from bot.app import build_application
+from bot.context import CrmApplication
+from bot.settings import SettingsError, load_settings
+from sandbox import SandboxClient, SandboxServer
+from storage.enums import InboxStatus
+from storage.models import Inbox
+from tests.harness import ADMIN_ID, TOKEN, settings_for
+from tests.test_cli import fieldcrm
+
+SECRET = "hook-Secret_42"
+HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@asynccontextmanager
+async def webhook_bot(sandbox: SandboxServer, database_url: str) -> AsyncIterator[CrmApplication]:
+    port = free_port()
+    settings = settings_for(
+        sandbox,
+        database_url,
+        webhook_url=f"http://127.0.0.1:{port}",
+        webhook_secret=SECRET,
+        http_port=port,
+        webhook_max_body=4096,
+    )
+    async with webhook.running(build_application(settings)) as app:
+        yield app
+
+
+def endpoint(app: CrmApplication) -> str:
+    return webhook.hook_url(app)
+
+
+async def processed(app: CrmApplication, update_id: int) -> Inbox:
+    """The inbox row once processing finished (the processor polls every second at the latest)."""
+    for _ in range(200):
+        async with app.db() as session:
+            row = await session.get(Inbox, update_id)
+        if row is not None and row.status in (InboxStatus.DONE, InboxStatus.FAILED):
+            return row
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"update {update_id} was not processed")
+
+
+def update(update_id: int, user_id: int, text: str) -> dict[str, object]:
+    sender = {"id": user_id, "is_bot": False, "first_name": "Ada", "language_code": "en"}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1_700_000_000,
+            "chat": {"id": user_id, "type": "private", "first_name": "Ada"},
+            "from": sender,
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
+        },
+    }
+
+
+async def test_a_message_comes_in_by_webhook_and_is_answered(
+    sandbox: SandboxServer, database_url: str
+) -> None:
+    async with webhook_bot(sandbox, database_url) as app, SandboxClient(sandbox.url, TOKEN) as client:
+        info = await app.bot.get_webhook_info()
+        assert info.url == endpoint(app)
+        user = await client.user(ADMIN_ID, first_name="Ada", language_code="en")
+        update_id = await user.send("/help")
+        await client.wait_delivered(update_id)
+        row = await processed(app, update_id)
+        assert row.status == InboxStatus.DONE
+        assert row.chat_id == user.chat_id
+        replies = await user.bot_messages()
+        assert len(replies) == 1
+        assert "I am FieldCRM" in replies[0].content
+
+
+async def test_the_secret_size_and_shape_are_checked(sandbox: SandboxServer, database_url: str) -> None:
+    async with webhook_bot(sandbox, database_url) as app, aiohttp.ClientSession() as http:
+        url = endpoint(app)
+        body = update(1, 4242, "/help")
+        async with http.post(url, json=body) as missing:
+            assert missing.status == 403
+        async with http.post(
+            url, json=body, headers={**HEADERS, "X-Telegram-Bot-Api-Secret-Token": "nope"}
+        ) as wrong:
+            assert wrong.status == 403
+        big = {**body, "padding": "x" * 5000}
+        async with http.post(url, data=json.dumps(big), headers=HEADERS) as oversized:
+            assert oversized.status == 413
+        async with http.post(url, data=b"{not json", headers=HEADERS) as malformed:
+            assert malformed.status == 400
+        async with http.post(url, json={"update_id": "7"}, headers=HEADERS) as no_id:
+            assert no_id.status == 400
+        async with http.post(url, json=[1, 2], headers=HEADERS) as not_object:
+            assert not_object.status == 400
+        async with app.db() as session:
+            assert await session.scalar(select(func.count()).select_from(Inbox)) == 0
+
+
+async def test_a_redelivered_update_is_stored_and_processed_once(
+    sandbox: SandboxServer, database_url: str
+) -> None:
+    async with webhook_bot(sandbox, database_url) as app, SandboxClient(sandbox.url, TOKEN) as client:
+        user = await client.user(ADMIN_ID, first_name="Ada", language_code="en")
+        update_id = await user.send("/help")
+        await client.wait_delivered(update_id)
+        first = await processed(app, update_id)
+        async with aiohttp.ClientSession() as http:
+            for _ in range(2):
+                async with http.post(endpoint(app), json=first.payload, headers=HEADERS) as response:
+                    assert response.status == 200
+        async with app.db() as session:
+            assert await session.scalar(select(func.count()).select_from(Inbox)) == 1
+            row = await session.get(Inbox, update_id)
+        assert row is not None
+        assert row.status == InboxStatus.DONE
+        assert row.attempts == 1
+        assert len(await user.bot_messages()) == 1
+
+
+async def test_an_interrupted_update_is_processed_again_on_restart(
+    sandbox: SandboxServer, database_url: str
+) -> None:
+    async with webhook_bot(sandbox, database_url) as app, SandboxClient(sandbox.url, TOKEN) as client:
+        user = await client.user(ADMIN_ID, first_name="Ada", language_code="en")
+        await webhook.stop_processing(app)
+        update_id = await user.send("/help")
+        await client.wait_delivered(update_id)
+        async with app.db.begin() as session:
+            row = await session.get(Inbox, update_id)
+            assert row is not None
+            assert row.status == InboxStatus.PENDING
+            # As a process killed mid-update leaves it.
+            row.status = InboxStatus.PROCESSING
+            row.attempts = 1
+        await webhook.start_processing(app)
+        row = await processed(app, update_id)
+        assert row.status == InboxStatus.DONE
+        assert row.attempts == 2
+        assert len(await user.bot_messages()) == 1
+
+
+@pytest.mark.parametrize("value", ["has space", "x" * 257, "ünï"])
+def test_a_webhook_secret_telegram_would_refuse_is_a_configuration_error(value: str) -> None:
+    with pytest.raises(SettingsError, match="WEBHOOK_SECRET"):
+        load_settings(_env_file=None, webhook_url="https://bot.example.com", webhook_secret=value)
+
+
+def test_a_webhook_url_needs_a_secret() -> None:
+    with pytest.raises(SettingsError, match=r"^WEBHOOK_SECRET: required when WEBHOOK_URL is set$"):
+        load_settings(_env_file=None, webhook_url="https://bot.example.com")
+
+
+def test_run_webhook_without_a_url_names_the_setting(tmp_path: Path) -> None:
+    result = fieldcrm("run", "--webhook", env={"BOT_TOKEN": "1:abcdefghijkl"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "fieldcrm: configuration error: WEBHOOK_URL: required for --webhook "
+        "(the public https:// URL of this server)"
+    ]

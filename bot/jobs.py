@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import suppress
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 from telegram.ext import Application, CallbackContext, Job
 from telegram.request import HTTPXRequest
@@ -47,7 +48,6 @@ HEALTH_INTERVAL = 900.0
 HEALTH_NIGHTLY = time(19, 0)
 DIGEST_INTERVAL = 60.0
 SENDER_CONNECTIONS = 8
-# A drain keeps sending for most of a tick and is done before the next one starts.
 # How long one pass of the sender keeps sending while pushes are due, before it looks again.
 SENDER_PASS = timedelta(seconds=5)
 MAX_REMINDER_BATCHES = 20
@@ -59,6 +59,7 @@ MAX_SURVEY_BATCHES = 20
 STOP_WAIT = 3.0
 
 Clock = Callable[[], datetime]
+TeamMorningWork = Callable[[AsyncSession, "greetings.TeamDay", datetime], Awaitable[int]]
 PushRenderer = Callable[[DueReminder, Translator], dict[str, Any]]
 
 
@@ -116,60 +117,12 @@ class Background:
             log.warning("no job queue: reminders and pushes will not be sent")
             return
         options = {"coalesce": True, "max_instances": 1}
-        self._jobs.append(
-            job_queue.run_repeating(
-                _push_reminders,
-                interval=REMINDERS_INTERVAL,
-                first=REMINDERS_INTERVAL,
-                name="reminders",
-                job_kwargs=options,
+        for callback, interval, name in REPEATING:
+            self._jobs.append(
+                job_queue.run_repeating(
+                    callback, interval=interval, first=interval, name=name, job_kwargs=options
+                )
             )
-        )
-        self._jobs.append(
-            job_queue.run_repeating(
-                _morning,
-                interval=MORNING_INTERVAL,
-                first=MORNING_INTERVAL,
-                name="morning",
-                job_kwargs=options,
-            )
-        )
-        self._jobs.append(
-            job_queue.run_repeating(
-                _push_digests,
-                interval=DIGEST_INTERVAL,
-                first=DIGEST_INTERVAL,
-                name="digests",
-                job_kwargs=options,
-            )
-        )
-        self._jobs.append(
-            job_queue.run_repeating(
-                _rescan_changed,
-                interval=HEALTH_INTERVAL,
-                first=HEALTH_INTERVAL,
-                name="health",
-                job_kwargs=options,
-            )
-        )
-        self._jobs.append(
-            job_queue.run_repeating(
-                _run_surveys,
-                interval=SURVEYS_INTERVAL,
-                first=SURVEYS_INTERVAL,
-                name="surveys",
-                job_kwargs=options,
-            )
-        )
-        self._jobs.append(
-            job_queue.run_repeating(
-                _watch_tickets,
-                interval=TICKETS_INTERVAL,
-                first=TICKETS_INTERVAL,
-                name="tickets",
-                job_kwargs=options,
-            )
-        )
         self._jobs.append(
             job_queue.run_daily(
                 _rescan_everyone, time=HEALTH_NIGHTLY, name="health-nightly", job_kwargs=options
@@ -206,25 +159,14 @@ class Background:
 
         Each team is one transaction; the dedupe keys keep a rerun (or a restart) from queueing twice.
         """
-        queued = 0
-        now = self.clock()
         i18n = self.application.i18n
-        async with self._greetings_lock:
-            self._greeted = {seen for seen in self._greeted if seen[1] >= now.date() - timedelta(days=2)}
-            async with self.application.db.begin() as session:
-                due = await greetings.due_teams(session, now=now)
-            for team_day in due:
-                if (team_day.team.id, team_day.day) in self._greeted:
-                    continue
-                async with self.application.db.begin() as session:
-                    queued += await greetings.enqueue_for_team(
-                        session,
-                        due=team_day,
-                        now=now,
-                        translator=i18n.translator,
-                        default_locale=i18n.default_locale,
-                    )
-                self._greeted.add((team_day.team.id, team_day.day))
+
+        async def greet(session: AsyncSession, due: greetings.TeamDay, now: datetime) -> int:
+            return await greetings.enqueue_for_team(
+                session, due=due, now=now, translator=i18n.translator, default_locale=i18n.default_locale
+            )
+
+        queued = await self._each_team_morning(self._greeted, greet)
         if queued:
             log.info("queued %d greeting pushes", queued)
             self.kick()
@@ -257,27 +199,34 @@ class Background:
 
     async def plan_revisits(self) -> int:
         """Turn customers overdue by their tier's cadence into reminders, once per team morning."""
-        queued = 0
-        now = self.clock()
-        async with self._greetings_lock:
-            self._planned = {seen for seen in self._planned if seen[1] >= now.date() - timedelta(days=2)}
-            async with self.application.db.begin() as session:
-                due = await greetings.due_teams(session, now=now)
-            for team_day in due:
-                if (team_day.team.id, team_day.day) in self._planned:
-                    continue
-                async with self.application.db.begin() as session:
-                    queued += await revisits.plan_for_team(
-                        session,
-                        team_id=team_day.team.id,
-                        day=team_day.day,
-                        now=now,
-                        translator=self._translator,
-                    )
-                self._planned.add((team_day.team.id, team_day.day))
+
+        async def plan(session: AsyncSession, due: greetings.TeamDay, now: datetime) -> int:
+            return await revisits.plan_for_team(
+                session, team_id=due.team.id, day=due.day, now=now, translator=self._translator
+            )
+
+        queued = await self._each_team_morning(self._planned, plan)
         if queued:
             log.info("queued %d revisit summaries", queued)
             self.kick()
+        return queued
+
+    async def _each_team_morning(self, done: set[tuple[int, date]], work: TeamMorningWork) -> int:
+        """Run `work` for each team whose morning has come, once per team and local day (`done`
+        remembers which; a restart forgets, and the dedupe keys keep the rerun from queueing twice).
+        Each team is one transaction."""
+        queued = 0
+        now = self.clock()
+        async with self._greetings_lock:
+            _forget_old(done, now)
+            async with self.application.db.begin() as session:
+                due = await greetings.due_teams(session, now=now)
+            for team_day in due:
+                if (team_day.team.id, team_day.day) in done:
+                    continue
+                async with self.application.db.begin() as session:
+                    queued += await work(session, team_day, now)
+                done.add((team_day.team.id, team_day.day))
         return queued
 
     async def rescan_health(self, *, incremental: bool) -> health.RescanStats:
@@ -331,7 +280,7 @@ class Background:
 
     async def _plan_nps(self, now: datetime) -> None:
         """Each team's eligible customers, a batch per transaction, once per team-local day."""
-        self._nps_planned = {seen for seen in self._nps_planned if seen[1] >= now.date() - timedelta(days=2)}
+        _forget_old(self._nps_planned, now)
         async with self.application.db.begin() as session:
             teams = await survey_service.teams_to_plan(session)
         for team_id, timezone, settings in teams:
@@ -398,6 +347,11 @@ class Background:
     def _payload(self, due: DueReminder) -> dict[str, Any]:
         t = self.application.i18n.translator(due.locale, due.timezone or self.application.settings.timezone)
         return self.push_payload(due, t)
+
+
+def _forget_old(done: set[tuple[int, date]], now: datetime) -> None:
+    """Drop (team, day) marks older than any team's local today can be."""
+    done -= {seen for seen in done if seen[1] < now.date() - timedelta(days=2)}
 
 
 def background(application: Application) -> Background:  # type: ignore[type-arg]
@@ -489,3 +443,14 @@ async def _run_surveys(context: CallbackContext[Any, Any, Any, Any]) -> None:
 
 async def _watch_tickets(context: CallbackContext[Any, Any, Any, Any]) -> None:
     await background(context.application).watch_tickets()
+
+
+JobCallback = Callable[[CallbackContext[Any, Any, Any, Any]], Coroutine[Any, Any, None]]
+REPEATING: tuple[tuple[JobCallback, float, str], ...] = (
+    (_push_reminders, REMINDERS_INTERVAL, "reminders"),
+    (_morning, MORNING_INTERVAL, "morning"),
+    (_push_digests, DIGEST_INTERVAL, "digests"),
+    (_rescan_changed, HEALTH_INTERVAL, "health"),
+    (_run_surveys, SURVEYS_INTERVAL, "surveys"),
+    (_watch_tickets, TICKETS_INTERVAL, "tickets"),
+)

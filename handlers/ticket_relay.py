@@ -98,17 +98,9 @@ async def written(update: Update, context: CrmContext) -> int | None:
                 done = await tickets.note(
                     session, viewer=context.viewer, ticket_id=ticket_id, text=text, now=now
                 )
-            elif mode == "ans":
-                done = await tickets.customer_reply(
-                    session,
-                    viewer=context.viewer,
-                    ticket_id=ticket_id,
-                    text=text,
-                    now=now,
-                    translator_for=context.translator_for,
-                )
             else:
-                done = await tickets.reply(
+                write = tickets.customer_reply if mode == "ans" else tickets.reply
+                done = await write(
                     session,
                     viewer=context.viewer,
                     ticket_id=ticket_id,
@@ -154,22 +146,14 @@ async def answered(update: Update, context: CrmContext) -> None:
     now = jobs.now(context.application)
     try:
         async with context.db.begin() as session:
-            if action == "ok":
-                done = await tickets.confirm(
-                    session,
-                    viewer=context.viewer,
-                    ticket_id=ticket_id,
-                    now=now,
-                    translator_for=context.translator_for,
-                )
-            else:
-                done = await tickets.reopen(
-                    session,
-                    viewer=context.viewer,
-                    ticket_id=ticket_id,
-                    now=now,
-                    translator_for=context.translator_for,
-                )
+            act = tickets.confirm if action == "ok" else tickets.reopen
+            done = await act(
+                session,
+                viewer=context.viewer,
+                ticket_id=ticket_id,
+                now=now,
+                translator_for=context.translator_for,
+            )
     except ServiceError as error:
         await query.answer(refusal(t, error), show_alert=True)
         return

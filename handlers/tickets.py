@@ -176,22 +176,14 @@ async def acted(update: Update, context: CrmContext) -> None:
     now = jobs.now(context.application)
     try:
         async with context.db.begin() as session:
-            if action == "take":
-                done = await tickets.take(
-                    session,
-                    viewer=context.viewer,
-                    ticket_id=ticket_id,
-                    now=now,
-                    translator_for=context.translator_for,
-                )
-            else:
-                done = await tickets.resolve(
-                    session,
-                    viewer=context.viewer,
-                    ticket_id=ticket_id,
-                    now=now,
-                    translator_for=context.translator_for,
-                )
+            act = tickets.take if action == "take" else tickets.resolve
+            done = await act(
+                session,
+                viewer=context.viewer,
+                ticket_id=ticket_id,
+                now=now,
+                translator_for=context.translator_for,
+            )
             view = await tickets.card(session, viewer=context.viewer, ticket_id=ticket_id, now=now)
     except ServiceError as error:
         await query.answer(refusal(t, error), show_alert=True)

@@ -356,17 +356,10 @@ async def reply(
 ) -> Done:
     """Staff answer the customer through the bot; the first answer is the SLA's first response."""
     ticket, customer = await staff_ticket(session, viewer=viewer, ticket_id=ticket_id)
-    if ticket.status == TicketStatus.CLOSED:
-        raise WrongState(ticket.status)
-    body = text.strip()[:MAX_REPLY]
-    event = await tickets.add_event(
-        session,
-        ticket_id=ticket.id,
-        kind=TicketEventKind.REPLY_OUT,
-        now=now,
-        actor_id=viewer.user_id,
-        body=body,
+    event = await _message(
+        session, ticket, TicketEventKind.REPLY_OUT, text=text, now=now, actor_id=viewer.user_id
     )
+    body = event.body or ""
     if ticket.assignee_id is None:
         await _assign(session, ticket, viewer.user_id, now=now, actor_id=viewer.user_id)
     if ticket.first_response_at is None:
@@ -532,17 +525,10 @@ async def customer_reply(
 ) -> Done:
     """The customer writes to their ticket; on an answered or resolved one this reopens it."""
     ticket, customer = await customer_ticket(session, viewer=viewer, ticket_id=ticket_id)
-    if ticket.status == TicketStatus.CLOSED:
-        raise WrongState(ticket.status)
-    body = text.strip()[:MAX_REPLY]
-    event = await tickets.add_event(
-        session,
-        ticket_id=ticket.id,
-        kind=TicketEventKind.REPLY_IN,
-        now=now,
-        actor_id=viewer.user_id,
-        body=body,
+    event = await _message(
+        session, ticket, TicketEventKind.REPLY_IN, text=text, now=now, actor_id=viewer.user_id
     )
+    body = event.body or ""
     reopened = ticket.status in (TicketStatus.ANSWERED, TicketStatus.RESOLVED)
     if reopened:
         await _reopen(session, ticket, now=now, actor_id=viewer.user_id)
@@ -558,6 +544,17 @@ async def customer_reply(
         ),
     )
     return Done(ticket.id, ticket.number, ticket.status, reopened=reopened)
+
+
+async def _message(
+    session: AsyncSession, ticket: Ticket, kind: TicketEventKind, *, text: str, now: datetime, actor_id: int
+) -> TicketEvent:
+    """A message either way joins the history; a closed ticket takes no more."""
+    if ticket.status == TicketStatus.CLOSED:
+        raise WrongState(ticket.status)
+    return await tickets.add_event(
+        session, ticket_id=ticket.id, kind=kind, now=now, actor_id=actor_id, body=text.strip()[:MAX_REPLY]
+    )
 
 
 async def _reopen(

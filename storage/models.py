@@ -439,6 +439,8 @@ class Feedback(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     photo_file_id: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+    # The message that gave the remark (see Visit.client_ref).
+    client_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     customer: Mapped[Customer | None] = relationship(lazy="raise")
 
@@ -483,6 +485,8 @@ class Ticket(Timestamps, Base):
     resolved_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # The message that filed the complaint (see Visit.client_ref).
+    client_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     customer: Mapped[Customer] = relationship(lazy="raise")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="raise")
@@ -511,6 +515,8 @@ class TicketEvent(Base):
     kind: Mapped[str] = mapped_column(String(16))
     body: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The message relayed, for replies either way and notes (see Visit.client_ref).
+    client_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     ticket: Mapped[Ticket] = relationship(back_populates="events", lazy="raise")
 

@@ -7,13 +7,14 @@ import warnings
 from typing import cast
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, PersistenceInput
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, PersistenceInput
 from telegram.warnings import PTBUserWarning
 
 from bot import http, jobs, leader, webhook
 from bot.context import CrmApplication, CrmContext
 from bot.i18n import LOCALES, I18n
 from bot.settings import Settings
+from bot.telegram_bot import build_bot
 from handlers import menu, reminder_pushes
 from handlers.registry import register_all
 from storage.db import create_engine, create_session_factory
@@ -35,12 +36,9 @@ def build_application(settings: Settings) -> CrmApplication:
         .application_class(
             CrmApplication, kwargs={"settings": settings, "engine": engine, "db": db, "i18n": i18n}
         )
-        .token(settings.require_token())
-        .base_url(settings.telegram_api_url)
-        .base_file_url(settings.telegram_file_url)
+        .bot(build_bot(settings))
         .context_types(ContextTypes(context=CrmContext))
         .persistence(SqlPersistence(db, store_data=PersistenceInput(bot_data=False)))
-        .rate_limiter(AIORateLimiter(max_retries=2))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

@@ -3,7 +3,9 @@
 Concurrency is 1 on purpose: strict update_id order keeps every chat's updates in sequence without
 per-chat bookkeeping, and one process leads at a time. A row is marked processing before its update
 runs and done after; a crash in between leaves it processing, and the next processor to start puts
-it back to pending (after MAX_ATTEMPTS tries it is marked failed with the last error).
+it back to pending (after MAX_ATTEMPTS tries it is marked failed with the last error). What an
+update creates carries the message's client reference (visits, orders, tickets, ticket messages,
+feedback), so running it a second time finds those rows instead of adding more.
 """
 
 from __future__ import annotations
@@ -89,5 +91,8 @@ class InboxProcessor:
         return True
 
     async def _process(self, payload: dict[str, Any]) -> None:
+        """Handle the update, then write conversation state before the row is marked done: a replica
+        that takes over resumes each dialog from the step this update left it at."""
         update = Update.de_json(payload, self.application.bot)
         await self.application.process_update(update)
+        await self.application.update_persistence()

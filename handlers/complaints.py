@@ -155,6 +155,7 @@ async def _file(update: Update, context: CrmContext, *, photo_file_id: str | Non
                 opened_by_id=context.viewer.user_id,
                 photo_file_id=photo_file_id,
                 translator_for=context.translator_for,
+                client_ref=dialogs.message_ref(update),
             )
             number = ticket.number
     except ServiceError as error:

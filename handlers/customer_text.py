@@ -18,7 +18,7 @@ from bot.services import ticket_notices as notices
 from bot.services import tickets
 from bot.services.errors import ServiceError
 from bot.services.tickets import MAX_REPLY
-from handlers import search
+from handlers import dialogs, search
 from handlers.ticket_relay import added_text, too_long_text
 from handlers.tickets import refusal
 
@@ -101,6 +101,7 @@ async def _add(update: Update, context: CrmContext, ticket_id: int, text: str) -
                 text=text,
                 now=jobs.now(context.application),
                 translator_for=context.translator_for,
+                client_ref=dialogs.message_ref(update),
             )
     except ServiceError as error:
         await context.bot.send_message(update.effective_chat.id, refusal(t, error))

@@ -24,6 +24,14 @@ Markup = Callable[[Translator], InlineKeyboardMarkup]
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardRemove
 
 
+def message_ref(update: Update) -> str:
+    """ "<chat id>:<message id>" of the update's message: the client reference of what it creates,
+    so the same update processed twice (after a crash) finds its row instead of making another."""
+    message = update.effective_message
+    assert message is not None
+    return f"{message.chat.id}:{message.message_id}"
+
+
 def draft_in(context: CrmContext, key: str) -> dict[str, Any]:
     """The dialog's JSON draft under `key`, started afresh when missing or damaged."""
     assert context.user_data is not None

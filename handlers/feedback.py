@@ -189,6 +189,7 @@ async def _submit(update: Update, context: CrmContext) -> int:
             now=jobs.now(context.application),
             translator_for=context.translator_for,
             routing_team_id=context.settings.feedback_team_id,
+            client_ref=dialogs.message_ref(update),
         )
     if submitted.route is Route.NOWHERE:
         return await dialogs.close_with(

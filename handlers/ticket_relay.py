@@ -92,11 +92,12 @@ async def written(update: Update, context: CrmContext) -> int | None:
         await message.reply_text(t.gettext("This reply was put aside. Please press Reply again."))
         return ConversationHandler.END
     now = jobs.now(context.application)
+    ref = dialogs.message_ref(update)
     try:
         async with context.db.begin() as session:
             if mode == "note":
                 done = await tickets.note(
-                    session, viewer=context.viewer, ticket_id=ticket_id, text=text, now=now
+                    session, viewer=context.viewer, ticket_id=ticket_id, text=text, now=now, client_ref=ref
                 )
             else:
                 write = tickets.customer_reply if mode == "ans" else tickets.reply
@@ -107,6 +108,7 @@ async def written(update: Update, context: CrmContext) -> int | None:
                     text=text,
                     now=now,
                     translator_for=context.translator_for,
+                    client_ref=ref,
                 )
     except ServiceError as error:
         await message.reply_text(refusal(t, error))

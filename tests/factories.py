@@ -103,7 +103,7 @@ async def person(bot: Harness, telegram_id: int, *, chinese: bool = False) -> Pe
     account = await bot.client.user(
         telegram_id, first_name=first, last_name=last, language_code="zh-hans" if chinese else "en"
     )
-    who = Person(bot.app, bot.client, account)
+    who = bot.person_type(bot.app, bot.client, account)
     await who.send("/help")
     return who
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from telegram import BotCommandScopeChat
 
+from bot import webhook
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.context import CrmApplication
 from bot.settings import Settings
 from sandbox import SandboxClient, SandboxMessage, SandboxServer, SandboxUser
+from storage.enums import InboxStatus
+from storage.models import Inbox
 
 TOKEN = "123456789:SANDBOX-test-token-0123456789"
 ADMIN_ID = 1000
@@ -94,10 +98,33 @@ class Person:
         return [command["description"] for command in await self.client.commands(scope=scope)]
 
 
+@dataclass
+class InboxPerson(Person):
+    """A person whose updates come by webhook: settled once the inbox row is processed."""
+
+    async def _settle(self, update_id: int) -> None:
+        await self.client.wait_delivered(update_id)
+        await inbox_processed(self.app, update_id)
+
+
+async def inbox_processed(app: CrmApplication, update_id: int) -> Inbox:
+    """The inbox row once processing finished (the processor polls every second at the latest)."""
+    for _ in range(400):
+        async with app.db() as session:
+            row = await session.get(Inbox, update_id)
+        if row is not None and row.status in (InboxStatus.DONE, InboxStatus.FAILED):
+            return row
+        await asyncio.sleep(0.025)
+    raise AssertionError(f"update {update_id} was not processed")
+
+
 class Harness:
-    def __init__(self, app: CrmApplication, client: SandboxClient) -> None:
+    def __init__(
+        self, app: CrmApplication, client: SandboxClient, *, person_type: type[Person] = Person
+    ) -> None:
         self.app = app
         self.client = client
+        self.person_type = person_type
 
     async def person(
         self,
@@ -110,7 +137,7 @@ class Harness:
         account = await self.client.user(
             user_id, first_name=first_name, language_code=language_code, username=username
         )
-        return Person(self.app, self.client, account)
+        return self.person_type(self.app, self.client, account)
 
 
 def settings_for(sandbox: SandboxServer, database_url: str, **overrides: object) -> Settings:
@@ -153,3 +180,13 @@ async def running_bot(settings: Settings, sandbox: SandboxServer) -> AsyncIterat
             await app.shutdown()
             if app.post_shutdown is not None:
                 await app.post_shutdown(app)
+
+
+@asynccontextmanager
+async def webhook_bot(settings: Settings, sandbox: SandboxServer) -> AsyncIterator[Harness]:
+    """The application in webhook mode (the sandbox posts each update to it), as replicas run it."""
+    async with (
+        webhook.running(build_application(settings)) as app,
+        SandboxClient(sandbox.url, TOKEN) as client,
+    ):
+        yield Harness(app, client, person_type=InboxPerson)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
 from collections.abc import AsyncIterator
@@ -20,7 +19,7 @@ from bot.settings import SettingsError, load_settings
 from sandbox import SandboxClient, SandboxServer
 from storage.enums import InboxStatus
 from storage.models import Inbox
-from tests.harness import ADMIN_ID, TOKEN, settings_for
+from tests.harness import ADMIN_ID, TOKEN, inbox_processed, settings_for
 from tests.test_cli import fieldcrm
 
 SECRET = "hook-Secret_42"
@@ -52,17 +51,6 @@ def endpoint(app: CrmApplication) -> str:
     return webhook.hook_url(app)
 
 
-async def processed(app: CrmApplication, update_id: int) -> Inbox:
-    """The inbox row once processing finished (the processor polls every second at the latest)."""
-    for _ in range(200):
-        async with app.db() as session:
-            row = await session.get(Inbox, update_id)
-        if row is not None and row.status in (InboxStatus.DONE, InboxStatus.FAILED):
-            return row
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"update {update_id} was not processed")
-
-
 def update(update_id: int, user_id: int, text: str) -> dict[str, object]:
     sender = {"id": user_id, "is_bot": False, "first_name": "Ada", "language_code": "en"}
     return {
@@ -87,7 +75,7 @@ async def test_a_message_comes_in_by_webhook_and_is_answered(
         user = await client.user(ADMIN_ID, first_name="Ada", language_code="en")
         update_id = await user.send("/help")
         await client.wait_delivered(update_id)
-        row = await processed(app, update_id)
+        row = await inbox_processed(app, update_id)
         assert row.status == InboxStatus.DONE
         assert row.chat_id == user.chat_id
         replies = await user.bot_messages()
@@ -125,7 +113,7 @@ async def test_a_redelivered_update_is_stored_and_processed_once(
         user = await client.user(ADMIN_ID, first_name="Ada", language_code="en")
         update_id = await user.send("/help")
         await client.wait_delivered(update_id)
-        first = await processed(app, update_id)
+        first = await inbox_processed(app, update_id)
         async with aiohttp.ClientSession() as http:
             for _ in range(2):
                 async with http.post(endpoint(app), json=first.payload, headers=HEADERS) as response:
@@ -155,7 +143,7 @@ async def test_an_interrupted_update_is_processed_again_on_restart(
             row.status = InboxStatus.PROCESSING
             row.attempts = 1
         await webhook.start_processing(app)
-        row = await processed(app, update_id)
+        row = await inbox_processed(app, update_id)
         assert row.status == InboxStatus.DONE
         assert row.attempts == 2
         assert len(await user.bot_messages()) == 1

@@ -91,6 +91,7 @@ async def submit(
     now: datetime,
     translator_for: TranslatorFor,
     routing_team_id: int | None,
+    client_ref: str | None = None,
 ) -> Submitted:
     """Store the remark and queue the pushes that tell the staff about it."""
     comment = check_text(text)
@@ -101,7 +102,13 @@ async def submit(
     )
     if customer is not None:
         return await _from_customer(
-            session, customer, comment=comment, photo=photo_file_id, now=now, translator_for=translator_for
+            session,
+            customer,
+            comment=comment,
+            photo=photo_file_id,
+            now=now,
+            translator_for=translator_for,
+            client_ref=client_ref,
         )
     if viewer.effective_role is Role.CUSTOMER and viewer.team_id is not None:
         team = await session.get(Team, viewer.team_id)
@@ -117,6 +124,7 @@ async def submit(
         comment=comment,
         photo_file_id=photo_file_id,
         now=now,
+        client_ref=client_ref,
     )
     managers = await users.managers_for(session, team_id=team.id, preferred_id=None)
     pushes: list[outbox.Push] = []
@@ -142,6 +150,7 @@ async def _from_customer(
     photo: str | None,
     now: datetime,
     translator_for: TranslatorFor,
+    client_ref: str | None,
 ) -> Submitted:
     row = await queries.add_text(
         session,
@@ -151,6 +160,7 @@ async def _from_customer(
         comment=comment,
         photo_file_id=photo,
         now=now,
+        client_ref=client_ref,
     )
     team = await session.get(Team, customer.team_id)
     assert team is not None

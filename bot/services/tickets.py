@@ -91,9 +91,17 @@ async def open_ticket(
     photo_file_id: str | None = None,
     feedback_id: int | None = None,
     translator_for: TranslatorFor | None = None,
+    client_ref: str | None = None,
 ) -> Ticket:
     """A new open ticket assigned to the customer's owner, with its SLA deadlines and a history line;
-    the owner (or, without one, the managers) gets the card with its buttons."""
+    the owner (or, without one, the managers) gets the card with its buttons.
+
+    With `client_ref` (the message that filed it), a second call for the same message returns the
+    ticket the first one opened, so an update processed again after a crash opens nothing new."""
+    if client_ref is not None:
+        existing = await tickets.by_client_ref(session, client_ref=client_ref)
+        if existing is not None:
+            return existing
     team = await session.get(Team, customer.team_id)
     respond_by, resolve_by = sla_for(severity, team.settings if team else None).deadlines(now)
     ticket = await tickets.add(
@@ -113,6 +121,7 @@ async def open_ticket(
         resolve_due_at=resolve_by,
         created_at=now,
         updated_at=now,
+        client_ref=client_ref,
     )
     await tickets.add_event(
         session,
@@ -353,11 +362,18 @@ async def reply(
     text: str,
     now: datetime,
     translator_for: TranslatorFor,
+    client_ref: str | None = None,
 ) -> Done:
     """Staff answer the customer through the bot; the first answer is the SLA's first response."""
     ticket, customer = await staff_ticket(session, viewer=viewer, ticket_id=ticket_id)
     event = await _message(
-        session, ticket, TicketEventKind.REPLY_OUT, text=text, now=now, actor_id=viewer.user_id
+        session,
+        ticket,
+        TicketEventKind.REPLY_OUT,
+        text=text,
+        now=now,
+        actor_id=viewer.user_id,
+        client_ref=client_ref,
     )
     body = event.body or ""
     if ticket.assignee_id is None:
@@ -383,16 +399,25 @@ async def reply(
     return Done(ticket.id, ticket.number, ticket.status, delivered)
 
 
-async def note(session: AsyncSession, *, viewer: Viewer, ticket_id: int, text: str, now: datetime) -> Done:
+async def note(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    ticket_id: int,
+    text: str,
+    now: datetime,
+    client_ref: str | None = None,
+) -> Done:
     """An internal note: kept in the history, never sent to the customer."""
     ticket, _ = await staff_ticket(session, viewer=viewer, ticket_id=ticket_id)
-    await tickets.add_event(
+    await _message(
         session,
-        ticket_id=ticket.id,
-        kind=TicketEventKind.NOTE,
+        ticket,
+        TicketEventKind.NOTE,
+        text=text,
         now=now,
         actor_id=viewer.user_id,
-        body=text.strip()[:MAX_REPLY],
+        client_ref=client_ref,
     )
     return Done(ticket.id, ticket.number, ticket.status)
 
@@ -522,11 +547,18 @@ async def customer_reply(
     text: str,
     now: datetime,
     translator_for: TranslatorFor,
+    client_ref: str | None = None,
 ) -> Done:
     """The customer writes to their ticket; on an answered or resolved one this reopens it."""
     ticket, customer = await customer_ticket(session, viewer=viewer, ticket_id=ticket_id)
     event = await _message(
-        session, ticket, TicketEventKind.REPLY_IN, text=text, now=now, actor_id=viewer.user_id
+        session,
+        ticket,
+        TicketEventKind.REPLY_IN,
+        text=text,
+        now=now,
+        actor_id=viewer.user_id,
+        client_ref=client_ref,
     )
     body = event.body or ""
     reopened = ticket.status in (TicketStatus.ANSWERED, TicketStatus.RESOLVED)
@@ -547,13 +579,33 @@ async def customer_reply(
 
 
 async def _message(
-    session: AsyncSession, ticket: Ticket, kind: TicketEventKind, *, text: str, now: datetime, actor_id: int
+    session: AsyncSession,
+    ticket: Ticket,
+    kind: TicketEventKind,
+    *,
+    text: str,
+    now: datetime,
+    actor_id: int,
+    client_ref: str | None,
 ) -> TicketEvent:
-    """A message either way joins the history; a closed ticket takes no more."""
+    """A message either way joins the history; a closed ticket takes no more.
+
+    The same message seen again (an update processed twice) returns the line it made the first
+    time: the pushes that follow are keyed by its id, and the status changes are already made."""
+    if client_ref is not None:
+        existing = await tickets.event_by_client_ref(session, client_ref=client_ref)
+        if existing is not None and existing.ticket_id == ticket.id:
+            return existing
     if ticket.status == TicketStatus.CLOSED:
         raise WrongState(ticket.status)
     return await tickets.add_event(
-        session, ticket_id=ticket.id, kind=kind, now=now, actor_id=actor_id, body=text.strip()[:MAX_REPLY]
+        session,
+        ticket_id=ticket.id,
+        kind=kind,
+        now=now,
+        actor_id=actor_id,
+        body=text.strip()[:MAX_REPLY],
+        client_ref=client_ref,
     )
 
 

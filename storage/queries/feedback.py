@@ -20,7 +20,13 @@ async def add_text(
     comment: str,
     photo_file_id: str | None,
     now: datetime,
+    client_ref: str | None = None,
 ) -> Feedback:
+    """A written remark; the same `client_ref` again returns the row it made before."""
+    if client_ref is not None:
+        existing = await session.scalar(select(Feedback).where(Feedback.client_ref == client_ref))
+        if existing is not None:
+            return existing
     row = Feedback(
         team_id=team_id,
         customer_id=customer_id,
@@ -29,6 +35,7 @@ async def add_text(
         comment=comment,
         photo_file_id=photo_file_id,
         created_at=now,
+        client_ref=client_ref,
     )
     session.add(row)
     await session.flush()

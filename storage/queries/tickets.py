@@ -41,13 +41,28 @@ async def add_event(
     actor_id: int | None = None,
     body: str | None = None,
     details: dict[str, Any] | None = None,
+    client_ref: str | None = None,
 ) -> TicketEvent:
     event = TicketEvent(
-        ticket_id=ticket_id, kind=kind, at=now, actor_id=actor_id, body=body, details=details or {}
+        ticket_id=ticket_id,
+        kind=kind,
+        at=now,
+        actor_id=actor_id,
+        body=body,
+        details=details or {},
+        client_ref=client_ref,
     )
     session.add(event)
     await session.flush()
     return event
+
+
+async def by_client_ref(session: AsyncSession, *, client_ref: str) -> Ticket | None:
+    return await session.scalar(select(Ticket).where(Ticket.client_ref == client_ref))
+
+
+async def event_by_client_ref(session: AsyncSession, *, client_ref: str) -> TicketEvent | None:
+    return await session.scalar(select(TicketEvent).where(TicketEvent.client_ref == client_ref))
 
 
 OPEN_STATUSES = (TicketStatus.OPEN.value, TicketStatus.IN_PROGRESS.value, TicketStatus.ANSWERED.value)

@@ -27,4 +27,8 @@ WORKDIR /app
 RUN mkdir -p /app/data && chown fieldcrm:fieldcrm /app/data
 USER fieldcrm
 VOLUME ["/app/data"]
+# The webhook, /healthz, /readyz and /metrics (HTTP_PORT).
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
+  CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=2)"
 CMD ["fieldcrm", "run"]

@@ -89,10 +89,15 @@ async def _receive(request: web.Request) -> web.Response:
     update = _parse(body)
     if update is None:
         return web.Response(status=400, text="not a Telegram update")
-    async with application.db.begin() as session:
-        added = await inbox.add(
-            session, update_id=update["update_id"], chat_id=_chat_id(update), payload=update, now=utcnow()
-        )
+    try:
+        async with application.db.begin() as session:
+            added = await inbox.add(
+                session, update_id=update["update_id"], chat_id=_chat_id(update), payload=update, now=utcnow()
+            )
+    except (OSError, SQLAlchemyError) as exc:
+        # Not stored, so not acknowledged: Telegram keeps the update and delivers it again.
+        log.warning("webhook: update not stored, database unreachable (%s)", type(exc).__name__)
+        return web.Response(status=503, text="database unavailable")
     if added:
         webhook.wake(application)
     return web.Response(text="ok")

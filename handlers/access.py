@@ -13,7 +13,7 @@ from bot.domain.roles import Role
 from bot.i18n import Translator, locale_for_language_code
 from bot.ratelimit import Verdict
 from bot.services import users
-from handlers import feedback, menu
+from handlers import errors, feedback, menu
 from handlers.common import deactivated_text, stranger_text, unknown_command_text
 from storage.db import utcnow
 
@@ -58,21 +58,26 @@ async def guard(update: Update, context: CrmContext) -> None:
         raise ApplicationHandlerStop
     if chat.type != Chat.PRIVATE:
         await _refuse_group(update, context)
-    async with context.db.begin() as session:
-        viewer = await users.resolve(
-            session,
-            users.Identity(
-                telegram_id=user.id,
-                chat_id=chat.id,
-                first_name=user.first_name,
-                last_name=user.last_name,
-                username=user.username,
-                language_code=user.language_code,
-            ),
-            default_locale=context.settings.default_locale,
-            default_timezone=context.settings.timezone,
-            now=utcnow(),
-        )
+    try:
+        async with context.db.begin() as session:
+            viewer = await users.resolve(
+                session,
+                users.Identity(
+                    telegram_id=user.id,
+                    chat_id=chat.id,
+                    first_name=user.first_name,
+                    last_name=user.last_name,
+                    username=user.username,
+                    language_code=user.language_code,
+                ),
+                default_locale=context.settings.default_locale,
+                default_timezone=context.settings.timezone,
+                now=utcnow(),
+            )
+    except Exception as error:
+        # PTB would go on to the feature handlers, which need a viewer: report once and stop here.
+        await errors.report(update, context, error)
+        raise ApplicationHandlerStop from error
     context.set_viewer(viewer)
     if await _refused_as_oversized(update, context.t, max_mb=context.settings.max_upload_mb):
         raise ApplicationHandlerStop

@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.context import CrmContext
+from bot.i18n import Translator, locale_for_language_code
 from storage.db import utcnow
 from storage.queries import users
 
@@ -25,11 +26,15 @@ def _database_down(error: BaseException | None) -> bool:
 
 
 async def on_error(update: object, context: CrmContext) -> None:
-    error = context.error
+    await report(update, context, context.error)
+
+
+async def report(update: object, context: CrmContext, error: BaseException | None) -> None:
+    """Log the traceback, tell the user in a line what to do, and notify the admins."""
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("update %s failed", update_id, exc_info=error)
     if isinstance(update, Update) and update.effective_message is not None:
-        t = context.t
+        t = _reader(update, context)
         if _database_down(error):
             text = t.gettext("FieldCRM is temporarily unavailable. Please try again in a minute.")
         else:
@@ -42,6 +47,15 @@ async def on_error(update: object, context: CrmContext) -> None:
         except TelegramError:
             log.warning("could not tell the user about the failure of update %s", update_id)
     await _notify_admins(context, error, update_id)
+
+
+def _reader(update: Update, context: CrmContext) -> Translator:
+    """The viewer's translator; before the guard resolved them (the database may be down), one for
+    the language their Telegram app uses."""
+    if context.viewer is not None or update.effective_user is None:
+        return context.t
+    locale = locale_for_language_code(update.effective_user.language_code, context.settings.default_locale)
+    return context.translator_for(locale)
 
 
 async def _notify_admins(context: CrmContext, error: BaseException | None, update_id: int | None) -> None:

@@ -43,6 +43,8 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             pool_timeout=30,
             pool_recycle=1800,
             pool_pre_ping=True,
+            # Errors then show the SQL without its values, which may be phone numbers.
+            hide_parameters=True,
         )
     return _sqlite_engine(sa_url, echo=echo, foreign_keys=True)
 
@@ -76,7 +78,7 @@ def ensure_sqlite_directory(url: str | URL) -> None:
 
 def _sqlite_engine(url: URL, *, echo: bool, foreign_keys: bool, **options: Any) -> AsyncEngine:
     ensure_sqlite_directory(url)
-    engine = create_async_engine(url, echo=echo, **options)
+    engine = create_async_engine(url, echo=echo, hide_parameters=True, **options)
     pragmas = [
         # First: a connection waits for a lock instead of failing at once, and switching to WAL
         # below needs one while another process may be migrating the same file.

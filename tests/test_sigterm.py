@@ -90,7 +90,7 @@ async def test_sigterm_drains_and_exits_cleanly(
     assert code == 0, log
     assert "shutdown complete" in lines[-1], log
     assert "Traceback" not in log
-    assert "level=ERROR" not in log
+    assert '"level": "ERROR"' not in log
     assert not (tmp_path / "crm.db.lock").exists() or _lock_is_free(tmp_path / "crm.db")
 
 

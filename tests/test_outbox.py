@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
+from telegram.request import HTTPXRequest
 
 from bot.jobs import background
 from bot.outbox.sender import Limits, OutboxSender, Outcome
@@ -395,3 +396,24 @@ def test_outbox_rate_stays_under_telegrams_limit() -> None:
     with pytest.raises(SettingsError, match="OUTBOX_RATE"):
         load_settings(_env_file=None, outbox_rate=31)
     assert load_settings(_env_file=None).outbox_rate == 28
+
+
+async def test_a_timed_out_send_backs_off_and_is_tried_again(rig: Rig) -> None:
+    """Telegram too slow to answer: counted as a network failure, retried after the backoff. The
+    first call may still have been delivered (effectively once: the chat may read it twice)."""
+    wen = await rig.person(532)
+    await rig.push(532, "slow network")
+    impatient = Bot(TOKEN, base_url=f"{rig.server.url}/bot", request=HTTPXRequest(read_timeout=0.2))
+    async with impatient:
+        sender = OutboxSender(impatient, rig.db)
+        await rig.client.inject_fault("sendMessage", status=0, delay=1.0)
+        assert (await sender.drain(now=T0))[Outcome.RETRY] == 1
+        row = await rig.row()
+        assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
+        assert row.not_before == T0 + timedelta(seconds=10)
+        assert "TimedOut" in (row.last_error or "")
+        assert (await sender.drain(now=T0 + timedelta(seconds=10)))[Outcome.SENT] == 1
+    row = await rig.row()
+    assert (row.status, row.attempts) == (OutboxStatus.SENT, 2)
+    await asyncio.sleep(1.0)
+    assert set(await texts(wen)) == {"slow network"}

@@ -77,6 +77,10 @@ class Translator:
         """'in 3 days' / '3天后' for a positive delta, '3 days ago' / '3天前' for a negative one."""
         return str(format_timedelta(delta, add_direction=True, locale=self.locale))
 
+    def duration(self, delta: dt.timedelta) -> str:
+        """'2 hours' / '2小时': a length of time, without direction."""
+        return str(format_timedelta(delta, threshold=1, locale=self.locale))
+
     def timezone_name(self, zone: str) -> str:
         """A time zone as a person reads it: 'China (Shanghai) Time' / '中国（上海）时间'."""
         return str(get_timezone_location(ZoneInfo(zone), locale=self.locale))

@@ -31,6 +31,7 @@ CALLBACK_ROLES: dict[str, tuple[Role | None, ...]] = {
     "dig": menu.MANAGEMENT,
     "risk": menu.FIELD,
     "box": (Role.ADMIN,),
+    "set": menu.MANAGEMENT,
     "tkt": (Role.REP, Role.MANAGER, Role.ADMIN, Role.CUSTOMER),
     "srv": (Role.CUSTOMER,),
     "fdb": (None, Role.CUSTOMER),

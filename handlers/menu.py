@@ -39,6 +39,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("outbox", N_("Pushes waiting or undelivered"), (Role.ADMIN,)),
     Command("digest", N_("Team digest: today's figures and exceptions"), MANAGEMENT),
     Command("team", N_("Your team and its members"), (Role.ADMIN, Role.MANAGER)),
+    Command("settings", N_("Team settings: time zone, digest, cadence, SLA, quiet hours"), MANAGEMENT),
     Command("invite", N_("Invite someone to your team"), (Role.ADMIN, Role.MANAGER)),
     Command("invites", N_("Open invite links; withdraw one"), (Role.ADMIN, Role.MANAGER)),
     Command("feedback", N_("Send us your feedback"), (None, Role.CUSTOMER)),

@@ -27,6 +27,7 @@ from handlers import (
     search,
     start,
     surveys,
+    team_settings,
     teams,
     ticket_relay,
     tickets,
@@ -42,6 +43,7 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
     for feature in (
         start,
         teams,
+        team_settings,
         invites,
         outbox_admin,
         language,

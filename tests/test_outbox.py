@@ -24,7 +24,7 @@ from bot.settings import SettingsError, load_settings
 from sandbox import SandboxClient, SandboxServer, SandboxUser
 from storage.db import create_engine, create_session_factory
 from storage.enums import OutboxStatus
-from storage.models import Outbox, User
+from storage.models import Outbox, Team, User
 from storage.queries import outbox
 from tests.harness import TOKEN, running_bot, settings_for
 
@@ -417,3 +417,40 @@ async def test_a_timed_out_send_backs_off_and_is_tried_again(rig: Rig) -> None:
     assert (row.status, row.attempts) == (OutboxStatus.SENT, 2)
     await asyncio.sleep(1.0)
     assert set(await texts(wen)) == {"slow network"}
+
+
+async def test_quiet_hours_hold_automatic_pushes_to_staff_until_morning(rig: Rig) -> None:
+    late = datetime(2026, 12, 4, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai
+    morning = datetime(2026, 12, 5, 0, 0, tzinfo=UTC)  # 08:00 there
+    async with rig.db.begin() as session:
+        team = Team(
+            name="East",
+            timezone="Asia/Shanghai",
+            settings={"quiet_hours": {"start": "22:00", "end": "08:00"}},
+        )
+        session.add(team)
+        await session.flush()
+        session.add(User(telegram_id=540, chat_id=540, first_name="Rita", role="rep", team_id=team.id))
+    rita = await rig.client.user(540, first_name="Rita")
+    await rita.send("hello")
+    for kind, text in (("risk_alert", "Lotus is at risk"), ("reminder", "Call Lotus at 23:30")):
+        async with rig.db.begin() as session:
+            user_id = await session.scalar(select(User.id).where(User.chat_id == 540))
+            await outbox.enqueue(
+                session,
+                dedupe_key=f"quiet:{kind}",
+                chat_id=540,
+                user_id=user_id,
+                kind=kind,
+                payload={"method": "sendMessage", "params": {"text": text}},
+                now=late,
+            )
+
+    drained = await rig.sender.drain(now=late)
+    assert (drained[Outcome.SENT], drained[Outcome.DEFERRED]) == (1, 1)
+    assert await texts(rita) == ["Call Lotus at 23:30"]
+    held = next(row for row in await rig.rows() if row.kind == "risk_alert")
+    assert (held.status, held.attempts, held.not_before) == (OutboxStatus.PENDING, 0, morning)
+
+    assert (await rig.sender.drain(now=morning))[Outcome.SENT] == 1
+    assert await texts(rita) == ["Call Lotus at 23:30", "Lotus is at risk"]

@@ -33,6 +33,8 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
+from bot.domain.roles import Role
+from bot.domain.team_settings import quiet_hours, quiet_until
 from bot.metrics import Metrics
 from storage.queries import outbox
 
@@ -152,6 +154,11 @@ class _Claimed:
     attempts: int
 
 
+# Quiet hours hold back automatic pushes to staff, not these: a reminder fires at the time its
+# owner chose, a ticket runs against its SLA, and the digest has a time of its own.
+NOT_QUIETED = frozenset({"reminder", "ticket", "digest"})
+STAFF_ROLES = (Role.REP.value, Role.MANAGER.value, Role.ADMIN.value)
+
 # What one pass over the outbox did, by outcome.
 Drained = Counter[Outcome]
 
@@ -252,7 +259,11 @@ class OutboxSender:
         to_send: list[_Claimed] = []
         deferred: list[tuple[_Claimed, datetime]] = []
         busy: set[int] = set()
+        quiet = await self._quiet_until(claimed, now)
         for item in claimed:
+            if item.id in quiet:
+                deferred.append((item, quiet[item.id]))
+                continue
             ready = self.pacer.ready_at(item.chat_id, now)
             if ready is None and item.chat_id not in busy:
                 busy.add(item.chat_id)
@@ -267,6 +278,26 @@ class OutboxSender:
                     )
                     drained[Outcome.DEFERRED] += 1
         return to_send, len(claimed)
+
+    async def _quiet_until(self, claimed: list[_Claimed], now: datetime) -> dict[int, datetime]:
+        """Rows for staff inside their team's quiet hours, and when those end (one query)."""
+        candidates = [item for item in claimed if item.user_id is not None and item.kind not in NOT_QUIETED]
+        if not candidates:
+            return {}
+        async with self.db() as session:
+            teams = await outbox.staff_team_settings(
+                session, user_ids=[item.user_id for item in candidates if item.user_id], roles=STAFF_ROLES
+            )
+        found: dict[int, datetime] = {}
+        for item in candidates:
+            team = teams.get(item.user_id) if item.user_id is not None else None
+            if team is None:
+                continue
+            zone, settings = team
+            until = quiet_until(now, zone=zone, window=quiet_hours(settings))
+            if until is not None:
+                found[item.id] = until
+        return found
 
     async def _send(self, item: _Claimed, now: datetime, clock: Callable[[], datetime]) -> Outcome:
         try:

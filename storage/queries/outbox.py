@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enums import OutboxStatus
-from storage.models import Outbox, User
+from storage.models import Outbox, Team, User
 
 
 async def enqueue(
@@ -261,3 +261,17 @@ async def revive_dead(session: AsyncSession, *, now: datetime) -> int:
         .values(status=OutboxStatus.PENDING, attempts=0, not_before=now, claimed_at=None)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def staff_team_settings(
+    session: AsyncSession, *, user_ids: Sequence[int], roles: Sequence[str]
+) -> dict[int, tuple[str, dict[str, Any]]]:
+    """Time zone and settings of the team of each of these users who has one of `roles`."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(
+        select(User.id, Team.timezone, Team.settings)
+        .join(Team, Team.id == User.team_id)
+        .where(User.id.in_(user_ids), User.role.in_(roles))
+    )
+    return {user_id: (zone, dict(settings or {})) for user_id, zone, settings in rows}

@@ -53,11 +53,13 @@ def command_of(update: Update) -> str | None:
 async def guard(update: Update, context: CrmContext) -> None:
     """Resolve the user into `context.viewer`; stop updates their role may not send."""
     user, chat = update.effective_user, update.effective_chat
-    if user is None or user.is_bot or chat is None:
+    # An inline query comes from a user typing in some chat, with no chat of ours attached.
+    inline = update.inline_query is not None
+    if user is None or user.is_bot or (chat is None and not inline):
         raise ApplicationHandlerStop
     if not await _within_rate(update, context, user):
         raise ApplicationHandlerStop
-    if chat.type != Chat.PRIVATE:
+    if chat is not None and chat.type != Chat.PRIVATE:
         await _refuse_group(update, context)
     try:
         async with context.db.begin() as session:
@@ -65,7 +67,7 @@ async def guard(update: Update, context: CrmContext) -> None:
                 session,
                 users.Identity(
                     telegram_id=user.id,
-                    chat_id=chat.id,
+                    chat_id=chat.id if chat is not None else None,
                     first_name=user.first_name,
                     last_name=user.last_name,
                     username=user.username,
@@ -80,6 +82,8 @@ async def guard(update: Update, context: CrmContext) -> None:
         await errors.report(update, context, error)
         raise ApplicationHandlerStop from error
     context.set_viewer(viewer)
+    if inline:
+        return  # handlers/inline_lookup.py answers by role
     if await _refused_as_oversized(update, context.t, max_mb=context.settings.max_upload_mb):
         raise ApplicationHandlerStop
     role = viewer.effective_role

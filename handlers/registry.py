@@ -17,6 +17,7 @@ from handlers import (
     errors,
     fallback,
     feedback,
+    inline_lookup,
     invites,
     language,
     orders,
@@ -64,6 +65,7 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
         risk_alerts,
         today,
         digest,
+        inline_lookup,
     ):
         feature.register(application)
     # Customers' plain text goes to their complaint; everyone else's on to the search.

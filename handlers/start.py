@@ -12,7 +12,7 @@ from bot.domain.viewer import Viewer
 from bot.i18n import N_, Translator
 from bot.services import invites, linking, users
 from bot.services.invites import Outcome, Redemption
-from handlers import customer_link, menu
+from handlers import customer_link, inline_lookup, menu
 from handlers.common import deactivated_text, role_label, stranger_text
 from storage.db import utcnow
 
@@ -34,7 +34,7 @@ async def start(update: Update, context: CrmContext) -> None:
         )
     if promoted is not None:
         context.set_viewer(promoted)
-    if payload:
+    if payload and payload not in inline_lookup.START_PAYLOADS:
         await update.message.reply_text(
             context.t.gettext("That link is not valid, so I opened the start page.")
         )

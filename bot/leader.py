@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from bot import webhook
 from bot.context import CrmApplication
 from bot.jobs import Background
+from storage.persistence import SqlPersistence
 
 log = logging.getLogger(__name__)
 
@@ -157,12 +158,20 @@ class Leadership:
 
 
 def duties(application: CrmApplication, background: Background) -> list[Duty]:
-    """The leader's work: jobs and the outbox sender; in webhook mode, the inbox processor too."""
+    """The leader's work: conversation state loaded afresh, then the jobs and the outbox sender; in
+    webhook mode, the inbox processor too."""
 
     async def start_jobs() -> None:
         background.start_duties()
 
-    found = [Duty("jobs", start_jobs, background.stop_duties)]
+    async def load_state() -> None:
+        if isinstance(application.persistence, SqlPersistence):
+            await application.persistence.reload_into(application)
+
+    async def keep_state() -> None:
+        """Nothing to undo: the state stays loaded until the next election reloads it."""
+
+    found = [Duty("state", load_state, keep_state), Duty("jobs", start_jobs, background.stop_duties)]
     if application.settings.webhook_url is not None:
         found.append(
             Duty(

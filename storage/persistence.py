@@ -8,11 +8,13 @@ usual int or str states are).
 
 The database is assumed to have one writer, the leader process, so `refresh_*` have
 nothing to re-read, and writes of data equal to what was last stored are skipped (PTB
-hands over bot_data and callback_data on every run of its updater).
+hands over bot_data and callback_data on every run of its updater). A standby that becomes
+the leader first loads everything again (`reload_into`).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import MutableMapping
 from typing import Any, cast
@@ -20,7 +22,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext import Application, BasePersistence, ConversationHandler, PersistenceInput
 
 from storage.models import (
     Base,
@@ -132,6 +134,24 @@ class SqlPersistence(BasePersistence[Data, Data, Data]):
 
     async def drop_chat_data(self, chat_id: int) -> None:
         await self._drop(PersistedChatData, chat_id)
+
+    async def reload_into(self, application: Application) -> None:  # type: ignore[type-arg]
+        """Make a process that was a standby hold what the last leader wrote.
+
+        PTB loads persistence once, in `Application.initialize`; a standby started before the
+        leader's last writes. On election it must forget what it loaded then (including what a
+        dialog that has since ended left) and load afresh, before it handles any update. PTB
+        has no public call for this, so its own loaders are used, on emptied containers: an
+        untracked empty conversation dict, so nothing is written back or deleted by the swap.
+        """
+        self._stored.clear()
+        application._user_data.clear()
+        application._chat_data.clear()
+        await application._initialize_persistence()
+        for handler in itertools.chain.from_iterable(application.handlers.values()):
+            if isinstance(handler, ConversationHandler) and handler.persistent and handler.name:
+                handler._conversations = type(handler._conversations)()
+                await application._add_ch_to_persistence(handler)
 
     async def refresh_user_data(self, user_id: int, user_data: Data) -> None:
         """Nothing to do: only this process writes these tables."""

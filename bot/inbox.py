@@ -40,11 +40,14 @@ class InboxProcessor:
         self._wake.set()
 
     async def start(self) -> None:
+        await self._recover()
+        self._task = asyncio.create_task(self._run(), name="inbox-processor")
+
+    async def _recover(self) -> None:
         async with self.application.db.begin() as session:
             recovered = await inbox.recover(session, max_attempts=MAX_ATTEMPTS)
         if recovered:
             log.warning("%d inbox updates were interrupted and will be processed again", recovered)
-        self._task = asyncio.create_task(self._run(), name="inbox-processor")
 
     async def stop(self) -> None:
         """Stop after the update in hand (cancelling mid-update leaves it to be retried)."""
@@ -55,11 +58,18 @@ class InboxProcessor:
             self._task = None
 
     async def _run(self) -> None:
+        # After a failure (the database went away mid-update, say) the row may still say
+        # "processing"; only the leader processes, so putting it back is safe.
+        interrupted = False
         while True:
             try:
+                if interrupted:
+                    await self._recover()
+                    interrupted = False
                 while await self.process_one():
                     pass
             except Exception:
+                interrupted = True
                 log.exception("inbox processing failed; retrying shortly")
             self._wake.clear()
             with suppress(TimeoutError):

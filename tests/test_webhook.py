@@ -7,10 +7,13 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import webhook
 from bot.app import build_application
@@ -19,6 +22,7 @@ from bot.settings import SettingsError, load_settings
 from sandbox import SandboxClient, SandboxServer
 from storage.enums import InboxStatus
 from storage.models import Inbox
+from storage.queries import inbox as inbox_queries
 from tests.harness import ADMIN_ID, TOKEN, inbox_processed, settings_for
 from tests.test_cli import fieldcrm
 
@@ -167,3 +171,26 @@ def test_run_webhook_without_a_url_names_the_setting(tmp_path: Path) -> None:
         "fieldcrm: configuration error: WEBHOOK_URL: required for --webhook "
         "(the public https:// URL of this server)"
     ]
+
+
+async def test_an_update_whose_row_could_not_be_closed_is_processed_again_without_a_restart(
+    sandbox: SandboxServer, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database fails just as the row is marked done: the processor puts it back by itself."""
+    real = inbox_queries.mark_done
+    failures = []
+
+    async def flaky(session: AsyncSession, **kwargs: Any) -> None:
+        if not failures:
+            failures.append(kwargs["update_id"])
+            raise OperationalError("UPDATE inbox", {}, ConnectionResetError("connection lost"))
+        await real(session, **kwargs)
+
+    monkeypatch.setattr(inbox_queries, "mark_done", flaky)
+    async with webhook_bot(sandbox, database_url) as app, SandboxClient(sandbox.url, TOKEN) as client:
+        user = await client.user(ADMIN_ID, first_name="Ada", language_code="en")
+        update_id = await user.send("/help")
+        await client.wait_delivered(update_id)
+        row = await inbox_processed(app, update_id)
+        assert failures == [update_id]
+        assert (row.status, row.attempts) == (InboxStatus.DONE, 2)

@@ -178,7 +178,7 @@ async def test_an_update_whose_row_could_not_be_closed_is_processed_again_withou
 ) -> None:
     """The database fails just as the row is marked done: the processor puts it back by itself."""
     real = inbox_queries.mark_done
-    failures = []
+    failures: list[int] = []
 
     async def flaky(session: AsyncSession, **kwargs: Any) -> None:
         if not failures:

@@ -130,12 +130,13 @@ class Leadership:
         await self._connection.execute(text("SELECT 1"))
 
     async def _promote(self) -> None:
+        """Start the duties, then say so: whoever waits for `elected` finds them running."""
         self._leading = True
         log.info("leadership: this process leads")
-        self.on_change(True)
-        self.elected.set()
         for duty in self.duties:
             await duty.start()
+        self.on_change(True)
+        self.elected.set()
 
     async def _demote(self) -> None:
         if not self._leading:

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from bot import webhook
 from bot.context import CrmApplication
 from bot.jobs import Background
+from storage.db import utcnow
 from storage.persistence import SqlPersistence
 
 log = logging.getLogger(__name__)
@@ -165,14 +166,18 @@ def duties(application: CrmApplication, background: Background) -> list[Duty]:
     async def start_jobs() -> None:
         background.start_duties()
 
-    async def load_state() -> None:
+    async def take_over() -> None:
+        """Pick up where the last leader stopped: its conversation state and its pushes in flight."""
         if isinstance(application.persistence, SqlPersistence):
             await application.persistence.reload_into(application)
+        resent = await background.sender.take_over(now=utcnow())
+        if resent:
+            log.warning("leadership: %d pushes the last leader was sending will be sent again", resent)
 
-    async def keep_state() -> None:
-        """Nothing to undo: the state stays loaded until the next election reloads it."""
+    async def hand_over() -> None:
+        """Nothing to undo: the next leader takes over the same way."""
 
-    found = [Duty("state", load_state, keep_state), Duty("jobs", start_jobs, background.stop_duties)]
+    found = [Duty("take over", take_over, hand_over), Duty("jobs", start_jobs, background.stop_duties)]
     if application.settings.webhook_url is not None:
         found.append(
             Duty(

@@ -13,6 +13,7 @@ from bot import jobs, leader
 from bot.app import build_application
 from bot.leader import LOCK_KEY, Duty, Leadership
 from sandbox import SandboxServer
+from storage import migrate
 from storage.db import create_engine
 from tests.harness import running_bot, settings_for
 
@@ -156,3 +157,14 @@ async def test_two_polling_applications_one_polls_and_the_other_takes_over(
         assert standby_app.post_shutdown is not None
         await standby_app.post_shutdown(standby_app)
     assert leader.LEADERSHIP_KEY not in standby_app.bot_data
+
+
+async def test_a_replica_can_migrate_while_another_leads(postgres_database: str) -> None:
+    """The migration lock is not the leader's: a replica restarted beside a leader gets through."""
+    leading = Leadership(postgres_database, [], poll_seconds=POLL)
+    await leading.start()
+    try:
+        assert leading.is_leader
+        await asyncio.wait_for(migrate.upgrade(postgres_database), TAKEOVER_LIMIT)
+    finally:
+        await leading.stop()

@@ -454,3 +454,18 @@ async def test_quiet_hours_hold_automatic_pushes_to_staff_until_morning(rig: Rig
 
     assert (await rig.sender.drain(now=morning))[Outcome.SENT] == 1
     assert await texts(rita) == ["Call Lotus at 23:30", "Lotus is at risk"]
+
+
+async def test_a_new_leader_sends_again_at_once_what_the_last_one_left_in_flight(rig: Rig) -> None:
+    wen = await rig.person(541)
+    await rig.push(541, "in flight at the crash")
+    async with rig.db.begin() as session:
+        [claimed] = await outbox.claim(session, now=T0, limit=10)
+    assert claimed.status == OutboxStatus.SENDING
+    assert (await rig.sender.drain(now=T0 + timedelta(seconds=1)))[Outcome.SENT] == 0
+
+    assert await rig.sender.take_over(now=T0 + timedelta(seconds=2)) == 1
+    row = await rig.row()
+    assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
+    assert (await rig.sender.drain(now=T0 + timedelta(seconds=2)))[Outcome.SENT] == 1
+    assert await texts(wen) == ["in flight at the crash"]

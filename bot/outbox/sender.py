@@ -195,6 +195,14 @@ class OutboxSender:
         # Payloads name their Bot API method, so the generic call is the point, not a slip.
         warnings.filterwarnings("ignore", message="Please use 'Bot.", category=PTBUserWarning)
 
+    async def take_over(self, *, now: datetime) -> int:
+        """On election: every row in "sending" was claimed by a sender that is gone (only the leader
+        sends), so it goes back to the queue now rather than after `stuck_after`."""
+        async with self.db.begin() as session:
+            return await outbox.recover_stuck(
+                session, now=now, older_than=timedelta(0), max_attempts=self.limits.max_attempts
+            )
+
     async def drain(self, *, now: datetime) -> Drained:
         """Send what is due at `now`; rows a chat cannot take yet wait for their turn."""
         drained: Drained = Counter()

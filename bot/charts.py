@@ -2,7 +2,8 @@
 
 matplotlib draws off-screen (Agg) with a CJK font found through its font manager, so Chinese
 labels and rep names render as glyphs, not boxes. Rendering is CPU work: callers run it in a
-thread. Every figure is closed once saved, as pyplot would otherwise keep them all.
+thread. Every figure is closed once saved, as pyplot would otherwise keep them all. matplotlib
+(some 50 MB resident) is imported on the first chart, not when the bot starts.
 """
 
 from __future__ import annotations
@@ -12,13 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import font_manager
-from matplotlib.figure import Figure
+from types import ModuleType
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "Source Han Sans SC")
 DPI = 110
@@ -47,8 +42,19 @@ class ChartData:
 
 
 @lru_cache(maxsize=1)
+def _font_manager() -> ModuleType:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+
+    return font_manager
+
+
+@lru_cache(maxsize=1)
 def cjk_font_path() -> str | None:
     """The file of the first installed CJK font family we know, or None if there is none."""
+    font_manager = _font_manager()
     for family in CJK_FAMILIES:
         try:
             path = font_manager.findfont(
@@ -61,6 +67,7 @@ def cjk_font_path() -> str | None:
 
 
 def _font_family() -> list[str]:
+    font_manager = _font_manager()
     path = cjk_font_path()
     if path is None:
         return ["DejaVu Sans"]
@@ -70,6 +77,9 @@ def _font_family() -> list[str]:
 
 def render_png(data: ChartData, labels: Labels) -> bytes:
     """Two panels, visits above revenue, sharing the day axis; returns the PNG bytes."""
+    font_manager = _font_manager()
+    from matplotlib.figure import Figure
+
     family = _font_family()
     figure = Figure(figsize=SIZE_INCHES, dpi=DPI, layout="constrained")
     visits_axes, revenue_axes = figure.subplots(2, 1, sharex=True)

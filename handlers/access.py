@@ -29,12 +29,19 @@ CALLBACK_ROLES: dict[str, tuple[Role | None, ...]] = {
     "rem": menu.FIELD,
     "today": menu.FIELD,
     "dig": menu.MANAGEMENT,
+    "imp": (Role.MANAGER,),
+    "exp": menu.MANAGEMENT,
     "risk": menu.FIELD,
     "box": (Role.ADMIN,),
     "set": menu.MANAGEMENT,
     "tkt": (Role.REP, Role.MANAGER, Role.ADMIN, Role.CUSTOMER),
     "srv": (Role.CUSTOMER,),
     "fdb": (None, Role.CUSTOMER),
+    "hov": menu.MANAGEMENT,
+    "hol": menu.FIELD,
+    "xfer": menu.MANAGEMENT,
+    "ers": menu.MANAGEMENT,
+    "aud": (Role.ADMIN,),
 }
 # Our own limit for one typed message, a little under Telegram's 4,096 (captions stop at 1,024).
 MAX_TEXT_CHARS = 4000

@@ -16,6 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot import jobs
 from bot.context import CrmContext
 from bot.domain.digest import PROMOTER
+from bot.domain.roles import Role
 from bot.domain.surveys import DETRACTOR_MAX
 from bot.domain.text import one_line
 from bot.explain import reason_texts, risk_label
@@ -24,6 +25,7 @@ from bot.services import card, timeline
 from bot.services.card import CustomerCard
 from bot.services.timeline import HistoryPage
 from bot.services.visibility import NotVisible
+from handlers import erased_card
 from storage.queries.card import TimelineRow
 
 MAX_MESSAGE = 4000
@@ -223,8 +225,15 @@ def fit(text: str) -> str:
     return "\n".join(kept) + "\n…"
 
 
-def card_keyboard(view: CustomerCard, t: Translator) -> InlineKeyboardMarkup:
+def card_keyboard(view: CustomerCard, t: Translator, *, manage: bool = False) -> InlineKeyboardMarkup:
+    """The card's actions; a manager or admin (`manage`) also gets Transfer and Erase data."""
     cid = view.id
+    managing = [
+        [
+            InlineKeyboardButton(t.gettext("🔁 Transfer"), callback_data=f"xfer:pick:{cid}"),
+            InlineKeyboardButton(t.gettext("🗑 Erase data"), callback_data=f"ers:ask:{cid}"),
+        ]
+    ]
     return InlineKeyboardMarkup(
         [
             [
@@ -244,8 +253,13 @@ def card_keyboard(view: CustomerCard, t: Translator) -> InlineKeyboardMarkup:
                     t.gettext("🔗 Customer's link to the bot"), callback_data=f"cust:link:{cid}"
                 )
             ],
+            *(managing if manage else []),
         ]
     )
+
+
+def manages(context: CrmContext) -> bool:
+    return context.viewer is not None and context.viewer.effective_role in (Role.MANAGER, Role.ADMIN)
 
 
 def not_visible_text(t: Translator) -> str:
@@ -275,10 +289,14 @@ async def send_card(update: Update, context: CrmContext, customer_id: int) -> No
     try:
         view = await _load_card(context, customer_id)
     except NotVisible:
-        await context.bot.send_message(chat.id, not_visible_text(t))
+        if not await erased_card.send_if_erased(update, context, customer_id):
+            await context.bot.send_message(chat.id, not_visible_text(t))
         return
     await context.bot.send_message(
-        chat.id, render_card(view, t), parse_mode=ParseMode.HTML, reply_markup=card_keyboard(view, t)
+        chat.id,
+        render_card(view, t),
+        parse_mode=ParseMode.HTML,
+        reply_markup=card_keyboard(view, t, manage=manages(context)),
     )
 
 
@@ -292,7 +310,8 @@ async def _pressed_card(update: Update, context: CrmContext, pattern: re.Pattern
     try:
         view = await _load_card(context, int(match.group(1)))
     except NotVisible:
-        await query.answer(not_visible_text(context.t), show_alert=True)
+        if not await erased_card.send_if_erased(update, context, int(match.group(1))):
+            await query.answer(not_visible_text(context.t), show_alert=True)
         return None
     await query.answer()
     return view
@@ -307,7 +326,7 @@ async def open_card(update: Update, context: CrmContext) -> None:
         update.effective_chat.id,
         render_card(view, context.t),
         parse_mode=ParseMode.HTML,
-        reply_markup=card_keyboard(view, context.t),
+        reply_markup=card_keyboard(view, context.t, manage=manages(context)),
     )
 
 
@@ -317,7 +336,9 @@ async def back_to_card(update: Update, context: CrmContext) -> None:
         return
     assert update.callback_query is not None
     await update.callback_query.edit_message_text(
-        render_card(view, context.t), parse_mode=ParseMode.HTML, reply_markup=card_keyboard(view, context.t)
+        render_card(view, context.t),
+        parse_mode=ParseMode.HTML,
+        reply_markup=card_keyboard(view, context.t, manage=manages(context)),
     )
 
 

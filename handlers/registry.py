@@ -7,6 +7,7 @@ from telegram.ext import Application, TypeHandler
 
 from handlers import (
     access,
+    audit,
     card,
     complaints,
     customer_edit,
@@ -14,9 +15,13 @@ from handlers import (
     customer_text,
     customers_new,
     digest,
+    erase,
     errors,
+    exports,
     fallback,
     feedback,
+    handover,
+    imports,
     inline_lookup,
     invites,
     language,
@@ -66,6 +71,11 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
         today,
         digest,
         inline_lookup,
+        imports,
+        exports,
+        handover,
+        erase,
+        audit,
     ):
         feature.register(application)
     # Customers' plain text goes to their complaint; everyone else's on to the search.

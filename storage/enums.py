@@ -132,6 +132,25 @@ class InboxStatus(StrEnum):
     FAILED = "failed"
 
 
+class TransferStatus(StrEnum):
+    """A rep's request to take over a teammate's customer, as a manager left it."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    # Overtaken by events: the customer moved or was erased, or the requester left.
+    VOID = "void"
+
+
+class HandoverVia(StrEnum):
+    """Which action moved customers to new owners."""
+
+    HANDOVER = "handover"
+    CARD = "card"
+    REQUEST = "request"
+    RISK_ALERT = "risk_alert"
+
+
 class AuditAction(StrEnum):
     """Known audit actions; the column is open-ended (no CHECK) so features can add their own."""
 
@@ -142,3 +161,9 @@ class AuditAction(StrEnum):
     EXPORT = "export"
     ERASE = "erase"
     TRANSFER = "transfer"
+    CUSTOMER_REASSIGNED = "customer.reassigned"
+    HANDOVER = "handover"
+    TRANSFER_REQUESTED = "transfer.requested"
+    TRANSFER_APPROVED = "transfer.approved"
+    TRANSFER_REFUSED = "transfer.refused"
+    USER_DEACTIVATED = "user.deactivated"

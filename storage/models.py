@@ -48,6 +48,7 @@ from bot.domain.roles import Role
 from storage.db import utcnow
 from storage.enums import (
     FeedbackKind,
+    HandoverVia,
     InboxStatus,
     OutboxStatus,
     ReminderKind,
@@ -61,6 +62,7 @@ from storage.enums import (
     TicketSeverity,
     TicketStatus,
     Tier,
+    TransferStatus,
     VisitKind,
     VisitOutcome,
 )
@@ -580,6 +582,64 @@ class RiskAlert(Base):
     answer: Mapped[str | None] = mapped_column(String(16))
     answered_at: Mapped[datetime | None]
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class Handover(Base):
+    """One move of customers to new owners: a leaving rep's book, a transfer from the card, an
+    approved request or a risk alert's Reassign. The successors' "all customers" lists read it."""
+
+    __tablename__ = "handovers"
+    __table_args__ = (
+        one_of("via", HandoverVia),
+        Index("ix_handovers_team_created", "team_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    # The leaving rep of a whole book; NULL when single customers moved.
+    from_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    via: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class HandoverCustomer(Base):
+    """Who had a customer before a handover and who has it since; written in one insert, then
+    the customers, reminders and tickets follow it in a few set-based UPDATEs."""
+
+    __tablename__ = "handover_customers"
+    __table_args__ = (Index("ix_handover_customers_handover_to", "handover_id", "to_user_id"),)
+
+    handover_id: Mapped[int] = mapped_column(ForeignKey("handovers.id", ondelete="CASCADE"), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    from_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    to_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class TransferRequest(Base):
+    """A rep's request, from the duplicate guard, to take over a teammate's customer; a manager
+    approves or refuses it, and the first decision wins."""
+
+    __tablename__ = "transfer_requests"
+    __table_args__ = (
+        one_of("status", TransferStatus),
+        Index("ix_transfer_requests_customer_requester", "customer_id", "requester_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    requester_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The owner when it was asked, so the decision can say whose customer it was.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(
+        String(16), default=TransferStatus.PENDING, server_default=TransferStatus.PENDING
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
 class Outbox(Base):

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special, stats
+from scipy import special
 
 from bot.domain.cadence import cadence_days
 from storage.enums import RiskLevel, Stage
@@ -179,11 +179,25 @@ def churn_probability(
     return np.asarray(1.0 - alive * (1.0 - np.clip(carries_on, 0.0, 1.0)), dtype=np.float64)
 
 
+def average_ranks(values: Floats) -> npt.NDArray[np.float64]:
+    """Ranks 1..n with ties sharing their average, as `scipy.stats.rankdata` gives them; in numpy,
+    because importing scipy.stats would cost the bot process some 45 MB for this one function."""
+    values = np.asarray(values)
+    order = np.argsort(values, kind="mergesort")
+    ordered = values[order]
+    first_of_run = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    starts = np.flatnonzero(first_of_run)
+    ends = np.append(starts[1:], len(values))
+    ranks = np.empty(len(values), dtype=np.float64)
+    ranks[order] = ((starts + ends + 1) / 2.0)[np.cumsum(first_of_run) - 1]
+    return ranks
+
+
 def rfm_scores(recency_days: Floats, frequency: Floats, monetary: Floats) -> npt.NDArray[np.int64]:
     """RFM 1–5 each by quintiles within the team (rows of recency, frequency, monetary); 5 is best."""
 
     def quintile(values: Floats) -> npt.NDArray[np.int64]:
-        ranks = stats.rankdata(values) / max(len(values), 1)
+        ranks = average_ranks(values) / max(len(values), 1)
         return np.clip(np.ceil(5 * ranks), 1, 5).astype(np.int64)
 
     return np.column_stack([quintile(-recency_days), quintile(frequency), quintile(monetary)])

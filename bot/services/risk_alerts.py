@@ -23,12 +23,14 @@ from bot.domain.viewer import Viewer
 from bot.explain import reason_texts, risk_label
 from bot.i18n import Translator
 from bot.outbox import payloads
+from bot.services import ownership
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.health import RiskRise
-from storage.enums import ReminderKind, RiskAnswer, RiskLevel
+from storage.enums import HandoverVia, ReminderKind, RiskAnswer, RiskLevel
 from storage.models import Customer, RiskAlert, User
-from storage.queries import audit, outbox, reminders, users
+from storage.queries import outbox, reminders, users
 from storage.queries import risk_alerts as queries
+from storage.queries.handover import Move
 from storage.queries.risk_alerts import AlertTarget
 
 COOLDOWN = timedelta(days=7)
@@ -238,7 +240,8 @@ async def reassign(
     now: datetime,
     translator_for: TranslatorFor,
 ) -> Answered:
-    """Move the customer and its open reminders to another rep of the team, tell that rep; audit-logged."""
+    """Move the customer with its open reminders and tickets to another rep of the team, tell that
+    rep; audit-logged (see `ownership.move`)."""
     if viewer.effective_role not in (Role.MANAGER, Role.ADMIN):
         raise NotAllowed
     alert, customer = await _answerable(session, viewer=viewer, alert_id=alert_id)
@@ -248,18 +251,16 @@ async def reassign(
         raise NotFound(to_user_id)
     previous = customer.owner_id
     if previous != target.id:
-        customer.owner_id = target.id
-        await reminders.move_open(session, customer_id=customer.id, to_user_id=target.id)
-        await audit.record(
+        await ownership.move(
             session,
-            action="customer.reassigned",
-            actor_id=viewer.user_id,
-            now=now,
             team_id=customer.team_id,
-            customer_id=customer.id,
-            target_user_id=target.id,
-            details={"from": previous, "risk_alert": alert.id},
+            actor_id=viewer.user_id,
+            via=HandoverVia.RISK_ALERT,
+            moves=[Move(customer.id, previous, target.id)],
+            now=now,
+            details={"risk_alert": alert.id},
         )
+        await session.refresh(customer, ["owner_id"])
         if target.chat_id is not None:
             await _tell_new_owner(
                 session,

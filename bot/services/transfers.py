@@ -1,19 +1,25 @@
-"""A rep asks to take over a customer another rep owns; their manager(s) are told through the outbox."""
+"""A rep asks to take over a customer another rep owns; their manager(s) are told through the outbox,
+with buttons to approve or refuse. The first decision wins; the requester and the old owner are told."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from bot.i18n import Translator
+from bot.services import briefing, handover
 from bot.services.errors import NotAllowed, NotFound
+from storage import models
+from storage.enums import AuditAction, HandoverVia, TransferStatus
 from storage.models import Customer, User
 from storage.queries import audit, customers, outbox, users
+from storage.queries import transfers as requests
 
 TranslatorFor = Callable[[str | None, str | None], Translator]
 
@@ -33,7 +39,8 @@ def _name(user: User | None) -> str | None:
 async def request_transfer(
     session: AsyncSession, *, viewer: Viewer, customer_id: int, now: datetime, translator_for: TranslatorFor
 ) -> TransferRequest:
-    """Ask the manager(s) to move a teammate's customer to the viewer. Idempotent per customer and rep.
+    """Ask the manager(s) to move a teammate's customer to the viewer; while a request is pending,
+    asking again changes nothing.
 
     Only a customer of the same team that the viewer does not already own qualifies; the notice
     names the customer, the requester and the current owner, in each manager's own language.
@@ -49,6 +56,21 @@ async def request_transfer(
     owner = await session.get(User, customer.owner_id) if customer.owner_id is not None else None
     assert requester is not None
     managers = await users.managers_for(session, team_id=viewer.team_id, preferred_id=requester.manager_id)
+    reachable = [manager for manager in managers if manager.chat_id is not None]
+    if not reachable:
+        return TransferRequest(customer.name, _name(owner), managers_told=0, already_asked=False)
+    if await requests.pending(session, customer_id=customer.id, requester_id=requester.id) is not None:
+        return TransferRequest(customer.name, _name(owner), len(reachable), already_asked=bool(reachable))
+    # The first request keeps the dedupe key it always had; a new one after a decision gets its own.
+    again = await requests.asked_before(session, customer_id=customer.id, requester_id=requester.id)
+    request = await requests.add(
+        session,
+        team_id=customer.team_id,
+        customer_id=customer.id,
+        requester_id=requester.id,
+        owner_id=customer.owner_id,
+        now=now,
+    )
     told = 0
     fresh = False
     for manager in managers:
@@ -58,7 +80,8 @@ async def request_transfer(
         text = _notice(t, requester=requester.full_name, customer=customer, owner=_name(owner))
         queued = await outbox.enqueue(
             session,
-            dedupe_key=f"transfer:{customer.id}:{requester.id}:{manager.id}",
+            dedupe_key=f"transfer:{customer.id}:{requester.id}:{manager.id}"
+            + (f":{request.id}" if again else ""),
             chat_id=manager.chat_id,
             user_id=manager.id,
             kind="transfer_request",
@@ -74,7 +97,11 @@ async def request_transfer(
                                     "text": t.gettext("Open the customer"),
                                     "callback_data": f"cust:open:{customer.id}",
                                 }
-                            ]
+                            ],
+                            [
+                                {"text": t.gettext("✅ Approve"), "callback_data": f"xfer:ok:{request.id}"},
+                                {"text": t.gettext("✖ Refuse"), "callback_data": f"xfer:no:{request.id}"},
+                            ],
                         ]
                     },
                 },
@@ -86,13 +113,13 @@ async def request_transfer(
     if fresh:
         await audit.record(
             session,
-            action="transfer.requested",
+            action=AuditAction.TRANSFER_REQUESTED,
             actor_id=requester.id,
             now=now,
             team_id=customer.team_id,
             customer_id=customer.id,
             target_user_id=customer.owner_id,
-            details={"managers": [m.id for m in managers if m.chat_id is not None]},
+            details={"managers": [m.id for m in reachable], "request": request.id},
         )
     return TransferRequest(
         customer_name=customer.name,
@@ -122,3 +149,139 @@ def _notice(t: Translator, *, requester: str, customer: Customer, owner: str | N
         "{rep} asks to take over the customer {customer}, who has no owner. "
         "If you agree, reassign the customer to {rep}."
     ).format(rep=requester, customer=customer.name)
+
+
+class OtherTeam(NotAllowed):
+    """The request belongs to another team: only its own managers decide it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """How a request stands after a manager's press; `already` when someone decided it before."""
+
+    status: TransferStatus
+    customer_id: int
+    customer_name: str
+    requester_name: str
+    already: bool = False
+    decided_by: str | None = None
+
+
+async def decide(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    request_id: int,
+    approve: bool,
+    now: datetime,
+    translator_for: TranslatorFor,
+) -> Decision:
+    """Approve (the customer moves to the requester, who gets its briefing; the old owner is told) or
+    refuse (the requester is told). A request overtaken by events lapses instead; audit-logged."""
+    if viewer.effective_role not in (Role.MANAGER, Role.ADMIN) or viewer.team_id is None:
+        raise NotAllowed
+    request = await requests.for_decision(session, request_id=request_id)
+    if request is None:
+        raise NotFound(request_id)
+    if request.team_id != viewer.team_id:
+        raise OtherTeam
+    customer = await session.get(Customer, request.customer_id)
+    requester = await session.get(User, request.requester_id)
+    manager = await session.get(User, viewer.user_id)
+    assert customer is not None
+    assert requester is not None
+    assert manager is not None
+    if request.status != TransferStatus.PENDING:
+        decider = (
+            await session.get(User, request.decided_by_id) if request.decided_by_id is not None else None
+        )
+        return Decision(
+            TransferStatus(request.status),
+            customer.id,
+            customer.name,
+            requester.full_name,
+            True,
+            _name(decider),
+        )
+    request.decided_at = now
+    request.decided_by_id = viewer.user_id
+    if not _still_possible(request, customer, requester):
+        request.status = TransferStatus.VOID.value
+        return Decision(TransferStatus.VOID, customer.id, customer.name, requester.full_name)
+    if approve:
+        if customer.owner_id != requester.id:
+            await handover.hand_one(
+                session,
+                viewer=viewer,
+                customer=customer,
+                to=requester,
+                via=HandoverVia.REQUEST,
+                now=now,
+                translator_for=translator_for,
+                head=lambda t: t.gettext("✅ {manager} approved your request.").format(
+                    manager=escape(manager.full_name)
+                ),
+                details={"request": request.id},
+            )
+        request.status = TransferStatus.APPROVED.value
+    else:
+        request.status = TransferStatus.REFUSED.value
+        await _tell_refused(
+            session,
+            request=request,
+            requester=requester,
+            manager=manager,
+            customer=customer,
+            now=now,
+            translator_for=translator_for,
+        )
+    await audit.record(
+        session,
+        action=AuditAction.TRANSFER_APPROVED if approve else AuditAction.TRANSFER_REFUSED,
+        actor_id=viewer.user_id,
+        now=now,
+        team_id=customer.team_id,
+        customer_id=customer.id,
+        target_user_id=requester.id,
+        details={"request": request.id, "owner": request.owner_id},
+    )
+    return Decision(TransferStatus(request.status), customer.id, customer.name, requester.full_name)
+
+
+def _still_possible(request: models.TransferRequest, customer: Customer, requester: User) -> bool:
+    """The customer is still a live customer of the team, and the requester still an active rep of it."""
+    return (
+        customer.erased_at is None
+        and customer.team_id == request.team_id
+        and requester.is_active
+        and requester.role == Role.REP.value
+        and requester.team_id == request.team_id
+    )
+
+
+async def _tell_refused(
+    session: AsyncSession,
+    *,
+    request: models.TransferRequest,
+    requester: User,
+    manager: User,
+    customer: Customer,
+    now: datetime,
+    translator_for: TranslatorFor,
+) -> None:
+    audience = await briefing.audience_of(session, team_id=request.team_id, user_ids=[requester.id])
+    if not briefing.reachable(requester):
+        return
+    t = audience.translator(requester, translator_for)
+    text = t.gettext("✖ {manager} declined your request to take over {customer}.").format(
+        manager=escape(manager.full_name), customer=f"<b>{escape(customer.name)}</b>"
+    )
+    await briefing.push_to(
+        session,
+        requester,
+        key=f"transfer-refused:{request.id}",
+        kind="transfer_decision",
+        text=text,
+        keyboard=None,
+        now=now,
+    )

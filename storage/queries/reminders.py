@@ -125,12 +125,3 @@ async def by_id(session: AsyncSession, *, reminder_id: int) -> Reminder | None:
         .options(selectinload(Reminder.customer))
         .with_for_update(of=Reminder)
     )
-
-
-async def move_open(session: AsyncSession, *, customer_id: int, to_user_id: int) -> None:
-    """Hand a customer's open reminders to its new owner (who has not been told about them yet)."""
-    await session.execute(
-        update(Reminder)
-        .where(Reminder.customer_id == customer_id, Reminder.status.in_(OPEN))
-        .values(user_id=to_user_id, notified_at=None)
-    )

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from bot.domain.health import (
     CustomerFacts,
@@ -14,6 +15,7 @@ from bot.domain.health import (
     Order,
     Rating,
     TeamRhythm,
+    average_ranks,
     churn_probability,
     rfm_scores,
     score,
@@ -167,3 +169,10 @@ def test_rfm_quintiles_within_the_team() -> None:
     assert scores[0].tolist() == [5, 1, 3]
     assert scores[9].tolist() == [1, 5, 3]
     assert sorted(scores[:, 0].tolist()) == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+
+
+def test_average_ranks_match_scipy_with_ties() -> None:
+    rng = np.random.default_rng(7)
+    for size in (1, 2, 17, 500):
+        values = rng.integers(0, 12, size).astype(float)
+        assert np.array_equal(average_ranks(values), stats.rankdata(values))

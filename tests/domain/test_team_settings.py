@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from typing import Any
 
 import pytest
 
@@ -65,7 +66,10 @@ def test_nonsense_is_refused_with_its_field(field: Field, typed: str) -> None:
 
 
 def test_per_tier_and_per_severity_values_join_the_others() -> None:
-    settings = {"cadence_days": {"VIP": 7}, "sla_hours": {"high": {"response": 2, "resolve": 24}}}
+    settings: dict[str, Any] = {
+        "cadence_days": {"VIP": 7},
+        "sla_hours": {"high": {"response": 2, "resolve": 24}},
+    }
     settings = merged(settings, Field.CADENCE, {"A": 21})
     settings = merged(settings, Field.SLA, {"urgent": {"response": 1, "resolve": 8}})
     assert settings["cadence_days"] == {"VIP": 7, "A": 21}

@@ -17,8 +17,9 @@ install: $(VENV)/.installed compile-locales
 run: install
 	$(BIN)/fieldcrm run
 
+# The sandbox Bot API with its web chat at http://127.0.0.1:8080, and the bot on data/demo.db.
 demo: install
-	$(BIN)/fieldcrm demo
+	$(BIN)/fieldcrm demo --port 8080
 
 migrate: install
 	$(BIN)/fieldcrm migrate

@@ -49,14 +49,16 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=8081, help="port to listen on (default 8081)")
     demo = commands.add_parser(
         "demo",
-        help="start the sandbox and the bot together and chat with it in this terminal",
-        description="Try FieldCRM without Telegram: a local Bot API, the bot on a SQLite file, "
-        "and a chat in this terminal.",
+        help="start the sandbox with its web chat and the bot on a seeded SQLite file",
+        description="Try FieldCRM without Telegram: a local Bot API with a web chat in the browser, "
+        "and the bot on a SQLite file with a seeded demo team.",
     )
     demo.add_argument(
         "--database", default="data/demo.db", help="SQLite file for the demo (default data/demo.db)"
     )
-    demo.add_argument("--port", type=int, default=8081, help="port of the local Bot API (default 8081)")
+    demo.add_argument(
+        "--port", type=int, default=8080, help="port of the local Bot API and its web chat (default 8080)"
+    )
     backtest = commands.add_parser(
         "churn-backtest",
         help="check how well the churn score ranks real churners in a transaction log",

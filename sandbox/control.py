@@ -39,6 +39,7 @@ class ControlApi:
             ("POST", "users", self.define_user),
             ("GET", "users", self.list_users),
             ("GET", "users/{user_id}", self.get_user),
+            ("GET", "users/{user_id}/commands", self.user_commands),
             ("POST", "users/{user_id}/block", self.block),
             ("POST", "users/{user_id}/unblock", self.unblock),
             ("GET", "chats", self.list_chats),
@@ -105,6 +106,12 @@ class ControlApi:
     async def get_user(self, request: web.Request, bot: BotState) -> Any:
         return users.known_user(bot, _int(request.match_info["user_id"], "user_id")).to_sandbox()
 
+    async def user_commands(self, request: web.Request, bot: BotState) -> Any:
+        """The menu of the user's private chat, also before they have written (the web chat shows it)."""
+        user = users.known_user(bot, _int(request.match_info["user_id"], "user_id"))
+        chat = bot.chats.get(user.id) or ChatRecord(user.id, "private", user=user)
+        return visible_commands(bot, chat, user)
+
     async def block(self, request: web.Request, bot: BotState) -> Any:
         return self._set_blocked(request, bot, blocked=True)
 
@@ -150,14 +157,29 @@ class ControlApi:
         return [message.to_sandbox() for message in _chat(bot, request).messages]
 
     async def chat_events(self, request: web.Request, bot: BotState) -> Any:
-        """Events after `after`; with `wait`, holds the request until there is one."""
+        """Events after `after`; with `wait`, holds the request until there is one.
+
+        With `messages=1` the answer also carries the current state of every message those events
+        touched and the answers to the button presses among them, so a client redraws in one trip.
+        """
         chat = _chat(bot, request)
         after = _int(request.query.get("after", "0"), "after")
         deadline = asyncio.get_running_loop().time() + _wait(request)
         while chat.seq <= after and not self.runtime.closing:
             if not await chat.signal.wait(deadline - asyncio.get_running_loop().time()):
                 break
-        return {"events": chat.events[after:], "seq": chat.seq}
+        events = chat.events[after:]
+        result: dict[str, Any] = {"events": events, "seq": chat.seq}
+        if request.query.get("messages") == "1":
+            touched = dict.fromkeys(e["message_id"] for e in events if "message_id" in e)
+            result["messages"] = [chat.by_id[m].to_sandbox() for m in touched if m in chat.by_id]
+            queries = [
+                bot.callback_queries.get(e["callback_query_id"])
+                for e in events
+                if e["kind"] == "callback_answer"
+            ]
+            result["answers"] = {q.id: q.answer for q in queries if q is not None}
+        return result
 
     async def chat_commands(self, request: web.Request, bot: BotState) -> Any:
         chat = _chat(bot, request)

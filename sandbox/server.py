@@ -20,6 +20,7 @@ from sandbox.limits import Fault, FaultInjector, FloodControl, FloodLimits
 from sandbox.methods import METHODS, Call, Described, Runtime
 from sandbox.params import Params
 from sandbox.state import BotRegistry, BotState, CallRecord, Clock
+from sandbox.web import WebChat
 from sandbox.webhook import WebhookManager
 
 MAX_REQUEST_BYTES = 60 * 1024 * 1024
@@ -31,7 +32,8 @@ def _dumps(value: Any) -> str:
 
 
 class SandboxServer:
-    """Bot API, file downloads and the control API on one aiohttp application."""
+    """Bot API, file downloads and the control API on one aiohttp application; with `web_chat`,
+    also a page at / to chat with the bot in a browser."""
 
     def __init__(
         self,
@@ -41,6 +43,7 @@ class SandboxServer:
         bot_username: str = "FieldCrmBot",
         bot_first_name: str = "FieldCRM",
         flood: FloodLimits | None = None,
+        web_chat: WebChat | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -53,6 +56,8 @@ class SandboxServer:
         self.app.router.add_route("*", "/bot{token}/{method}", self._bot_api)
         self.app.router.add_get("/file/bot{token}/{file_path:.+}", self._download)
         ControlApi(self.registry, self.runtime, self.faults).add_routes(self.app)
+        if web_chat is not None:
+            web_chat.add_routes(self.app, self.registry)
         self._runner: web.AppRunner | None = None
 
     @property

@@ -42,6 +42,9 @@ def crm(token: str, api_url: str, *, database_url: str, paced: bool) -> None:
         # Many simulated people at once: the per-user limiter must not be what is measured.
         rate_per_second=1000.0,
         rate_burst=1000,
+        # Probes and metrics on a free port: the bench must not collide with anything on 8080.
+        http_host="127.0.0.1",
+        http_port=0,
     )
     configure_logging(settings.log_level, secret=token)
     application = build_application(settings)

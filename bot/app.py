@@ -11,7 +11,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Persiste
 from telegram.warnings import PTBUserWarning
 
 from bot import http, jobs, leader, webhook
-from bot.chat_order import PerChatOrder
+from bot.chat_order import PerChatOrder, concurrency_for
 from bot.context import CrmApplication, CrmContext
 from bot.i18n import LOCALES, I18n
 from bot.settings import Settings
@@ -38,7 +38,7 @@ def build_application(settings: Settings) -> CrmApplication:
             CrmApplication, kwargs={"settings": settings, "engine": engine, "db": db, "i18n": i18n}
         )
         .bot(build_bot(settings))
-        .concurrent_updates(PerChatOrder())
+        .concurrent_updates(PerChatOrder(concurrency_for(settings.database_url)))
         .context_types(ContextTypes(context=CrmContext))
         .persistence(SqlPersistence(db, store_data=PersistenceInput(bot_data=False)))
         .post_init(_post_init)

@@ -18,6 +18,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import CrmContext
 from bot.domain.audit import Scope, mask_phones, parse_args
 from bot.domain.roles import Role
+from bot.domain.team_settings import Field
 from bot.domain.text import clip
 from bot.i18n import N_, Translator
 from bot.services import audit_log
@@ -25,6 +26,7 @@ from bot.services.audit_log import AuditPage, Subject
 from bot.services.errors import NotAllowed, NotFound
 from handlers.common import role_label
 from handlers.erased_card import erased_label
+from handlers.team_settings import LABELS as SETTING_LABELS
 from storage.queries.audit_log import Entry
 
 PAGE = re.compile(r"^aud:([auc]):(\d+):([on]):(\d+)$")
@@ -94,6 +96,15 @@ def sentence(t: Translator, entry: Entry) -> str:
             return t.gettext("{actor} erased the personal data of {customer}").format(**names)
         case "export":
             return t.gettext("{actor} exported customer data").format(**names)
+        case "customer.import":
+            new, updated = int(details.get("new") or 0), int(details.get("updated") or 0)
+            return t.gettext("{actor} imported customers from a file ({new} new, {updated} updated)").format(
+                new=t.number(new), updated=t.number(updated), **names
+            )
+        case "settings":
+            field = details.get("field")
+            label = t.gettext(SETTING_LABELS[Field(field)]) if field in set(Field) else "—"
+            return t.gettext("{actor} changed the team setting {setting}").format(setting=label, **names)
         case "role.granted":
             return t.gettext("{actor} made {user} {role}").format(
                 role=_role(t, details.get("after")), **names

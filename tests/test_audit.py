@@ -4,11 +4,16 @@ filters by person and by customer, phone numbers never shown; everyone else is r
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
 from sqlalchemy import update
 
+from bot.i18n import I18n
 from bot.jobs import background
+from handlers.audit import sentence
 from storage.models import AuditLog, User
+from storage.queries.audit_log import Entry
 from tests.factories import (
     MANAGER_TG,
     REP_TG,
@@ -218,3 +223,30 @@ async def test_only_admins_read_the_trail(bot: Harness) -> None:
         assert answer["text"] == "This button is not available to you."
     ada = await admin(bot)
     assert "audit" in await ada.menu()
+
+
+@pytest.mark.parametrize(
+    ("locale", "action", "details", "said"),
+    [
+        (
+            "en",
+            "customer.import",
+            {"new": 120, "updated": 8},
+            "Mona Chen imported customers from a file (120 new, 8 updated)",
+        ),
+        (
+            "zh_Hans",
+            "customer.import",
+            {"new": 1200, "updated": 8},
+            "Mona Chen 从文件导入了客户（新增 1,200 位，更新 8 位）",
+        ),
+        ("en", "settings", {"field": "quiet_hours"}, "Mona Chen changed the team setting Quiet hours"),
+        ("zh_Hans", "settings", {"field": "cadence"}, "Mona Chen 修改了团队设置：拜访周期"),
+    ],
+)
+def test_imports_and_settings_read_as_sentences(
+    locale: str, action: str, details: dict[str, Any], said: str
+) -> None:
+    t = I18n().translator(locale, "Asia/Shanghai")
+    entry = Entry(1, NOW, action, "Mona Chen", None, None, None, None, False, details)
+    assert sentence(t, entry) == said

@@ -1,6 +1,6 @@
-"""/handover for managers: pick the leaving rep, one successor or several, the options, confirm.
-Also the card's single-customer Transfer, the decisions on reps' transfer requests, and the
-successor's "all customers" list from a briefing.
+"""/handover for managers: pick the leaving rep, one successor or several, the options, confirm;
+and the successor's "all customers" list from a briefing. Single-customer moves are in
+handlers/transfers.py.
 
 The wizard keeps its choices in user_data; every button names the leaving rep it belongs to, so a
 press from an older wizard never acts on a newer one, and the service re-checks everything.
@@ -12,7 +12,7 @@ import re
 from html import escape
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
@@ -20,16 +20,15 @@ from bot import jobs
 from bot.context import CrmContext
 from bot.domain.text import clip
 from bot.i18n import Translator
-from bot.services import handover, transfers
+from bot.services import handover
 from bot.services.briefing import item_lines
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.handover import Done, NoSuccessor, NotInTeam, Plan
-from bot.services.transfers import Decision, OtherTeam
+from bot.services.transfers import OtherTeam
 from bot.services.visibility import NotVisible
 from handlers import menu
 from handlers.card import not_visible_text
 from handlers.dialogs import draft_in, forget
-from storage.enums import TransferStatus
 from storage.queries.handover import RepLoad
 
 DRAFT = "handover"
@@ -40,15 +39,12 @@ OPTION = re.compile(r"^hov:opt:(\d+):(tell|off)$")
 GO = re.compile(r"^hov:go:(\d+)$")
 CANCEL = re.compile(r"^hov:cancel$")
 LIST = re.compile(r"^hol:(list|page):(\d+):(\d+)$")
-PICK = re.compile(r"^xfer:pick:(\d+)$")
-TRANSFER = re.compile(r"^xfer:to:(\d+):(\d+)$")
-DECIDE = re.compile(r"^xfer:(ok|no):(\d+)$")
 MAX_REPS = 30
 NAME = 30
 PER_PAGE = 8
 
 
-def _match(update: Update, pattern: re.Pattern[str]) -> re.Match[str]:
+def match_data(update: Update, pattern: re.Pattern[str]) -> re.Match[str]:
     query = update.callback_query
     assert query is not None
     match = pattern.match(query.data or "")
@@ -77,7 +73,7 @@ def stale_text(t: Translator) -> str:
     return t.gettext("This handover was finished or cancelled. Send /handover to start again.")
 
 
-def _rep_label(t: Translator, rep: RepLoad) -> str:
+def rep_label(t: Translator, rep: RepLoad) -> str:
     label = f"{clip(rep.name, NAME)} · {t.number(rep.customers)}"
     if rep.is_active:
         return label
@@ -106,7 +102,7 @@ async def start(update: Update, context: CrmContext) -> None:
         )
         return
     buttons = [
-        [InlineKeyboardButton(_rep_label(t, rep), callback_data=f"hov:from:{rep.id}")]
+        [InlineKeyboardButton(rep_label(t, rep), callback_data=f"hov:from:{rep.id}")]
         for rep in reps[:MAX_REPS]
     ]
     await update.message.reply_text(
@@ -144,7 +140,7 @@ async def _successors_screen(update: Update, context: CrmContext, from_id: int) 
     buttons = [
         [
             InlineKeyboardButton(
-                ("✅ " if rep.id in chosen else "") + _rep_label(t, rep),
+                ("✅ " if rep.id in chosen else "") + rep_label(t, rep),
                 callback_data=f"hov:to:{from_id}:{rep.id}",
             )
         ]
@@ -162,7 +158,7 @@ async def _successors_screen(update: Update, context: CrmContext, from_id: int) 
 
 
 async def leaving_picked(update: Update, context: CrmContext) -> None:
-    from_id = int(_match(update, FROM).group(1))
+    from_id = int(match_data(update, FROM).group(1))
     assert context.user_data is not None
     context.user_data[DRAFT] = {"from": from_id, "to": [], "tell": True, "off": False}
     await _successors_screen(update, context, from_id)
@@ -181,7 +177,7 @@ async def _stale(update: Update, context: CrmContext) -> None:
 
 
 async def successor_toggled(update: Update, context: CrmContext) -> None:
-    match = _match(update, TOGGLE)
+    match = match_data(update, TOGGLE)
     from_id, to_id = int(match.group(1)), int(match.group(2))
     draft = _draft_for(context, from_id)
     if draft is None:
@@ -246,7 +242,7 @@ async def _plan_screen(update: Update, context: CrmContext, from_id: int, draft:
 
 
 async def continued(update: Update, context: CrmContext) -> None:
-    from_id = int(_match(update, NEXT).group(1))
+    from_id = int(match_data(update, NEXT).group(1))
     draft = _draft_for(context, from_id)
     if draft is None:
         await _stale(update, context)
@@ -255,7 +251,7 @@ async def continued(update: Update, context: CrmContext) -> None:
 
 
 async def option_toggled(update: Update, context: CrmContext) -> None:
-    match = _match(update, OPTION)
+    match = match_data(update, OPTION)
     from_id, option = int(match.group(1)), match.group(2)
     draft = _draft_for(context, from_id)
     if draft is None or not draft.get("to"):
@@ -298,7 +294,7 @@ async def confirmed(update: Update, context: CrmContext) -> None:
     assert query is not None
     assert context.viewer is not None
     t = context.t
-    from_id = int(_match(update, GO).group(1))
+    from_id = int(match_data(update, GO).group(1))
     draft = _draft_for(context, from_id)
     if draft is None:
         await _stale(update, context)
@@ -383,7 +379,7 @@ async def handed_list(update: Update, context: CrmContext) -> None:
     assert context.viewer is not None
     assert update.effective_chat is not None
     t = context.t
-    match = _match(update, LIST)
+    match = match_data(update, LIST)
     handover_id, page = int(match.group(2)), int(match.group(3))
     try:
         async with context.db.begin() as session:
@@ -407,148 +403,6 @@ async def handed_list(update: Update, context: CrmContext) -> None:
     )
 
 
-async def transfer_picked(update: Update, context: CrmContext) -> None:
-    """🔁 Transfer on a manager's card: the team's other active reps as buttons."""
-    query = update.callback_query
-    assert query is not None
-    assert context.viewer is not None
-    assert update.effective_chat is not None
-    t = context.t
-    customer_id = int(_match(update, PICK).group(1))
-    try:
-        async with context.db.begin() as session:
-            customer, reps = await handover.transfer_choices(
-                session, viewer=context.viewer, customer_id=customer_id
-            )
-    except (NotFound, NotAllowed) as error:
-        await query.answer(refusal(t, error), show_alert=True)
-        return
-    await query.answer()
-    if not reps:
-        await context.bot.send_message(
-            update.effective_chat.id, t.gettext("There is no other rep in the team to hand this customer to.")
-        )
-        return
-    buttons = [
-        [InlineKeyboardButton(_rep_label(t, rep), callback_data=f"xfer:to:{customer_id}:{rep.id}")]
-        for rep in reps[:MAX_REPS]
-    ]
-    await context.bot.send_message(
-        update.effective_chat.id,
-        t.gettext("Hand {customer} to which rep?").format(customer=f"<b>{escape(customer.name)}</b>"),
-        parse_mode=ParseMode.HTML,
-        reply_markup=InlineKeyboardMarkup(buttons),
-    )
-
-
-def _open_markup(t: Translator, customer_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t.gettext("Open customer"), callback_data=f"cust:open:{customer_id}")]]
-    )
-
-
-async def transferred(update: Update, context: CrmContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    assert context.viewer is not None
-    t = context.t
-    match = _match(update, TRANSFER)
-    customer_id, to_id = int(match.group(1)), int(match.group(2))
-    try:
-        async with context.db.begin() as session:
-            name, rep = await handover.transfer_one(
-                session,
-                viewer=context.viewer,
-                customer_id=customer_id,
-                to_user_id=to_id,
-                now=jobs.now(context.application),
-                translator_for=context.translator_for,
-            )
-    except (NotFound, NotAllowed) as error:
-        await query.answer(refusal(t, error), show_alert=True)
-        return
-    jobs.kick(context.application)
-    await query.answer(t.gettext("Done."))
-    await query.edit_message_text(
-        t.gettext("🔁 {customer} now belongs to {rep}; they have been told.").format(
-            customer=f"<b>{escape(name)}</b>", rep=escape(rep)
-        ),
-        parse_mode=ParseMode.HTML,
-        reply_markup=_open_markup(t, customer_id),
-    )
-
-
-def decision_text(t: Translator, decision: Decision, *, html: bool = True) -> str:
-    """What became of the request; plain text (for an alert) when not `html`."""
-
-    def shown(text: str) -> str:
-        return escape(text) if html else text
-
-    customer = f"<b>{escape(decision.customer_name)}</b>" if html else decision.customer_name
-    rep, by = shown(decision.requester_name), shown(decision.decided_by or "—")
-    if decision.status is TransferStatus.VOID:
-        return t.gettext(
-            "This request no longer applies: the customer or the rep has changed since. Nothing was done."
-        )
-    if decision.already and decision.status is TransferStatus.APPROVED:
-        return t.gettext("{manager} already approved this request.").format(manager=by)
-    if decision.already:
-        return t.gettext("{manager} already refused this request.").format(manager=by)
-    if decision.status is TransferStatus.APPROVED:
-        return t.gettext(
-            "✅ Approved: {customer} now belongs to {rep}; they and the previous owner have been told."
-        ).format(customer=customer, rep=rep)
-    return t.gettext("✖ Refused: {customer} stays where it is; {rep} has been told.").format(
-        customer=customer, rep=rep
-    )
-
-
-async def decided(update: Update, context: CrmContext) -> None:
-    """✅ Approve / ✖ Refuse under a rep's transfer request: the notice gains a line saying what happened."""
-    query = update.callback_query
-    assert query is not None
-    assert context.viewer is not None
-    t = context.t
-    match = _match(update, DECIDE)
-    try:
-        async with context.db.begin() as session:
-            decision = await transfers.decide(
-                session,
-                viewer=context.viewer,
-                request_id=int(match.group(2)),
-                approve=match.group(1) == "ok",
-                now=jobs.now(context.application),
-                translator_for=context.translator_for,
-            )
-    except (NotFound, NotAllowed) as error:
-        text = (
-            t.gettext("This request no longer exists.") if isinstance(error, NotFound) else refusal(t, error)
-        )
-        await query.answer(text, show_alert=True)
-        return
-    jobs.kick(context.application)
-    if decision.already:
-        await query.answer(decision_text(t, decision, html=False), show_alert=True)
-    else:
-        await query.answer(t.gettext("Done."))
-    message = query.message
-    original = escape(message.text) if isinstance(message, Message) and message.text else ""
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t.gettext("Open the customer"), callback_data=f"cust:open:{decision.customer_id}"
-                )
-            ]
-        ]
-    )
-    await query.edit_message_text(
-        f"{original}\n\n{decision_text(t, decision)}".strip(),
-        parse_mode=ParseMode.HTML,
-        reply_markup=keyboard,
-    )
-
-
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("handover", start))
     application.add_handler(CallbackQueryHandler(leaving_picked, pattern=FROM))
@@ -558,6 +412,3 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CallbackQueryHandler(confirmed, pattern=GO))
     application.add_handler(CallbackQueryHandler(cancelled, pattern=CANCEL))
     application.add_handler(CallbackQueryHandler(handed_list, pattern=LIST))
-    application.add_handler(CallbackQueryHandler(transfer_picked, pattern=PICK))
-    application.add_handler(CallbackQueryHandler(transferred, pattern=TRANSFER))
-    application.add_handler(CallbackQueryHandler(decided, pattern=DECIDE))

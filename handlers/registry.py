@@ -38,6 +38,7 @@ from handlers import (
     ticket_relay,
     tickets,
     today,
+    transfers,
     visits,
 )
 
@@ -74,6 +75,7 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
         imports,
         exports,
         handover,
+        transfers,
         erase,
         audit,
     ):

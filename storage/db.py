@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+WAL_PRAGMA = "PRAGMA journal_mode = WAL"
 
 
 def utcnow() -> datetime:
@@ -85,7 +86,7 @@ def _sqlite_engine(url: URL, *, echo: bool, foreign_keys: bool, **options: Any) 
         f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}",
         f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}",
         # Readers do not block the writer; NORMAL is durable enough with WAL.
-        "PRAGMA journal_mode = WAL",
+        WAL_PRAGMA,
         "PRAGMA synchronous = NORMAL",
     ]
 
@@ -95,7 +96,15 @@ def _sqlite_engine(url: URL, *, echo: bool, foreign_keys: bool, **options: Any) 
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         for pragma in pragmas:
-            cursor.execute(pragma)
+            try:
+                cursor.execute(pragma)
+            except Exception as error:
+                # Two processes opening a new file at once both try to switch it to WAL, and the
+                # loser is refused without waiting. The winner's switch is permanent; this
+                # connection works in the old journal mode meanwhile, correctly, just less
+                # concurrently. Anything else is a real failure.
+                if pragma != WAL_PRAGMA or "locked" not in str(error):
+                    raise
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

@@ -16,7 +16,6 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot import jobs
 from bot.context import CrmContext
 from bot.domain.digest import PROMOTER
-from bot.domain.roles import Role
 from bot.domain.surveys import DETRACTOR_MAX
 from bot.domain.text import one_line
 from bot.explain import reason_texts, risk_label
@@ -26,6 +25,7 @@ from bot.services.card import CustomerCard
 from bot.services.timeline import HistoryPage
 from bot.services.visibility import NotVisible
 from handlers import erased_card
+from handlers.common import pressed
 from storage.queries.card import TimelineRow
 
 MAX_MESSAGE = 4000
@@ -134,16 +134,17 @@ def survey_lines(t: Translator, view: CustomerCard) -> list[str]:
     return lines
 
 
+def owner_line(t: Translator, *, owner: str | None, tier: str, stage: str) -> str:
+    """Who owns the customer, its tier and stage: the card's second line, and a shared card's."""
+    return t.gettext("Owner: {owner} · Tier {tier} · {stage}").format(
+        owner=escape(owner or "—"), tier=escape(tier), stage=label(t, STAGE_LABELS, stage)
+    )
+
+
 def render_card(view: CustomerCard, t: Translator) -> str:
     """The card as HTML; every stored text is escaped, the whole stays under one message."""
     lines = [f"<b>{escape(view.name)}</b>" + (f" · {escape(view.company)}" if view.company else "")]
-    lines.append(
-        t.gettext("Owner: {owner} · Tier {tier} · {stage}").format(
-            owner=escape(view.owner_name or "—"),
-            tier=escape(view.tier),
-            stage=label(t, STAGE_LABELS, view.stage),
-        )
-    )
+    lines.append(owner_line(t, owner=view.owner_name, tier=view.tier, stage=view.stage))
     if view.phone:
         lines.append(t.gettext("Phone: {phone}").format(phone=escape(view.phone)))
     if view.health_score is None:
@@ -259,7 +260,7 @@ def card_keyboard(view: CustomerCard, t: Translator, *, manage: bool = False) ->
 
 
 def manages(context: CrmContext) -> bool:
-    return context.viewer is not None and context.viewer.effective_role in (Role.MANAGER, Role.ADMIN)
+    return context.viewer is not None and context.viewer.manages
 
 
 def not_visible_text(t: Translator) -> str:
@@ -305,12 +306,11 @@ async def _pressed_card(update: Update, context: CrmContext, pattern: re.Pattern
     when the viewer may not see that customer."""
     query = update.callback_query
     assert query is not None
-    match = pattern.match(query.data or "")
-    assert match is not None
+    customer_id = int(pressed(update, pattern).group(1))
     try:
-        view = await _load_card(context, int(match.group(1)))
+        view = await _load_card(context, customer_id)
     except NotVisible:
-        if not await erased_card.send_if_erased(update, context, int(match.group(1))):
+        if not await erased_card.send_if_erased(update, context, customer_id):
             await query.answer(not_visible_text(context.t), show_alert=True)
         return None
     await query.answer()

@@ -22,6 +22,7 @@ from bot.services import erase
 from bot.services.erase import AlreadyErased
 from bot.services.errors import NotAllowed, NotFound
 from handlers.card import not_visible_text
+from handlers.common import pressed
 from handlers.dialogs import forget
 from handlers.erased_card import render_erased
 
@@ -39,14 +40,6 @@ def refusal(t: Translator, error: Exception) -> str:
     if isinstance(error, NotAllowed):
         return t.gettext("Only a manager of the customer's team can erase their data.")
     return not_visible_text(t)
-
-
-def _customer_id(update: Update, pattern: re.Pattern[str]) -> re.Match[str]:
-    query = update.callback_query
-    assert query is not None
-    match = pattern.match(query.data or "")
-    assert match is not None
-    return match
 
 
 def _cancel_button(t: Translator) -> InlineKeyboardButton:
@@ -71,7 +64,7 @@ async def asked(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
     assert update.effective_chat is not None
-    customer_id = int(_customer_id(update, ASK).group(1))
+    customer_id = int(pressed(update, ASK).group(1))
     name = await _name_of(update, context, customer_id)
     if name is None:
         return
@@ -100,7 +93,7 @@ async def sure(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
     assert context.user_data is not None
-    customer_id = int(_customer_id(update, SURE).group(1))
+    customer_id = int(pressed(update, SURE).group(1))
     name = await _name_of(update, context, customer_id)
     if name is None:
         return
@@ -135,7 +128,7 @@ async def erased(update: Update, context: CrmContext) -> None:
     assert context.user_data is not None
     assert update.effective_chat is not None
     t = context.t
-    match = _customer_id(update, ERASE)
+    match = pressed(update, ERASE)
     customer_id, code = int(match.group(1)), match.group(2)
     draft = context.user_data.get(DRAFT)
     if not isinstance(draft, dict) or draft.get("customer") != customer_id or draft.get("code") != code:

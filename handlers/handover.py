@@ -28,6 +28,7 @@ from bot.services.transfers import OtherTeam
 from bot.services.visibility import NotVisible
 from handlers import menu
 from handlers.card import not_visible_text
+from handlers.common import pressed
 from handlers.dialogs import draft_in, forget
 from storage.queries.handover import RepLoad
 
@@ -42,14 +43,6 @@ LIST = re.compile(r"^hol:(list|page):(\d+):(\d+)$")
 MAX_REPS = 30
 NAME = 30
 PER_PAGE = 8
-
-
-def match_data(update: Update, pattern: re.Pattern[str]) -> re.Match[str]:
-    query = update.callback_query
-    assert query is not None
-    match = pattern.match(query.data or "")
-    assert match is not None
-    return match
 
 
 def refusal(t: Translator, error: Exception) -> str:
@@ -158,7 +151,7 @@ async def _successors_screen(update: Update, context: CrmContext, from_id: int) 
 
 
 async def leaving_picked(update: Update, context: CrmContext) -> None:
-    from_id = int(match_data(update, FROM).group(1))
+    from_id = int(pressed(update, FROM).group(1))
     assert context.user_data is not None
     context.user_data[DRAFT] = {"from": from_id, "to": [], "tell": True, "off": False}
     await _successors_screen(update, context, from_id)
@@ -177,7 +170,7 @@ async def _stale(update: Update, context: CrmContext) -> None:
 
 
 async def successor_toggled(update: Update, context: CrmContext) -> None:
-    match = match_data(update, TOGGLE)
+    match = pressed(update, TOGGLE)
     from_id, to_id = int(match.group(1)), int(match.group(2))
     draft = _draft_for(context, from_id)
     if draft is None:
@@ -242,7 +235,7 @@ async def _plan_screen(update: Update, context: CrmContext, from_id: int, draft:
 
 
 async def continued(update: Update, context: CrmContext) -> None:
-    from_id = int(match_data(update, NEXT).group(1))
+    from_id = int(pressed(update, NEXT).group(1))
     draft = _draft_for(context, from_id)
     if draft is None:
         await _stale(update, context)
@@ -251,7 +244,7 @@ async def continued(update: Update, context: CrmContext) -> None:
 
 
 async def option_toggled(update: Update, context: CrmContext) -> None:
-    match = match_data(update, OPTION)
+    match = pressed(update, OPTION)
     from_id, option = int(match.group(1)), match.group(2)
     draft = _draft_for(context, from_id)
     if draft is None or not draft.get("to"):
@@ -294,7 +287,7 @@ async def confirmed(update: Update, context: CrmContext) -> None:
     assert query is not None
     assert context.viewer is not None
     t = context.t
-    from_id = int(match_data(update, GO).group(1))
+    from_id = int(pressed(update, GO).group(1))
     draft = _draft_for(context, from_id)
     if draft is None:
         await _stale(update, context)
@@ -379,7 +372,7 @@ async def handed_list(update: Update, context: CrmContext) -> None:
     assert context.viewer is not None
     assert update.effective_chat is not None
     t = context.t
-    match = match_data(update, LIST)
+    match = pressed(update, LIST)
     handover_id, page = int(match.group(2)), int(match.group(3))
     try:
         async with context.db.begin() as session:

@@ -18,7 +18,7 @@ from bot.context import CrmContext
 from bot.domain.roles import Role
 from bot.i18n import Translator
 from bot.services import inline_lookup
-from handlers.card import STAGE_LABELS, label
+from handlers.card import STAGE_LABELS, label, owner_line
 from storage.db import utcnow
 from storage.queries.shared_cards import SharedCard
 
@@ -32,11 +32,7 @@ CACHE_SECONDS = 10
 
 def card_text(t: Translator, card: SharedCard) -> str:
     lines = [f"👤 <b>{escape(card.name)}</b>" + (f" · {escape(card.company)}" if card.company else "")]
-    lines.append(
-        t.gettext("Owner: {owner} · Tier {tier} · {stage}").format(
-            owner=escape(card.owner or "—"), tier=escape(card.tier), stage=label(t, STAGE_LABELS, card.stage)
-        )
-    )
+    lines.append(owner_line(t, owner=card.owner, tier=card.tier, stage=card.stage))
     lines.append(t.gettext("Shared from FieldCRM"))
     return "\n".join(lines)
 

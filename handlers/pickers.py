@@ -21,6 +21,7 @@ from bot.i18n import Translator
 from bot.services import customers
 from bot.services.customers import CustomerHit
 from handlers.card import not_visible_text
+from handlers.common import pressed
 from handlers.dialogs import Step
 from storage.db import utcnow
 
@@ -50,11 +51,7 @@ class Picker:
 
 def pressed_id(update: Update, pattern: re.Pattern[str]) -> int:
     """The customer id a pressed button carries, e.g. a card's start button or a picker hit."""
-    query = update.callback_query
-    assert query is not None
-    match = pattern.match(query.data or "")
-    assert match is not None
-    return int(match.group(1))
+    return int(pressed(update, pattern).group(1))
 
 
 class UseCustomer(Protocol):

@@ -23,6 +23,7 @@ from bot.services import tickets
 from bot.services.errors import NotAllowed, NotFound, ServiceError
 from bot.services.ticket_notices import TicketView
 from bot.services.tickets import NotLinked, TicketGone, WrongState
+from handlers.card import manages
 from storage.enums import TicketSeverity, TicketStatus
 
 OPEN_PATTERN = re.compile(r"^tkt:open:(\d+)$")
@@ -53,10 +54,6 @@ def refusal(t: Translator, error: ServiceError) -> str:
     if isinstance(error, NotAllowed):
         return t.gettext("Only a manager can reassign a ticket.")
     return t.gettext("That rep is no longer in the team. Please pick another.")
-
-
-def _is_manager(context: CrmContext) -> bool:
-    return context.viewer is not None and context.viewer.effective_role in (Role.MANAGER, Role.ADMIN)
 
 
 async def list_tickets(update: Update, context: CrmContext) -> None:
@@ -144,7 +141,7 @@ async def show_card(update: Update, context: CrmContext, *, fresh: bool = True) 
 async def _render(update: Update, context: CrmContext, view: TicketView, *, fresh: bool) -> None:
     t = context.t
     text = notices.card_text(t, view)
-    keyboard = notices.staff_keyboard(t, view, manager=_is_manager(context))
+    keyboard = notices.staff_keyboard(t, view, manager=manages(context))
     query = update.callback_query
     if query is not None and not fresh:
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)

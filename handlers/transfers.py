@@ -17,7 +17,8 @@ from bot.i18n import Translator
 from bot.services import handover, transfers
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.transfers import Decision
-from handlers.handover import MAX_REPS, match_data, refusal, rep_label
+from handlers.common import pressed
+from handlers.handover import MAX_REPS, refusal, rep_label
 from storage.enums import TransferStatus
 
 PICK = re.compile(r"^xfer:pick:(\d+)$")
@@ -32,7 +33,7 @@ async def transfer_picked(update: Update, context: CrmContext) -> None:
     assert context.viewer is not None
     assert update.effective_chat is not None
     t = context.t
-    customer_id = int(match_data(update, PICK).group(1))
+    customer_id = int(pressed(update, PICK).group(1))
     try:
         async with context.db.begin() as session:
             customer, reps = await handover.transfer_choices(
@@ -70,7 +71,7 @@ async def transferred(update: Update, context: CrmContext) -> None:
     assert query is not None
     assert context.viewer is not None
     t = context.t
-    match = match_data(update, TRANSFER)
+    match = pressed(update, TRANSFER)
     customer_id, to_id = int(match.group(1)), int(match.group(2))
     try:
         async with context.db.begin() as session:
@@ -127,7 +128,7 @@ async def decided(update: Update, context: CrmContext) -> None:
     assert query is not None
     assert context.viewer is not None
     t = context.t
-    match = match_data(update, DECIDE)
+    match = pressed(update, DECIDE)
     try:
         async with context.db.begin() as session:
             decision = await transfers.decide(

@@ -29,5 +29,10 @@ class Viewer:
         """The role that counts right now: none for a deactivated account."""
         return self.role if self.is_active else None
 
+    @property
+    def manages(self) -> bool:
+        """A manager or an admin, active: sees the whole team and may move its customers."""
+        return self.effective_role in (Role.MANAGER, Role.ADMIN)
+
     def may_invite(self, role: Role) -> bool:
         return self.team_id is not None and role in roles_invitable_by(self.effective_role)

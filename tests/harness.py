@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from storage.models import Inbox
 
 TOKEN = "123456789:SANDBOX-test-token-0123456789"
 ADMIN_ID = 1000
+WEBHOOK_SECRET = "hook-Secret_42"
 
 
 @dataclass(frozen=True)
@@ -182,9 +184,27 @@ async def running_bot(settings: Settings, sandbox: SandboxServer) -> AsyncIterat
                 await app.post_shutdown(app)
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @asynccontextmanager
-async def webhook_bot(settings: Settings, sandbox: SandboxServer) -> AsyncIterator[Harness]:
-    """The application in webhook mode (the sandbox posts each update to it), as replicas run it."""
+async def webhook_bot(
+    sandbox: SandboxServer, database_url: str, **overrides: object
+) -> AsyncIterator[Harness]:
+    """The application in webhook mode on a port of its own (the sandbox posts each update to it),
+    as a replica runs it."""
+    port = free_port()
+    settings = settings_for(
+        sandbox,
+        database_url,
+        webhook_url=f"http://127.0.0.1:{port}",
+        webhook_secret=WEBHOOK_SECRET,
+        http_port=port,
+        **overrides,
+    )
     async with (
         webhook.running(build_application(settings)) as app,
         SandboxClient(sandbox.url, TOKEN) as client,

@@ -15,7 +15,6 @@ from sandbox import SandboxServer
 from tests.factories import REP_TG, person, sales_team
 from tests.harness import running_bot, settings_for, webhook_bot
 from tests.outage import DatabaseLink
-from tests.test_webhook import SECRET, free_port
 
 UNAVAILABLE = {
     "en": "FieldCRM is temporarily unavailable. Please try again in a minute.",
@@ -55,11 +54,7 @@ async def test_users_are_told_to_retry_and_the_bot_reconnects_by_itself(
 async def test_a_webhook_update_sent_during_the_outage_is_answered_after_it(
     sandbox: SandboxServer, database_url: str, link: DatabaseLink
 ) -> None:
-    port = free_port()
-    settings = settings_for(
-        sandbox, link.url, webhook_url=f"http://127.0.0.1:{port}", webhook_secret=SECRET, http_port=port
-    )
-    async with webhook_bot(settings, sandbox) as bot:
+    async with webhook_bot(sandbox, link.url) as bot:
         await sales_team(bot)
         rep = await person(bot, REP_TG)
         before = len(await rep.replies())

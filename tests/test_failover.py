@@ -11,8 +11,7 @@ from bot.leader import LEADERSHIP_KEY, Leadership
 from sandbox import SandboxServer
 from storage.models import Visit
 from tests.factories import REP_TG, customer, fetch, person, sales_team
-from tests.harness import Harness, settings_for, webhook_bot
-from tests.test_webhook import SECRET, free_port
+from tests.harness import Harness, webhook_bot
 
 
 def leads(bot: Harness) -> bool:
@@ -28,16 +27,7 @@ async def test_a_visit_started_on_the_leader_is_finished_after_failover(
     async with AsyncExitStack() as first_stack, AsyncExitStack() as second_stack:
 
         async def replica(stack: AsyncExitStack) -> Harness:
-            port = free_port()
-            settings = settings_for(
-                sandbox,
-                database_url,
-                webhook_url=f"http://127.0.0.1:{port}",
-                webhook_secret=SECRET,
-                http_port=port,
-                leader_poll_seconds=1,
-            )
-            return await stack.enter_async_context(webhook_bot(settings, sandbox))
+            return await stack.enter_async_context(webhook_bot(sandbox, database_url, leader_poll_seconds=1))
 
         first = await replica(first_stack)
         # The second replica registers its URL last, so it is the one Telegram posts to.

@@ -28,9 +28,8 @@ from storage.models import (
     TicketEvent,
 )
 from tests.factories import REP_TG, count, customer, person, sales_team
-from tests.harness import Harness, inbox_processed, settings_for, webhook_bot
+from tests.harness import Harness, inbox_processed, webhook_bot
 from tests.test_complaints import desk
-from tests.test_webhook import SECRET, free_port
 
 STATE_TABLES: tuple[type[Base], ...] = (PersistedConversation, PersistedUserData)
 Saved = dict[type[Base], list[dict[str, Any]]]
@@ -38,15 +37,7 @@ Saved = dict[type[Base], list[dict[str, Any]]]
 
 @asynccontextmanager
 async def replica(sandbox: SandboxServer, database_url: str) -> AsyncIterator[Harness]:
-    port = free_port()
-    settings = settings_for(
-        sandbox,
-        database_url,
-        webhook_url=f"http://127.0.0.1:{port}",
-        webhook_secret=SECRET,
-        http_port=port,
-    )
-    async with webhook_bot(settings, sandbox) as bot:
+    async with webhook_bot(sandbox, database_url) as bot:
         yield bot
 
 

@@ -6,14 +6,13 @@ import asyncio
 import os
 import shutil
 import signal
-import socket
 import sys
 from pathlib import Path
 
 import pytest
 
 from sandbox import SandboxClient, SandboxServer
-from tests.harness import ADMIN_ID, TOKEN
+from tests.harness import ADMIN_ID, TOKEN, free_port
 
 REPO = Path(__file__).resolve().parent.parent
 DRAIN_LIMIT = 10.0
@@ -27,19 +26,13 @@ async def _wait_for_line(lines: list[str], needle: str, grew: asyncio.Event) -> 
         await grew.wait()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
 async def test_sigterm_drains_and_exits_cleanly(
     sandbox: SandboxServer, sqlite_template: Path, tmp_path: Path, mode: str
 ) -> None:
     database = tmp_path / "crm.db"
     shutil.copyfile(sqlite_template, database)
-    port = _free_port()
+    port = free_port()
     webhook = {"WEBHOOK_URL": f"http://127.0.0.1:{port}", "WEBHOOK_SECRET": "drain-test-secret"}
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("WEBHOOK_")}
     env = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,39 +15,23 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import webhook
-from bot.app import build_application
 from bot.context import CrmApplication
 from bot.settings import SettingsError, load_settings
 from sandbox import SandboxClient, SandboxServer
 from storage.enums import InboxStatus
 from storage.models import Inbox
 from storage.queries import inbox as inbox_queries
-from tests.harness import ADMIN_ID, TOKEN, inbox_processed, settings_for
+from tests import harness
+from tests.harness import ADMIN_ID, TOKEN, WEBHOOK_SECRET, inbox_processed
 from tests.test_cli import fieldcrm
 
-SECRET = "hook-Secret_42"
-HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
 
 
 @asynccontextmanager
-async def webhook_bot(sandbox: SandboxServer, database_url: str) -> AsyncIterator[CrmApplication]:
-    port = free_port()
-    settings = settings_for(
-        sandbox,
-        database_url,
-        webhook_url=f"http://127.0.0.1:{port}",
-        webhook_secret=SECRET,
-        http_port=port,
-        webhook_max_body=4096,
-    )
-    async with webhook.running(build_application(settings)) as app:
-        yield app
+async def webhook_app(sandbox: SandboxServer, database_url: str) -> AsyncIterator[CrmApplication]:
+    async with harness.webhook_bot(sandbox, database_url, webhook_max_body=4096) as bot:
+        yield bot.app
 
 
 def endpoint(app: CrmApplication) -> str:
@@ -73,7 +56,7 @@ def update(update_id: int, user_id: int, text: str) -> dict[str, object]:
 async def test_a_message_comes_in_by_webhook_and_is_answered(
     sandbox: SandboxServer, database_url: str
 ) -> None:
-    async with webhook_bot(sandbox, database_url) as app, SandboxClient(sandbox.url, TOKEN) as client:
+    async with webhook_app(sandbox, database_url) as app, SandboxClient(sandbox.url, TOKEN) as client:
         info = await app.bot.get_webhook_info()
         assert info.url == endpoint(app)
         user = await client.user(ADMIN_ID, first_name="Ada", language_code="en")
@@ -88,7 +71,7 @@ async def test_a_message_comes_in_by_webhook_and_is_answered(
 
 
 async def test_the_secret_size_and_shape_are_checked(sandbox: SandboxServer, database_url: str) -> None:
-    async with webhook_bot(sandbox, database_url) as app, aiohttp.ClientSession() as http:
+    async with webhook_app(sandbox, database_url) as app, aiohttp.ClientSession() as http:
         url = endpoint(app)
         body = update(1, 4242, "/help")
         async with http.post(url, json=body) as missing:
@@ -113,7 +96,7 @@ async def test_the_secret_size_and_shape_are_checked(sandbox: SandboxServer, dat
 async def test_a_redelivered_update_is_stored_and_processed_once(
     sandbox: SandboxServer, database_url: str
 ) -> None:
-    async with webhook_bot(sandbox, database_url) as app, SandboxClient(sandbox.url, TOKEN) as client:
+    async with webhook_app(sandbox, database_url) as app, SandboxClient(sandbox.url, TOKEN) as client:
         user = await client.user(ADMIN_ID, first_name="Ada", language_code="en")
         update_id = await user.send("/help")
         await client.wait_delivered(update_id)
@@ -134,7 +117,7 @@ async def test_a_redelivered_update_is_stored_and_processed_once(
 async def test_an_interrupted_update_is_processed_again_on_restart(
     sandbox: SandboxServer, database_url: str
 ) -> None:
-    async with webhook_bot(sandbox, database_url) as app, SandboxClient(sandbox.url, TOKEN) as client:
+    async with webhook_app(sandbox, database_url) as app, SandboxClient(sandbox.url, TOKEN) as client:
         user = await client.user(ADMIN_ID, first_name="Ada", language_code="en")
         await webhook.stop_processing(app)
         update_id = await user.send("/help")
@@ -187,7 +170,7 @@ async def test_an_update_whose_row_could_not_be_closed_is_processed_again_withou
         await real(session, **kwargs)
 
     monkeypatch.setattr(inbox_queries, "mark_done", flaky)
-    async with webhook_bot(sandbox, database_url) as app, SandboxClient(sandbox.url, TOKEN) as client:
+    async with webhook_app(sandbox, database_url) as app, SandboxClient(sandbox.url, TOKEN) as client:
         user = await client.user(ADMIN_ID, first_name="Ada", language_code="en")
         update_id = await user.send("/help")
         await client.wait_delivered(update_id)

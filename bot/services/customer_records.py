@@ -133,7 +133,7 @@ async def lookalikes(session: AsyncSession, *, viewer: Viewer, draft: Draft) -> 
 
 def _may_see(viewer: Viewer, owner_id: int | None) -> bool:
     """Within the team: a rep sees their own, a manager everyone's (as `visible_to` says)."""
-    return viewer.effective_role in (Role.MANAGER, Role.ADMIN) or owner_id == viewer.user_id
+    return viewer.manages or owner_id == viewer.user_id
 
 
 async def create(session: AsyncSession, *, viewer: Viewer, draft: Draft, now: datetime) -> int:

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from bot.services.errors import NotAllowed, ServiceError
 from bot.services.visibility import NotVisible, visible_customer
@@ -21,8 +20,6 @@ from storage.models import Customer, User
 from storage.queries import audit
 from storage.queries import erase as queries
 from storage.queries.erase import Kept
-
-MANAGEMENT = (Role.MANAGER, Role.ADMIN)
 
 
 class AlreadyErased(ServiceError):
@@ -48,7 +45,7 @@ def stored_label(customer_id: int) -> str:
 
 
 def _check_role(viewer: Viewer) -> None:
-    if viewer.effective_role not in MANAGEMENT or viewer.team_id is None:
+    if not viewer.manages or viewer.team_id is None:
         raise NotAllowed
 
 
@@ -86,7 +83,7 @@ async def erased_card(session: AsyncSession, *, viewer: Viewer, customer_id: int
     """An erased customer of the viewer's team, for a manager or admin; NotVisible otherwise."""
     customer = await session.get(Customer, customer_id)
     if (
-        viewer.effective_role not in MANAGEMENT
+        not viewer.manages
         or customer is None
         or customer.team_id != viewer.team_id
         or customer.erased_at is None

@@ -15,14 +15,11 @@ from enum import StrEnum
 from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from bot.services.errors import NotAllowed, NoTeam
 from storage.enums import AuditAction
 from storage.queries import audit
 from storage.queries import exports as queries
-
-EXPORT_ROLES = (Role.MANAGER, Role.ADMIN)
 
 
 class ExportKind(StrEnum):
@@ -49,7 +46,7 @@ QUERIES: dict[ExportKind, Query] = {
 
 
 def may_export(viewer: Viewer) -> bool:
-    return viewer.effective_role in EXPORT_ROLES
+    return viewer.manages
 
 
 async def export(

@@ -30,7 +30,6 @@ from storage.queries import handover as queries
 from storage.queries.handover import Move, RepLoad
 
 TranslatorFor = Callable[[str | None, str | None], Translator]
-MANAGEMENT = (Role.MANAGER, Role.ADMIN)
 
 
 class NotInTeam(NotFound):
@@ -70,7 +69,7 @@ class Done:
 
 
 def _team_of(viewer: Viewer) -> int:
-    if viewer.effective_role not in MANAGEMENT:
+    if not viewer.manages:
         raise NotAllowed
     if viewer.team_id is None:
         raise NotAllowed
@@ -374,7 +373,7 @@ async def handed_page(
     session: AsyncSession, *, viewer: Viewer, handover_id: int, page: int, per_page: int
 ) -> tuple[list[BriefItem], int]:
     """One page of the customers a handover gave the viewer (those still theirs), and how many there are."""
-    if viewer.effective_role not in (Role.REP, *MANAGEMENT):
+    if not (viewer.manages or viewer.effective_role is Role.REP):
         raise NotAllowed
     return await queries.handed_page(
         session, handover_id=handover_id, viewer=viewer, offset=max(page, 0) * per_page, limit=per_page

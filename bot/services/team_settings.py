@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import team_settings
 from bot.domain.cadence import cadence_overrides, cadence_table
 from bot.domain.digest import digest_time
-from bot.domain.roles import Role
 from bot.domain.sla import Sla, sla_for
 from bot.domain.surveys import SurveyTiming, timing
 from bot.domain.team_settings import Field, Window
@@ -20,8 +19,6 @@ from bot.services.errors import NotAllowed, NoTeam
 from storage.enums import TicketSeverity
 from storage.models import Team
 from storage.queries import audit
-
-MAY_CHANGE = (Role.ADMIN, Role.MANAGER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +36,7 @@ class TeamSettings:
 
 
 async def _team(session: AsyncSession, viewer: Viewer) -> Team:
-    if viewer.effective_role not in MAY_CHANGE:
+    if not viewer.manages:
         raise NotAllowed
     team = await session.get(Team, viewer.team_id) if viewer.team_id is not None else None
     if team is None:

@@ -7,12 +7,12 @@ tags aggregated in the database, so nothing is looked up per row.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import RowMapping, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from storage.models import Customer, Feedback, Order, Tag, Ticket, User, Visit, customer_tags
 from storage.queries.customers import visible_to
@@ -56,44 +56,50 @@ async def customers(session: AsyncSession, *, viewer: Viewer) -> Sequence[RowMap
     return rows.mappings().all()
 
 
-async def visits(session: AsyncSession, *, viewer: Viewer) -> Sequence[RowMapping]:
+async def _rep_records(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    model: type[Visit] | type[Order],
+    when: Any,
+    columns: Sequence[Any],
+) -> Sequence[RowMapping]:
+    """Visits or orders: when, the customer, the rep's name, then the record's own `columns`."""
     rep = aliased(User)
     rows = await session.execute(
         select(
-            Visit.visited_at,
+            when,
             Customer.name.label("customer"),
             rep.first_name.label("rep_first"),
             rep.last_name.label("rep_last"),
-            Visit.kind,
-            Visit.outcome,
-            Visit.notes,
+            *columns,
         )
-        .join(Customer, Customer.id == Visit.customer_id)
-        .outerjoin(rep, rep.id == Visit.rep_id)
+        .join(Customer, Customer.id == model.customer_id)
+        .outerjoin(rep, rep.id == model.rep_id)
         .where(visible_to(viewer))
-        .order_by(Visit.visited_at, Visit.id)
+        .order_by(when, model.id)
     )
     return rows.mappings().all()
+
+
+async def visits(session: AsyncSession, *, viewer: Viewer) -> Sequence[RowMapping]:
+    return await _rep_records(
+        session,
+        viewer=viewer,
+        model=Visit,
+        when=Visit.visited_at,
+        columns=(Visit.kind, Visit.outcome, Visit.notes),
+    )
 
 
 async def orders(session: AsyncSession, *, viewer: Viewer) -> Sequence[RowMapping]:
-    rep = aliased(User)
-    rows = await session.execute(
-        select(
-            Order.ordered_at,
-            Customer.name.label("customer"),
-            rep.first_name.label("rep_first"),
-            rep.last_name.label("rep_last"),
-            Order.amount,
-            Order.currency,
-            Order.note,
-        )
-        .join(Customer, Customer.id == Order.customer_id)
-        .outerjoin(rep, rep.id == Order.rep_id)
-        .where(visible_to(viewer))
-        .order_by(Order.ordered_at, Order.id)
+    return await _rep_records(
+        session,
+        viewer=viewer,
+        model=Order,
+        when=Order.ordered_at,
+        columns=(Order.amount, Order.currency, Order.note),
     )
-    return rows.mappings().all()
 
 
 async def feedback(session: AsyncSession, *, viewer: Viewer) -> Sequence[RowMapping]:
@@ -101,7 +107,7 @@ async def feedback(session: AsyncSession, *, viewer: Viewer) -> Sequence[RowMapp
     are no customer (yet)."""
     rep = aliased(User)
     seen = and_(Feedback.team_id == viewer.team_id, visible_to(viewer))
-    if viewer.effective_role in (Role.MANAGER, Role.ADMIN):
+    if viewer.manages:
         seen = or_(seen, and_(Feedback.customer_id.is_(None), Feedback.team_id == viewer.team_id))
     rows = await session.execute(
         select(

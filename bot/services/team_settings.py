@@ -87,5 +87,4 @@ async def change(
         team_id=team.id,
         details={"field": field.value, "before": before, "after": after},
     )
-    await session.flush()
     return _effective(team)

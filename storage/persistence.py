@@ -8,8 +8,11 @@ usual int or str states are).
 
 The database is assumed to have one writer, the leader process, so `refresh_*` have
 nothing to re-read, and writes of data equal to what was last stored are skipped (PTB
-hands over bot_data and callback_data on every run of its updater). A standby that becomes
-the leader first loads everything again (`reload_into`).
+hands over bot_data and callback_data on every run of its updater). "What was last stored"
+is kept as JSON text, never as the object read: PTB keeps and changes the very dicts
+`get_*_data` return, so a kept object would always equal the new data and a user's changes
+after a restart would never be written. A standby that becomes the leader first loads
+everything again (`reload_into`).
 """
 
 from __future__ import annotations
@@ -65,17 +68,18 @@ class SqlPersistence(BasePersistence[Data, Data, Data]):
     ) -> None:
         super().__init__(store_data=store_data, update_interval=update_interval)
         self._db = session_factory
-        # What the database holds, as last read or written, keyed by (table, id).
-        self._stored: dict[tuple[DataTable, int], Any] = {}
+        # What the database holds, as last read or written, keyed by (table, id): JSON text, so
+        # nothing PTB later changes in place can alter it.
+        self._stored: dict[tuple[DataTable, int], str] = {}
 
     async def get_user_data(self) -> dict[int, Data]:
         rows = await self._all(select(PersistedUserData.user_id, PersistedUserData.data))
-        self._stored.update(((PersistedUserData, user_id), data) for user_id, data in rows)
+        self._stored.update(((PersistedUserData, user_id), snapshot(data)) for user_id, data in rows)
         return dict(rows)
 
     async def get_chat_data(self) -> dict[int, Data]:
         rows = await self._all(select(PersistedChatData.chat_id, PersistedChatData.data))
-        self._stored.update(((PersistedChatData, chat_id), data) for chat_id, data in rows)
+        self._stored.update(((PersistedChatData, chat_id), snapshot(data)) for chat_id, data in rows)
         return dict(rows)
 
     async def get_bot_data(self) -> Data:
@@ -83,8 +87,10 @@ class SqlPersistence(BasePersistence[Data, Data, Data]):
             data = await session.scalar(
                 select(PersistedBotData.data).where(PersistedBotData.id == SINGLE_ROW)
             )
-        self._stored[(PersistedBotData, SINGLE_ROW)] = data
-        return dict(data) if data is not None else {}
+        if data is None:
+            return {}
+        self._stored[(PersistedBotData, SINGLE_ROW)] = snapshot(data)
+        return dict(data)
 
     async def get_callback_data(self) -> CDCData | None:
         async with self._db() as session:
@@ -93,7 +99,7 @@ class SqlPersistence(BasePersistence[Data, Data, Data]):
             )
         if data is None:
             return None
-        self._stored[(PersistedCallbackData, SINGLE_ROW)] = data
+        self._stored[(PersistedCallbackData, SINGLE_ROW)] = snapshot(data)
         buttons, mapping = data
         return [(uuid, float(at), payload) for uuid, at, payload in buttons], mapping
 
@@ -171,10 +177,11 @@ class SqlPersistence(BasePersistence[Data, Data, Data]):
             return [(first, second) for first, second in result]
 
     async def _write(self, model: DataTable, ident: int, data: Any) -> None:
-        if self._stored.get((model, ident)) == data:
+        text = snapshot(data)
+        if self._stored.get((model, ident)) == text:
             return
         await self._upsert(model, {KEY_COLUMN[model]: ident}, {"data": data})
-        self._stored[(model, ident)] = data
+        self._stored[(model, ident)] = text
 
     async def _drop(self, model: DataTable, ident: int) -> None:
         async with self._db.begin() as session:
@@ -213,3 +220,8 @@ def as_json(value: Any, what: str) -> Any:
     if restored != value:
         raise TypeError(f"{what} would not survive JSON unchanged (tuples, non-str dict keys?)")
     return restored
+
+
+def snapshot(data: Any) -> str:
+    """JSON data as text: equal texts mean equal stored data, whatever the key order."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram.ext import BasePersistence
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BasePersistence,
+    CommandHandler,
+    ConversationHandler,
+)
 
-from storage.models import PersistedBotData, PersistedConversation
+from storage.models import PersistedBotData, PersistedConversation, PersistedUserData
 from storage.persistence import SqlPersistence
 
 CHAT_ID = -1001234567890
@@ -145,3 +152,120 @@ async def test_conversation_keys_are_stored_as_json_text(
         key = await session.scalar(select(PersistedConversation.key))
 
     assert key == f"[{CHAT_ID},{USER_ID}]"
+
+
+async def _stored_user_data(session_factory: async_sessionmaker[AsyncSession]) -> dict[int, Any]:
+    async with session_factory() as session:
+        return {row.user_id: row.data for row in await session.scalars(select(PersistedUserData))}
+
+
+async def test_data_loaded_at_start_then_changed_in_place_is_written(
+    session_factory: async_sessionmaker[AsyncSession], persistence: SqlPersistence
+) -> None:
+    """PTB keeps the dicts a restarted process loads and changes them in place; every change is
+    still written, however often the process restarts."""
+    await persistence.update_user_data(USER_ID, {"draft": {"step": 1, "notes": []}})
+    await persistence.update_chat_data(CHAT_ID, {"lang": "en"})
+    await persistence.update_callback_data(CALLBACK_DATA)
+
+    for step in (2, 3):
+        restarted = SqlPersistence(session_factory)
+        user_data = (await restarted.get_user_data())[USER_ID]
+        chat_data = (await restarted.get_chat_data())[CHAT_ID]
+        callback_data = await restarted.get_callback_data()
+        assert callback_data is not None
+        user_data["draft"]["step"] = step
+        user_data["draft"]["notes"].append(f"note {step}")
+        chat_data["lang"] = f"v{step}"
+        callback_data[0][0][2]["btn"] = f"visit:{step}"
+        # As PTB hands data over: a deep copy of the live dicts.
+        await restarted.update_user_data(USER_ID, deepcopy(user_data))
+        await restarted.update_chat_data(CHAT_ID, deepcopy(chat_data))
+        await restarted.update_callback_data(deepcopy(callback_data))
+
+    reread = SqlPersistence(session_factory)
+    assert await reread.get_user_data() == {USER_ID: {"draft": {"step": 3, "notes": ["note 2", "note 3"]}}}
+    assert await reread.get_chat_data() == {CHAT_ID: {"lang": "v3"}}
+    assert await reread.get_callback_data() == (
+        [("5f1c", 1764000000.5, {"btn": "visit:3"})],
+        {"cq-1": "5f1c"},
+    )
+
+
+async def test_bot_data_loaded_then_changed_in_place_is_written(
+    session_factory: async_sessionmaker[AsyncSession], persistence: SqlPersistence
+) -> None:
+    await persistence.update_bot_data({"counts": {"a": 1}})
+    restarted = SqlPersistence(session_factory)
+    bot_data = await restarted.get_bot_data()
+    bot_data["counts"]["a"] = 2
+
+    await restarted.update_bot_data(deepcopy(bot_data))
+
+    assert await SqlPersistence(session_factory).get_bot_data() == {"counts": {"a": 2}}
+
+
+async def test_key_order_alone_is_not_a_change(
+    session_factory: async_sessionmaker[AsyncSession], persistence: SqlPersistence
+) -> None:
+    await persistence.update_user_data(USER_ID, {"a": 1, "b": 2})
+    async with session_factory.begin() as session:
+        await session.execute(delete(PersistedUserData))
+
+    await persistence.update_user_data(USER_ID, {"b": 2, "a": 1})
+
+    assert await _stored_user_data(session_factory) == {}
+
+
+async def _order_dialog(update: object, context: object) -> int:
+    return 1
+
+
+def _application(persistence: SqlPersistence) -> Application:  # type: ignore[type-arg]
+    """An application that is never started: only its persistence bookkeeping is used."""
+    application = ApplicationBuilder().token("1:unused").persistence(persistence).build()
+    application.add_handler(
+        ConversationHandler(
+            entry_points=[CommandHandler("order", _order_dialog)],
+            states={1: [CommandHandler("order", _order_dialog)]},
+            fallbacks=[],
+            name="order",
+            persistent=True,
+        )
+    )
+    return application
+
+
+@pytest.mark.parametrize("load", ["start", "failover"])
+async def test_an_application_writes_changes_to_what_it_loaded(
+    session_factory: async_sessionmaker[AsyncSession], persistence: SqlPersistence, load: str
+) -> None:
+    """The restart path (PTB loading at start) and the failover path (`reload_into`), each run
+    twice on the same database: what is loaded, then changed, reaches the database."""
+    await persistence.update_user_data(USER_ID, {"draft": {"step": 0}})
+    await persistence.update_chat_data(CHAT_ID, {"seen": 0})
+    await persistence.update_conversation("order", (CHAT_ID, USER_ID), 1)
+
+    for step in (1, 2):
+        restarted = SqlPersistence(session_factory)
+        application = _application(restarted)
+        if load == "start":
+            await application._initialize_persistence()
+            for handler in application.handlers[0]:
+                assert isinstance(handler, ConversationHandler)
+                await application._add_ch_to_persistence(handler)
+        else:
+            await restarted.reload_into(application)
+        assert application.user_data[USER_ID] == {"draft": {"step": step - 1}}
+        application.user_data[USER_ID]["draft"]["step"] = step
+        application.chat_data[CHAT_ID]["seen"] = step
+        application.mark_data_for_update_persistence(chat_ids=CHAT_ID, user_ids=USER_ID)
+        [handler] = application.handlers[0]
+        assert isinstance(handler, ConversationHandler)
+        handler._conversations[(CHAT_ID, USER_ID)] = step + 1
+        await application.update_persistence()
+
+    reread = SqlPersistence(session_factory)
+    assert await reread.get_user_data() == {USER_ID: {"draft": {"step": 2}}}
+    assert await reread.get_chat_data() == {CHAT_ID: {"seen": 2}}
+    assert await reread.get_conversations("order") == {(CHAT_ID, USER_ID): 3}

@@ -3,46 +3,22 @@
 from __future__ import annotations
 
 import math
+from enum import Enum
 
 from telegram import Chat, Message, Update, User
 from telegram.ext import ApplicationHandlerStop
 
 from bot import ratelimit
 from bot.context import CrmContext
-from bot.domain.roles import Role
+from bot.domain.viewer import Viewer
 from bot.i18n import Translator, locale_for_language_code
 from bot.ratelimit import Verdict
 from bot.services import users
 from handlers import errors, feedback, menu
-from handlers.common import deactivated_text, stranger_text, unknown_command_text
+from handlers.buttons import StaleButton, button_index
+from handlers.common import deactivated_text, stale_button_text, stranger_text, unknown_command_text
 from storage.db import utcnow
 
-CALLBACK_ROLES: dict[str, tuple[Role | None, ...]] = {
-    "lang": menu.EVERYONE,
-    "inv": (Role.ADMIN, Role.MANAGER),
-    "team": (Role.ADMIN,),
-    "cust": (*menu.FIELD, Role.ADMIN),
-    "find": menu.FIELD,
-    "new": menu.FIELD,
-    "visit": menu.FIELD,
-    "order": menu.FIELD,
-    "rem": menu.FIELD,
-    "today": menu.FIELD,
-    "dig": menu.MANAGEMENT,
-    "imp": (Role.MANAGER,),
-    "exp": menu.MANAGEMENT,
-    "risk": menu.FIELD,
-    "box": (Role.ADMIN,),
-    "set": menu.MANAGEMENT,
-    "tkt": (Role.REP, Role.MANAGER, Role.ADMIN, Role.CUSTOMER),
-    "srv": (Role.CUSTOMER,),
-    "fdb": (None, Role.CUSTOMER),
-    "hov": menu.MANAGEMENT,
-    "hol": menu.FIELD,
-    "xfer": menu.MANAGEMENT,
-    "ers": menu.MANAGEMENT,
-    "aud": (Role.ADMIN,),
-}
 # Our own limit for one typed message, a little under Telegram's 4,096 (captions stop at 1,024).
 MAX_TEXT_CHARS = 4000
 MEGABYTE = 1024 * 1024
@@ -57,20 +33,82 @@ def command_of(update: Update) -> str | None:
     return word.split("@", 1)[0].lower()
 
 
+class Kind(Enum):
+    """What an update is to the guard; each kind has one policy, decided here and nowhere else."""
+
+    MESSAGE = "message"  # a new message in a chat: commands, dialog answers, files, search text
+    EDIT = "edit"  # an edited message: never acted on; the sender is told to send it again
+    LIVE_LOCATION = "live_location"  # a live location moving: an edit no person made, ignored
+    PRESS = "press"  # an inline button: the data must parse as a declared button of the viewer's role
+    INLINE = "inline"  # @bot lookups typed in any chat; handlers/inline_lookup.py answers by role
+    OTHER = "other"  # channel posts, business messages, member changes, polls...: nobody to answer
+
+
+def kind_of(update: Update) -> Kind:
+    if update.message is not None:
+        return Kind.MESSAGE
+    if update.edited_message is not None:
+        return Kind.LIVE_LOCATION if update.edited_message.location is not None else Kind.EDIT
+    if update.callback_query is not None:
+        return Kind.PRESS
+    if update.inline_query is not None:
+        return Kind.INLINE
+    return Kind.OTHER
+
+
 async def guard(update: Update, context: CrmContext) -> None:
-    """Resolve the user into `context.viewer`; stop updates their role may not send."""
+    """Decide, once per update, whether any feature handler may run for it, and for whom.
+
+    Every path that does not end in `return` ends in ApplicationHandlerStop, so a feature handler
+    only ever sees a new message, a parsed press or an inline query from a resolved viewer.
+    """
+    kind = kind_of(update)
     user, chat = update.effective_user, update.effective_chat
-    # An inline query comes from a user typing in some chat, with no chat of ours attached.
-    inline = update.inline_query is not None
-    if user is None or user.is_bot or (chat is None and not inline):
+    if kind in (Kind.OTHER, Kind.LIVE_LOCATION) or user is None or user.is_bot:
+        raise ApplicationHandlerStop
+    if chat is None and kind is not Kind.INLINE:
+        # A press on a message sent through inline mode: no chat of ours, nothing to act on.
+        if update.callback_query is not None:
+            await update.callback_query.answer(
+                stale_button_text(_app_language(context, user)), show_alert=True
+            )
         raise ApplicationHandlerStop
     if not await _within_rate(update, context, user):
         raise ApplicationHandlerStop
     if chat is not None and chat.type != Chat.PRIVATE:
         await _refuse_group(update, context)
+    viewer = await _resolve(update, context, user, chat)
+    context.set_viewer(viewer)
+    if kind is Kind.INLINE:
+        return
+    if kind is Kind.EDIT:
+        assert update.edited_message is not None
+        await update.edited_message.reply_text(
+            context.t.gettext("Edited messages are not read. Please send the new text as a new message."),
+            do_quote=True,
+        )
+        raise ApplicationHandlerStop
+    if kind is Kind.PRESS:
+        await _check_press(update, context)
+        return
+    if await _refused_as_oversized(update, context.t, max_mb=context.settings.max_upload_mb):
+        raise ApplicationHandlerStop
+    role = viewer.effective_role
+    command = command_of(update)
+    if command is not None:
+        if command == "start" or menu.allowed(command, role):
+            return
+        await _explain(update, context, known=command in menu.BY_NAME)
+        raise ApplicationHandlerStop
+    if role is None and not feedback.in_dialog(context.user_data):
+        await _explain(update, context, known=False)
+        raise ApplicationHandlerStop
+
+
+async def _resolve(update: Update, context: CrmContext, user: User, chat: Chat | None) -> Viewer:
     try:
         async with context.db.begin() as session:
-            viewer = await users.resolve(
+            return await users.resolve(
                 session,
                 users.Identity(
                     telegram_id=user.id,
@@ -88,31 +126,27 @@ async def guard(update: Update, context: CrmContext) -> None:
         # PTB would go on to the feature handlers, which need a viewer: report once and stop here.
         await errors.report(update, context, error)
         raise ApplicationHandlerStop from error
-    context.set_viewer(viewer)
-    if inline:
-        return  # handlers/inline_lookup.py answers by role
-    if await _refused_as_oversized(update, context.t, max_mb=context.settings.max_upload_mb):
-        raise ApplicationHandlerStop
-    role = viewer.effective_role
 
-    command = command_of(update)
-    if command is not None:
-        if command == "start" or menu.allowed(command, role):
-            return
-        await _explain(update, context, known=command in menu.BY_NAME)
-        raise ApplicationHandlerStop
 
+async def _check_press(update: Update, context: CrmContext) -> None:
+    """Only a declared button, well formed, of the viewer's role, reaches a feature handler."""
     query = update.callback_query
-    if query is not None:
-        prefix = (query.data or "").split(":", 1)[0]
-        if role not in CALLBACK_ROLES.get(prefix, ()):
-            await query.answer(context.t.gettext("This button is not available to you."), show_alert=True)
-            raise ApplicationHandlerStop
-        return
-
-    if role is None and not feedback.in_dialog(context.user_data):
-        await _explain(update, context, known=False)
+    assert query is not None
+    assert context.viewer is not None
+    try:
+        button, _ = button_index(context.application).find(query.data)
+    except StaleButton:
+        await query.answer(stale_button_text(context.t), show_alert=True)
+        raise ApplicationHandlerStop from None
+    if context.viewer.effective_role not in button.roles:
+        await query.answer(context.t.gettext("This button is not available to you."), show_alert=True)
         raise ApplicationHandlerStop
+
+
+def _app_language(context: CrmContext, user: User) -> Translator:
+    return context.translator_for(
+        locale_for_language_code(user.language_code, context.settings.default_locale)
+    )
 
 
 async def _within_rate(update: Update, context: CrmContext, user: User) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from decimal import Decimal
 from html import escape
@@ -24,8 +23,8 @@ from bot.services import card, timeline
 from bot.services.card import CustomerCard
 from bot.services.timeline import HistoryPage
 from bot.services.visibility import NotVisible
-from handlers import erased_card
-from handlers.common import pressed
+from handlers import callbacks, erased_card
+from handlers.buttons import Button
 from storage.queries.card import TimelineRow
 
 MAX_MESSAGE = 4000
@@ -65,10 +64,6 @@ TICKET_STATUS_LABELS = {
     "resolved": N_("resolved"),
     "closed": N_("closed"),
 }
-OPEN_PATTERN = re.compile(r"^cust:open:(\d+)$")
-CARD_PATTERN = re.compile(r"^cust:card:(\d+)$")
-HISTORY_PATTERN = re.compile(r"^cust:hist:(\d+):(\d+)$")
-MAP_PATTERN = re.compile(r"^cust:map:(\d+)$")
 
 
 def short_datetime(t: Translator, value: datetime) -> str:
@@ -243,11 +238,16 @@ def card_keyboard(view: CustomerCard, t: Translator, *, manage: bool = False) ->
             ],
             [
                 InlineKeyboardButton(t.gettext("⏰ Set reminder"), callback_data=f"rem:new:{cid}"),
-                InlineKeyboardButton(t.gettext("📍 Show on map"), callback_data=f"cust:map:{cid}"),
+                InlineKeyboardButton(
+                    t.gettext("📍 Show on map"), callback_data=callbacks.CUSTOMER_MAP.data(customer_id=cid)
+                ),
             ],
             [
                 InlineKeyboardButton(t.gettext("✏️ Edit"), callback_data=f"cust:edit:{cid}"),
-                InlineKeyboardButton(t.gettext("🕘 History"), callback_data=f"cust:hist:{cid}:0"),
+                InlineKeyboardButton(
+                    t.gettext("🕘 History"),
+                    callback_data=callbacks.CUSTOMER_HISTORY.data(customer_id=cid, page=0),
+                ),
             ],
             [
                 InlineKeyboardButton(
@@ -270,7 +270,14 @@ def not_visible_text(t: Translator) -> str:
 def open_card_markup(t: Translator, customer_id: int) -> InlineKeyboardMarkup:
     """The one button under a dialog's last message that leads back to the customer."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t.gettext("Open the card"), callback_data=f"cust:open:{customer_id}")]]
+        [
+            [
+                InlineKeyboardButton(
+                    t.gettext("Open the card"),
+                    callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=customer_id),
+                )
+            ]
+        ]
     )
 
 
@@ -301,12 +308,12 @@ async def send_card(update: Update, context: CrmContext, customer_id: int) -> No
     )
 
 
-async def _pressed_card(update: Update, context: CrmContext, pattern: re.Pattern[str]) -> CustomerCard | None:
+async def _pressed_card(update: Update, context: CrmContext, button: Button) -> CustomerCard | None:
     """The card of the customer a pressed button names, the press answered; None (after an alert)
     when the viewer may not see that customer."""
     query = update.callback_query
     assert query is not None
-    customer_id = int(pressed(update, pattern).group(1))
+    customer_id = button.parse(query.data)["customer_id"]
     try:
         view = await _load_card(context, customer_id)
     except NotVisible:
@@ -318,7 +325,7 @@ async def _pressed_card(update: Update, context: CrmContext, pattern: re.Pattern
 
 
 async def open_card(update: Update, context: CrmContext) -> None:
-    view = await _pressed_card(update, context, OPEN_PATTERN)
+    view = await _pressed_card(update, context, callbacks.OPEN_CUSTOMER)
     if view is None:
         return
     assert update.effective_chat is not None
@@ -331,7 +338,7 @@ async def open_card(update: Update, context: CrmContext) -> None:
 
 
 async def back_to_card(update: Update, context: CrmContext) -> None:
-    view = await _pressed_card(update, context, CARD_PATTERN)
+    view = await _pressed_card(update, context, callbacks.BACK_TO_CARD)
     if view is None:
         return
     assert update.callback_query is not None
@@ -389,14 +396,26 @@ def history_keyboard(page: HistoryPage, t: Translator) -> InlineKeyboardMarkup:
     nav = []
     if page.page > 0:
         nav.append(
-            InlineKeyboardButton(t.gettext("◀ Newer"), callback_data=f"cust:hist:{cid}:{page.page - 1}")
+            InlineKeyboardButton(
+                t.gettext("◀ Newer"),
+                callback_data=callbacks.CUSTOMER_HISTORY.data(customer_id=cid, page=page.page - 1),
+            )
         )
     if page.has_more:
         nav.append(
-            InlineKeyboardButton(t.gettext("Older ▶"), callback_data=f"cust:hist:{cid}:{page.page + 1}")
+            InlineKeyboardButton(
+                t.gettext("Older ▶"),
+                callback_data=callbacks.CUSTOMER_HISTORY.data(customer_id=cid, page=page.page + 1),
+            )
         )
     rows = [nav] if nav else []
-    rows.append([InlineKeyboardButton(t.gettext("Back to card"), callback_data=f"cust:card:{cid}")])
+    rows.append(
+        [
+            InlineKeyboardButton(
+                t.gettext("Back to card"), callback_data=callbacks.BACK_TO_CARD.data(customer_id=cid)
+            )
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 
@@ -404,12 +423,11 @@ async def show_history(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
     assert context.viewer is not None
-    match = HISTORY_PATTERN.match(query.data or "")
-    assert match is not None
+    args = callbacks.CUSTOMER_HISTORY.parse(query.data)
     try:
         async with context.db.begin() as session:
             page = await timeline.history(
-                session, viewer=context.viewer, customer_id=int(match.group(1)), page=int(match.group(2))
+                session, viewer=context.viewer, customer_id=args["customer_id"], page=args["page"]
             )
     except NotVisible:
         await query.answer(not_visible_text(context.t), show_alert=True)
@@ -427,12 +445,11 @@ async def show_on_map(update: Update, context: CrmContext) -> None:
     assert query is not None
     assert context.viewer is not None
     assert update.effective_chat is not None
-    match = MAP_PATTERN.match(query.data or "")
-    assert match is not None
+    customer_id = callbacks.CUSTOMER_MAP.parse(query.data)["customer_id"]
     t = context.t
     try:
         async with context.db.begin() as session:
-            place = await card.location_of(session, viewer=context.viewer, customer_id=int(match.group(1)))
+            place = await card.location_of(session, viewer=context.viewer, customer_id=customer_id)
     except NotVisible:
         await query.answer(not_visible_text(t), show_alert=True)
         return
@@ -451,7 +468,7 @@ async def show_on_map(update: Update, context: CrmContext) -> None:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    application.add_handler(CallbackQueryHandler(open_card, pattern=OPEN_PATTERN))
-    application.add_handler(CallbackQueryHandler(back_to_card, pattern=CARD_PATTERN))
-    application.add_handler(CallbackQueryHandler(show_history, pattern=HISTORY_PATTERN))
-    application.add_handler(CallbackQueryHandler(show_on_map, pattern=MAP_PATTERN))
+    application.add_handler(CallbackQueryHandler(open_card, pattern=callbacks.OPEN_CUSTOMER))
+    application.add_handler(CallbackQueryHandler(back_to_card, pattern=callbacks.BACK_TO_CARD))
+    application.add_handler(CallbackQueryHandler(show_history, pattern=callbacks.CUSTOMER_HISTORY))
+    application.add_handler(CallbackQueryHandler(show_on_map, pattern=callbacks.CUSTOMER_MAP))

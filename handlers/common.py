@@ -43,3 +43,7 @@ def deactivated_text(t: Translator) -> str:
 
 def unknown_command_text(t: Translator) -> str:
     return t.gettext("I don't know that command. /help lists what you can do.")
+
+
+def stale_button_text(t: Translator) -> str:
+    return t.gettext("This button is no longer active. Please start again from the menu.")

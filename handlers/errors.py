@@ -33,7 +33,7 @@ async def report(update: object, context: CrmContext, error: BaseException | Non
     """Log the traceback, tell the user in a line what to do, and notify the admins."""
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("update %s failed", update_id, exc_info=error)
-    if isinstance(update, Update) and update.effective_message is not None:
+    if isinstance(update, Update) and (update.effective_message is not None or update.callback_query):
         t = _reader(update, context)
         if _database_down(error):
             text = t.gettext("FieldCRM is temporarily unavailable. Please try again in a minute.")
@@ -42,11 +42,27 @@ async def report(update: object, context: CrmContext, error: BaseException | Non
                 "Sorry, something went wrong on our side and nothing was saved. "
                 "Please try again; /help shows what you can do."
             )
-        try:
-            await update.effective_message.reply_text(text)
-        except TelegramError:
+        if not await _tell(update, text):
             log.warning("could not tell the user about the failure of update %s", update_id)
     await _notify_admins(context, error, update_id)
+
+
+async def _tell(update: Update, text: str) -> bool:
+    """A press is answered where it was made (unanswered, it spins on the phone); if the handler
+    had answered it already, or for a message, the text goes to the chat."""
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer(text, show_alert=True)
+            return True
+        except TelegramError:
+            pass
+    if update.effective_message is None:
+        return False
+    try:
+        await update.effective_message.reply_text(text)
+    except TelegramError:
+        return False
+    return True
 
 
 def _reader(update: Update, context: CrmContext) -> Translator:

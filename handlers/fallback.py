@@ -6,15 +6,12 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import CrmContext
-from handlers.common import unknown_command_text
+from handlers.common import stale_button_text, unknown_command_text
 
 
 async def stale_button(update: Update, context: CrmContext) -> None:
     assert update.callback_query is not None
-    await update.callback_query.answer(
-        context.t.gettext("This button is no longer active. Please start again from the menu."),
-        show_alert=True,
-    )
+    await update.callback_query.answer(stale_button_text(context.t), show_alert=True)
 
 
 async def nothing_to_cancel(update: Update, context: CrmContext) -> None:

@@ -8,6 +8,7 @@ from telegram.ext import Application, TypeHandler
 from handlers import (
     access,
     audit,
+    buttons,
     card,
     complaints,
     customer_edit,
@@ -83,4 +84,5 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
     # Customers' plain text goes to their complaint; everyone else's on to the search.
     customer_text.register(application)
     fallback.register(application)
+    buttons.index_buttons(application)
     application.add_error_handler(errors.on_error)

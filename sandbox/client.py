@@ -280,6 +280,16 @@ class SandboxUser:
         """Sends a text message; returns the update id."""
         return await self._send(text=text, reply_to_message_id=reply_to)
 
+    async def edit(self, message_id: int, text: str) -> int:
+        """Edits one of this user's messages; returns the id of the `edited_message` update."""
+        result = await self.client.request(
+            "POST",
+            f"chats/{self.chat_id}/messages/{message_id}/edit",
+            json={"from_id": self.id, "text": text},
+        )
+        self._seq = result["seq"]
+        return int(result["update_id"])
+
     async def send_location(
         self, latitude: float, longitude: float, *, horizontal_accuracy: float | None = None
     ) -> int:
@@ -356,6 +366,22 @@ class SandboxUser:
                 "chat_id": self.chat_id,
                 "message_id": message.message_id,
                 "data": data,
+            },
+        )
+        self._seq = result["seq"]
+        return int(result["update_id"])
+
+    async def press_data(self, data: str, *, message_id: int) -> int:
+        """Presses a button of that message with any callback data, as a modified client can."""
+        result = await self.client.request(
+            "POST",
+            "callback",
+            json={
+                "from_id": self.id,
+                "chat_id": self.chat_id,
+                "message_id": message_id,
+                "data": data,
+                "crafted": True,
             },
         )
         self._seq = result["seq"]

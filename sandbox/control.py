@@ -45,6 +45,7 @@ class ControlApi:
             ("GET", "chats", self.list_chats),
             ("GET", "chats/{chat_id}", self.get_chat),
             ("POST", "chats/{chat_id}/messages", self.send_message),
+            ("POST", "chats/{chat_id}/messages/{message_id}/edit", self.edit_message),
             ("GET", "chats/{chat_id}/messages", self.chat_messages),
             ("GET", "chats/{chat_id}/events", self.chat_events),
             ("GET", "chats/{chat_id}/commands", self.chat_commands),
@@ -153,6 +154,21 @@ class ControlApi:
         )
         return {"update_id": update.update_id, "message_id": message.message_id, "seq": message.chat.seq}
 
+    async def edit_message(self, request: web.Request, bot: BotState) -> Any:
+        fields = await _json_body(request)
+        text = fields.get("text")
+        if not isinstance(text, str):
+            raise ControlError("text must be a string")
+        update, message = users.edit_message(
+            bot,
+            self.runtime.clock,
+            user=users.known_user(bot, _int(fields.get("from_id"), "from_id")),
+            chat_id=_int(request.match_info["chat_id"], "chat_id"),
+            message_id=_int(request.match_info["message_id"], "message_id"),
+            text=text,
+        )
+        return {"update_id": update.update_id, "message_id": message.message_id, "seq": message.chat.seq}
+
     async def chat_messages(self, request: web.Request, bot: BotState) -> Any:
         return [message.to_sandbox() for message in _chat(bot, request).messages]
 
@@ -209,6 +225,7 @@ class ControlApi:
             chat_id=_int(body.get("chat_id"), "chat_id"),
             message_id=_int(body.get("message_id"), "message_id"),
             data=data,
+            crafted=body.get("crafted") is True,
         )
         return {"update_id": update.update_id, "callback_query_id": query.id, "seq": query.chat.seq}
 

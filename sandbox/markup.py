@@ -20,6 +20,7 @@ INLINE_ACTIONS = (
     "pay",
 )
 MAX_BUTTONS = 100
+MAX_CALLBACK_DATA_BYTES = 64
 
 
 def parse_reply_markup(value: Any, *, inline_only: bool = False) -> dict[str, Any] | None:
@@ -85,7 +86,7 @@ def _inline_button(button: Any) -> dict[str, Any]:
         raise bad_request(prefix + "Text buttons are unallowed in the inline keyboard")
     if "callback_data" in actions:
         data = button["callback_data"]
-        if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= 64:
+        if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES:
             raise bad_request("BUTTON_DATA_INVALID")
     if "url" in actions and (not isinstance(button["url"], str) or not check_link(button["url"])):
         raise bad_request("BUTTON_URL_INVALID")

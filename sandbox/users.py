@@ -12,7 +12,7 @@ from typing import Any
 from sandbox.errors import ApiError, ControlError
 from sandbox.files import store_upload
 from sandbox.html import to_html
-from sandbox.markup import inline_buttons
+from sandbox.markup import MAX_CALLBACK_DATA_BYTES, inline_buttons
 from sandbox.normalize import normalize
 from sandbox.params import Upload
 from sandbox.records import ChatRecord, FileRecord, MessageRecord, UserRecord
@@ -102,6 +102,33 @@ def send_message(
     return bot.updates.push("message", message.to_api()), message
 
 
+def edit_message(
+    bot: BotState, clock: Clock, *, user: UserRecord, chat_id: int, message_id: int, text: str
+) -> tuple[UpdateRecord, MessageRecord]:
+    """The user edits the text (or caption) of a message they sent: Telegram sends `edited_message`."""
+    if user.blocked:
+        raise ControlError("the user has blocked the bot; unblock first")
+    chat = chat_for(bot, user, chat_id)
+    message = chat.by_id.get(message_id)
+    if message is None or message.deleted:
+        raise ControlError(f"message {message_id} not found in chat {chat.id}", 404)
+    if message.from_bot or message.sender.id != user.id:
+        raise ControlError("a user can only edit their own messages")
+    formatted = _user_text(text, allow_empty=False)
+    if message.has_media:
+        message.caption = formatted.text
+        message.caption_entities = formatted.to_entities()
+    elif message.text is not None:
+        message.text = formatted.text
+        message.entities = formatted.to_entities()
+    else:
+        raise ControlError("only a text message or a caption can be edited")
+    message.html = to_html(formatted)
+    message.edit_date = int(clock.now())
+    message.edit_count += 1
+    return bot.updates.push("edited_message", message.to_api()), message
+
+
 def _fill(bot: BotState, message: MessageRecord, content: Content) -> None:
     kinds = [
         k for k in ("text", "location", "contact", "photo", "document") if getattr(content, k) is not None
@@ -179,8 +206,16 @@ def _contact(value: dict[str, Any]) -> dict[str, Any]:
 
 
 def press_button(
-    bot: BotState, clock: Clock, *, user: UserRecord, chat_id: int, message_id: int, data: str
+    bot: BotState,
+    clock: Clock,
+    *,
+    user: UserRecord,
+    chat_id: int,
+    message_id: int,
+    data: str,
+    crafted: bool = False,
 ) -> tuple[UpdateRecord, CallbackQueryRecord]:
+    """Press an inline button; `crafted` sends any data on the message, as a modified client can."""
     if user.blocked:
         raise ControlError("the user has blocked the bot; unblock first")
     chat = bot.chats.get(chat_id)
@@ -189,7 +224,13 @@ def press_button(
         raise ControlError(f"message {message_id} not found in chat {chat_id}", 404)
     if not message.from_bot:
         raise ControlError("only bot messages have inline buttons")
-    if not any(button.get("callback_data") == data for button in inline_buttons(message.reply_markup)):
+    buttons = inline_buttons(message.reply_markup)
+    if crafted:
+        if not buttons:
+            raise ControlError(f"message {message_id} has no inline keyboard")
+        if not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA_BYTES:
+            raise ControlError(f"callback data must be 1-{MAX_CALLBACK_DATA_BYTES} bytes")
+    elif not any(button.get("callback_data") == data for button in buttons):
         raise ControlError(f"message {message_id} has no button with callback_data {data!r}")
     query = CallbackQueryRecord(
         id=new_query_id(),

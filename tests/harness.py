@@ -78,6 +78,19 @@ class Person:
             return Reply.of(after[-1])
         return Reply.of(next(m for m in after if m.message_id == pressed.message_id))
 
+    async def edit(self, message_id: int, text: str) -> Reply | None:
+        """Edit one of this person's messages; return the bot's newest message if it sent one."""
+        before = await self.account.bot_messages()
+        await self._settle(await self.account.edit(message_id, text))
+        after = await self.account.bot_messages()
+        return Reply.of(after[-1]) if len(after) > len(before) else None
+
+    async def press_data(self, data: str, *, message_id: int) -> dict[str, object] | None:
+        """Press crafted callback data on a bot message; return the answer to the press (None if none)."""
+        update_id = await self.account.press_data(data, message_id=message_id)
+        await self._settle(update_id)
+        return await self.account.callback_answer(update_id)
+
     async def press_for_answer(self, label: str) -> dict[str, object] | None:
         """Press a button and return the toast or alert the bot answered with."""
         update_id = await self.account.press(label)

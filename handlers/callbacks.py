@@ -8,7 +8,7 @@ handlers) and refuses junk, out-of-range ids and other roles' buttons before a h
 from __future__ import annotations
 
 from bot.domain.roles import Role
-from handlers.buttons import FIELD_ROLES, ID, PAGE, Button
+from handlers.buttons import FIELD_ROLES, ID, MANAGEMENT_ROLES, PAGE, Button
 
 STAFF = FIELD_ROLES | {Role.ADMIN}
 
@@ -17,3 +17,12 @@ OPEN_CUSTOMER = Button("cust:open", customer_id=ID, roles=STAFF)
 BACK_TO_CARD = Button("cust:card", customer_id=ID, roles=STAFF)
 CUSTOMER_HISTORY = Button("cust:hist", customer_id=ID, page=PAGE, roles=STAFF)
 CUSTOMER_MAP = Button("cust:map", customer_id=ID, roles=STAFF)
+
+# Actions under the card that open other features (their other buttons are declared with them)
+EDIT_CUSTOMER = Button("cust:edit", customer_id=ID, roles=STAFF)
+CUSTOMER_LINK = Button("cust:link", customer_id=ID, roles=STAFF)
+START_VISIT = Button("visit:start", customer_id=ID, roles=FIELD_ROLES)
+START_ORDER = Button("order:start", customer_id=ID, roles=FIELD_ROLES)
+NEW_REMINDER = Button("rem:new", customer_id=ID, roles=FIELD_ROLES)
+XFER_PICK = Button("xfer:pick", customer_id=ID, roles=MANAGEMENT_ROLES)
+ERASE_ASK = Button("ers:ask", customer_id=ID, roles=MANAGEMENT_ROLES)

@@ -11,10 +11,16 @@ import re
 
 from bot.domain import team_settings
 from bot.domain.audit import Scope
+from bot.domain.customer_fields import Field
+from bot.domain.dates import QuickChoice
+from bot.domain.digest import Kind as PeriodKind
+from bot.domain.money import CURRENCIES
 from bot.domain.roles import INVITABLE_BY, Role
 from bot.domain.timezones import COMMON_ZONES
 from bot.i18n import LOCALES
+from bot.services.digest import Drill
 from bot.services.exports import ExportKind, FileFormat
+from bot.services.reminders import Later
 from bot.services.tickets import CATEGORIES
 from handlers.buttons import (
     BIG_ID,
@@ -26,11 +32,12 @@ from handlers.buttons import (
     MANAGEMENT_ROLES,
     PAGE,
     Button,
+    Day,
     Int,
     OneOf,
     Token,
 )
-from storage.enums import TicketSeverity
+from storage.enums import TicketSeverity, Tier, VisitKind, VisitOutcome
 
 STAFF = FIELD_ROLES | {Role.ADMIN}
 
@@ -124,3 +131,81 @@ TICKET_SEVERITY = Button("tkt:sev", ticket_id=ID, roles=STAFF)
 SET_TICKET_SEVERITY = Button("tkt:sevto", ticket_id=ID, severity=OneOf.of(TicketSeverity), roles=STAFF)
 REASSIGN_TICKET = Button("tkt:move", ticket_id=ID, roles=MANAGEMENT_ROLES)
 REASSIGN_TICKET_TO = Button("tkt:to", ticket_id=ID, rep_id=ID, roles=MANAGEMENT_ROLES)
+
+
+# /new: Skip names the field it skips, so a Skip left on an earlier question cannot skip the current one
+NEW_SKIP = Button("new:skip", field=OneOf.of(Field), roles=FIELD_ROLES)
+NEW_TIER = Button("new:tier", tier=OneOf.of(Tier), roles=FIELD_ROLES)
+NEW_TRANSFER = Button("new:transfer", customer_id=ID, roles=FIELD_ROLES)
+NEW_ANYWAY = Button("new:anyway", roles=FIELD_ROLES)
+NEW_CANCEL = Button("new:cancel", roles=FIELD_ROLES)
+
+# Editing a customer (EDIT_CUSTOMER is under the card)
+EDIT_FIELD = Button("cust:ef", customer_id=ID, field=OneOf.of(Field), roles=STAFF)
+EDIT_TIER = Button("cust:et", tier=OneOf.of(Tier), roles=STAFF)
+EDIT_CLEAR = Button("cust:eclear", roles=STAFF)
+EDIT_CANCEL = Button("cust:ecancel", roles=STAFF)
+
+# /find pages: the search text rides along when it fits in 64 bytes, else it is empty (kept in user_data)
+FIND_PAGE = Button("find:page", page=PAGE, text=Token(re.compile(r".*", re.DOTALL)), roles=FIELD_ROLES)
+
+# The customer picker inside /visit, /order and /remind; its Cancel is the dialog's Cancel
+VISIT_PICK = Button("visit:pick", customer_id=ID, roles=FIELD_ROLES)
+VISIT_PAGE = Button("visit:page", page=PAGE, roles=FIELD_ROLES)
+VISIT_CANCEL = Button("visit:cancel", roles=FIELD_ROLES)
+ORDER_PICK = Button("order:pick", customer_id=ID, roles=FIELD_ROLES)
+ORDER_PAGE = Button("order:page", page=PAGE, roles=FIELD_ROLES)
+ORDER_CANCEL = Button("order:cancel", roles=FIELD_ROLES)
+REMIND_PICK = Button("rem:pick", customer_id=ID, roles=FIELD_ROLES)
+REMIND_PAGE = Button("rem:page", page=PAGE, roles=FIELD_ROLES)
+REMIND_CANCEL = Button("rem:cancel", roles=FIELD_ROLES)
+
+# /visit (START_VISIT is under the card)
+VISIT_STEPS = ("kind", "outcome", "notes", "checkin", "followup")
+VISIT_KIND = Button("visit:kind", kind=OneOf.of(VisitKind), roles=FIELD_ROLES)
+VISIT_OUTCOME = Button("visit:out", outcome=OneOf.of(VisitOutcome), roles=FIELD_ROLES)
+VISIT_SKIP_NOTES = Button("visit:notes:skip", roles=FIELD_ROLES)
+VISIT_ADOPT = Button("visit:adopt", answer=OneOf.of(("yes", "no")), roles=FIELD_ROLES)
+VISIT_FOLLOW_UP = Button("visit:fu", choice=OneOf.of((*QuickChoice, "none")), roles=FIELD_ROLES)
+VISIT_SAVE = Button("visit:save", roles=FIELD_ROLES)
+VISIT_EDIT = Button("visit:edit", roles=FIELD_ROLES)
+VISIT_GOTO = Button("visit:goto", step=OneOf.of(VISIT_STEPS), roles=FIELD_ROLES)
+
+# /order (START_ORDER is under the card)
+ORDER_STEPS = ("amount", "currency", "product", "date")
+ORDER_CURRENCY = Button("order:cur", code=OneOf.of(CURRENCIES), roles=FIELD_ROLES)
+ORDER_SKIP_PRODUCT = Button("order:prod:skip", roles=FIELD_ROLES)
+ORDER_DATE = Button("order:date", day=OneOf.of(("today", "yesterday")), roles=FIELD_ROLES)
+ORDER_SAVE = Button("order:save", roles=FIELD_ROLES)
+ORDER_EDIT = Button("order:edit", roles=FIELD_ROLES)
+ORDER_GOTO = Button("order:goto", step=OneOf.of(ORDER_STEPS), roles=FIELD_ROLES)
+
+# /remind (NEW_REMINDER is under the card) and the Done / Snooze buttons of a reminder's push
+REMIND_ABOUT_CUSTOMER = Button("rem:for:cust", roles=FIELD_ROLES)
+REMIND_FOR_ME = Button("rem:for:me", roles=FIELD_ROLES)
+REMIND_WHEN = Button("rem:when", choice=OneOf.of(Later), roles=FIELD_ROLES)
+REMINDER_DONE = Button("rem:done", reminder_id=BIG_ID, roles=FIELD_ROLES)
+REMINDER_SNOOZE = Button("rem:snz", reminder_id=BIG_ID, choice=OneOf.of(Later), roles=FIELD_ROLES)
+
+# A churn-risk alert (written by bot/services/risk_alerts.py); only a manager reassigns
+RISK_VISIT = Button("risk:visit", alert_id=BIG_ID, roles=FIELD_ROLES)
+RISK_SNOOZE = Button("risk:snooze", alert_id=BIG_ID, roles=FIELD_ROLES)
+RISK_FINE = Button("risk:fine", alert_id=BIG_ID, roles=FIELD_ROLES)
+RISK_MOVE = Button("risk:move", alert_id=BIG_ID, roles={Role.MANAGER})
+RISK_MOVE_TO = Button("risk:to", alert_id=BIG_ID, rep_id=ID, roles={Role.MANAGER})
+
+# One customer changing hands (XFER_PICK is under the card); Approve / Refuse are written by
+# bot/services/transfers.py under a rep's request
+XFER_TO = Button("xfer:to", customer_id=ID, rep_id=ID, roles=MANAGEMENT_ROLES)
+XFER_APPROVE = Button("xfer:ok", request_id=ID, roles=MANAGEMENT_ROLES)
+XFER_REFUSE = Button("xfer:no", request_id=ID, roles=MANAGEMENT_ROLES)
+
+# The digest's drill-down buttons (written by bot/services/digest_message.py): a list over a period,
+# daily or weekly from its first day, or a list of what is overdue now
+DIGEST_PERIOD_LISTS = {
+    drill: Button(f"dig:{drill.value}", period=OneOf.of(PeriodKind), first=Day(), roles=MANAGEMENT_ROLES)
+    for drill in (Drill.RISK, Drill.VISITS, Drill.NEW, Drill.ORDERS)
+}
+DIGEST_NOW_LISTS = {
+    drill: Button(f"dig:{drill.value}", roles=MANAGEMENT_ROLES) for drill in (Drill.TICKETS, Drill.FOLLOW_UPS)
+}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 from typing import Any
 
@@ -17,7 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import webhook
+from bot import update_body, webhook
 from bot.context import CrmApplication
 from storage.db import utcnow
 from storage.queries import inbox
@@ -86,7 +85,7 @@ async def _receive(request: web.Request) -> web.Response:
         body = await request.read()
     except web.HTTPRequestEntityTooLarge:
         return web.Response(status=413, text="too large")
-    update = _parse(body)
+    update = update_body.parse(body, application.bot)
     if update is None:
         return web.Response(status=400, text="not a Telegram update")
     try:
@@ -101,19 +100,6 @@ async def _receive(request: web.Request) -> web.Response:
     if added:
         webhook.wake(application)
     return web.Response(text="ok")
-
-
-def _parse(body: bytes) -> dict[str, Any] | None:
-    try:
-        update = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None
-    if not isinstance(update, dict):
-        return None
-    update_id = update.get("update_id")
-    if not isinstance(update_id, int) or isinstance(update_id, bool):
-        return None
-    return update
 
 
 def _chat_id(update: dict[str, Any]) -> int | None:

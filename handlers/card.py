@@ -226,24 +226,36 @@ def card_keyboard(view: CustomerCard, t: Translator, *, manage: bool = False) ->
     cid = view.id
     managing = [
         [
-            InlineKeyboardButton(t.gettext("🔁 Transfer"), callback_data=f"xfer:pick:{cid}"),
-            InlineKeyboardButton(t.gettext("🗑 Erase data"), callback_data=f"ers:ask:{cid}"),
+            InlineKeyboardButton(
+                t.gettext("🔁 Transfer"), callback_data=callbacks.XFER_PICK.data(customer_id=cid)
+            ),
+            InlineKeyboardButton(
+                t.gettext("🗑 Erase data"), callback_data=callbacks.ERASE_ASK.data(customer_id=cid)
+            ),
         ]
     ]
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t.gettext("📝 Log visit"), callback_data=f"visit:start:{cid}"),
-                InlineKeyboardButton(t.gettext("💰 Log order"), callback_data=f"order:start:{cid}"),
+                InlineKeyboardButton(
+                    t.gettext("📝 Log visit"), callback_data=callbacks.START_VISIT.data(customer_id=cid)
+                ),
+                InlineKeyboardButton(
+                    t.gettext("💰 Log order"), callback_data=callbacks.START_ORDER.data(customer_id=cid)
+                ),
             ],
             [
-                InlineKeyboardButton(t.gettext("⏰ Set reminder"), callback_data=f"rem:new:{cid}"),
+                InlineKeyboardButton(
+                    t.gettext("⏰ Set reminder"), callback_data=callbacks.NEW_REMINDER.data(customer_id=cid)
+                ),
                 InlineKeyboardButton(
                     t.gettext("📍 Show on map"), callback_data=callbacks.CUSTOMER_MAP.data(customer_id=cid)
                 ),
             ],
             [
-                InlineKeyboardButton(t.gettext("✏️ Edit"), callback_data=f"cust:edit:{cid}"),
+                InlineKeyboardButton(
+                    t.gettext("✏️ Edit"), callback_data=callbacks.EDIT_CUSTOMER.data(customer_id=cid)
+                ),
                 InlineKeyboardButton(
                     t.gettext("🕘 History"),
                     callback_data=callbacks.CUSTOMER_HISTORY.data(customer_id=cid, page=0),
@@ -251,7 +263,8 @@ def card_keyboard(view: CustomerCard, t: Translator, *, manage: bool = False) ->
             ],
             [
                 InlineKeyboardButton(
-                    t.gettext("🔗 Customer's link to the bot"), callback_data=f"cust:link:{cid}"
+                    t.gettext("🔗 Customer's link to the bot"),
+                    callback_data=callbacks.CUSTOMER_LINK.data(customer_id=cid),
                 )
             ],
             *(managing if manage else []),

@@ -1,4 +1,4 @@
-"""Editing a customer from the profile card ("cust:edit:<id>"): pick a field, send the new value.
+"""Editing a customer from the profile card's ✏️ Edit: pick a field, send the new value.
 
 Who may edit is re-checked on every step (a rep their own customers, a manager the team's), so
 a crafted or stale button changes nothing. Every change is written to the audit log.
@@ -6,7 +6,6 @@ a crafted or stale button changes nothing. Every change is written to the audit 
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,17 +25,12 @@ from bot.domain.customer_fields import TIERS, Field
 from bot.i18n import N_, Translator
 from bot.services import customer_records, customers
 from bot.services.visibility import NotVisible
-from handlers import card, customer_input, dialogs
+from handlers import callbacks, card, customer_input, dialogs
 from storage.db import utcnow
 
 PICK, VALUE = range(2)
 TIMEOUT = timedelta(minutes=15)
 STATE = "edit_customer"
-ENTRY_PATTERN = re.compile(r"^cust:edit:(\d+)$")
-FIELD_PATTERN = re.compile(r"^cust:ef:(\d+):([a-z]+)$")
-TIER_PATTERN = re.compile(r"^cust:et:(VIP|A|B|C)$")
-CLEAR = "cust:eclear"
-CANCEL = "cust:ecancel"
 OPTIONAL = (Field.COMPANY, Field.PHONE, Field.ADDRESS, Field.BIRTHDAY, Field.TAGS)
 
 
@@ -54,7 +48,7 @@ def _shown(field: Field, value: Any, t: Translator, *, is_owner: bool) -> str:
 
 
 def _cancel_button(t: Translator) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t.gettext("Cancel"), callback_data=CANCEL)
+    return InlineKeyboardButton(t.gettext("Cancel"), callback_data=callbacks.EDIT_CANCEL.data())
 
 
 async def start(update: Update, context: CrmContext) -> int:
@@ -64,13 +58,10 @@ async def start(update: Update, context: CrmContext) -> int:
     assert context.user_data is not None
     assert update.effective_chat is not None
     t = context.t
-    match = ENTRY_PATTERN.match(query.data or "")
-    assert match is not None
+    customer_id = callbacks.EDIT_CUSTOMER.parse(query.data)["customer_id"]
     try:
         async with context.db.begin() as session:
-            record = await customer_records.editable(
-                session, viewer=context.viewer, customer_id=int(match.group(1))
-            )
+            record = await customer_records.editable(session, viewer=context.viewer, customer_id=customer_id)
     except NotVisible:
         await query.answer(card.not_visible_text(t), show_alert=True)
         return ConversationHandler.END
@@ -79,7 +70,8 @@ async def start(update: Update, context: CrmContext) -> int:
     cid = record.customer_id
     buttons = [
         InlineKeyboardButton(
-            customer_input.field_label(field, t), callback_data=f"cust:ef:{cid}:{field.value}"
+            customer_input.field_label(field, t),
+            callback_data=callbacks.EDIT_FIELD.data(customer_id=cid, field=field),
         )
         for field in Field
     ]
@@ -99,11 +91,10 @@ async def field_picked(update: Update, context: CrmContext) -> int:
     assert context.viewer is not None
     assert context.user_data is not None
     t = context.t
-    match = FIELD_PATTERN.match(query.data or "")
-    assert match is not None
-    customer_id, field = int(match.group(1)), Field(match.group(2)) if match.group(2) in set(Field) else None
+    args = callbacks.EDIT_FIELD.parse(query.data)
+    customer_id, field = args["customer_id"], Field(args["field"])
     state = context.user_data.get(STATE) or {}
-    if field is None or state.get("id") != customer_id:
+    if state.get("id") != customer_id:
         await query.answer(t.gettext("This button is no longer active."), show_alert=True)
         return PICK
     try:
@@ -118,9 +109,11 @@ async def field_picked(update: Update, context: CrmContext) -> int:
     context.user_data[STATE] = state
     rows: list[list[InlineKeyboardButton]] = []
     if field is Field.TIER:
-        rows.append([InlineKeyboardButton(tier, callback_data=f"cust:et:{tier}") for tier in TIERS])
+        rows.append(
+            [InlineKeyboardButton(tier, callback_data=callbacks.EDIT_TIER.data(tier=tier)) for tier in TIERS]
+        )
     if field in OPTIONAL and record.values.get(field) not in (None, "", []):
-        rows.append([InlineKeyboardButton(t.gettext("Clear"), callback_data=CLEAR)])
+        rows.append([InlineKeyboardButton(t.gettext("Clear"), callback_data=callbacks.EDIT_CLEAR.data())])
     rows.append([_cancel_button(t)])
     await query.edit_message_text(
         t.gettext("{field} of {name} is now: {value}\nSend the new value.").format(
@@ -161,14 +154,14 @@ async def tier_pressed(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
     assert context.user_data is not None
-    match = TIER_PATTERN.match(query.data or "")
+    tier = callbacks.EDIT_TIER.parse(query.data)["tier"]
     state = context.user_data.get(STATE) or {}
-    if match is None or state.get("field") != Field.TIER.value:
+    if state.get("field") != Field.TIER.value:
         await query.answer(context.t.gettext("This button is no longer active."))
         return VALUE
     await query.answer()
     await query.edit_message_reply_markup(None)
-    return await _save(update, context, Field.TIER, match.group(1))
+    return await _save(update, context, Field.TIER, tier)
 
 
 async def cleared(update: Update, context: CrmContext) -> int:
@@ -247,18 +240,18 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(
         dialogs.conversation(
             "edit_customer",
-            entry_points=[CallbackQueryHandler(start, pattern=ENTRY_PATTERN)],
+            entry_points=[CallbackQueryHandler(start, pattern=callbacks.EDIT_CUSTOMER)],
             states={
                 PICK: [
-                    CallbackQueryHandler(field_picked, pattern=FIELD_PATTERN),
-                    CallbackQueryHandler(cancelled, pattern=f"^{CANCEL}$"),
+                    CallbackQueryHandler(field_picked, pattern=callbacks.EDIT_FIELD),
+                    CallbackQueryHandler(cancelled, pattern=callbacks.EDIT_CANCEL),
                     MessageHandler(~filters.COMMAND, waiting_for_pick),
                 ],
                 VALUE: [
                     MessageHandler(filters.TEXT & ~filters.COMMAND, value_typed),
-                    CallbackQueryHandler(tier_pressed, pattern=TIER_PATTERN),
-                    CallbackQueryHandler(cleared, pattern=f"^{CLEAR}$"),
-                    CallbackQueryHandler(cancelled, pattern=f"^{CANCEL}$"),
+                    CallbackQueryHandler(tier_pressed, pattern=callbacks.EDIT_TIER),
+                    CallbackQueryHandler(cleared, pattern=callbacks.EDIT_CLEAR),
+                    CallbackQueryHandler(cancelled, pattern=callbacks.EDIT_CANCEL),
                     MessageHandler(~filters.COMMAND, not_text),
                 ],
             },

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from html import escape
 
 import segno
@@ -17,10 +16,9 @@ from bot.i18n import Translator
 from bot.services import linking
 from bot.services.linking import Linking, LinkOutcome
 from bot.services.visibility import NotVisible
-from handlers import menu
+from handlers import callbacks, menu
 from handlers.card import not_visible_text
 
-LINK_PATTERN = re.compile(r"^cust:link:(\d+)$")
 QR_SCALE = 10
 
 
@@ -56,15 +54,14 @@ async def send_link(update: Update, context: CrmContext) -> None:
     assert context.viewer is not None
     chat = update.effective_chat
     assert chat is not None
-    match = LINK_PATTERN.match(query.data or "")
-    assert match is not None
+    customer_id = callbacks.CUSTOMER_LINK.parse(query.data)["customer_id"]
     t = context.t
     try:
         async with context.db.begin() as session:
             issued = await linking.issue_link(
                 session,
                 viewer=context.viewer,
-                customer_id=int(match.group(1)),
+                customer_id=customer_id,
                 now=jobs.now(context.application),
             )
     except NotVisible:
@@ -127,4 +124,4 @@ async def open_link(update: Update, context: CrmContext, payload: str) -> None:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    application.add_handler(CallbackQueryHandler(send_link, pattern=LINK_PATTERN))
+    application.add_handler(CallbackQueryHandler(send_link, pattern=callbacks.CUSTOMER_LINK))

@@ -7,7 +7,6 @@ Before saving, the whole team is checked for the same customer: another rep's ma
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,18 +28,12 @@ from bot.i18n import N_, Translator
 from bot.services import customer_records, customers, transfers
 from bot.services.customer_records import Draft, DuplicateOfAnother, Lookalike
 from bot.services.errors import NotAllowed, NoTeam, NotFound
-from handlers import card, customer_input, dialogs
+from handlers import callbacks, card, customer_input, dialogs
 from storage.db import utcnow
 
 NAME, COMPANY, PHONE, ADDRESS, BIRTHDAY, TIER, TAGS, DUPLICATE = range(8)
 TIMEOUT = timedelta(minutes=15)
 DRAFT = "new_customer"
-SKIP_PATTERN = re.compile(r"^new:skip:(\d)$")
-CANCEL = "new:cancel"
-ANYWAY = "new:anyway"
-TIER_PATTERN = re.compile(r"^new:tier:(VIP|A|B|C)$")
-TRANSFER_PATTERN = re.compile(r"^new:transfer:(\d+)$")
-OPEN_PATTERN = re.compile(r"^cust:open:(\d+)$")
 
 STEPS: tuple[tuple[int, Field], ...] = (
     (NAME, Field.NAME),
@@ -62,8 +55,8 @@ def _draft(context: CrmContext) -> dict[str, Any]:
 def _skip_row(state: int, t: Translator) -> list[InlineKeyboardButton]:
     """Skip names its step, so a Skip left on an earlier question cannot skip the current one."""
     return [
-        InlineKeyboardButton(t.gettext("Skip"), callback_data=f"new:skip:{state}"),
-        InlineKeyboardButton(t.gettext("Cancel"), callback_data=CANCEL),
+        InlineKeyboardButton(t.gettext("Skip"), callback_data=callbacks.NEW_SKIP.data(field=FIELD_OF[state])),
+        InlineKeyboardButton(t.gettext("Cancel"), callback_data=callbacks.NEW_CANCEL.data()),
     ]
 
 
@@ -88,7 +81,9 @@ def _question(state: int, draft: dict[str, Any], t: Translator) -> tuple[str, In
         )
         return text, InlineKeyboardMarkup([_skip_row(state, t)])
     if state == TIER:
-        tiers = [InlineKeyboardButton(tier, callback_data=f"new:tier:{tier}") for tier in TIERS]
+        tiers = [
+            InlineKeyboardButton(tier, callback_data=callbacks.NEW_TIER.data(tier=tier)) for tier in TIERS
+        ]
         text = t.gettext("Which tier is {name}? VIP, A, B or C; B if you skip.").format(name=name)
         return text, InlineKeyboardMarkup([tiers, _skip_row(state, t)])
     text = t.gettext("Tags for {name}? Separate them with commas or spaces, e.g. #wholesale, north.").format(
@@ -159,8 +154,8 @@ async def skipped(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
     state = _state_of(context)
-    match = SKIP_PATTERN.match(query.data or "")
-    if match is None or int(match.group(1)) != state or state == NAME:
+    field = callbacks.NEW_SKIP.parse(query.data)["field"]
+    if field != FIELD_OF[state] or state == NAME:
         await query.answer(context.t.gettext("This button is no longer active."))
         return state
     await query.answer()
@@ -171,13 +166,13 @@ async def skipped(update: Update, context: CrmContext) -> int:
 async def tier_pressed(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    match = TIER_PATTERN.match(query.data or "")
-    if match is None or _state_of(context) != TIER:
+    tier = callbacks.NEW_TIER.parse(query.data)["tier"]
+    if _state_of(context) != TIER:
         await query.answer(context.t.gettext("This button is no longer active."))
         return _state_of(context)
     await query.answer()
     await query.edit_message_reply_markup(None)
-    _draft(context)["tier"] = match.group(1)
+    _draft(context)["tier"] = tier
     return await _advance(update, context, TIER)
 
 
@@ -224,6 +219,8 @@ async def _finish(update: Update, context: CrmContext, *, anyway: bool = False) 
         return ConversationHandler.END
     if found or customer_id is None:
         draft["state"] = DUPLICATE
+        # Only a customer shown here as another's may be asked for: a crafted id is refused.
+        draft["others"] = [f.customer_id for f in found if not f.visible]
         context.user_data[DRAFT] = draft
         text, markup = _duplicate_offer(found, t)
         await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
@@ -242,7 +239,7 @@ def _who(lookalike: Lookalike) -> str:
 
 
 def _duplicate_offer(found: list[Lookalike], t: Translator) -> tuple[str, InlineKeyboardMarkup]:
-    cancel = InlineKeyboardButton(t.gettext("Cancel"), callback_data=CANCEL)
+    cancel = InlineKeyboardButton(t.gettext("Cancel"), callback_data=callbacks.NEW_CANCEL.data())
     others = [f for f in found if not f.visible]
     if others:
         other = others[0]
@@ -257,14 +254,24 @@ def _duplicate_offer(found: list[Lookalike], t: Translator) -> tuple[str, Inline
                 "to transfer the customer to you."
             ).format(customer=_who(other))
         button = InlineKeyboardButton(
-            t.gettext("Request transfer"), callback_data=f"new:transfer:{other.customer_id}"
+            t.gettext("Request transfer"),
+            callback_data=callbacks.NEW_TRANSFER.data(customer_id=other.customer_id),
         )
         return text, InlineKeyboardMarkup([[button], [cancel]])
     lines = [t.gettext("This customer may already exist:")]
     lines += [f"• {_who(f)}" + (f" — {f.owner_name}" if f.owner_name else "") for f in found]
     lines.append(t.gettext("Open the existing one, or create the new one anyway?"))
-    rows = [[InlineKeyboardButton(_who(f)[:60], callback_data=f"cust:open:{f.customer_id}")] for f in found]
-    rows.append([InlineKeyboardButton(t.gettext("Create anyway"), callback_data=ANYWAY), cancel])
+    rows = [
+        [
+            InlineKeyboardButton(
+                _who(f)[:60], callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=f.customer_id)
+            )
+        ]
+        for f in found
+    ]
+    rows.append(
+        [InlineKeyboardButton(t.gettext("Create anyway"), callback_data=callbacks.NEW_ANYWAY.data()), cancel]
+    )
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
@@ -281,12 +288,11 @@ async def open_existing(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
     assert context.user_data is not None
-    match = OPEN_PATTERN.match(query.data or "")
-    assert match is not None
+    customer_id = callbacks.OPEN_CUSTOMER.parse(query.data)["customer_id"]
     context.user_data.pop(DRAFT, None)
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await card.send_card(update, context, int(match.group(1)))
+    await card.send_card(update, context, customer_id)
     return ConversationHandler.END
 
 
@@ -296,18 +302,22 @@ async def transfer_requested(update: Update, context: CrmContext) -> int:
     assert context.viewer is not None
     assert context.user_data is not None
     t = context.t
-    match = TRANSFER_PATTERN.match(query.data or "")
-    assert match is not None
+    customer_id = callbacks.NEW_TRANSFER.parse(query.data)["customer_id"]
+    draft = _draft(context)
+    if "name" not in draft or customer_id not in draft.get("others", []):
+        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
+        return DUPLICATE
     try:
         async with context.db.begin() as session:
             result = await transfers.request_transfer(
                 session,
                 viewer=context.viewer,
-                customer_id=int(match.group(1)),
+                customer_id=customer_id,
+                draft=Draft.from_json(draft),
                 now=utcnow(),
                 translator_for=context.translator_for,
             )
-    except (NotFound, NotAllowed):
+    except (NotFound, NotAllowed, NoTeam):
         await query.answer(t.gettext("This button is no longer active."), show_alert=True)
         return DUPLICATE
     context.user_data.pop(DRAFT, None)
@@ -348,17 +358,17 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     text = filters.TEXT & ~filters.COMMAND
     step = [
         MessageHandler(text, typed),
-        CallbackQueryHandler(skipped, pattern=SKIP_PATTERN),
-        CallbackQueryHandler(cancelled, pattern=f"^{CANCEL}$"),
+        CallbackQueryHandler(skipped, pattern=callbacks.NEW_SKIP),
+        CallbackQueryHandler(cancelled, pattern=callbacks.NEW_CANCEL),
         MessageHandler(~filters.COMMAND, not_text),
     ]
     states: dict[object, list[Any]] = {state: list(step) for state, _ in STEPS}
-    states[TIER] = [CallbackQueryHandler(tier_pressed, pattern=TIER_PATTERN), *step]
+    states[TIER] = [CallbackQueryHandler(tier_pressed, pattern=callbacks.NEW_TIER), *step]
     states[DUPLICATE] = [
-        CallbackQueryHandler(transfer_requested, pattern=TRANSFER_PATTERN),
-        CallbackQueryHandler(create_anyway, pattern=f"^{ANYWAY}$"),
-        CallbackQueryHandler(open_existing, pattern=OPEN_PATTERN),
-        CallbackQueryHandler(cancelled, pattern=f"^{CANCEL}$"),
+        CallbackQueryHandler(transfer_requested, pattern=callbacks.NEW_TRANSFER),
+        CallbackQueryHandler(create_anyway, pattern=callbacks.NEW_ANYWAY),
+        CallbackQueryHandler(open_existing, pattern=callbacks.OPEN_CUSTOMER),
+        CallbackQueryHandler(cancelled, pattern=callbacks.NEW_CANCEL),
         MessageHandler(~filters.COMMAND, waiting_for_button),
     ]
     application.add_handler(

@@ -6,7 +6,6 @@ these factories, so the modules state only what is specific to them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import timedelta
 from typing import Any
@@ -16,6 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 
 from bot.context import CrmContext
 from bot.i18n import N_, Translator
+from handlers.buttons import Button
 from handlers.card import not_visible_text
 
 Step = Callable[[Update, CrmContext], Coroutine[Any, Any, Any]]
@@ -165,7 +165,7 @@ def conversation(
     entry_points: Sequence[BaseHandler[Any, Any, Any]],
     states: dict[object, list[Any]],
     cancel: Step,
-    cancel_data: str | None = None,
+    cancel_data: Button | None = None,
     timed_out: TimedOut | None = None,
     timeout: float | timedelta | None = None,
     allow_reentry: bool = True,
@@ -173,7 +173,7 @@ def conversation(
     """A persistent dialog that /cancel (and the `cancel_data` button) ends, idling out after `timeout`."""
     fallbacks: list[BaseHandler[Any, Any, Any]] = [CommandHandler("cancel", cancel)]
     if cancel_data is not None:
-        fallbacks.append(CallbackQueryHandler(cancel, pattern=f"^{re.escape(cancel_data)}$"))
+        fallbacks.append(CallbackQueryHandler(cancel, pattern=cancel_data))
     if timed_out is not None:
         states = {**states, ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)]}
     return ConversationHandler(

@@ -1,9 +1,8 @@
-"""/digest for managers, and the drill-down buttons ("dig:...") listing the customers behind a figure."""
+"""/digest for managers, and the drill-down buttons listing the customers behind a figure."""
 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Callable, Mapping
 from html import escape
 from typing import Any
@@ -15,19 +14,18 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot import jobs
 from bot.charts import render_png
 from bot.context import CrmContext
-from bot.domain.digest import Period, parse_code
+from bot.domain.digest import Kind, Period, starting
 from bot.domain.text import clip
 from bot.i18n import N_, Translator
 from bot.services import digest, digest_message
 from bot.services.digest import Drill
 from bot.services.errors import NotAllowed, NoTeam
+from handlers import callbacks
 from storage.queries.digest import Listing
 
 LIST_LIMIT = 10
 NAME_LIMIT = 40
 BUTTON_LIMIT = 28
-PATTERN = re.compile(r"^dig:")
-DRILL = re.compile(r"^dig:(risk|visits|new|orders):([dw]):(\d{8})$|^dig:(tickets|followups)$")
 
 Line = Callable[[Translator, Mapping[str, Any]], str]
 
@@ -107,20 +105,24 @@ def render_listing(t: Translator, what: Drill, listing: Listing) -> tuple[str, I
     for row in listing.rows:
         if row.get("customer_id") is not None and row.get("customer_name"):
             seen.setdefault(int(row["customer_id"]), clip(str(row["customer_name"]), BUTTON_LIMIT))
-    buttons = [InlineKeyboardButton(name, callback_data=f"cust:open:{cid}") for cid, name in seen.items()]
+    buttons = [
+        InlineKeyboardButton(name, callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=cid))
+        for cid, name in seen.items()
+    ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     return "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None
 
 
-def parse(data: str) -> tuple[Drill, Period | None] | None:
-    """The list a button asks for; None for stale or forged data."""
-    match = DRILL.match(data)
-    if match is None:
-        return None
-    if match[4]:
-        return Drill(match[4]), None
-    period = parse_code(match[2], match[3])
-    return None if period is None else (Drill(match[1]), period)
+def parse(data: str) -> tuple[Drill, Period | None]:
+    """The list a pressed drill-down button asks for (its handler took it, so it is one of them)."""
+    for what, button in callbacks.DIGEST_NOW_LISTS.items():
+        if button.owns(data):
+            return what, None
+    for what, button in callbacks.DIGEST_PERIOD_LISTS.items():
+        if button.owns(data):
+            args = button.parse(data)
+            return what, starting(Kind(args["period"]), args["first"])
+    raise ValueError(data)
 
 
 async def show_digest(update: Update, context: CrmContext) -> None:
@@ -151,13 +153,12 @@ async def drill_down(update: Update, context: CrmContext) -> None:
     assert query is not None
     assert context.viewer is not None
     t = context.t
-    wanted = parse(query.data or "")
-    if wanted is None or query.message is None:
+    if query.message is None:
         await query.answer(
             t.gettext("This button is out of date. Send /digest for a fresh one."), show_alert=True
         )
         return
-    what, period = wanted
+    what, period = parse(query.data or "")
     try:
         async with context.db.begin() as session:
             listing = await digest.drill(
@@ -183,4 +184,5 @@ async def drill_down(update: Update, context: CrmContext) -> None:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("digest", show_digest))
-    application.add_handler(CallbackQueryHandler(drill_down, pattern=PATTERN))
+    for button in (*callbacks.DIGEST_PERIOD_LISTS.values(), *callbacks.DIGEST_NOW_LISTS.values()):
+        application.add_handler(CallbackQueryHandler(drill_down, pattern=button))

@@ -18,6 +18,7 @@ from bot.context import CrmContext
 from bot.domain.roles import Role
 from bot.i18n import Translator
 from bot.services import inline_lookup
+from handlers.buttons import PAGE, StaleButton
 from handlers.card import STAGE_LABELS, label, owner_line
 from storage.db import utcnow
 from storage.queries.shared_cards import SharedCard
@@ -35,6 +36,17 @@ def card_text(t: Translator, card: SharedCard) -> str:
     lines.append(owner_line(t, owner=card.owner, tier=card.tier, stage=card.stage))
     lines.append(t.gettext("Shared from FieldCRM"))
     return "\n".join(lines)
+
+
+def page_of(offset: str) -> int | None:
+    """The page an offset asks for: "" is the first; one we never write (a crafted "²", 40 digits)
+    asks for nothing more."""
+    if not offset:
+        return 0
+    try:
+        return PAGE.read(offset)
+    except StaleButton:
+        return None
 
 
 def result(t: Translator, card: SharedCard) -> InlineQueryResultArticle:
@@ -66,7 +78,10 @@ async def answer(update: Update, context: CrmContext) -> None:
             ),
         )
         return
-    page = int(query.offset) if query.offset.isdigit() else 0
+    page = page_of(query.offset)
+    if page is None:
+        await query.answer([], cache_time=CACHE_SECONDS, is_personal=True, next_offset="")
+        return
     async with context.db.begin() as session:
         found = await inline_lookup.lookup(session, viewer=viewer, text=query.query, page=page, now=utcnow())
     button = None

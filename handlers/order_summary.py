@@ -17,7 +17,7 @@ from bot.i18n import Translator
 from bot.services import orders
 from bot.services.orders import OrderDraft
 from bot.services.visibility import NotVisible
-from handlers import dialogs
+from handlers import callbacks, dialogs
 from handlers.card import open_card_markup
 from storage.db import utcnow
 
@@ -30,7 +30,7 @@ def draft_of(context: CrmContext) -> dict[str, Any]:
 
 
 def cancel_row(t: Translator) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton(t.gettext("Cancel"), callback_data="order:cancel")]
+    return [InlineKeyboardButton(t.gettext("Cancel"), callback_data=callbacks.ORDER_CANCEL.data())]
 
 
 def _summary_text(draft: dict[str, Any], t: Translator) -> str:
@@ -51,8 +51,8 @@ async def show_summary(update: Update, context: CrmContext) -> int:
     markup = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t.gettext("✅ Save"), callback_data="order:save"),
-                InlineKeyboardButton(t.gettext("✏️ Edit"), callback_data="order:edit"),
+                InlineKeyboardButton(t.gettext("✅ Save"), callback_data=callbacks.ORDER_SAVE.data()),
+                InlineKeyboardButton(t.gettext("✏️ Edit"), callback_data=callbacks.ORDER_EDIT.data()),
             ],
             cancel_row(t),
         ]
@@ -69,7 +69,10 @@ async def edit(update: Update, context: CrmContext) -> int:
         "product": t.gettext("Product"),
         "date": t.gettext("Date"),
     }
-    buttons = [InlineKeyboardButton(text, callback_data=f"order:goto:{key}") for key, text in steps.items()]
+    buttons = [
+        InlineKeyboardButton(text, callback_data=callbacks.ORDER_GOTO.data(step=key))
+        for key, text in steps.items()
+    ]
     await dialogs.say(
         update, t.gettext("What would you like to change?"), InlineKeyboardMarkup([buttons[:2], buttons[2:]])
     )

@@ -6,7 +6,6 @@ order_summary.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -26,7 +25,7 @@ from bot.i18n import N_, Translator
 from bot.services import orders, visits
 from bot.services.orders import MAX_PRODUCT
 from bot.services.visibility import NotVisible
-from handlers import dialogs, order_summary, pickers
+from handlers import callbacks, dialogs, order_summary, pickers
 from handlers.order_summary import (
     AMOUNT,
     CURRENCY,
@@ -42,8 +41,7 @@ from handlers.order_summary import (
 from storage.db import utcnow
 
 TIMEOUT_SECONDS = 15 * 60
-PICKER = pickers.Picker("order")
-START_PATTERN = re.compile(r"^order:start:(\d+)$")
+PICKER = pickers.Picker("order", callbacks.ORDER_PICK, callbacks.ORDER_PAGE, callbacks.ORDER_CANCEL)
 
 
 async def _use_customer(update: Update, context: CrmContext, customer_id: int, *, fresh: bool = False) -> int:
@@ -64,7 +62,12 @@ async def _use_customer(update: Update, context: CrmContext, customer_id: int, *
 
 
 start, start_for_customer, customer_picked = pickers.customer_entry(
-    DRAFT, PICKER, START_PATTERN, N_("Which customer is the order from?"), _use_customer, asking=CUSTOMER
+    DRAFT,
+    PICKER,
+    callbacks.START_ORDER,
+    N_("Which customer is the order from?"),
+    _use_customer,
+    asking=CUSTOMER,
 )
 
 
@@ -109,7 +112,9 @@ async def amount_unexpected(update: Update, context: CrmContext) -> int:
 
 def _currency_keyboard(t: Translator, default: str) -> InlineKeyboardMarkup:
     ordered = [default, *[c for c in CURRENCIES if c != default]]
-    buttons = [InlineKeyboardButton(code, callback_data=f"order:cur:{code}") for code in ordered]
+    buttons = [
+        InlineKeyboardButton(code, callback_data=callbacks.ORDER_CURRENCY.data(code=code)) for code in ordered
+    ]
     return InlineKeyboardMarkup([buttons, cancel_row(t)])
 
 
@@ -128,10 +133,7 @@ async def _ask_currency(update: Update, context: CrmContext) -> int:
 async def currency_picked(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    code = (query.data or "").removeprefix("order:cur:")
-    if code not in CURRENCIES:
-        await query.answer(context.t.gettext("This button is no longer active."))
-        return CURRENCY
+    code = callbacks.ORDER_CURRENCY.parse(query.data)["code"]
     draft = draft_of(context)
     draft["currency"] = code
     if draft.get("editing"):
@@ -145,7 +147,14 @@ async def _ask_product(update: Update, context: CrmContext) -> int:
         update,
         t.gettext("What was ordered? Type the product, or press Skip."),
         InlineKeyboardMarkup(
-            [[InlineKeyboardButton(t.gettext("Skip"), callback_data="order:prod:skip"), *cancel_row(t)]]
+            [
+                [
+                    InlineKeyboardButton(
+                        t.gettext("Skip"), callback_data=callbacks.ORDER_SKIP_PRODUCT.data()
+                    ),
+                    *cancel_row(t),
+                ]
+            ]
         ),
     )
     return PRODUCT
@@ -181,8 +190,12 @@ def _date_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t.gettext("Today"), callback_data="order:date:today"),
-                InlineKeyboardButton(t.gettext("Yesterday"), callback_data="order:date:yesterday"),
+                InlineKeyboardButton(
+                    t.gettext("Today"), callback_data=callbacks.ORDER_DATE.data(day="today")
+                ),
+                InlineKeyboardButton(
+                    t.gettext("Yesterday"), callback_data=callbacks.ORDER_DATE.data(day="yesterday")
+                ),
             ],
             cancel_row(t),
         ]
@@ -200,10 +213,7 @@ async def date_picked(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
     now = utcnow()
-    choice = (query.data or "").removeprefix("order:date:")
-    if choice not in ("today", "yesterday"):
-        await query.answer(context.t.gettext("This button is no longer active."))
-        return DATE
+    choice = callbacks.ORDER_DATE.parse(query.data)["day"]
     when = now if choice == "today" else now - timedelta(days=1)
     draft_of(context)["ordered_at"] = when.isoformat()
     return await show_summary(update, context)
@@ -240,7 +250,7 @@ async def date_typed(update: Update, context: CrmContext) -> int:
 async def go_to_step(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    step = (query.data or "").removeprefix("order:goto:")
+    step = callbacks.ORDER_GOTO.parse(query.data)["step"]
     t = context.t
     if step == "amount":
         await dialogs.say(
@@ -288,33 +298,36 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             "order",
             entry_points=[
                 CommandHandler("order", start),
-                CallbackQueryHandler(start_for_customer, pattern=START_PATTERN),
+                CallbackQueryHandler(start_for_customer, pattern=callbacks.START_ORDER),
             ],
             states={
                 CUSTOMER: [*pickers.customer_step(PICKER, customer_picked, stay=CUSTOMER), buttons_only],
                 AMOUNT: [MessageHandler(text, amount_typed), MessageHandler(message, amount_unexpected)],
-                CURRENCY: [CallbackQueryHandler(currency_picked, pattern=r"^order:cur:"), buttons_only],
+                CURRENCY: [
+                    CallbackQueryHandler(currency_picked, pattern=callbacks.ORDER_CURRENCY),
+                    buttons_only,
+                ],
                 PRODUCT: [
-                    CallbackQueryHandler(product_skipped, pattern=r"^order:prod:skip$"),
+                    CallbackQueryHandler(product_skipped, pattern=callbacks.ORDER_SKIP_PRODUCT),
                     MessageHandler(text, product_typed),
                     buttons_only,
                 ],
                 DATE: [
-                    CallbackQueryHandler(date_picked, pattern=r"^order:date:"),
+                    CallbackQueryHandler(date_picked, pattern=callbacks.ORDER_DATE),
                     MessageHandler(text, date_typed),
                     buttons_only,
                 ],
                 SUMMARY: [
-                    CallbackQueryHandler(order_summary.save, pattern=r"^order:save$"),
-                    CallbackQueryHandler(order_summary.edit, pattern=r"^order:edit$"),
-                    CallbackQueryHandler(go_to_step, pattern=r"^order:goto:"),
+                    CallbackQueryHandler(order_summary.save, pattern=callbacks.ORDER_SAVE),
+                    CallbackQueryHandler(order_summary.edit, pattern=callbacks.ORDER_EDIT),
+                    CallbackQueryHandler(go_to_step, pattern=callbacks.ORDER_GOTO),
                     buttons_only,
                 ],
             },
             cancel=cancel,
-            cancel_data="order:cancel",
+            cancel_data=callbacks.ORDER_CANCEL,
             timed_out=timed_out,
             timeout=TIMEOUT_SECONDS,
         )
     )
-    application.add_handler(CallbackQueryHandler(stale_save, pattern=r"^order:save$"))
+    application.add_handler(CallbackQueryHandler(stale_save, pattern=callbacks.ORDER_SAVE))

@@ -1,13 +1,12 @@
 """The customer picker that dialogs share: recent customers as buttons, or type a name to search.
 
-A dialog gives its own callback prefix ("visit", "order", ...); the picker answers with buttons
-"<prefix>:pick:<id>" for the dialog to handle, and pages through results with "<prefix>:page:<n>".
+A dialog gives its own pick, page and cancel buttons (declared in handlers/callbacks.py); the
+picker writes a pick button per hit for the dialog to handle, and pages through results itself.
 The search text is kept in user_data (it may not fit in 64 bytes of callback data).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -20,8 +19,8 @@ from bot.domain.text import clip
 from bot.i18n import Translator
 from bot.services import customers
 from bot.services.customers import CustomerHit
+from handlers.buttons import Button
 from handlers.card import not_visible_text
-from handlers.common import pressed
 from handlers.dialogs import Step
 from storage.db import utcnow
 
@@ -32,26 +31,23 @@ LABEL_LIMIT = 40
 
 @dataclass(frozen=True)
 class Picker:
-    """One dialog's use of the picker."""
+    """One dialog's use of the picker: its name (where the search is kept) and its buttons."""
 
-    prefix: str
+    name: str
+    pick: Button
+    page: Button
+    cancel: Button
 
     @property
     def query_key(self) -> str:
-        return f"{self.prefix}_search"
-
-    @property
-    def pick_pattern(self) -> re.Pattern[str]:
-        return re.compile(rf"^{self.prefix}:pick:(\d+)$")
-
-    @property
-    def page_pattern(self) -> re.Pattern[str]:
-        return re.compile(rf"^{self.prefix}:page:(\d+)$")
+        return f"{self.name}_search"
 
 
-def pressed_id(update: Update, pattern: re.Pattern[str]) -> int:
+def pressed_customer(update: Update, button: Button) -> int:
     """The customer id a pressed button carries, e.g. a card's start button or a picker hit."""
-    return int(pressed(update, pattern).group(1))
+    assert update.callback_query is not None
+    customer_id: int = button.parse(update.callback_query.data)["customer_id"]
+    return customer_id
 
 
 class UseCustomer(Protocol):
@@ -65,7 +61,7 @@ class UseCustomer(Protocol):
 def customer_entry(
     draft_key: str,
     picker: Picker,
-    start_pattern: re.Pattern[str],
+    start_button: Button,
     question: str,
     use_customer: UseCustomer,
     *,
@@ -83,10 +79,10 @@ def customer_entry(
     async def start_for_customer(update: Update, context: CrmContext) -> int:
         assert context.user_data is not None
         context.user_data[draft_key] = {}
-        return await use_customer(update, context, pressed_id(update, start_pattern), fresh=True)
+        return await use_customer(update, context, pressed_customer(update, start_button), fresh=True)
 
     async def customer_picked(update: Update, context: CrmContext) -> int:
-        return await use_customer(update, context, pressed_id(update, picker.pick_pattern))
+        return await use_customer(update, context, pressed_customer(update, picker.pick))
 
     return start, start_for_customer, customer_picked
 
@@ -107,12 +103,13 @@ def hit_label(hit: CustomerHit) -> str:
 
 def _buttons(picker: Picker, hits: Sequence[CustomerHit]) -> list[list[InlineKeyboardButton]]:
     return [
-        [InlineKeyboardButton(hit_label(hit), callback_data=f"{picker.prefix}:pick:{hit.id}")] for hit in hits
+        [InlineKeyboardButton(hit_label(hit), callback_data=picker.pick.data(customer_id=hit.id))]
+        for hit in hits
     ]
 
 
 def _cancel_row(picker: Picker, t: Translator) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton(t.gettext("Cancel"), callback_data=f"{picker.prefix}:cancel")]
+    return [InlineKeyboardButton(t.gettext("Cancel"), callback_data=picker.cancel.data())]
 
 
 async def ask_customer(update: Update, context: CrmContext, picker: Picker, question: str) -> None:
@@ -152,13 +149,13 @@ async def turn_page(update: Update, context: CrmContext, picker: Picker) -> None
     query = update.callback_query
     assert query is not None
     assert context.user_data is not None
-    match = picker.page_pattern.match(query.data or "")
+    page = picker.page.parse(query.data)["page"]
     text = context.user_data.get(picker.query_key)
-    if match is None or not isinstance(text, str):
+    if not isinstance(text, str):
         await query.answer(context.t.gettext("This button is no longer active."))
         return
     await query.answer()
-    reply, markup = await _results(context, picker, text, page=int(match.group(1)))
+    reply, markup = await _results(context, picker, text, page=page)
     await query.edit_message_text(reply, reply_markup=markup)
 
 
@@ -174,8 +171,8 @@ def customer_step(picker: Picker, picked: Step, *, stay: object) -> list[BaseHan
         return stay
 
     return [
-        CallbackQueryHandler(picked, pattern=picker.pick_pattern),
-        CallbackQueryHandler(paged, pattern=picker.page_pattern),
+        CallbackQueryHandler(picked, pattern=picker.pick),
+        CallbackQueryHandler(paged, pattern=picker.page),
         MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
     ]
 
@@ -197,11 +194,11 @@ async def _results(
     nav = []
     if found.page > 0:
         nav.append(
-            InlineKeyboardButton(t.gettext("◀ Back"), callback_data=f"{picker.prefix}:page:{found.page - 1}")
+            InlineKeyboardButton(t.gettext("◀ Back"), callback_data=picker.page.data(page=found.page - 1))
         )
     if found.has_more:
         nav.append(
-            InlineKeyboardButton(t.gettext("More ▶"), callback_data=f"{picker.prefix}:page:{found.page + 1}")
+            InlineKeyboardButton(t.gettext("More ▶"), callback_data=picker.page.data(page=found.page + 1))
         )
     rows = _buttons(picker, list(found.hits))
     if nav:

@@ -1,13 +1,12 @@
 """/remind: the dialog that sets a reminder.
 
-About a customer (picker, or the card's "rem:new:<id>" button) or just for me → what → when (quick
+About a customer (picker, or the card's ⏰ Set reminder button) or just for me → what → when (quick
 buttons or a typed date) → saved and confirmed in the rep's time zone. The push it leads to lives
 in handlers/reminder_pushes.py.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -29,19 +28,13 @@ from bot.services import reminders
 from bot.services.errors import NoTeam
 from bot.services.reminders import MAX_NOTE, Later
 from bot.services.visibility import NotVisible, visible_customer
-from handlers import dialogs, pickers
+from handlers import callbacks, dialogs, pickers
 from handlers.reminder_pushes import later_labels, note_line, when_text
 
 TARGET, CUSTOMER, NOTE, WHEN = range(4)
 TIMEOUT_SECONDS = 15 * 60
-PICKER = pickers.Picker("rem")
+PICKER = pickers.Picker("rem", callbacks.REMIND_PICK, callbacks.REMIND_PAGE, callbacks.REMIND_CANCEL)
 DRAFT = "remind_draft"
-
-NEW_PATTERN = re.compile(r"^rem:new:(\d+)$")
-WHEN_PATTERN = re.compile(r"^rem:when:(1h|tm|nw)$")
-FOR_CUSTOMER = "rem:for:cust"
-FOR_ME = "rem:for:me"
-CANCEL = "rem:cancel"
 
 
 def _draft(context: CrmContext) -> dict[str, Any]:
@@ -52,7 +45,11 @@ def _draft(context: CrmContext) -> dict[str, Any]:
 
 
 def _cancel_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t.gettext("Cancel"), callback_data=CANCEL)]])
+    return InlineKeyboardMarkup([[_cancel_button(t)]])
+
+
+def _cancel_button(t: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t.gettext("Cancel"), callback_data=callbacks.REMIND_CANCEL.data())
 
 
 async def start_remind(update: Update, context: CrmContext) -> int:
@@ -65,8 +62,12 @@ async def start_remind(update: Update, context: CrmContext) -> int:
         reply_markup=InlineKeyboardMarkup(
             [
                 [
-                    InlineKeyboardButton(t.gettext("👤 About a customer"), callback_data=FOR_CUSTOMER),
-                    InlineKeyboardButton(t.gettext("🙋 Just for me"), callback_data=FOR_ME),
+                    InlineKeyboardButton(
+                        t.gettext("👤 About a customer"), callback_data=callbacks.REMIND_ABOUT_CUSTOMER.data()
+                    ),
+                    InlineKeyboardButton(
+                        t.gettext("🙋 Just for me"), callback_data=callbacks.REMIND_FOR_ME.data()
+                    ),
                 ]
             ]
         ),
@@ -78,7 +79,7 @@ async def from_card(update: Update, context: CrmContext) -> int:
     """The card's "Remind me" button: the customer is already chosen."""
     assert context.user_data is not None
     context.user_data[DRAFT] = {}
-    customer_id = pickers.pressed_id(update, NEW_PATTERN)
+    customer_id = pickers.pressed_customer(update, callbacks.NEW_REMINDER)
     return await _customer_chosen(update, context, customer_id, refused=ConversationHandler.END)
 
 
@@ -107,7 +108,7 @@ target_not_chosen = dialogs.nudge(N_("Please press one of the buttons above, or 
 
 async def customer_picked(update: Update, context: CrmContext) -> int:
     return await _customer_chosen(
-        update, context, pickers.pressed_id(update, PICKER.pick_pattern), refused=CUSTOMER
+        update, context, pickers.pressed_customer(update, PICKER.pick), refused=CUSTOMER
     )
 
 
@@ -170,24 +171,21 @@ not_a_note = dialogs.nudge(N_("Please send what to remind you of as a text messa
 
 def _when_keyboard(t: Translator) -> InlineKeyboardMarkup:
     quick = [
-        InlineKeyboardButton(label, callback_data=f"rem:when:{choice}")
+        InlineKeyboardButton(label, callback_data=callbacks.REMIND_WHEN.data(choice=choice))
         for choice, label in later_labels(t).items()
     ]
-    return InlineKeyboardMarkup([quick, [InlineKeyboardButton(t.gettext("Cancel"), callback_data=CANCEL)]])
+    return InlineKeyboardMarkup([quick, [_cancel_button(t)]])
 
 
 async def when_picked(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
     assert context.viewer is not None
-    match = WHEN_PATTERN.match(query.data or "")
-    assert match is not None
+    choice = Later(callbacks.REMIND_WHEN.parse(query.data)["choice"])
     await query.answer()
     await query.edit_message_reply_markup(None)
     now = jobs.now(context.application)
-    return await _save(
-        update, context, reminders.later(Later(match.group(1)), now=now, tz=context.viewer.timezone)
-    )
+    return await _save(update, context, reminders.later(choice, now=now, tz=context.viewer.timezone))
 
 
 async def when_typed(update: Update, context: CrmContext) -> int:
@@ -273,33 +271,33 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             "remind",
             entry_points=[
                 CommandHandler("remind", start_remind),
-                CallbackQueryHandler(from_card, pattern=NEW_PATTERN),
+                CallbackQueryHandler(from_card, pattern=callbacks.NEW_REMINDER),
             ],
             states={
                 TARGET: [
-                    CallbackQueryHandler(for_customer, pattern=f"^{FOR_CUSTOMER}$"),
-                    CallbackQueryHandler(for_me, pattern=f"^{FOR_ME}$"),
+                    CallbackQueryHandler(for_customer, pattern=callbacks.REMIND_ABOUT_CUSTOMER),
+                    CallbackQueryHandler(for_me, pattern=callbacks.REMIND_FOR_ME),
                     MessageHandler(other, target_not_chosen),
                 ],
                 CUSTOMER: [
                     *pickers.customer_step(PICKER, customer_picked, stay=CUSTOMER),
-                    CallbackQueryHandler(cancelled, pattern=f"^{CANCEL}$"),
+                    CallbackQueryHandler(cancelled, pattern=callbacks.REMIND_CANCEL),
                     MessageHandler(other, not_a_customer_search),
                 ],
                 NOTE: [
-                    CallbackQueryHandler(cancelled, pattern=f"^{CANCEL}$"),
+                    CallbackQueryHandler(cancelled, pattern=callbacks.REMIND_CANCEL),
                     MessageHandler(text, note_typed),
                     MessageHandler(other, not_a_note),
                 ],
                 WHEN: [
-                    CallbackQueryHandler(when_picked, pattern=WHEN_PATTERN),
-                    CallbackQueryHandler(cancelled, pattern=f"^{CANCEL}$"),
+                    CallbackQueryHandler(when_picked, pattern=callbacks.REMIND_WHEN),
+                    CallbackQueryHandler(cancelled, pattern=callbacks.REMIND_CANCEL),
                     MessageHandler(text, when_typed),
                     MessageHandler(other, not_a_time),
                 ],
             },
             cancel=cancelled,
-            cancel_data=CANCEL,
+            cancel_data=callbacks.REMIND_CANCEL,
             timed_out=timed_out,
             timeout=TIMEOUT_SECONDS,
         )

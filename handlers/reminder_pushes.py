@@ -6,7 +6,6 @@ re-checked against the database on every press, so a stale or forwarded push cha
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -20,13 +19,11 @@ from bot.domain.text import clip
 from bot.i18n import Translator
 from bot.services import reminders
 from bot.services.reminders import AlreadyDone, Later, ReminderGone, ReminderView
+from handlers import callbacks
 from storage.enums import ReminderKind
 from storage.queries.reminders import DueReminder
 
 MAX_PUSH_NOTE = 1000
-
-DONE_PATTERN = re.compile(r"^rem:done:(\d+)$")
-SNOOZE_PATTERN = re.compile(r"^rem:snz:(\d+):(1h|tm|nw)$")
 
 
 def when_text(t: Translator, value: datetime) -> str:
@@ -54,17 +51,32 @@ def later_labels(t: Translator) -> dict[Later, str]:
 def _open_button(t: Translator, customer_id: int | None) -> list[list[InlineKeyboardButton]]:
     if customer_id is None:
         return []
-    return [[InlineKeyboardButton(t.gettext("Open customer"), callback_data=f"cust:open:{customer_id}")]]
+    return [
+        [
+            InlineKeyboardButton(
+                t.gettext("Open customer"),
+                callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=customer_id),
+            )
+        ]
+    ]
+
+
+def _done_button(t: Translator, reminder_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        t.gettext("✅ Done"), callback_data=callbacks.REMINDER_DONE.data(reminder_id=reminder_id)
+    )
 
 
 def push_keyboard(t: Translator, reminder_id: int, customer_id: int | None) -> InlineKeyboardMarkup:
     snoozes = [
-        InlineKeyboardButton(label, callback_data=f"rem:snz:{reminder_id}:{choice}")
+        InlineKeyboardButton(
+            label, callback_data=callbacks.REMINDER_SNOOZE.data(reminder_id=reminder_id, choice=choice)
+        )
         for choice, label in later_labels(t).items()
     ]
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(t.gettext("✅ Done"), callback_data=f"rem:done:{reminder_id}")],
+            [_done_button(t, reminder_id)],
             snoozes,
             *_open_button(t, customer_id),
         ]
@@ -119,14 +131,13 @@ async def done_pressed(update: Update, context: CrmContext) -> None:
     assert query is not None
     assert context.viewer is not None
     t = context.t
-    match = DONE_PATTERN.match(query.data or "")
-    assert match is not None
+    reminder_id = callbacks.REMINDER_DONE.parse(query.data)["reminder_id"]
     try:
         async with context.db.begin() as session:
             view = await reminders.complete(
                 session,
                 viewer=context.viewer,
-                reminder_id=int(match.group(1)),
+                reminder_id=reminder_id,
                 now=jobs.now(context.application),
             )
     except ReminderGone as error:
@@ -144,15 +155,14 @@ async def snooze_pressed(update: Update, context: CrmContext) -> None:
     assert query is not None
     assert context.viewer is not None
     t = context.t
-    match = SNOOZE_PATTERN.match(query.data or "")
-    assert match is not None
+    args = callbacks.REMINDER_SNOOZE.parse(query.data)
     try:
         async with context.db.begin() as session:
             view = await reminders.snooze(
                 session,
                 viewer=context.viewer,
-                reminder_id=int(match.group(1)),
-                choice=Later(match.group(2)),
+                reminder_id=args["reminder_id"],
+                choice=Later(args["choice"]),
                 now=jobs.now(context.application),
             )
     except ReminderGone as error:
@@ -160,12 +170,12 @@ async def snooze_pressed(update: Update, context: CrmContext) -> None:
         return
     await query.answer(t.gettext("Snoozed until {when}.").format(when=when_text(t, view.due_at)))
     keyboard = [
-        [InlineKeyboardButton(t.gettext("✅ Done"), callback_data=f"rem:done:{view.id}")],
+        [_done_button(t, view.id)],
         *_open_button(t, view.customer_id),
     ]
     await query.edit_message_text(_snoozed_text(t, view), reply_markup=InlineKeyboardMarkup(keyboard))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    application.add_handler(CallbackQueryHandler(done_pressed, pattern=DONE_PATTERN))
-    application.add_handler(CallbackQueryHandler(snooze_pressed, pattern=SNOOZE_PATTERN))
+    application.add_handler(CallbackQueryHandler(done_pressed, pattern=callbacks.REMINDER_DONE))
+    application.add_handler(CallbackQueryHandler(snooze_pressed, pattern=callbacks.REMINDER_SNOOZE))

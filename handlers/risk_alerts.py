@@ -7,7 +7,6 @@ alert keeps its text and gains a line saying what was done.
 
 from __future__ import annotations
 
-import re
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -21,12 +20,16 @@ from bot.i18n import Translator
 from bot.services import risk_alerts
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.risk_alerts import AlertGone, Answered, NotYours
+from handlers import callbacks
 from handlers.reminder_pushes import when_text
 from storage.enums import RiskAnswer
 
-ANSWER_PATTERN = re.compile(r"^risk:(visit|snooze|fine):(\d+)$")
-MOVE_PATTERN = re.compile(r"^risk:move:(\d+)$")
-MOVE_TO_PATTERN = re.compile(r"^risk:to:(\d+):(\d+)$")
+# The answers a rep or manager gives on the alert itself; None schedules a visit.
+ANSWERS = {
+    callbacks.RISK_VISIT: None,
+    callbacks.RISK_SNOOZE: RiskAnswer.SNOOZED,
+    callbacks.RISK_FINE: RiskAnswer.NOT_A_RISK,
+}
 MAX_REPS = 20
 MAX_BUTTON_NAME = 30
 
@@ -65,7 +68,14 @@ def outcome_text(t: Translator, done: Answered) -> str:
 
 def _after(t: Translator, done: Answered) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t.gettext("Open customer"), callback_data=f"cust:open:{done.customer_id}")]]
+        [
+            [
+                InlineKeyboardButton(
+                    t.gettext("Open customer"),
+                    callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=done.customer_id),
+                )
+            ]
+        ]
     )
 
 
@@ -86,25 +96,23 @@ async def answered(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
     assert context.viewer is not None
-    match = ANSWER_PATTERN.match(query.data or "")
-    assert match is not None
-    action, alert_id = match.group(1), int(match.group(2))
+    button = next(button for button in ANSWERS if button.owns(query.data or ""))
+    answer, alert_id = ANSWERS[button], button.parse(query.data)["alert_id"]
     now = jobs.now(context.application)
     try:
         async with context.db.begin() as session:
-            if action == "visit":
+            if answer is None:
                 done = await risk_alerts.schedule_visit(
                     session, viewer=context.viewer, alert_id=alert_id, now=now
                 )
             else:
-                answer = RiskAnswer.SNOOZED if action == "snooze" else RiskAnswer.NOT_A_RISK
                 done = await risk_alerts.mute(
                     session, viewer=context.viewer, alert_id=alert_id, answer=answer, now=now
                 )
     except (NotFound, NotAllowed) as error:
         await query.answer(_refusal(context.t, error), show_alert=True)
         return
-    if action == "visit":
+    if answer is None:
         jobs.kick(context.application)
     await _show(update, context.t, done)
 
@@ -115,9 +123,7 @@ async def choose_rep(update: Update, context: CrmContext) -> None:
     assert query is not None
     assert context.viewer is not None
     t = context.t
-    match = MOVE_PATTERN.match(query.data or "")
-    assert match is not None
-    alert_id = int(match.group(1))
+    alert_id = callbacks.RISK_MOVE.parse(query.data)["alert_id"]
     try:
         async with context.db.begin() as session:
             customer, reps = await risk_alerts.reassign_choices(
@@ -137,7 +143,8 @@ async def choose_rep(update: Update, context: CrmContext) -> None:
     buttons = [
         [
             InlineKeyboardButton(
-                clip(rep.full_name, MAX_BUTTON_NAME), callback_data=f"risk:to:{alert_id}:{rep.id}"
+                clip(rep.full_name, MAX_BUTTON_NAME),
+                callback_data=callbacks.RISK_MOVE_TO.data(alert_id=alert_id, rep_id=rep.id),
             )
         ]
         for rep in reps[:MAX_REPS]
@@ -154,15 +161,14 @@ async def moved(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
     assert context.viewer is not None
-    match = MOVE_TO_PATTERN.match(query.data or "")
-    assert match is not None
+    args = callbacks.RISK_MOVE_TO.parse(query.data)
     try:
         async with context.db.begin() as session:
             done = await risk_alerts.reassign(
                 session,
                 viewer=context.viewer,
-                alert_id=int(match.group(1)),
-                to_user_id=int(match.group(2)),
+                alert_id=args["alert_id"],
+                to_user_id=args["rep_id"],
                 now=jobs.now(context.application),
                 translator_for=context.translator_for,
             )
@@ -179,6 +185,7 @@ async def moved(update: Update, context: CrmContext) -> None:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    application.add_handler(CallbackQueryHandler(answered, pattern=ANSWER_PATTERN))
-    application.add_handler(CallbackQueryHandler(choose_rep, pattern=MOVE_PATTERN))
-    application.add_handler(CallbackQueryHandler(moved, pattern=MOVE_TO_PATTERN))
+    for button in ANSWERS:
+        application.add_handler(CallbackQueryHandler(answered, pattern=button))
+    application.add_handler(CallbackQueryHandler(choose_rep, pattern=callbacks.RISK_MOVE))
+    application.add_handler(CallbackQueryHandler(moved, pattern=callbacks.RISK_MOVE_TO))

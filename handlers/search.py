@@ -1,12 +1,10 @@
 """/find and plain typed text: customers matching a name, company, pinyin, phone digits or #tag.
 
-Results are buttons that open the card ("cust:open:<id>"); pages turn with "find:page:<n>",
-the search text being kept in user_data (it may not fit in 64 bytes of callback data).
+Results are buttons that open the card; page buttons carry the search text when it fits in the
+64 bytes of callback data, and otherwise find it in user_data.
 """
 
 from __future__ import annotations
-
-import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -17,14 +15,12 @@ from bot.domain.text import clip
 from bot.i18n import Translator
 from bot.services import customers
 from bot.services.customers import CustomerHit
-from handlers import fallback
+from handlers import callbacks, fallback
 
 PER_PAGE = 8
 MAX_QUERY = 100
 LABEL_LIMIT = 60
 QUERY_KEY = "find_query"
-PAGE_PATTERN = re.compile(r"^find:page:(\d+)(?::(.+))?$", re.DOTALL)
-MAX_CALLBACK_BYTES = 64
 FIELD_ROLES = (Role.REP, Role.MANAGER)
 
 
@@ -48,7 +44,10 @@ async def results(context: CrmContext, text: str, page: int) -> tuple[str, Inlin
         return t.gettext('No customer matches "{text}". Try another spelling, or add them with /new.').format(
             text=text
         ), None
-    rows = [[InlineKeyboardButton(hit_label(hit), callback_data=f"cust:open:{hit.id}")] for hit in found.hits]
+    rows = [
+        [InlineKeyboardButton(hit_label(hit), callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=hit.id))]
+        for hit in found.hits
+    ]
     nav = []
     if found.page > 0:
         nav.append(InlineKeyboardButton(t.gettext("◀ Back"), callback_data=page_data(found.page - 1, text)))
@@ -61,8 +60,10 @@ async def results(context: CrmContext, text: str, page: int) -> tuple[str, Inlin
 
 def page_data(page: int, text: str) -> str:
     """The page button carries its search when it fits, so an old result list still pages right."""
-    data = f"find:page:{page}:{text}"
-    return data if len(data.encode()) <= MAX_CALLBACK_BYTES else f"find:page:{page}"
+    try:
+        return callbacks.FIND_PAGE.data(page=page, text=text)
+    except ValueError:
+        return callbacks.FIND_PAGE.data(page=page, text="")
 
 
 def _heading(t: Translator, text: str, page: int) -> str:
@@ -110,17 +111,17 @@ async def turn_page(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
     assert context.user_data is not None
-    match = PAGE_PATTERN.match(query.data or "")
-    text = (match.group(2) if match else None) or context.user_data.get(QUERY_KEY)
-    if match is None or not isinstance(text, str):
+    args = callbacks.FIND_PAGE.parse(query.data)
+    text = args["text"] or context.user_data.get(QUERY_KEY)
+    if not isinstance(text, str):
         await query.answer(context.t.gettext("This button is no longer active."))
         return
     await query.answer()
-    reply, markup = await results(context, text, int(match.group(1)))
+    reply, markup = await results(context, text, args["page"])
     await query.edit_message_text(reply, reply_markup=markup)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """/find and its pages; plain text reaches `typed` via handlers/customer_text.py, after all dialogs."""
     application.add_handler(CommandHandler("find", find))
-    application.add_handler(CallbackQueryHandler(turn_page, pattern=PAGE_PATTERN))
+    application.add_handler(CallbackQueryHandler(turn_page, pattern=callbacks.FIND_PAGE))

@@ -18,6 +18,7 @@ from bot.i18n import Translator
 from bot.services import today
 from bot.services.errors import NoTeam
 from bot.services.today import Agenda, Section
+from handlers import callbacks
 from handlers.invites import no_team_text
 from handlers.reminder_pushes import when_text
 
@@ -169,8 +170,10 @@ def _keyboard(t: Translator, agenda: Agenda, shown: int) -> InlineKeyboardMarkup
                 seen[customer_id] = clip(str(item["customer_name"]), BUTTON_LIMIT)
     rows = [
         [
-            InlineKeyboardButton(name, callback_data=f"cust:open:{customer_id}"),
-            InlineKeyboardButton(t.gettext("📝 Log visit"), callback_data=f"visit:start:{customer_id}"),
+            InlineKeyboardButton(name, callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=customer_id)),
+            InlineKeyboardButton(
+                t.gettext("📝 Log visit"), callback_data=callbacks.START_VISIT.data(customer_id=customer_id)
+            ),
         ]
         for customer_id, name in seen.items()
     ]

@@ -4,7 +4,6 @@ that moves customers (bot/services/ownership.py), as /handover does."""
 
 from __future__ import annotations
 
-import re
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -17,13 +16,9 @@ from bot.i18n import Translator
 from bot.services import handover, transfers
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.transfers import Decision
-from handlers.common import pressed
+from handlers import callbacks
 from handlers.handover import MAX_REPS, refusal, rep_label
 from storage.enums import TransferStatus
-
-PICK = re.compile(r"^xfer:pick:(\d+)$")
-TRANSFER = re.compile(r"^xfer:to:(\d+):(\d+)$")
-DECIDE = re.compile(r"^xfer:(ok|no):(\d+)$")
 
 
 async def transfer_picked(update: Update, context: CrmContext) -> None:
@@ -33,7 +28,7 @@ async def transfer_picked(update: Update, context: CrmContext) -> None:
     assert context.viewer is not None
     assert update.effective_chat is not None
     t = context.t
-    customer_id = int(pressed(update, PICK).group(1))
+    customer_id = callbacks.XFER_PICK.parse(query.data)["customer_id"]
     try:
         async with context.db.begin() as session:
             customer, reps = await handover.transfer_choices(
@@ -49,7 +44,12 @@ async def transfer_picked(update: Update, context: CrmContext) -> None:
         )
         return
     buttons = [
-        [InlineKeyboardButton(rep_label(t, rep), callback_data=f"xfer:to:{customer_id}:{rep.id}")]
+        [
+            InlineKeyboardButton(
+                rep_label(t, rep),
+                callback_data=callbacks.XFER_TO.data(customer_id=customer_id, rep_id=rep.id),
+            )
+        ]
         for rep in reps[:MAX_REPS]
     ]
     await context.bot.send_message(
@@ -62,7 +62,14 @@ async def transfer_picked(update: Update, context: CrmContext) -> None:
 
 def _open_markup(t: Translator, customer_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t.gettext("Open customer"), callback_data=f"cust:open:{customer_id}")]]
+        [
+            [
+                InlineKeyboardButton(
+                    t.gettext("Open customer"),
+                    callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=customer_id),
+                )
+            ]
+        ]
     )
 
 
@@ -71,8 +78,8 @@ async def transferred(update: Update, context: CrmContext) -> None:
     assert query is not None
     assert context.viewer is not None
     t = context.t
-    match = pressed(update, TRANSFER)
-    customer_id, to_id = int(match.group(1)), int(match.group(2))
+    args = callbacks.XFER_TO.parse(query.data)
+    customer_id, to_id = args["customer_id"], args["rep_id"]
     try:
         async with context.db.begin() as session:
             name, rep = await handover.transfer_one(
@@ -128,14 +135,16 @@ async def decided(update: Update, context: CrmContext) -> None:
     assert query is not None
     assert context.viewer is not None
     t = context.t
-    match = pressed(update, DECIDE)
+    approve = callbacks.XFER_APPROVE.owns(query.data or "")
+    button = callbacks.XFER_APPROVE if approve else callbacks.XFER_REFUSE
+    request_id = button.parse(query.data)["request_id"]
     try:
         async with context.db.begin() as session:
             decision = await transfers.decide(
                 session,
                 viewer=context.viewer,
-                request_id=int(match.group(2)),
-                approve=match.group(1) == "ok",
+                request_id=request_id,
+                approve=approve,
                 now=jobs.now(context.application),
                 translator_for=context.translator_for,
             )
@@ -156,7 +165,8 @@ async def decided(update: Update, context: CrmContext) -> None:
         [
             [
                 InlineKeyboardButton(
-                    t.gettext("Open the customer"), callback_data=f"cust:open:{decision.customer_id}"
+                    t.gettext("Open the customer"),
+                    callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=decision.customer_id),
                 )
             ]
         ]
@@ -169,6 +179,7 @@ async def decided(update: Update, context: CrmContext) -> None:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    application.add_handler(CallbackQueryHandler(transfer_picked, pattern=PICK))
-    application.add_handler(CallbackQueryHandler(transferred, pattern=TRANSFER))
-    application.add_handler(CallbackQueryHandler(decided, pattern=DECIDE))
+    application.add_handler(CallbackQueryHandler(transfer_picked, pattern=callbacks.XFER_PICK))
+    application.add_handler(CallbackQueryHandler(transferred, pattern=callbacks.XFER_TO))
+    application.add_handler(CallbackQueryHandler(decided, pattern=callbacks.XFER_APPROVE))
+    application.add_handler(CallbackQueryHandler(decided, pattern=callbacks.XFER_REFUSE))

@@ -8,6 +8,7 @@ from telegram.ext import ConversationHandler
 from bot.context import CrmContext
 from bot.services import visits
 from bot.services.visibility import NotVisible
+from handlers import callbacks
 from handlers.card import not_visible_text
 from handlers.visit_prompts import (
     ADOPT,
@@ -55,8 +56,12 @@ async def location_shared(update: Update, context: CrmContext) -> int:
             reply_markup=InlineKeyboardMarkup(
                 [
                     [
-                        InlineKeyboardButton(t.gettext("Yes, save it"), callback_data="visit:adopt:yes"),
-                        InlineKeyboardButton(t.gettext("No"), callback_data="visit:adopt:no"),
+                        InlineKeyboardButton(
+                            t.gettext("Yes, save it"), callback_data=callbacks.VISIT_ADOPT.data(answer="yes")
+                        ),
+                        InlineKeyboardButton(
+                            t.gettext("No"), callback_data=callbacks.VISIT_ADOPT.data(answer="no")
+                        ),
                     ]
                 ]
             ),
@@ -75,7 +80,7 @@ async def location_shared(update: Update, context: CrmContext) -> int:
 async def adopt_answered(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    draft_of(context)["adopt"] = query.data == "visit:adopt:yes"
+    draft_of(context)["adopt"] = callbacks.VISIT_ADOPT.parse(query.data)["answer"] == "yes"
     return await _after_checkin(update, context)
 
 

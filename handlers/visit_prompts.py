@@ -6,7 +6,6 @@ every step module asks the next question through here.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -15,12 +14,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
 from bot.context import CrmContext
 from bot.domain.dates import QuickChoice
 from bot.i18n import N_, Translator
-from handlers import dialogs, pickers
+from handlers import callbacks, dialogs, pickers
+from handlers.buttons import Button
 from handlers.card import KIND_LABELS, OUTCOME_LABELS, label, short_datetime
 
 CUSTOMER, KIND, OUTCOME, NOTES, CHECKIN, ADOPT, FOLLOW_UP, SUMMARY = range(8)
-PICKER = pickers.Picker("visit")
-START_PATTERN = re.compile(r"^visit:start:(\d+)$")
+PICKER = pickers.Picker("visit", callbacks.VISIT_PICK, callbacks.VISIT_PAGE, callbacks.VISIT_CANCEL)
 DRAFT = "visit"
 
 FOLLOW_UP_LABELS = {
@@ -44,12 +43,15 @@ def draft_of(context: CrmContext) -> dict[str, Any]:
 
 
 def cancel_button(t: Translator) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t.gettext("Cancel"), callback_data="visit:cancel")
+    return InlineKeyboardButton(t.gettext("Cancel"), callback_data=callbacks.VISIT_CANCEL.data())
 
 
-def _choices(t: Translator, prefix: str, labels: dict[str, str], *, per_row: int = 2) -> InlineKeyboardMarkup:
+def _choices(
+    t: Translator, button: Button, field: str, labels: dict[str, str], *, per_row: int = 2
+) -> InlineKeyboardMarkup:
+    """One `button` per label, its `field` set to the label's key."""
     buttons = [
-        InlineKeyboardButton(t.gettext(text), callback_data=f"visit:{prefix}:{key}")
+        InlineKeyboardButton(t.gettext(text), callback_data=button.data(**{field: key}))
         for key, text in labels.items()
     ]
     rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
@@ -58,7 +60,12 @@ def _choices(t: Translator, prefix: str, labels: dict[str, str], *, per_row: int
 
 def notes_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t.gettext("Skip"), callback_data="visit:notes:skip"), cancel_button(t)]]
+        [
+            [
+                InlineKeyboardButton(t.gettext("Skip"), callback_data=callbacks.VISIT_SKIP_NOTES.data()),
+                cancel_button(t),
+            ]
+        ]
     )
 
 
@@ -75,10 +82,14 @@ def checkin_keyboard(t: Translator) -> ReplyKeyboardMarkup:
 
 def follow_up_keyboard(t: Translator) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(t.gettext(text), callback_data=f"visit:fu:{choice.value}")
+        InlineKeyboardButton(t.gettext(text), callback_data=callbacks.VISIT_FOLLOW_UP.data(choice=choice))
         for choice, text in FOLLOW_UP_LABELS.items()
     ]
-    buttons.append(InlineKeyboardButton(t.gettext("No follow-up"), callback_data="visit:fu:none"))
+    buttons.append(
+        InlineKeyboardButton(
+            t.gettext("No follow-up"), callback_data=callbacks.VISIT_FOLLOW_UP.data(choice="none")
+        )
+    )
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     return InlineKeyboardMarkup([*rows, [cancel_button(t)]])
 
@@ -102,7 +113,7 @@ async def ask_kind(update: Update, context: CrmContext, *, fresh: bool = False) 
         t.gettext("Visit to {customer}. How did you meet?").format(
             customer=draft_of(context)["customer_name"]
         ),
-        _choices(t, "kind", KIND_LABELS),
+        _choices(t, callbacks.VISIT_KIND, "kind", KIND_LABELS),
         fresh=fresh,
     )
     return KIND
@@ -110,7 +121,9 @@ async def ask_kind(update: Update, context: CrmContext, *, fresh: bool = False) 
 
 async def ask_outcome(update: Update, context: CrmContext) -> int:
     t = context.t
-    await dialogs.say(update, t.gettext("How did it go?"), _choices(t, "out", OUTCOME_LABELS))
+    await dialogs.say(
+        update, t.gettext("How did it go?"), _choices(t, callbacks.VISIT_OUTCOME, "outcome", OUTCOME_LABELS)
+    )
     return OUTCOME
 
 
@@ -191,8 +204,8 @@ def _summary_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t.gettext("✅ Save"), callback_data="visit:save"),
-                InlineKeyboardButton(t.gettext("✏️ Edit"), callback_data="visit:edit"),
+                InlineKeyboardButton(t.gettext("✅ Save"), callback_data=callbacks.VISIT_SAVE.data()),
+                InlineKeyboardButton(t.gettext("✏️ Edit"), callback_data=callbacks.VISIT_EDIT.data()),
             ],
             [cancel_button(t)],
         ]

@@ -12,7 +12,7 @@ from bot.context import CrmContext
 from bot.services import visits
 from bot.services.visibility import NotVisible
 from bot.services.visits import VisitDraft
-from handlers import dialogs
+from handlers import callbacks, dialogs
 from handlers.card import open_card_markup, short_datetime
 from handlers.visit_prompts import (
     DRAFT,
@@ -98,7 +98,7 @@ async def edit(update: Update, context: CrmContext) -> int:
     if draft_of(context).get("kind") != "on_site":
         steps.pop("checkin")
     buttons = [
-        InlineKeyboardButton(t.gettext(text), callback_data=f"visit:goto:{key}")
+        InlineKeyboardButton(t.gettext(text), callback_data=callbacks.VISIT_GOTO.data(step=key))
         for key, text in steps.items()
     ]
     await dialogs.say(
@@ -112,7 +112,7 @@ async def edit(update: Update, context: CrmContext) -> int:
 async def go_to_step(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    step = (query.data or "").removeprefix("visit:goto:")
+    step = callbacks.VISIT_GOTO.parse(query.data)["step"]
     if step == "kind":
         return await ask_kind(update, context)
     if step == "outcome":

@@ -10,17 +10,14 @@ from bot.i18n import N_
 from bot.services import visits
 from bot.services.visibility import NotVisible
 from bot.services.visits import MAX_NOTES
-from handlers import pickers
-from handlers.card import KIND_LABELS, OUTCOME_LABELS, short_datetime
+from handlers import callbacks, pickers
+from handlers.card import short_datetime
 from handlers.visit_prompts import (
     CUSTOMER,
     DRAFT,
     FOLLOW_UP,
-    KIND,
     NOTES,
-    OUTCOME,
     PICKER,
-    START_PATTERN,
     ask_checkin,
     ask_follow_up,
     ask_kind,
@@ -50,17 +47,14 @@ async def _use_customer(update: Update, context: CrmContext, customer_id: int, *
 
 # /visit, the card's "Log visit" button (customer known, still checked) and a picked hit.
 start, start_for_customer, customer_picked = pickers.customer_entry(
-    DRAFT, PICKER, START_PATTERN, N_("Which customer did you visit?"), _use_customer, asking=CUSTOMER
+    DRAFT, PICKER, callbacks.START_VISIT, N_("Which customer did you visit?"), _use_customer, asking=CUSTOMER
 )
 
 
 async def kind_picked(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    kind = (query.data or "").removeprefix("visit:kind:")
-    if kind not in KIND_LABELS:
-        await query.answer(context.t.gettext("This button is no longer active."))
-        return KIND
+    kind = callbacks.VISIT_KIND.parse(query.data)["kind"]
     draft = draft_of(context)
     draft["kind"] = kind
     if kind != "on_site":
@@ -77,10 +71,7 @@ async def kind_picked(update: Update, context: CrmContext) -> int:
 async def outcome_picked(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    outcome = (query.data or "").removeprefix("visit:out:")
-    if outcome not in OUTCOME_LABELS:
-        await query.answer(context.t.gettext("This button is no longer active."))
-        return OUTCOME
+    outcome = callbacks.VISIT_OUTCOME.parse(query.data)["outcome"]
     draft = draft_of(context)
     draft["outcome"] = outcome
     if draft.get("editing"):
@@ -155,16 +146,13 @@ async def follow_up_picked(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
     assert context.viewer is not None
-    choice = (query.data or "").removeprefix("visit:fu:")
+    choice = callbacks.VISIT_FOLLOW_UP.parse(query.data)["choice"]
     draft = draft_of(context)
     if choice == "none":
         draft["follow_up"] = None
-    elif choice in {c.value for c in QuickChoice}:
+    else:
         when = quick_choice(QuickChoice(choice), now=utcnow(), tz=context.viewer.timezone)
         draft["follow_up"] = when.isoformat()
-    else:
-        await query.answer(context.t.gettext("This button is no longer active."))
-        return FOLLOW_UP
     return await show_summary(update, context)
 
 

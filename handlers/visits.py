@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.i18n import N_, Translator
 from bot.services import visits
-from handlers import dialogs, pickers, visit_checkin, visit_save, visit_steps
+from handlers import callbacks, dialogs, pickers, visit_checkin, visit_save, visit_steps
 from handlers.visit_prompts import (
     ADOPT,
     CHECKIN,
@@ -22,7 +22,6 @@ from handlers.visit_prompts import (
     NOTES,
     OUTCOME,
     PICKER,
-    START_PATTERN,
     SUMMARY,
 )
 
@@ -61,20 +60,23 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             "visit",
             entry_points=[
                 CommandHandler("visit", visit_steps.start),
-                CallbackQueryHandler(visit_steps.start_for_customer, pattern=START_PATTERN),
+                CallbackQueryHandler(visit_steps.start_for_customer, pattern=callbacks.START_VISIT),
             ],
             states={
                 CUSTOMER: [
                     *pickers.customer_step(PICKER, visit_steps.customer_picked, stay=CUSTOMER),
                     buttons_only,
                 ],
-                KIND: [CallbackQueryHandler(visit_steps.kind_picked, pattern=r"^visit:kind:"), buttons_only],
+                KIND: [
+                    CallbackQueryHandler(visit_steps.kind_picked, pattern=callbacks.VISIT_KIND),
+                    buttons_only,
+                ],
                 OUTCOME: [
-                    CallbackQueryHandler(visit_steps.outcome_picked, pattern=r"^visit:out:"),
+                    CallbackQueryHandler(visit_steps.outcome_picked, pattern=callbacks.VISIT_OUTCOME),
                     buttons_only,
                 ],
                 NOTES: [
-                    CallbackQueryHandler(visit_steps.notes_skipped, pattern=r"^visit:notes:skip$"),
+                    CallbackQueryHandler(visit_steps.notes_skipped, pattern=callbacks.VISIT_SKIP_NOTES),
                     MessageHandler(text, visit_steps.notes_typed),
                     MessageHandler(filters.PHOTO | filters.VOICE, visit_steps.notes_media),
                     MessageHandler(message, visit_steps.notes_unexpected),
@@ -84,25 +86,25 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
                     MessageHandler(message, visit_checkin.checkin_unexpected),
                 ],
                 ADOPT: [
-                    CallbackQueryHandler(visit_checkin.adopt_answered, pattern=r"^visit:adopt:(yes|no)$"),
+                    CallbackQueryHandler(visit_checkin.adopt_answered, pattern=callbacks.VISIT_ADOPT),
                     MessageHandler(message, adopt_unexpected),
                 ],
                 FOLLOW_UP: [
-                    CallbackQueryHandler(visit_steps.follow_up_picked, pattern=r"^visit:fu:"),
+                    CallbackQueryHandler(visit_steps.follow_up_picked, pattern=callbacks.VISIT_FOLLOW_UP),
                     MessageHandler(text, visit_steps.follow_up_typed),
                     MessageHandler(message, visit_steps.follow_up_unexpected),
                 ],
                 SUMMARY: [
-                    CallbackQueryHandler(visit_save.save, pattern=r"^visit:save$"),
-                    CallbackQueryHandler(visit_save.edit, pattern=r"^visit:edit$"),
-                    CallbackQueryHandler(visit_save.go_to_step, pattern=r"^visit:goto:"),
+                    CallbackQueryHandler(visit_save.save, pattern=callbacks.VISIT_SAVE),
+                    CallbackQueryHandler(visit_save.edit, pattern=callbacks.VISIT_EDIT),
+                    CallbackQueryHandler(visit_save.go_to_step, pattern=callbacks.VISIT_GOTO),
                     MessageHandler(message, summary_unexpected),
                 ],
             },
             cancel=cancel,
-            cancel_data="visit:cancel",
+            cancel_data=callbacks.VISIT_CANCEL,
             timed_out=timed_out,
             timeout=TIMEOUT_SECONDS,
         )
     )
-    application.add_handler(CallbackQueryHandler(stale_save, pattern=r"^visit:save$"))
+    application.add_handler(CallbackQueryHandler(stale_save, pattern=callbacks.VISIT_SAVE))

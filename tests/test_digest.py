@@ -256,9 +256,10 @@ async def test_drill_down_lists_only_this_teams_customers(bot: Harness) -> None:
 async def test_forged_buttons_and_reps_are_turned_away(bot: Harness) -> None:
     team, _ = await seeded(bot)
     mona = await manager_chat(bot)
-    answer = await press_forged(bot, mona, "Old", "dig:visits:d:2026139")
-    assert answer is not None
-    assert "out of date" in str(answer["text"])
+    for data in ("dig:visits:d:2026139", "dig:visits:d:20261131", "dig:visits:x:20261124", "dig:tickets:1"):
+        answer = await press_forged(bot, mona, "Old", data)
+        assert answer is not None
+        assert "no longer active" in str(answer["text"]), data
     rita = await person(bot, REP_TG)
     refused = await rita.send("/digest")
     assert refused.text == "That command is not part of your role. /help lists what you can do."

@@ -232,9 +232,10 @@ async def test_a_rep_cannot_reassign_and_a_stale_alert_changes_nothing(bot: Harn
     await rescan_and_send(bot, NOW)
     (alert,) = await fetch(bot, RiskAlert)
 
-    refused = await press_forged(bot, rep, "Reassign", f"risk:move:{alert.id}")
-    assert refused is not None
-    assert refused["text"] == "Only a manager can reassign a customer."
+    for data in (f"risk:move:{alert.id}", f"risk:to:{alert.id}:{team.rep_id}"):
+        refused = await press_forged(bot, rep, "Reassign", data)
+        assert refused is not None
+        assert refused["text"] == "This button is not available to you."
 
     async with bot.app.db.begin() as session:
         await session.execute(update(Customer).where(Customer.id == lotus).values(erased_at=NOW))

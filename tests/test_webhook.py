@@ -177,3 +177,71 @@ async def test_an_update_whose_row_could_not_be_closed_is_processed_again_withou
         row = await inbox_processed(app, update_id)
         assert failures == [update_id]
         assert (row.status, row.attempts) == (InboxStatus.DONE, 2)
+
+
+def _nested(depth: int) -> bytes:
+    return b'{"update_id": 1, "padding": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+def _message_with(**fields: object) -> dict[str, object]:
+    body = update(1, 4242, "/help")
+    message = body["message"]
+    assert isinstance(message, dict)
+    return {**body, "message": {**message, **fields}}
+
+
+HOSTILE_BODIES: dict[str, bytes] = {
+    "update_id 2^70": json.dumps({"update_id": 2**70}).encode(),
+    "update_id 2^31": json.dumps(update(2**31, 4242, "/help")).encode(),
+    "negative update_id": json.dumps(update(-1, 4242, "/help")).encode(),
+    "update_id true": json.dumps({"update_id": True}).encode(),
+    "update_id 1.5": json.dumps({"update_id": 1.5}).encode(),
+    "nested 20,000 deep": _nested(20_000),
+    "nested 100 deep": _nested(100),
+    "chat id 2^70": json.dumps(_message_with(chat={"id": 2**70, "type": "private"})).encode(),
+    "a 5,000-digit number": b'{"update_id": 1, "n": 1' + b"0" * 5000 + b"}",
+    "NaN": b'{"update_id": 1, "n": NaN}',
+    "a message that is text": json.dumps({"update_id": 1, "message": "hi"}).encode(),
+    "a date no calendar holds": json.dumps(_message_with(date=2**62)).encode(),
+    "a string": b'"update"',
+    "null": b"null",
+    "a number": b"42",
+    "bytes that are not UTF-8": b'{"update_id": 1, "x": "\xff\xfe"}',
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_BODIES))
+async def test_json_that_is_not_an_update_gets_400_and_no_traceback(
+    sandbox: SandboxServer, database_url: str, name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with (
+        harness.webhook_bot(sandbox, database_url, webhook_max_body=1_048_576) as bot,
+        aiohttp.ClientSession() as http,
+    ):
+        async with http.post(endpoint(bot.app), data=HOSTILE_BODIES[name], headers=HEADERS) as response:
+            assert response.status == 400
+            assert await response.text() == "not a Telegram update"
+        user = await bot.client.user(ADMIN_ID, first_name="Ada", language_code="en")
+        update_id = await user.send("/help")
+        await bot.client.wait_delivered(update_id)
+        await inbox_processed(bot.app, update_id)
+        assert "I am FieldCRM" in (await user.last_message()).content, "real updates still come in"
+        async with bot.app.db() as session:
+            assert await session.scalar(select(func.count()).select_from(Inbox)) == 1
+    assert not [r for r in caplog.records if r.exc_info], "no traceback in the log"
+
+
+async def test_a_body_over_the_limit_is_refused_even_without_a_length(
+    sandbox: SandboxServer, database_url: str
+) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"update_id": 1, "padding": "'
+        for _ in range(10):
+            yield b"x" * 1000
+        yield b'"}'
+
+    async with webhook_app(sandbox, database_url) as app, aiohttp.ClientSession() as http:
+        async with http.post(endpoint(app), data=chunks(), headers=HEADERS) as chunked:
+            assert chunked.status == 413
+        async with app.db() as session:
+            assert await session.scalar(select(func.count()).select_from(Inbox)) == 0

@@ -102,7 +102,12 @@ def parse_code(kind: str, day: str) -> Period | None:
         chosen = Kind(kind)
     except ValueError:
         return None
-    return daily(first) if chosen is Kind.DAILY else Period(Kind.WEEKLY, first, 7)
+    return starting(chosen, first)
+
+
+def starting(kind: Kind, first: date) -> Period:
+    """The daily or weekly period that begins on `first`."""
+    return daily(first) if kind is Kind.DAILY else Period(Kind.WEEKLY, first, 7)
 
 
 def local_midnight(day: date, timezone: str) -> datetime:

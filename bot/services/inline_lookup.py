@@ -22,7 +22,11 @@ class Lookup:
 
 
 async def lookup(session: AsyncSession, *, viewer: Viewer, text: str, page: int, now: datetime) -> Lookup:
-    """One page of cards; an empty query lists the customers the viewer is busiest with."""
+    """One page of cards; an empty query lists the customers the viewer is busiest with.
+
+    Search stops at its last page, so a later page is empty and names no next page."""
+    if page > customers.MAX_PAGE:
+        return Lookup([], None)
     if not text.strip():
         hits = await customers.recent(session, viewer=viewer, now=now, limit=PER_PAGE) if page == 0 else []
         has_more = False
@@ -30,4 +34,4 @@ async def lookup(session: AsyncSession, *, viewer: Viewer, text: str, page: int,
         found = await customers.search(session, viewer=viewer, text=text, page=page, per_page=PER_PAGE)
         hits, has_more = found.hits, found.has_more
     cards = await shared_cards(session, viewer=viewer, ids=[hit.id for hit in hits])
-    return Lookup(cards, page + 1 if has_more else None)
+    return Lookup(cards, page + 1 if has_more and page < customers.MAX_PAGE else None)

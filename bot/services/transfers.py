@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from bot.i18n import Translator
-from bot.services import briefing, handover
+from bot.services import briefing, customer_records, handover
+from bot.services.customer_records import Draft
 from bot.services.errors import NotAllowed, NotFound
 from storage import models
 from storage.enums import AuditAction, HandoverVia, TransferStatus
@@ -37,16 +38,27 @@ def _name(user: User | None) -> str | None:
 
 
 async def request_transfer(
-    session: AsyncSession, *, viewer: Viewer, customer_id: int, now: datetime, translator_for: TranslatorFor
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    customer_id: int,
+    draft: Draft,
+    now: datetime,
+    translator_for: TranslatorFor,
 ) -> TransferRequest:
     """Ask the manager(s) to move a teammate's customer to the viewer; while a request is pending,
     asking again changes nothing.
 
-    Only a customer of the same team that the viewer does not already own qualifies; the notice
-    names the customer, the requester and the current owner, in each manager's own language.
+    Only a customer of the same team, not the viewer's, that matches the customer the viewer was
+    entering (`draft`) qualifies: nobody can ask for, or learn the name of, any other customer by
+    its id. The notice names the customer, the requester and the current owner, in each manager's
+    own language.
     """
     if viewer.team_id is None or viewer.effective_role is not Role.REP:
         raise NotAllowed
+    matches = await customer_records.lookalikes(session, viewer=viewer, draft=draft)
+    if all(match.customer_id != customer_id or match.visible for match in matches):
+        raise NotFound(customer_id)
     customer = await customers.in_team(session, team_id=viewer.team_id, customer_id=customer_id)
     if customer is None:
         raise NotFound(customer_id)

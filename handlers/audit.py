@@ -7,7 +7,6 @@ numbers) is never shown, and any phone-like digits in a name are masked.
 
 from __future__ import annotations
 
-import re
 from html import escape
 from typing import Any
 
@@ -24,13 +23,13 @@ from bot.i18n import N_, Translator
 from bot.services import audit_log
 from bot.services.audit_log import AuditPage, Subject
 from bot.services.errors import NotAllowed, NotFound
+from handlers import callbacks
 from handlers.common import role_label
 from handlers.erased_card import erased_label
 from handlers.team_settings import LABELS as SETTING_LABELS
 from storage.queries.audit_log import Entry
 
-PAGE = re.compile(r"^aud:([auc]):(\d+):([on]):(\d+)$")
-WHO = re.compile(r"^aud:who$")
+ALL_ENTRIES = callbacks.AUDIT_PAGE.data(scope=Scope.ALL, ref=0, direction="o", cursor=0)
 NAME = 40
 BUTTON_NAME = 30
 
@@ -157,20 +156,32 @@ def keyboard(t: Translator, page: AuditPage) -> InlineKeyboardMarkup:
     if page.newer and page.entries:
         nav.append(
             InlineKeyboardButton(
-                t.gettext("◀ Newer"), callback_data=f"aud:{scope}:{ref}:n:{page.entries[0].id}"
+                t.gettext("◀ Newer"),
+                callback_data=callbacks.AUDIT_PAGE.data(
+                    scope=scope, ref=ref, direction="n", cursor=page.entries[0].id
+                ),
             )
         )
     if page.older and page.entries:
         nav.append(
             InlineKeyboardButton(
-                t.gettext("Older ▶"), callback_data=f"aud:{scope}:{ref}:o:{page.entries[-1].id}"
+                t.gettext("Older ▶"),
+                callback_data=callbacks.AUDIT_PAGE.data(
+                    scope=scope, ref=ref, direction="o", cursor=page.entries[-1].id
+                ),
             )
         )
     rows = [nav] if nav else []
     if page.subject is None:
-        rows.append([InlineKeyboardButton(t.gettext("👤 Filter by person"), callback_data="aud:who")])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    t.gettext("👤 Filter by person"), callback_data=callbacks.AUDIT_PEOPLE.data()
+                )
+            ]
+        )
     else:
-        rows.append([InlineKeyboardButton(t.gettext("🧾 All entries"), callback_data="aud:a:0:o:0")])
+        rows.append([InlineKeyboardButton(t.gettext("🧾 All entries"), callback_data=ALL_ENTRIES)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -180,7 +191,9 @@ def _choices(t: Translator, found: list[Subject]) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     clip(_subject_name(t, subject), BUTTON_NAME),
-                    callback_data=f"aud:{subject.scope}:{subject.id}:o:0",
+                    callback_data=callbacks.AUDIT_PAGE.data(
+                        scope=subject.scope, ref=subject.id, direction="o", cursor=0
+                    ),
                 )
             ]
             for subject in found
@@ -229,14 +242,8 @@ async def paged(update: Update, context: CrmContext) -> None:
     assert query is not None
     assert context.viewer is not None
     t = context.t
-    match = PAGE.match(query.data or "")
-    assert match is not None
-    scope, ref, direction, cursor = (
-        Scope(match.group(1)),
-        int(match.group(2)),
-        match.group(3),
-        int(match.group(4)),
-    )
+    args = callbacks.AUDIT_PAGE.parse(query.data)
+    scope, ref, direction, cursor = Scope(args["scope"]), args["ref"], args["direction"], args["cursor"]
     try:
         async with context.db.begin() as session:
             page = await audit_log.page(
@@ -278,5 +285,5 @@ async def who(update: Update, context: CrmContext) -> None:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("audit", audit))
-    application.add_handler(CallbackQueryHandler(paged, pattern=PAGE))
-    application.add_handler(CallbackQueryHandler(who, pattern=WHO))
+    application.add_handler(CallbackQueryHandler(paged, pattern=callbacks.AUDIT_PAGE))
+    application.add_handler(CallbackQueryHandler(who, pattern=callbacks.AUDIT_PEOPLE))

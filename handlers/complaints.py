@@ -6,8 +6,6 @@ number and can add to the complaint by writing to the bot.
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
@@ -25,18 +23,20 @@ from bot.services import ticket_notices as notices
 from bot.services import tickets
 from bot.services.errors import ServiceError
 from bot.services.tickets import CATEGORIES, MAX_DESCRIPTION, NotLinked
-from handlers import dialogs
+from handlers import callbacks, dialogs
 from handlers.tickets import refusal
 
 CATEGORY, DESCRIPTION, PHOTO = range(3)
 DRAFT = "complaint"
-CATEGORY_PATTERN = re.compile(r"^tkt:cat:(product|delivery|service|billing|other)$")
 TIMEOUT_SECONDS = 30 * 60
 
 
 def _categories(t: Translator) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(notices.label(t, notices.CATEGORY_LABELS, name), callback_data=f"tkt:cat:{name}")
+        InlineKeyboardButton(
+            notices.label(t, notices.CATEGORY_LABELS, name),
+            callback_data=callbacks.COMPLAINT_CATEGORY.data(category=name),
+        )
         for name in CATEGORIES
     ]
     return InlineKeyboardMarkup(
@@ -44,13 +44,15 @@ def _categories(t: Translator) -> InlineKeyboardMarkup:
             buttons[:2],
             buttons[2:4],
             buttons[4:],
-            [InlineKeyboardButton(t.gettext("Cancel"), callback_data="tkt:cancel")],
+            [InlineKeyboardButton(t.gettext("Cancel"), callback_data=callbacks.CANCEL_COMPLAINT.data())],
         ]
     )
 
 
 def _skip(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t.gettext("Skip"), callback_data="tkt:skip")]])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t.gettext("Skip"), callback_data=callbacks.SKIP_COMPLAINT_PHOTO.data())]]
+    )
 
 
 async def start(update: Update, context: CrmContext) -> int:
@@ -75,16 +77,15 @@ async def start(update: Update, context: CrmContext) -> int:
 async def category_picked(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    match = CATEGORY_PATTERN.match(query.data or "")
-    assert match is not None
-    dialogs.draft_in(context, DRAFT)["category"] = match.group(1)
+    category = callbacks.COMPLAINT_CATEGORY.parse(query.data)["category"]
+    dialogs.draft_in(context, DRAFT)["category"] = category
     t = context.t
     await dialogs.say(
         update,
         t.gettext(
             "{category}: please describe what happened in one message (up to {limit} characters)."
         ).format(
-            category=notices.label(t, notices.CATEGORY_LABELS, match.group(1)),
+            category=notices.label(t, notices.CATEGORY_LABELS, category),
             limit=t.number(MAX_DESCRIPTION),
         ),
     )
@@ -189,7 +190,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             entry_points=[CommandHandler("complaint", start)],
             states={
                 CATEGORY: [
-                    CallbackQueryHandler(category_picked, pattern=CATEGORY_PATTERN),
+                    CallbackQueryHandler(category_picked, pattern=callbacks.COMPLAINT_CATEGORY),
                     MessageHandler(message, dialogs.choose_with_buttons),
                 ],
                 DESCRIPTION: [
@@ -198,12 +199,12 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
                 ],
                 PHOTO: [
                     MessageHandler(filters.PHOTO, photo_sent),
-                    CallbackQueryHandler(photo_skipped, pattern=r"^tkt:skip$"),
+                    CallbackQueryHandler(photo_skipped, pattern=callbacks.SKIP_COMPLAINT_PHOTO),
                     MessageHandler(message, photo_or_skip),
                 ],
             },
             cancel=cancel,
-            cancel_data="tkt:cancel",
+            cancel_data=callbacks.CANCEL_COMPLAINT,
             timed_out=dialogs.timeout_note(_timeout_text, DRAFT),
             timeout=TIMEOUT_SECONDS,
         )

@@ -6,8 +6,6 @@ Staff text goes on to the search as before.
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
@@ -18,12 +16,11 @@ from bot.services import ticket_notices as notices
 from bot.services import tickets
 from bot.services.errors import ServiceError
 from bot.services.tickets import MAX_REPLY
-from handlers import dialogs, search
+from handlers import callbacks, dialogs, search
 from handlers.ticket_relay import added_text, too_long_text
 from handlers.tickets import refusal
 
 PENDING = "ticket_pending_text"
-PICK_PATTERN = re.compile(r"^tkt:add:(\d+)$")
 MAX_PICK = 10
 
 
@@ -61,7 +58,7 @@ async def typed(update: Update, context: CrmContext) -> None:
             InlineKeyboardButton(
                 f"{notices.number_text(t, ticket.number)} · "
                 f"{notices.label(t, notices.CATEGORY_LABELS, ticket.category)}",
-                callback_data=f"tkt:add:{ticket.id}",
+                callback_data=callbacks.ADD_TO_TICKET.data(ticket_id=ticket.id),
             )
         ]
         for ticket in open_ones[:MAX_PICK]
@@ -77,15 +74,14 @@ async def picked(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
     assert context.user_data is not None
-    match = PICK_PATTERN.match(query.data or "")
-    assert match is not None
+    ticket_id = callbacks.ADD_TO_TICKET.parse(query.data)["ticket_id"]
     text = context.user_data.pop(PENDING, None)
     if not isinstance(text, str):
         await query.answer(context.t.gettext("This button is no longer active."), show_alert=True)
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await _add(update, context, int(match.group(1)), text)
+    await _add(update, context, ticket_id, text)
 
 
 async def _add(update: Update, context: CrmContext, ticket_id: int, text: str) -> None:
@@ -115,5 +111,5 @@ async def _add(update: Update, context: CrmContext, ticket_id: int, text: str) -
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """Registered just before the search, in its place: after every dialog that waits for text."""
-    application.add_handler(CallbackQueryHandler(picked, pattern=PICK_PATTERN))
+    application.add_handler(CallbackQueryHandler(picked, pattern=callbacks.ADD_TO_TICKET))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, typed))

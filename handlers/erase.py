@@ -6,7 +6,6 @@ so neither a stale nor a forged button can skip the confirmation.
 
 from __future__ import annotations
 
-import re
 import secrets
 from html import escape
 
@@ -21,16 +20,12 @@ from bot.i18n import Translator
 from bot.services import erase
 from bot.services.erase import AlreadyErased
 from bot.services.errors import NotAllowed, NotFound
+from handlers import callbacks
 from handlers.card import not_visible_text
-from handlers.common import pressed
 from handlers.dialogs import forget
 from handlers.erased_card import render_erased
 
 DRAFT = "erase"
-ASK = re.compile(r"^ers:ask:(\d+)$")
-SURE = re.compile(r"^ers:sure:(\d+)$")
-ERASE = re.compile(r"^ers:do:(\d+):([0-9a-f]{8})$")
-CANCEL = re.compile(r"^ers:cancel$")
 BUTTON_NAME = 24
 
 
@@ -43,7 +38,7 @@ def refusal(t: Translator, error: Exception) -> str:
 
 
 def _cancel_button(t: Translator) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t.gettext("Cancel"), callback_data="ers:cancel")
+    return InlineKeyboardButton(t.gettext("Cancel"), callback_data=callbacks.ERASE_CANCEL.data())
 
 
 async def _name_of(update: Update, context: CrmContext, customer_id: int) -> str | None:
@@ -64,7 +59,7 @@ async def asked(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
     assert update.effective_chat is not None
-    customer_id = int(pressed(update, ASK).group(1))
+    customer_id = callbacks.ERASE_ASK.parse(query.data)["customer_id"]
     name = await _name_of(update, context, customer_id)
     if name is None:
         return
@@ -79,7 +74,11 @@ async def asked(update: Update, context: CrmContext) -> None:
     ).format(customer=f"<b>{escape(name)}</b>")
     keyboard = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(t.gettext("Continue ▶"), callback_data=f"ers:sure:{customer_id}")],
+            [
+                InlineKeyboardButton(
+                    t.gettext("Continue ▶"), callback_data=callbacks.ERASE_SURE.data(customer_id=customer_id)
+                )
+            ],
             [_cancel_button(t)],
         ]
     )
@@ -93,7 +92,7 @@ async def sure(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
     assert context.user_data is not None
-    customer_id = int(pressed(update, SURE).group(1))
+    customer_id = callbacks.ERASE_SURE.parse(query.data)["customer_id"]
     name = await _name_of(update, context, customer_id)
     if name is None:
         return
@@ -106,7 +105,7 @@ async def sure(update: Update, context: CrmContext) -> None:
             [
                 InlineKeyboardButton(
                     t.gettext("🗑 Erase {customer} for good").format(customer=clip(name, BUTTON_NAME)),
-                    callback_data=f"ers:do:{customer_id}:{code}",
+                    callback_data=callbacks.ERASE_DO.data(customer_id=customer_id, code=code),
                 )
             ],
             [_cancel_button(t)],
@@ -128,8 +127,8 @@ async def erased(update: Update, context: CrmContext) -> None:
     assert context.user_data is not None
     assert update.effective_chat is not None
     t = context.t
-    match = pressed(update, ERASE)
-    customer_id, code = int(match.group(1)), match.group(2)
+    args = callbacks.ERASE_DO.parse(query.data)
+    customer_id, code = args["customer_id"], args["code"]
     draft = context.user_data.get(DRAFT)
     if not isinstance(draft, dict) or draft.get("customer") != customer_id or draft.get("code") != code:
         await query.answer(
@@ -163,7 +162,7 @@ async def cancelled(update: Update, context: CrmContext) -> None:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    application.add_handler(CallbackQueryHandler(asked, pattern=ASK))
-    application.add_handler(CallbackQueryHandler(sure, pattern=SURE))
-    application.add_handler(CallbackQueryHandler(erased, pattern=ERASE))
-    application.add_handler(CallbackQueryHandler(cancelled, pattern=CANCEL))
+    application.add_handler(CallbackQueryHandler(asked, pattern=callbacks.ERASE_ASK))
+    application.add_handler(CallbackQueryHandler(sure, pattern=callbacks.ERASE_SURE))
+    application.add_handler(CallbackQueryHandler(erased, pattern=callbacks.ERASE_DO))
+    application.add_handler(CallbackQueryHandler(cancelled, pattern=callbacks.ERASE_CANCEL))

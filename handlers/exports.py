@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -14,11 +13,9 @@ from bot.i18n import Translator
 from bot.services import exports
 from bot.services.errors import NotAllowed, NoTeam
 from bot.services.exports import ExportKind, FileFormat
-from handlers import export_sheets
+from handlers import callbacks, export_sheets
 from handlers.export_sheets import KIND_NAMES
 
-KIND_PATTERN = re.compile(r"^exp:k:(\w+)$")
-FORMAT_PATTERN = re.compile(r"^exp:f:(\w+):(\w+)$")
 # Telegram's limit for a document a bot sends.
 MAX_DOCUMENT_MB = 50
 MEGABYTE = 1024 * 1024
@@ -28,7 +25,7 @@ FORMAT_LABELS = {FileFormat.XLSX: "Excel (.xlsx)", FileFormat.CSV: "CSV"}
 
 def _kinds_keyboard(t: Translator) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(t.gettext(KIND_NAMES[kind]), callback_data=f"exp:k:{kind.value}")
+        InlineKeyboardButton(t.gettext(KIND_NAMES[kind]), callback_data=callbacks.EXPORT_KIND.data(kind=kind))
         for kind in ExportKind
     ]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
@@ -38,7 +35,9 @@ def _formats_keyboard(kind: ExportKind) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(label, callback_data=f"exp:f:{kind.value}:{file_format.value}")
+                InlineKeyboardButton(
+                    label, callback_data=callbacks.EXPORT_FORMAT.data(kind=kind, file_format=file_format)
+                )
                 for file_format, label in FORMAT_LABELS.items()
             ]
         ]
@@ -72,32 +71,12 @@ async def kind_chosen(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
     t = context.t
-    kind = _parse_kind(query.data or "")
-    if kind is None:
-        await query.answer(t.gettext("This button is out of date. Send /export again."), show_alert=True)
-        return
+    kind = ExportKind(callbacks.EXPORT_KIND.parse(query.data)["kind"])
     await query.answer()
     await query.edit_message_text(
         t.gettext("{what}: in which format?").format(what=t.gettext(KIND_NAMES[kind])),
         reply_markup=_formats_keyboard(kind),
     )
-
-
-def _parse_kind(data: str) -> ExportKind | None:
-    match = KIND_PATTERN.match(data)
-    if match is None or match.group(1) not in {kind.value for kind in ExportKind}:
-        return None
-    return ExportKind(match.group(1))
-
-
-def _parse_format(data: str) -> tuple[ExportKind, FileFormat] | None:
-    match = FORMAT_PATTERN.match(data)
-    if match is None:
-        return None
-    try:
-        return ExportKind(match.group(1)), FileFormat(match.group(2))
-    except ValueError:
-        return None
 
 
 async def format_chosen(update: Update, context: CrmContext) -> None:
@@ -106,11 +85,11 @@ async def format_chosen(update: Update, context: CrmContext) -> None:
     assert query is not None
     assert context.viewer is not None
     t = context.t
-    wanted = _parse_format(query.data or "")
-    if wanted is None or not isinstance(query.message, Message):
+    args = callbacks.EXPORT_FORMAT.parse(query.data)
+    kind, file_format = ExportKind(args["kind"]), FileFormat(args["file_format"])
+    if not isinstance(query.message, Message):
         await query.answer(t.gettext("This button is out of date. Send /export again."), show_alert=True)
         return
-    kind, file_format = wanted
     now = jobs.now(context.application)
     try:
         async with context.db.begin() as session:
@@ -147,5 +126,5 @@ async def format_chosen(update: Update, context: CrmContext) -> None:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("export", ask_what))
-    application.add_handler(CallbackQueryHandler(kind_chosen, pattern=r"^exp:k:"))
-    application.add_handler(CallbackQueryHandler(format_chosen, pattern=r"^exp:f:"))
+    application.add_handler(CallbackQueryHandler(kind_chosen, pattern=callbacks.EXPORT_KIND))
+    application.add_handler(CallbackQueryHandler(format_chosen, pattern=callbacks.EXPORT_FORMAT))

@@ -24,14 +24,13 @@ from bot.context import CrmContext
 from bot.i18n import N_, Translator
 from bot.services import feedback
 from bot.services.feedback import Route, Sender, TooLong
-from handlers import dialogs
+from handlers import callbacks, dialogs
 
 DRAFT = "feedback_draft"
 # When this person's last feedback went out (ISO times), for the strangers' daily cap.
 SENT = "feedback_sent"
 WRITING, READY, PHOTO = range(3)
 TIMEOUT_SECONDS = 30 * 60
-SEND, ADD_PHOTO, CANCEL = "fdb:send", "fdb:photo", "fdb:cancel"
 
 cancel = dialogs.canceller(N_("Cancelled. Nothing was sent."), DRAFT)
 not_text = dialogs.nudge(
@@ -63,10 +62,15 @@ def in_dialog(user_data: dict[object, object] | None) -> bool:
 
 
 def _keyboard(t: Translator, *, with_photo: bool = True) -> InlineKeyboardMarkup:
-    row = [InlineKeyboardButton(t.gettext("✅ Send"), callback_data=SEND)]
+    row = [InlineKeyboardButton(t.gettext("✅ Send"), callback_data=callbacks.SEND_FEEDBACK.data())]
     if with_photo:
-        row.insert(0, InlineKeyboardButton(t.gettext("📷 Add a photo"), callback_data=ADD_PHOTO))
-    return InlineKeyboardMarkup([row, [InlineKeyboardButton(t.gettext("Cancel"), callback_data=CANCEL)]])
+        row.insert(
+            0,
+            InlineKeyboardButton(t.gettext("📷 Add a photo"), callback_data=callbacks.FEEDBACK_PHOTO.data()),
+        )
+    return InlineKeyboardMarkup(
+        [row, [InlineKeyboardButton(t.gettext("Cancel"), callback_data=callbacks.CANCEL_FEEDBACK.data())]]
+    )
 
 
 def too_long_text(t: Translator, length: int) -> str:
@@ -109,7 +113,9 @@ async def start(update: Update, context: CrmContext) -> int:
     ).format(limit=t.number(feedback.MAX_TEXT))
     if context.viewer.effective_role is None:
         text += "\n\n" + t.gettext("If you would like an answer, please include how we can reach you.")
-    cancel_only = InlineKeyboardMarkup([[InlineKeyboardButton(t.gettext("Cancel"), callback_data=CANCEL)]])
+    cancel_only = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(t.gettext("Cancel"), callback_data=callbacks.CANCEL_FEEDBACK.data())]]
+    )
     await update.message.reply_text(text, reply_markup=cancel_only)
     return WRITING
 
@@ -220,24 +226,25 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
                     MessageHandler(others, not_text),
                 ],
                 READY: [
-                    CallbackQueryHandler(send_now, pattern=f"^{SEND}$"),
-                    CallbackQueryHandler(wants_photo, pattern=f"^{ADD_PHOTO}$"),
+                    CallbackQueryHandler(send_now, pattern=callbacks.SEND_FEEDBACK),
+                    CallbackQueryHandler(wants_photo, pattern=callbacks.FEEDBACK_PHOTO),
                     MessageHandler(filters.PHOTO, photographed),
                     MessageHandler(others, dialogs.choose_with_buttons),
                 ],
                 PHOTO: [
-                    CallbackQueryHandler(send_now, pattern=f"^{SEND}$"),
+                    CallbackQueryHandler(send_now, pattern=callbacks.SEND_FEEDBACK),
                     MessageHandler(filters.PHOTO, photographed),
                     MessageHandler(others, not_photo),
                 ],
             },
             cancel=cancel,
-            cancel_data=CANCEL,
+            cancel_data=callbacks.CANCEL_FEEDBACK,
             timed_out=timed_out,
             timeout=TIMEOUT_SECONDS,
         )
     )
-    application.add_handler(CallbackQueryHandler(_stale, pattern=r"^fdb:"))
+    for button in (callbacks.SEND_FEEDBACK, callbacks.FEEDBACK_PHOTO, callbacks.CANCEL_FEEDBACK):
+        application.add_handler(CallbackQueryHandler(_stale, pattern=button))
 
 
 async def _stale(update: Update, context: CrmContext) -> None:

@@ -8,7 +8,6 @@ press from an older wizard never acts on a newer one, and the service re-checks 
 
 from __future__ import annotations
 
-import re
 from html import escape
 from typing import Any
 
@@ -26,20 +25,12 @@ from bot.services.errors import NotAllowed, NotFound
 from bot.services.handover import Done, NoSuccessor, NotInTeam, Plan
 from bot.services.transfers import OtherTeam
 from bot.services.visibility import NotVisible
-from handlers import menu
+from handlers import callbacks, menu
 from handlers.card import not_visible_text
-from handlers.common import pressed
 from handlers.dialogs import draft_in, forget
 from storage.queries.handover import RepLoad
 
 DRAFT = "handover"
-FROM = re.compile(r"^hov:from:(\d+)$")
-TOGGLE = re.compile(r"^hov:to:(\d+):(\d+)$")
-NEXT = re.compile(r"^hov:next:(\d+)$")
-OPTION = re.compile(r"^hov:opt:(\d+):(tell|off)$")
-GO = re.compile(r"^hov:go:(\d+)$")
-CANCEL = re.compile(r"^hov:cancel$")
-LIST = re.compile(r"^hol:(list|page):(\d+):(\d+)$")
 MAX_REPS = 30
 NAME = 30
 PER_PAGE = 8
@@ -74,7 +65,7 @@ def rep_label(t: Translator, rep: RepLoad) -> str:
 
 
 def _cancel_row(t: Translator) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton(t.gettext("Cancel"), callback_data="hov:cancel")]
+    return [InlineKeyboardButton(t.gettext("Cancel"), callback_data=callbacks.HANDOVER_CANCEL.data())]
 
 
 async def start(update: Update, context: CrmContext) -> None:
@@ -95,7 +86,7 @@ async def start(update: Update, context: CrmContext) -> None:
         )
         return
     buttons = [
-        [InlineKeyboardButton(rep_label(t, rep), callback_data=f"hov:from:{rep.id}")]
+        [InlineKeyboardButton(rep_label(t, rep), callback_data=callbacks.HANDOVER_FROM.data(rep_id=rep.id))]
         for rep in reps[:MAX_REPS]
     ]
     await update.message.reply_text(
@@ -134,12 +125,18 @@ async def _successors_screen(update: Update, context: CrmContext, from_id: int) 
         [
             InlineKeyboardButton(
                 ("✅ " if rep.id in chosen else "") + rep_label(t, rep),
-                callback_data=f"hov:to:{from_id}:{rep.id}",
+                callback_data=callbacks.HANDOVER_TO.data(from_id=from_id, rep_id=rep.id),
             )
         ]
         for rep in others[:MAX_REPS]
     ]
-    buttons.append([InlineKeyboardButton(t.gettext("Continue ▶"), callback_data=f"hov:next:{from_id}")])
+    buttons.append(
+        [
+            InlineKeyboardButton(
+                t.gettext("Continue ▶"), callback_data=callbacks.HANDOVER_NEXT.data(from_id=from_id)
+            )
+        ]
+    )
     text = t.ngettext(
         "Hand {rep}'s {n} customer to whom? Pick one successor or several; customers are spread evenly "
         "by how many each already has.",
@@ -151,7 +148,8 @@ async def _successors_screen(update: Update, context: CrmContext, from_id: int) 
 
 
 async def leaving_picked(update: Update, context: CrmContext) -> None:
-    from_id = int(pressed(update, FROM).group(1))
+    assert update.callback_query is not None
+    from_id = callbacks.HANDOVER_FROM.parse(update.callback_query.data)["rep_id"]
     assert context.user_data is not None
     context.user_data[DRAFT] = {"from": from_id, "to": [], "tell": True, "off": False}
     await _successors_screen(update, context, from_id)
@@ -170,8 +168,9 @@ async def _stale(update: Update, context: CrmContext) -> None:
 
 
 async def successor_toggled(update: Update, context: CrmContext) -> None:
-    match = pressed(update, TOGGLE)
-    from_id, to_id = int(match.group(1)), int(match.group(2))
+    assert update.callback_query is not None
+    args = callbacks.HANDOVER_TO.parse(update.callback_query.data)
+    from_id, to_id = args["from_id"], args["rep_id"]
     draft = _draft_for(context, from_id)
     if draft is None:
         await _stale(update, context)
@@ -205,9 +204,21 @@ def _plan_keyboard(t: Translator, plan: Plan, draft: dict[str, Any]) -> InlineKe
     )
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(tell, callback_data=f"hov:opt:{from_id}:tell")],
-            [InlineKeyboardButton(off, callback_data=f"hov:opt:{from_id}:off")],
-            [InlineKeyboardButton(t.gettext("✅ Hand over"), callback_data=f"hov:go:{from_id}")],
+            [
+                InlineKeyboardButton(
+                    tell, callback_data=callbacks.HANDOVER_OPTION.data(from_id=from_id, option="tell")
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    off, callback_data=callbacks.HANDOVER_OPTION.data(from_id=from_id, option="off")
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    t.gettext("✅ Hand over"), callback_data=callbacks.HANDOVER_GO.data(from_id=from_id)
+                )
+            ],
             _cancel_row(t),
         ]
     )
@@ -235,7 +246,8 @@ async def _plan_screen(update: Update, context: CrmContext, from_id: int, draft:
 
 
 async def continued(update: Update, context: CrmContext) -> None:
-    from_id = int(pressed(update, NEXT).group(1))
+    assert update.callback_query is not None
+    from_id = callbacks.HANDOVER_NEXT.parse(update.callback_query.data)["from_id"]
     draft = _draft_for(context, from_id)
     if draft is None:
         await _stale(update, context)
@@ -244,8 +256,9 @@ async def continued(update: Update, context: CrmContext) -> None:
 
 
 async def option_toggled(update: Update, context: CrmContext) -> None:
-    match = pressed(update, OPTION)
-    from_id, option = int(match.group(1)), match.group(2)
+    assert update.callback_query is not None
+    args = callbacks.HANDOVER_OPTION.parse(update.callback_query.data)
+    from_id, option = args["from_id"], args["option"]
     draft = _draft_for(context, from_id)
     if draft is None or not draft.get("to"):
         await _stale(update, context)
@@ -287,7 +300,7 @@ async def confirmed(update: Update, context: CrmContext) -> None:
     assert query is not None
     assert context.viewer is not None
     t = context.t
-    from_id = int(pressed(update, GO).group(1))
+    from_id = callbacks.HANDOVER_GO.parse(query.data)["from_id"]
     draft = _draft_for(context, from_id)
     if draft is None:
         await _stale(update, context)
@@ -346,7 +359,8 @@ def _list_keyboard(
 ) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
-            f"{number}. {clip(item.name, 20)}", callback_data=f"cust:open:{item.customer_id}"
+            f"{number}. {clip(item.name, 20)}",
+            callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=item.customer_id),
         )
         for number, item in enumerate(items, start=page * PER_PAGE + 1)
     ]
@@ -354,11 +368,17 @@ def _list_keyboard(
     nav = []
     if page > 0:
         nav.append(
-            InlineKeyboardButton(t.gettext("◀ Previous"), callback_data=f"hol:page:{handover_id}:{page - 1}")
+            InlineKeyboardButton(
+                t.gettext("◀ Previous"),
+                callback_data=callbacks.HANDED_PAGE.data(handover_id=handover_id, page=page - 1),
+            )
         )
     if (page + 1) * PER_PAGE < total:
         nav.append(
-            InlineKeyboardButton(t.gettext("Next ▶"), callback_data=f"hol:page:{handover_id}:{page + 1}")
+            InlineKeyboardButton(
+                t.gettext("Next ▶"),
+                callback_data=callbacks.HANDED_PAGE.data(handover_id=handover_id, page=page + 1),
+            )
         )
     if nav:
         rows.append(nav)
@@ -366,14 +386,23 @@ def _list_keyboard(
 
 
 async def handed_list(update: Update, context: CrmContext) -> None:
-    """The successor's list of what a handover gave them: a new message from the briefing, pages in place."""
+    """The successor's list of what a handover gave them, as a new message under the briefing."""
+    await _handed(update, context, fresh=True)
+
+
+async def handed_page(update: Update, context: CrmContext) -> None:
+    """Previous / Next under that list: another page in place."""
+    await _handed(update, context, fresh=False)
+
+
+async def _handed(update: Update, context: CrmContext, *, fresh: bool) -> None:
     query = update.callback_query
     assert query is not None
     assert context.viewer is not None
     assert update.effective_chat is not None
     t = context.t
-    match = pressed(update, LIST)
-    handover_id, page = int(match.group(2)), int(match.group(3))
+    args = (callbacks.HANDED_LIST if fresh else callbacks.HANDED_PAGE).parse(query.data)
+    handover_id, page = args["handover_id"], args["page"]
     try:
         async with context.db.begin() as session:
             items, total = await handover.handed_page(
@@ -388,7 +417,7 @@ async def handed_list(update: Update, context: CrmContext) -> None:
     await query.answer()
     text = _list_text(t, items, page=page, total=total)
     keyboard = _list_keyboard(t, items, handover_id=handover_id, page=page, total=total)
-    if match.group(1) == "page":
+    if not fresh:
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
         return
     await context.bot.send_message(
@@ -398,10 +427,11 @@ async def handed_list(update: Update, context: CrmContext) -> None:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("handover", start))
-    application.add_handler(CallbackQueryHandler(leaving_picked, pattern=FROM))
-    application.add_handler(CallbackQueryHandler(successor_toggled, pattern=TOGGLE))
-    application.add_handler(CallbackQueryHandler(continued, pattern=NEXT))
-    application.add_handler(CallbackQueryHandler(option_toggled, pattern=OPTION))
-    application.add_handler(CallbackQueryHandler(confirmed, pattern=GO))
-    application.add_handler(CallbackQueryHandler(cancelled, pattern=CANCEL))
-    application.add_handler(CallbackQueryHandler(handed_list, pattern=LIST))
+    application.add_handler(CallbackQueryHandler(leaving_picked, pattern=callbacks.HANDOVER_FROM))
+    application.add_handler(CallbackQueryHandler(successor_toggled, pattern=callbacks.HANDOVER_TO))
+    application.add_handler(CallbackQueryHandler(continued, pattern=callbacks.HANDOVER_NEXT))
+    application.add_handler(CallbackQueryHandler(option_toggled, pattern=callbacks.HANDOVER_OPTION))
+    application.add_handler(CallbackQueryHandler(confirmed, pattern=callbacks.HANDOVER_GO))
+    application.add_handler(CallbackQueryHandler(cancelled, pattern=callbacks.HANDOVER_CANCEL))
+    application.add_handler(CallbackQueryHandler(handed_list, pattern=callbacks.HANDED_LIST))
+    application.add_handler(CallbackQueryHandler(handed_page, pattern=callbacks.HANDED_PAGE))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import secrets
 import time
 from datetime import date
@@ -32,7 +31,7 @@ from bot.i18n import LOCALES, Translator
 from bot.services import imports
 from bot.services.errors import NotAllowed, NoTeam
 from bot.services.imports import CheckedFile, HeadersNotFound, NoRows, PlanChanged, Setup, SheetFile
-from handlers import fallback
+from handlers import callbacks, fallback
 from handlers import import_text as text
 from handlers.export_sheets import CUSTOMER_EXTRA_LABELS
 
@@ -40,7 +39,6 @@ log = logging.getLogger(__name__)
 
 PENDING = "import_pending"
 APPLIED = "import_applied"
-PATTERN = re.compile(r"^imp:(ok|no):([A-Za-z0-9_-]{1,16})$")
 # Telegram's Bot API lets a bot download files of up to 20 MB.
 DOWNLOAD_LIMIT_MB = 20
 MEGABYTE = 1024 * 1024
@@ -72,8 +70,12 @@ def _keyboard(t: Translator, token: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t.gettext("Confirm import"), callback_data=f"imp:ok:{token}"),
-                InlineKeyboardButton(t.gettext("Cancel"), callback_data=f"imp:no:{token}"),
+                InlineKeyboardButton(
+                    t.gettext("Confirm import"), callback_data=callbacks.CONFIRM_IMPORT.data(token=token)
+                ),
+                InlineKeyboardButton(
+                    t.gettext("Cancel"), callback_data=callbacks.CANCEL_IMPORT.data(token=token)
+                ),
             ]
         ]
     )
@@ -228,26 +230,36 @@ async def document_sent(update: Update, context: CrmContext) -> None:
     )
 
 
-async def pressed(update: Update, context: CrmContext) -> None:
-    """Confirm or Cancel under a preview; anything but the current preview's buttons is refused."""
+async def confirmed(update: Update, context: CrmContext) -> None:
+    """Confirm import under a preview."""
+    await _pressed(update, context, confirm=True)
+
+
+async def cancelled(update: Update, context: CrmContext) -> None:
+    """Cancel under a preview."""
+    await _pressed(update, context, confirm=False)
+
+
+async def _pressed(update: Update, context: CrmContext, *, confirm: bool) -> None:
+    """Only the buttons of this user's current preview act: the token is kept in their own user_data."""
     query = update.callback_query
     assert query is not None
     assert context.user_data is not None
     t = context.t
-    match = PATTERN.match(query.data or "")
+    token = (callbacks.CONFIRM_IMPORT if confirm else callbacks.CANCEL_IMPORT).parse(query.data)["token"]
     pending = context.user_data.get(PENDING)
-    if match is None or not isinstance(pending, dict) or pending.get("token") != match.group(2):
-        done = match is not None and context.user_data.get(APPLIED) == match.group(2)
+    if not isinstance(pending, dict) or pending.get("token") != token:
+        done = context.user_data.get(APPLIED) == token
         await query.answer(text.already_applied(t) if done else text.stale(t), show_alert=True)
         return
     del context.user_data[PENDING]
     await query.answer()
     status = query.message
     assert isinstance(status, Message)
-    if match.group(1) == "no":
+    if not confirm:
         await _edit(status, text.cancelled(t))
         return
-    await _confirm(context, status, pending, token=match.group(2))
+    await _confirm(context, status, pending, token=token)
 
 
 async def _confirm(context: CrmContext, status: Message, pending: dict[str, Any], *, token: str) -> None:
@@ -320,4 +332,5 @@ async def show_help(update: Update, context: CrmContext) -> None:
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("import", show_help))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.Document.ALL, document_sent))
-    application.add_handler(CallbackQueryHandler(pressed, pattern=r"^imp:"))
+    application.add_handler(CallbackQueryHandler(confirmed, pattern=callbacks.CONFIRM_IMPORT))
+    application.add_handler(CallbackQueryHandler(cancelled, pattern=callbacks.CANCEL_IMPORT))

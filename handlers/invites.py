@@ -13,11 +13,10 @@ from bot.i18n import Translator
 from bot.services import invites
 from bot.services.errors import NotAllowed, NoTeam, NotFound
 from bot.services.invites import NewInvite
+from handlers import callbacks
 from handlers.common import role_label
 from storage.db import utcnow
 
-ROLE_PREFIX = "inv:role:"
-REVOKE_PREFIX = "inv:revoke:"
 ROLE_WORDS: dict[str, Role] = {
     "manager": Role.MANAGER,
     "rep": Role.REP,
@@ -38,7 +37,8 @@ async def invite(update: Update, context: CrmContext) -> None:
         return
     if not context.args:
         buttons = [
-            [InlineKeyboardButton(role_label(r, t), callback_data=ROLE_PREFIX + r.value)] for r in choices
+            [InlineKeyboardButton(role_label(r, t), callback_data=callbacks.INVITE_ROLE.data(role=r))]
+            for r in choices
         ]
         await update.message.reply_text(
             t.gettext("Whom would you like to invite?"), reply_markup=InlineKeyboardMarkup(buttons)
@@ -55,10 +55,11 @@ async def invite(update: Update, context: CrmContext) -> None:
 async def invite_role_chosen(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
-    assert query.data is not None
-    try:
-        role = Role(query.data.removeprefix(ROLE_PREFIX))
-    except ValueError:
+    assert context.viewer is not None
+    offered = {r.value: r for r in roles_invitable_by(context.viewer.effective_role)}
+    role = offered.get(callbacks.INVITE_ROLE.parse(query.data)["role"])
+    if role is None:
+        # Only a role this viewer was offered as a button; anything else is a stale or crafted press.
         await query.answer(context.t.gettext("This button is no longer active."))
         return
     await query.answer()
@@ -117,16 +118,15 @@ async def list_invites(update: Update, context: CrmContext) -> None:
 async def revoke(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
-    assert query.data is not None
     assert context.viewer is not None
     t = context.t
+    invite_id = callbacks.REVOKE_INVITE.parse(query.data)["invite_id"]
     try:
-        invite_id = int(query.data.removeprefix(REVOKE_PREFIX))
         async with context.db.begin() as session:
             role = await invites.revoke_invite(
                 session, viewer=context.viewer, invite_id=invite_id, now=utcnow()
             )
-    except (ValueError, NotFound, NotAllowed):
+    except (NotFound, NotAllowed):
         await query.answer(t.gettext("That invite is no longer open."), show_alert=True)
     else:
         await query.answer(t.gettext("Invite for a {role} withdrawn.").format(role=role_label(role, t)))
@@ -157,7 +157,9 @@ async def _invites_screen(context: CrmContext) -> tuple[str, InlineKeyboardMarku
         )
         if context.viewer.may_invite(item.role):
             label = t.gettext("Withdraw {number}").format(number=number)
-            buttons.append(InlineKeyboardButton(label, callback_data=f"{REVOKE_PREFIX}{item.id}"))
+            buttons.append(
+                InlineKeyboardButton(label, callback_data=callbacks.REVOKE_INVITE.data(invite_id=item.id))
+            )
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     return "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None
 
@@ -165,5 +167,5 @@ async def _invites_screen(context: CrmContext) -> tuple[str, InlineKeyboardMarku
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("invite", invite))
     application.add_handler(CommandHandler("invites", list_invites))
-    application.add_handler(CallbackQueryHandler(invite_role_chosen, pattern=f"^{ROLE_PREFIX}"))
-    application.add_handler(CallbackQueryHandler(revoke, pattern=f"^{REVOKE_PREFIX}"))
+    application.add_handler(CallbackQueryHandler(invite_role_chosen, pattern=callbacks.INVITE_ROLE))
+    application.add_handler(CallbackQueryHandler(revoke, pattern=callbacks.REVOKE_INVITE))

@@ -8,9 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import CrmContext
 from bot.i18n import LOCALES, language_name
 from bot.services import users
-from handlers import menu
-
-PREFIX = "lang:"
+from handlers import callbacks, menu
 
 
 def language_keyboard(current: str) -> InlineKeyboardMarkup:
@@ -18,7 +16,8 @@ def language_keyboard(current: str) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    ("✓ " if locale == current else "") + language_name(locale), callback_data=PREFIX + locale
+                    ("✓ " if locale == current else "") + language_name(locale),
+                    callback_data=callbacks.LANGUAGE.data(locale=locale),
                 )
                 for locale in LOCALES
             ]
@@ -36,12 +35,8 @@ async def choose_language(update: Update, context: CrmContext) -> None:
 async def set_language(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
-    assert query.data is not None
     assert context.viewer is not None
-    locale = query.data.removeprefix(PREFIX)
-    if locale not in LOCALES:
-        await query.answer(context.t.gettext("This button is no longer active."))
-        return
+    locale = callbacks.LANGUAGE.parse(query.data)["locale"]
     async with context.db.begin() as session:
         await users.set_locale(session, user_id=context.viewer.user_id, locale=locale)
     t = context.translator_for(locale, context.viewer.timezone)
@@ -55,4 +50,4 @@ async def set_language(update: Update, context: CrmContext) -> None:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("lang", choose_language))
-    application.add_handler(CallbackQueryHandler(set_language, pattern=f"^{PREFIX}"))
+    application.add_handler(CallbackQueryHandler(set_language, pattern=callbacks.LANGUAGE))

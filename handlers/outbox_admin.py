@@ -12,13 +12,13 @@ from bot import jobs
 from bot.context import CrmContext
 from bot.domain.text import one_line
 from bot.i18n import Translator
+from handlers import callbacks
 from storage.enums import OutboxStatus
 from storage.queries import outbox
 from storage.queries.outbox import BLOCKED_PREFIX, DeadLetter
 
 SHOWN = 10
 ERROR_PREVIEW = 80
-RETRY_DATA = "box:retry"
 
 
 def dead_line(t: Translator, letter: DeadLetter) -> str:
@@ -55,7 +55,13 @@ async def show(update: Update, context: CrmContext) -> None:
         letters = await outbox.dead_letters(session, limit=SHOWN)
     keyboard = (
         InlineKeyboardMarkup(
-            [[InlineKeyboardButton(t.gettext("🔁 Retry undelivered"), callback_data=RETRY_DATA)]]
+            [
+                [
+                    InlineKeyboardButton(
+                        t.gettext("🔁 Retry undelivered"), callback_data=callbacks.RETRY_OUTBOX.data()
+                    )
+                ]
+            ]
         )
         if letters
         else None
@@ -84,4 +90,4 @@ async def retry(update: Update, context: CrmContext) -> None:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("outbox", show))
-    application.add_handler(CallbackQueryHandler(retry, pattern=f"^{RETRY_DATA}$"))
+    application.add_handler(CallbackQueryHandler(retry, pattern=callbacks.RETRY_OUTBOX))

@@ -7,8 +7,6 @@ dialog ends on Skip, /cancel, the comment, or silently after an hour.
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
@@ -17,14 +15,12 @@ from bot.context import CrmContext
 from bot.i18n import N_, Translator
 from bot.services import surveys
 from bot.services.surveys import AlreadyAnswered, Answered, SurveyClosed, SurveyGone
-from handlers import dialogs
+from handlers import callbacks, dialogs
 from storage.enums import SurveyKind
 
 DRAFT = "survey_comment"
 COMMENT = 0
 TIMEOUT_SECONDS = 3600
-SCORE_PATTERN = re.compile(r"^srv:(\d+):(\d+)$")
-SKIP_PATTERN = re.compile(r"^srv:skip:(\d+)$")
 
 
 def thanks_text(t: Translator, answered: Answered) -> str:
@@ -45,7 +41,13 @@ def thanks_text(t: Translator, answered: Answered) -> str:
 
 def skip_keyboard(t: Translator, survey_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t.gettext("Skip"), callback_data=f"srv:skip:{survey_id}")]]
+        [
+            [
+                InlineKeyboardButton(
+                    t.gettext("Skip"), callback_data=callbacks.SURVEY_SKIP.data(survey_id=survey_id)
+                )
+            ]
+        ]
     )
 
 
@@ -55,11 +57,8 @@ async def scored(update: Update, context: CrmContext) -> int:
     assert query is not None
     assert context.viewer is not None
     t = context.t
-    found = SCORE_PATTERN.match(query.data or "")
-    if found is None:
-        await query.answer(t.gettext("This button is not available to you."), show_alert=True)
-        return ConversationHandler.END
-    survey_id, score = int(found[1]), int(found[2])
+    args = callbacks.SURVEY_SCORE.parse(query.data)
+    survey_id, score = args["survey_id"], args["score"]
     try:
         async with context.db.begin() as session:
             answered = await surveys.answer(
@@ -122,10 +121,9 @@ async def skipped(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
     assert context.viewer is not None
-    match = SKIP_PATTERN.match(query.data or "")
-    assert match is not None
+    survey_id = callbacks.SURVEY_SKIP.parse(query.data)["survey_id"]
     async with context.db() as session:
-        own = await surveys.is_own(session, viewer=context.viewer, survey_id=int(match.group(1)))
+        own = await surveys.is_own(session, viewer=context.viewer, survey_id=survey_id)
     if not own:
         await query.answer(context.t.gettext("This button is not available to you."), show_alert=True)
         return ConversationHandler.END
@@ -147,10 +145,10 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(
         dialogs.conversation(
             "survey_comment",
-            entry_points=[CallbackQueryHandler(scored, pattern=SCORE_PATTERN)],
+            entry_points=[CallbackQueryHandler(scored, pattern=callbacks.SURVEY_SCORE)],
             states={
                 COMMENT: [
-                    CallbackQueryHandler(skipped, pattern=SKIP_PATTERN),
+                    CallbackQueryHandler(skipped, pattern=callbacks.SURVEY_SKIP),
                     MessageHandler(filters.TEXT & ~filters.COMMAND, commented),
                     MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, not_text),
                 ],
@@ -160,4 +158,4 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             timeout=TIMEOUT_SECONDS,
         )
     )
-    application.add_handler(CallbackQueryHandler(skipped, pattern=SKIP_PATTERN))
+    application.add_handler(CallbackQueryHandler(skipped, pattern=callbacks.SURVEY_SKIP))

@@ -6,8 +6,6 @@ again, and a saved value shows the whole screen again so the effect is visible a
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
@@ -24,10 +22,9 @@ from bot.i18n import N_, Translator
 from bot.services import team_settings
 from bot.services.errors import NoTeam, ServiceError
 from bot.services.team_settings import TeamSettings
-from handlers import dialogs
+from handlers import callbacks, dialogs
 from storage.db import utcnow
 
-PICK_PATTERN = re.compile(r"^set:(\w+)$")
 DRAFT = "team_settings"
 TYPING = 0
 TIMEOUT_SECONDS = 10 * 60
@@ -106,7 +103,10 @@ def render(t: Translator, view: TeamSettings) -> str:
 
 
 def keyboard(t: Translator) -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(t.gettext(LABELS[f]), callback_data=f"set:{f.value}") for f in Field]
+    buttons = [
+        InlineKeyboardButton(t.gettext(LABELS[f]), callback_data=callbacks.CHANGE_SETTING.data(field=f))
+        for f in Field
+    ]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
@@ -135,11 +135,7 @@ async def pick(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
     t = context.t
-    match = PICK_PATTERN.match(query.data or "")
-    field = Field(match.group(1)) if match and match.group(1) in set(Field) else None
-    if field is None:
-        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
-        return ConversationHandler.END
+    field = Field(callbacks.CHANGE_SETTING.parse(query.data)["field"])
     await query.answer()
     dialogs.draft_in(context, DRAFT)["field"] = field.value
     assert update.effective_chat is not None
@@ -193,7 +189,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             "team_settings",
             entry_points=[
                 CommandHandler("settings", show),
-                CallbackQueryHandler(pick, pattern=PICK_PATTERN),
+                CallbackQueryHandler(pick, pattern=callbacks.CHANGE_SETTING),
             ],
             states={TYPING: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed)]},
             cancel=dialogs.canceller(N_("Nothing was changed."), DRAFT),

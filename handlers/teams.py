@@ -20,15 +20,12 @@ from bot.domain.timezones import COMMON_ZONES, parse_timezone, utc_offset_label
 from bot.i18n import N_, Translator
 from bot.services import teams
 from bot.services.errors import NotAllowed, NoTeam
-from handlers import dialogs
+from handlers import callbacks, dialogs
 from handlers.common import role_label
 from handlers.invites import no_team_text
 from storage.db import utcnow
 
 NAME, TIMEZONE, CONFIRM = range(3)
-ZONE_PREFIX = "team:tz:"
-CONFIRM_DATA = "team:confirm"
-CANCEL_DATA = "team:cancel"
 
 
 async def new_team(update: Update, context: CrmContext) -> int:
@@ -73,11 +70,7 @@ not_a_name = dialogs.nudge(N_("Please send the team name as one line of text."),
 async def zone_picked(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    assert query.data is not None
-    zone = query.data.removeprefix(ZONE_PREFIX)
-    if zone not in COMMON_ZONES:
-        await query.answer(context.t.gettext("This button is no longer active."))
-        return TIMEZONE
+    zone = callbacks.TEAM_ZONE.parse(query.data)["zone"]
     await query.answer()
     return await _confirm(update, context, zone)
 
@@ -115,8 +108,8 @@ async def _confirm(update: Update, context: CrmContext, zone: str) -> int:
         reply_markup=InlineKeyboardMarkup(
             [
                 [
-                    InlineKeyboardButton(t.gettext("Create"), callback_data=CONFIRM_DATA),
-                    InlineKeyboardButton(t.gettext("Cancel"), callback_data=CANCEL_DATA),
+                    InlineKeyboardButton(t.gettext("Create"), callback_data=callbacks.CREATE_TEAM.data()),
+                    InlineKeyboardButton(t.gettext("Cancel"), callback_data=callbacks.CANCEL_TEAM.data()),
                 ]
             ]
         ),
@@ -153,7 +146,8 @@ def zone_keyboard(t: Translator) -> InlineKeyboardMarkup:
     now = utcnow()
     buttons = [
         InlineKeyboardButton(
-            f"{t.timezone_name(zone)} {utc_offset_label(zone, now=now)}", callback_data=ZONE_PREFIX + zone
+            f"{t.timezone_name(zone)} {utc_offset_label(zone, now=now)}",
+            callback_data=callbacks.TEAM_ZONE.data(zone=zone),
         )
         for zone in COMMON_ZONES
     ]
@@ -211,12 +205,12 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             states={
                 NAME: [MessageHandler(text, team_name), MessageHandler(~filters.COMMAND, not_a_name)],
                 TIMEZONE: [
-                    CallbackQueryHandler(zone_picked, pattern=f"^{ZONE_PREFIX}"),
+                    CallbackQueryHandler(zone_picked, pattern=callbacks.TEAM_ZONE),
                     MessageHandler(text, zone_typed),
                 ],
                 CONFIRM: [
-                    CallbackQueryHandler(confirmed, pattern=f"^{CONFIRM_DATA}$"),
-                    CallbackQueryHandler(cancelled, pattern=f"^{CANCEL_DATA}$"),
+                    CallbackQueryHandler(confirmed, pattern=callbacks.CREATE_TEAM),
+                    CallbackQueryHandler(cancelled, pattern=callbacks.CANCEL_TEAM),
                     MessageHandler(~filters.COMMAND, waiting_for_button),
                 ],
             },

@@ -8,8 +8,6 @@ button is pressed and again when the message arrives.
 
 from __future__ import annotations
 
-import re
-
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
@@ -21,11 +19,16 @@ from bot.services import ticket_notices as notices
 from bot.services import tickets
 from bot.services.errors import ServiceError
 from bot.services.tickets import MAX_REPLY
-from handlers import dialogs
+from handlers import callbacks, dialogs
+from handlers.buttons import Button
 from handlers.tickets import refusal
 
-WRITE_PATTERN = re.compile(r"^tkt:(ans|reply|note):(\d+)$")
-ANSWER_PATTERN = re.compile(r"^tkt:(ok|again):(\d+)$")
+# Which message a write button asks for: the customer's, a reply to the customer, an internal note.
+WRITE_MODES: dict[str, Button] = {
+    "ans": callbacks.WRITE_TO_TICKET,
+    "reply": callbacks.REPLY_TO_TICKET,
+    "note": callbacks.NOTE_ON_TICKET,
+}
 DRAFT = "ticket_reply"
 WRITING = 0
 TIMEOUT_SECONDS = 15 * 60
@@ -38,18 +41,17 @@ def too_long_text(t: Translator, length: int) -> str:
 
 
 async def start(update: Update, context: CrmContext) -> int:
-    """Ask for the one message; refuse at once when the ticket is not the presser's or is closed."""
+    """Ask for the one message; refuse at once when the ticket is not the presser's or is closed.
+
+    The guard lets only customers press "ans" and only staff "reply" and "note"."""
     query = update.callback_query
     assert query is not None
+    assert query.data is not None
     assert context.viewer is not None
-    match = WRITE_PATTERN.match(query.data or "")
-    assert match is not None
-    mode, ticket_id = match.group(1), int(match.group(2))
+    mode, button = next((mode, button) for mode, button in WRITE_MODES.items() if button.owns(query.data))
+    ticket_id = button.parse(query.data)["ticket_id"]
     t = context.t
     customer = context.viewer.effective_role is Role.CUSTOMER
-    if (mode == "ans") != customer:
-        await query.answer(t.gettext("This button is not available to you."), show_alert=True)
-        return ConversationHandler.END
     try:
         async with context.db.begin() as session:
             ticket = await tickets.writable(session, viewer=context.viewer, ticket_id=ticket_id)
@@ -140,15 +142,16 @@ async def answered(update: Update, context: CrmContext) -> None:
     """The customer's Yes (settled: close it) or No (reopen it) under a resolved complaint."""
     query = update.callback_query
     assert query is not None
+    assert query.data is not None
     assert context.viewer is not None
-    match = ANSWER_PATTERN.match(query.data or "")
-    assert match is not None
-    action, ticket_id = match.group(1), int(match.group(2))
+    settled = callbacks.TICKET_SETTLED.owns(query.data)
+    button = callbacks.TICKET_SETTLED if settled else callbacks.TICKET_NOT_SETTLED
+    ticket_id = button.parse(query.data)["ticket_id"]
     t = context.t
     now = jobs.now(context.application)
     try:
         async with context.db.begin() as session:
-            act = tickets.confirm if action == "ok" else tickets.reopen
+            act = tickets.confirm if settled else tickets.reopen
             done = await act(
                 session,
                 viewer=context.viewer,
@@ -161,7 +164,7 @@ async def answered(update: Update, context: CrmContext) -> None:
         return
     jobs.kick(context.application)
     name = notices.number_text(t, done.number)
-    if action == "ok":
+    if settled:
         text = t.gettext("👍 Thank you! {ticket} is closed.")
         markup = None
     else:
@@ -185,7 +188,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(
         dialogs.conversation(
             "ticket_reply",
-            entry_points=[CallbackQueryHandler(start, pattern=WRITE_PATTERN)],
+            entry_points=[CallbackQueryHandler(start, pattern=button) for button in WRITE_MODES.values()],
             states={
                 WRITING: [
                     MessageHandler(filters.TEXT & ~filters.COMMAND, written),
@@ -197,4 +200,5 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             timeout=TIMEOUT_SECONDS,
         )
     )
-    application.add_handler(CallbackQueryHandler(answered, pattern=ANSWER_PATTERN))
+    application.add_handler(CallbackQueryHandler(answered, pattern=callbacks.TICKET_SETTLED))
+    application.add_handler(CallbackQueryHandler(answered, pattern=callbacks.TICKET_NOT_SETTLED))

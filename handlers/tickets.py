@@ -6,7 +6,6 @@ Every press goes back to the service, which checks the presser's rights on that 
 
 from __future__ import annotations
 
-import re
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -23,13 +22,11 @@ from bot.services import tickets
 from bot.services.errors import NotAllowed, NotFound, ServiceError
 from bot.services.ticket_notices import TicketView
 from bot.services.tickets import NotLinked, TicketGone, WrongState
+from handlers import callbacks
+from handlers.buttons import Button
 from handlers.card import manages
 from storage.enums import TicketSeverity, TicketStatus
 
-OPEN_PATTERN = re.compile(r"^tkt:open:(\d+)$")
-ACTION_PATTERN = re.compile(r"^tkt:(take|done|hist|sev|move):(\d+)$")
-SEVERITY_PATTERN = re.compile(r"^tkt:sevto:(\d+):(low|normal|high|urgent)$")
-MOVE_TO_PATTERN = re.compile(r"^tkt:to:(\d+):(\d+)$")
 MAX_NAME = 30
 MAX_LAST = 80
 MAX_REPS = 20
@@ -80,7 +77,7 @@ async def list_tickets(update: Update, context: CrmContext) -> None:
             [
                 InlineKeyboardButton(
                     f"#{line.number} · {clip(line.customer_name, MAX_NAME)}{mark}",
-                    callback_data=f"tkt:open:{line.ticket_id}",
+                    callback_data=callbacks.OPEN_TICKET.data(ticket_id=line.ticket_id),
                 )
             ]
         )
@@ -110,7 +107,13 @@ async def _customer_list(update: Update, context: CrmContext) -> None:
             lines.append(f"   {escape(one_line(last.body, MAX_LAST))}")
         if ticket.status != TicketStatus.CLOSED:
             label = t.gettext("↩️ Write to complaint #{number}").format(number=ticket.number)
-            buttons.append([InlineKeyboardButton(label, callback_data=f"tkt:ans:{ticket.id}")])
+            buttons.append(
+                [
+                    InlineKeyboardButton(
+                        label, callback_data=callbacks.WRITE_TO_TICKET.data(ticket_id=ticket.id)
+                    )
+                ]
+            )
     await update.message.reply_text(
         "\n".join(lines),
         parse_mode=ParseMode.HTML,
@@ -118,14 +121,19 @@ async def _customer_list(update: Update, context: CrmContext) -> None:
     )
 
 
-async def show_card(update: Update, context: CrmContext, *, fresh: bool = True) -> None:
-    """The ticket card as a new message (from a list or a push), or in place of the pressed one."""
+def _ticket_id(update: Update, button: Button) -> int:
+    """The ticket a press names; the service still checks that the presser may act on it."""
+    assert update.callback_query is not None
+    ticket_id: int = button.parse(update.callback_query.data)["ticket_id"]
+    return ticket_id
+
+
+async def show_card(update: Update, context: CrmContext) -> None:
+    """The ticket card as a new message, from a list or a push."""
     query = update.callback_query
     assert query is not None
     assert context.viewer is not None
-    match = OPEN_PATTERN.match(query.data or "") or ACTION_PATTERN.match(query.data or "")
-    assert match is not None
-    ticket_id = int(match.groups()[-1])
+    ticket_id = _ticket_id(update, callbacks.OPEN_TICKET)
     try:
         async with context.db.begin() as session:
             view = await tickets.card(
@@ -135,7 +143,7 @@ async def show_card(update: Update, context: CrmContext, *, fresh: bool = True) 
         await query.answer(refusal(context.t, error), show_alert=True)
         return
     await query.answer()
-    await _render(update, context, view, fresh=fresh)
+    await _render(update, context, view, fresh=True)
 
 
 async def _render(update: Update, context: CrmContext, view: TicketView, *, fresh: bool) -> None:
@@ -152,28 +160,25 @@ async def _render(update: Update, context: CrmContext, view: TicketView, *, fres
     )
 
 
-async def acted(update: Update, context: CrmContext) -> None:
-    """Take, Resolve, History, Severity and Reassign on a card."""
+async def taken(update: Update, context: CrmContext) -> None:
+    """✋ Take on a card."""
+    await _acted(update, context, _ticket_id(update, callbacks.TAKE_TICKET), take=True)
+
+
+async def resolved(update: Update, context: CrmContext) -> None:
+    """✅ Resolve on a card."""
+    await _acted(update, context, _ticket_id(update, callbacks.RESOLVE_TICKET), take=False)
+
+
+async def _acted(update: Update, context: CrmContext, ticket_id: int, *, take: bool) -> None:
     query = update.callback_query
     assert query is not None
     assert context.viewer is not None
-    match = ACTION_PATTERN.match(query.data or "")
-    assert match is not None
-    action, ticket_id = match.group(1), int(match.group(2))
-    if action == "hist":
-        await _history(update, context, ticket_id)
-        return
-    if action == "sev":
-        await _severity_choices(update, context, ticket_id)
-        return
-    if action == "move":
-        await _choose_rep(update, context, ticket_id)
-        return
     t = context.t
     now = jobs.now(context.application)
     try:
         async with context.db.begin() as session:
-            act = tickets.take if action == "take" else tickets.resolve
+            act = tickets.take if take else tickets.resolve
             done = await act(
                 session,
                 viewer=context.viewer,
@@ -188,7 +193,7 @@ async def acted(update: Update, context: CrmContext) -> None:
     jobs.kick(context.application)
     if not done.delivered:
         toast = t.gettext("Saved. The customer is not connected to the bot, so they were not told.")
-    elif action == "take":
+    elif take:
         toast = t.gettext("Taken. The customer has been told.")
     else:
         toast = t.gettext("Resolved. The customer has been asked to confirm.")
@@ -196,10 +201,12 @@ async def acted(update: Update, context: CrmContext) -> None:
     await _render(update, context, view, fresh=False)
 
 
-async def _history(update: Update, context: CrmContext, ticket_id: int) -> None:
+async def show_history(update: Update, context: CrmContext) -> None:
+    """History: the ticket's whole history as a new message."""
     query = update.callback_query
     assert query is not None
     assert context.viewer is not None
+    ticket_id = _ticket_id(update, callbacks.TICKET_HISTORY)
     try:
         async with context.db.begin() as session:
             view = await tickets.card(
@@ -219,10 +226,12 @@ async def _history(update: Update, context: CrmContext, ticket_id: int) -> None:
     )
 
 
-async def _severity_choices(update: Update, context: CrmContext, ticket_id: int) -> None:
+async def severity_choices(update: Update, context: CrmContext) -> None:
+    """Severity: the four levels in place of the card's buttons."""
     query = update.callback_query
     assert query is not None
     assert context.viewer is not None
+    ticket_id = _ticket_id(update, callbacks.TICKET_SEVERITY)
     t = context.t
     try:
         async with context.db.begin() as session:
@@ -234,7 +243,7 @@ async def _severity_choices(update: Update, context: CrmContext, ticket_id: int)
     buttons = [
         InlineKeyboardButton(
             notices.label(t, notices.SEVERITY_LABELS, level),
-            callback_data=f"tkt:sevto:{ticket_id}:{level.value}",
+            callback_data=callbacks.SET_TICKET_SEVERITY.data(ticket_id=ticket_id, severity=level),
         )
         for level in TicketSeverity
     ]
@@ -243,7 +252,11 @@ async def _severity_choices(update: Update, context: CrmContext, ticket_id: int)
             [
                 buttons[:2],
                 buttons[2:],
-                [InlineKeyboardButton(t.gettext("« Back"), callback_data=f"tkt:open:{ticket_id}")],
+                [
+                    InlineKeyboardButton(
+                        t.gettext("« Back"), callback_data=callbacks.OPEN_TICKET.data(ticket_id=ticket_id)
+                    )
+                ],
             ]
         )
     )
@@ -253,9 +266,8 @@ async def severity_set(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
     assert context.viewer is not None
-    match = SEVERITY_PATTERN.match(query.data or "")
-    assert match is not None
-    ticket_id, level = int(match.group(1)), TicketSeverity(match.group(2))
+    args = callbacks.SET_TICKET_SEVERITY.parse(query.data)
+    ticket_id, level = args["ticket_id"], TicketSeverity(args["severity"])
     now = jobs.now(context.application)
     try:
         async with context.db.begin() as session:
@@ -270,10 +282,12 @@ async def severity_set(update: Update, context: CrmContext) -> None:
     await _render(update, context, view, fresh=False)
 
 
-async def _choose_rep(update: Update, context: CrmContext, ticket_id: int) -> None:
+async def choose_rep(update: Update, context: CrmContext) -> None:
+    """🔁 Reassign: the team's other reps, for a manager."""
     query = update.callback_query
     assert query is not None
     assert context.viewer is not None
+    ticket_id = _ticket_id(update, callbacks.REASSIGN_TICKET)
     t = context.t
     try:
         async with context.db.begin() as session:
@@ -289,7 +303,12 @@ async def _choose_rep(update: Update, context: CrmContext, ticket_id: int) -> No
         )
         return
     buttons = [
-        [InlineKeyboardButton(clip(rep.full_name, MAX_NAME), callback_data=f"tkt:to:{ticket_id}:{rep.id}")]
+        [
+            InlineKeyboardButton(
+                clip(rep.full_name, MAX_NAME),
+                callback_data=callbacks.REASSIGN_TICKET_TO.data(ticket_id=ticket_id, rep_id=rep.id),
+            )
+        ]
         for rep in reps[:MAX_REPS]
     ]
     await context.bot.send_message(
@@ -303,16 +322,15 @@ async def moved(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
     assert context.viewer is not None
-    match = MOVE_TO_PATTERN.match(query.data or "")
-    assert match is not None
+    args = callbacks.REASSIGN_TICKET_TO.parse(query.data)
     t = context.t
     try:
         async with context.db.begin() as session:
             done, name = await tickets.reassign(
                 session,
                 viewer=context.viewer,
-                ticket_id=int(match.group(1)),
-                to_user_id=int(match.group(2)),
+                ticket_id=args["ticket_id"],
+                to_user_id=args["rep_id"],
                 now=jobs.now(context.application),
                 translator_for=context.translator_for,
             )
@@ -326,14 +344,28 @@ async def moved(update: Update, context: CrmContext) -> None:
             ticket=notices.number_text(t, done.number), rep=name
         ),
         reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton(t.gettext("🎫 Open ticket"), callback_data=f"tkt:open:{done.ticket_id}")]]
+            [
+                [
+                    InlineKeyboardButton(
+                        t.gettext("🎫 Open ticket"),
+                        callback_data=callbacks.OPEN_TICKET.data(ticket_id=done.ticket_id),
+                    )
+                ]
+            ]
         ),
     )
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("tickets", list_tickets))
-    application.add_handler(CallbackQueryHandler(show_card, pattern=OPEN_PATTERN))
-    application.add_handler(CallbackQueryHandler(acted, pattern=ACTION_PATTERN))
-    application.add_handler(CallbackQueryHandler(severity_set, pattern=SEVERITY_PATTERN))
-    application.add_handler(CallbackQueryHandler(moved, pattern=MOVE_TO_PATTERN))
+    for handler, button in (
+        (show_card, callbacks.OPEN_TICKET),
+        (taken, callbacks.TAKE_TICKET),
+        (resolved, callbacks.RESOLVE_TICKET),
+        (show_history, callbacks.TICKET_HISTORY),
+        (severity_choices, callbacks.TICKET_SEVERITY),
+        (severity_set, callbacks.SET_TICKET_SEVERITY),
+        (choose_rep, callbacks.REASSIGN_TICKET),
+        (moved, callbacks.REASSIGN_TICKET_TO),
+    ):
+        application.add_handler(CallbackQueryHandler(handler, pattern=button))

@@ -332,9 +332,10 @@ async def test_nothing_to_export_and_stale_buttons(bot: Harness) -> None:
     reply = await manager.press("CSV")
     assert reply.text == "Tickets: there is nothing to export yet."
     assert await bot_documents(manager) == []
-    answer = await press_forged(bot, manager, "Old", "exp:f:contacts:xlsx")
-    assert answer is not None
-    assert answer["text"] == "This button is out of date. Send /export again."
+    for data in ("exp:f:contacts:xlsx", "exp:f:tickets:pdf", "exp:k:contacts"):
+        answer = await press_forged(bot, manager, "Old", data)
+        assert answer is not None
+        assert answer["text"] == "This button is no longer active. Please start again from the menu."
     assert await count(bot, AuditLog, action="export") == 0
 
 

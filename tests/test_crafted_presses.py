@@ -5,8 +5,17 @@ out-of-range ids as a stale button, buttons of another role as not available, an
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import UTC, datetime
 
+from sqlalchemy import func, select
+from telegram import InlineKeyboardMarkup
+
+from bot.domain.roles import Role
+from bot.i18n import I18n
+from bot.services import briefing, surveys, ticket_notices, ticket_sla
+from bot.services.ticket_notices import TicketView
+from handlers.buttons import INT32_MAX, INT64_MAX, button_index
+from storage.enums import SurveyKind, TicketStatus
 from storage.models import (
     AuditLog,
     Customer,
@@ -174,3 +183,36 @@ async def test_a_handover_list_shows_only_what_was_handed_to_the_viewer(bot: Har
         answer = await refused_as(bot, d.rep, f"hol:list:{handover_id}:0")
         assert answer == "None of these customers is yours any more."
     assert "Lotus" not in "".join(reply.text for reply in await d.rep.replies())
+
+
+def datas(markup: InlineKeyboardMarkup) -> list[str]:
+    return [str(button.callback_data) for row in markup.inline_keyboard for button in row]
+
+
+async def test_every_button_the_services_write_is_one_the_guard_accepts_from_its_reader(bot: Harness) -> None:
+    """Pushes build their keyboards in services with f-strings: each must parse as a declared button,
+    with the largest id its column holds, and be pressable by the role it is sent to."""
+    t = I18n().translator("en", "Asia/Shanghai")
+    index = button_index(bot.app)
+    now = datetime(2027, 5, 12, tzinfo=UTC)
+    written: list[tuple[Role, InlineKeyboardMarkup]] = [
+        (Role.CUSTOMER, ticket_notices.reply_button(t, INT32_MAX)),
+        (Role.CUSTOMER, ticket_notices.resolved_keyboard(t, INT32_MAX)),
+        (Role.CUSTOMER, surveys.question_keyboard(INT64_MAX, SurveyKind.NPS)),
+        (Role.CUSTOMER, surveys.question_keyboard(INT64_MAX, SurveyKind.CSAT)),
+        (Role.REP, briefing.briefing_keyboard(t, [], handover_id=INT32_MAX, total=1)),
+        (Role.REP, briefing.open_customer_keyboard(t, INT32_MAX)),
+    ]
+    for status in TicketStatus:
+        ticket = Ticket(id=INT32_MAX, number=1, status=status.value)
+        view = TicketView(ticket, INT32_MAX, "Lotus", None, [], {}, now)
+        written += [
+            (Role.REP, ticket_notices.staff_keyboard(t, view, manager=False)),
+            (Role.MANAGER, ticket_notices.staff_keyboard(t, view, manager=True)),
+            (Role.REP, ticket_notices.open_button(t, ticket)),
+            (Role.MANAGER, ticket_sla.escalation_keyboard(t, view)),
+        ]
+    for reader, markup in written:
+        for data in datas(markup):
+            button, _ = index.find(data)
+            assert reader in button.roles, data

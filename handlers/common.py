@@ -1,22 +1,9 @@
-"""Shared by several handlers: role names, the explanation strangers get, reading a pressed button."""
+"""Shared by several handlers: role names, the explanation strangers get, stale buttons."""
 
 from __future__ import annotations
 
-import re
-
-from telegram import Update
-
 from bot.domain.roles import ROLE_LABELS, Role
 from bot.i18n import Translator
-
-
-def pressed(update: Update, pattern: re.Pattern[str]) -> re.Match[str]:
-    """The pressed button's data matched against the pattern its handler was registered with."""
-    query = update.callback_query
-    assert query is not None
-    match = pattern.match(query.data or "")
-    assert match is not None
-    return match
 
 
 def role_label(role: Role, t: Translator) -> str:

@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, PersistenceInput
 from telegram.warnings import PTBUserWarning
 
-from bot import http, jobs, leader, webhook
+from bot import http, jobs, leader, ratelimit, webhook
 from bot.chat_order import PerChatOrder, concurrency_for
 from bot.context import CrmApplication, CrmContext
 from bot.i18n import LOCALES, I18n
@@ -32,13 +32,14 @@ def build_application(settings: Settings) -> CrmApplication:
     engine = create_engine(settings.database_url)
     db = create_session_factory(engine)
     i18n = I18n(default_locale=settings.default_locale)
+    limiter = ratelimit.RateLimiter.for_settings(settings)
     builder = (
         ApplicationBuilder()
         .application_class(
             CrmApplication, kwargs={"settings": settings, "engine": engine, "db": db, "i18n": i18n}
         )
         .bot(build_bot(settings))
-        .concurrent_updates(PerChatOrder(concurrency_for(settings.database_url)))
+        .concurrent_updates(PerChatOrder(concurrency_for(settings.database_url), limiter=limiter))
         .context_types(ContextTypes(context=CrmContext))
         .persistence(SqlPersistence(db, store_data=PersistenceInput(bot_data=False)))
         .post_init(_post_init)
@@ -46,6 +47,7 @@ def build_application(settings: Settings) -> CrmApplication:
     )
     application = builder.build()
     assert isinstance(application, CrmApplication)
+    application.bot_data[ratelimit.LIMITER_KEY] = limiter
     register_all(application)
     return application
 

@@ -11,16 +11,22 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot import ratelimit
+from bot.ratelimit import RateLimiter
 from storage.db import is_sqlite
 
 # Enough to keep PostgreSQL and the Bot API busy; more only queues inside the pool.
 CONCURRENT_UPDATES = 16
+# Updates in hand at once, waiting for their chat's turn or their token, or running; PTB holds the
+# rest. A flood cannot fill it: the rate limit admits a few dozen of one person's updates at a time.
+IN_HAND = 1024
 
 
 def concurrency_for(database_url: str) -> int:
@@ -39,21 +45,57 @@ def order_key(update: object) -> int | None:
 
 
 class PerChatOrder(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int = CONCURRENT_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
+    """`running` updates at a time across chats; within a chat one at a time, in arrival order.
+
+    An update first waits for its chat's turn and, when its sender is over the rate limit, for its
+    token (bot.ratelimit); only then does it take one of the `running` places. A person made to
+    wait therefore holds up nobody else, even on SQLite where one update runs at a time. A refused
+    update waits for neither: it only runs the guard, which says it was not processed.
+    """
+
+    def __init__(
+        self, running: int = CONCURRENT_UPDATES, *, limiter: RateLimiter | None = None, in_hand: int = IN_HAND
+    ) -> None:
+        # PTB's own bound counts updates in hand, waiting or running. It must allow more than one,
+        # or PTB would process updates one by one and a chat waiting for its token would stop the
+        # fetching of everyone else's; `running` bounds the ones that actually run.
+        super().__init__(max(in_hand, running, 2))
+        self.limiter = limiter
+        self._running = asyncio.Semaphore(running)
         self._locks: dict[int, asyncio.Lock] = {}
         self._holders: Counter[int] = Counter()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = order_key(update)
+        """Admit the update as it arrives (so tokens go in arrival order), then wait for the chat's
+        turn, the token's time and a place; the guard reads the admission (handlers/access.py)."""
+        limiter = self.limiter
+        if limiter is None or not isinstance(update, Update) or update.effective_user is None:
+            async with self._turn(order_key(update)), self._running:
+                await coroutine
+            return
+        admission = limiter.admit(update.effective_user.id)
+        with ratelimit.admitted(admission):
+            if admission.refused:
+                async with self._running:
+                    await coroutine
+                return
+            async with self._turn(order_key(update)):
+                await limiter.wait_for(admission)
+                async with self._running:
+                    await coroutine
+
+    @asynccontextmanager
+    async def _turn(self, key: int | None) -> AsyncIterator[None]:
+        """Hold the chat's lock; locks of chats with nothing waiting are dropped, so memory follows
+        the chats in flight, not every chat ever seen."""
         if key is None:
-            await coroutine
+            yield
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._holders[key] += 1
         try:
             async with lock:
-                await coroutine
+                yield
         finally:
             self._holders[key] -= 1
             if not self._holders[key]:

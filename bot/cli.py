@@ -13,6 +13,7 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import single_process
+from bot.listening import CannotListen, listen_advice
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from bot.single_process import AlreadyRunning
@@ -95,10 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "sandbox":
-            from sandbox.server import run as run_sandbox
-
-            run_sandbox(args.host, args.port)
-            return 0
+            return _sandbox(args.host, args.port)
         if args.command == "churn-backtest":
             return _churn_backtest(args)
         if args.command == "demo":
@@ -116,9 +114,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AlreadyRunning as exc:
         print(f"fieldcrm: {exc}", file=sys.stderr)
         return 1
+    except CannotListen as exc:
+        print(f"fieldcrm: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except (OSError, SQLAlchemyError) as exc:
+        # Only the database is left to raise these: the HTTP server reports its address as CannotListen.
         print(
             f"fieldcrm: cannot use the database at {_safe_url(args)}: {exc.__class__.__name__}: {exc}",
             file=sys.stderr,
@@ -132,6 +134,18 @@ def _safe_url(args: argparse.Namespace) -> str:
         return make_url(load_settings().database_url).render_as_string(hide_password=True)
     except (SettingsError, ValueError):
         return "DATABASE_URL"
+
+
+def _sandbox(host: str, port: int) -> int:
+    from sandbox.server import run as run_sandbox
+
+    try:
+        run_sandbox(host, port)
+    except OSError as exc:
+        raise CannotListen(
+            listen_advice(host, port, exc, host_setting="--host", port_setting="--port")
+        ) from exc
+    return 0
 
 
 def _churn_backtest(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import update_body, webhook
 from bot.context import CrmApplication
+from bot.listening import CannotListen, listen_advice
 from storage.db import utcnow
 from storage.queries import inbox
 
@@ -49,7 +50,11 @@ class HttpServer:
         settings = self.application.settings
         await self._runner.setup()
         site = web.TCPSite(self._runner, settings.http_host, settings.http_port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await self._runner.cleanup()
+            raise CannotListen(listen_advice(settings.http_host, settings.http_port, exc)) from exc
         server = getattr(site, "_server", None)
         sockets = getattr(server, "sockets", None) or []
         self.port = int(sockets[0].getsockname()[1]) if sockets else settings.http_port

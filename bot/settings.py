@@ -33,8 +33,10 @@ class Settings(BaseSettings):
     # Pushes per second across all chats; Telegram allows ~30, the rest is headroom for replies.
     outbox_rate: int = Field(default=28, ge=1, le=30)
     # Incoming updates per Telegram user: a token bucket, per process (each replica limits its share).
-    rate_per_second: float = Field(default=1.0, gt=0, le=1000)
-    rate_burst: int = Field(default=5, ge=1, le=1000)
+    # Beyond it an update waits up to rate_max_wait seconds for its token before it is refused.
+    rate_per_second: float = Field(default=5.0, gt=0, le=1000)
+    rate_burst: int = Field(default=20, ge=1, le=1000)
+    rate_max_wait: float = Field(default=3.0, ge=0, le=30)
     # Files users send (photos, documents, voice, video) above this are refused unread.
     max_upload_mb: int = Field(default=10, ge=1, le=2000)
     # Where feedback from people not linked to a customer goes when there are several teams.

@@ -12,7 +12,6 @@ from bot import ratelimit
 from bot.context import CrmContext
 from bot.domain.viewer import Viewer
 from bot.i18n import Translator, locale_for_language_code
-from bot.ratelimit import Verdict
 from bot.services import users
 from handlers import errors, feedback, menu
 from handlers.buttons import StaleButton, button_index
@@ -150,19 +149,43 @@ def _app_language(context: CrmContext, user: User) -> Translator:
 
 
 async def _within_rate(update: Update, context: CrmContext, user: User) -> bool:
-    """Take a token from the sender's bucket; over the limit, say so politely (once per cooldown).
+    """Did the rate limiter admit this update? If not, nothing of it runs, and the person is told.
 
-    Runs before the user is looked up, so the notice speaks the Telegram app's language.
+    In polling mode the ordered processor admitted the update as it arrived and has already waited
+    for its token (bot/chat_order.py); the webhook inbox, one update at a time for everyone, cannot
+    wait for one person, so its updates are admitted here with the same counts and no wait.
+    A refused press is answered; the first refused message of a refusal window gets a line naming
+    the window, so every message left unprocessed was announced. Runs before the user is looked up,
+    so the words follow the Telegram app's language.
     """
-    verdict = ratelimit.limiter_of(context.app).check(user.id)
-    if verdict is Verdict.ALLOW:
+    limiter = ratelimit.limiter_of(context.app)
+    admission = ratelimit.current_admission() or limiter.admit(user.id)
+    if not admission.refused:
         return True
-    t = context.translator_for(locale_for_language_code(user.language_code, context.settings.default_locale))
-    notice = t.gettext("You're sending messages very fast — please wait a moment.")
+    t = _app_language(context, user)
+    seconds = limiter.seconds_left(admission)
     if update.callback_query is not None:
-        await update.callback_query.answer(notice)
-    elif verdict is Verdict.NOTICE and update.effective_message is not None:
-        await update.effective_message.reply_text(notice)
+        await update.callback_query.answer(
+            t.ngettext(
+                "Not done: you're pressing faster than I can keep up with. "
+                "Please press again in {seconds} second.",
+                "Not done: you're pressing faster than I can keep up with. "
+                "Please press again in {seconds} seconds.",
+                seconds,
+            ).format(seconds=seconds),
+            show_alert=True,
+        )
+    elif update.effective_message is not None and limiter.first_to_tell(user.id, admission):
+        await update.effective_message.reply_text(
+            t.ngettext(
+                "You're sending faster than I can keep up with, so I did not process this message or "
+                "anything you send in the next {seconds} second. Please send it again after that.",
+                "You're sending faster than I can keep up with, so I did not process this message or "
+                "anything you send in the next {seconds} seconds. Please send it again after that.",
+                seconds,
+            ).format(seconds=seconds),
+            do_quote=True,
+        )
     return False
 
 

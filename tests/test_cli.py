@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from sandbox import SandboxServer
+from tests.harness import TOKEN
+
+REPO = Path(__file__).resolve().parent.parent
 
 COMMANDS = ["run", "migrate", "sandbox", "demo"]
 
@@ -77,3 +85,54 @@ def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
     assert "cannot use the database" in result.stderr
     assert "secret" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A port something else is listening on."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        yield int(holder.getsockname()[1])
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_a_port_in_use_is_named_with_its_setting_not_blamed_on_the_database(
+    sandbox: SandboxServer, database_url: str, tmp_path: Path, taken_port: int, mode: str
+) -> None:
+    webhook = {"WEBHOOK_URL": f"http://127.0.0.1:{taken_port}", "WEBHOOK_SECRET": "port-test-secret"}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("WEBHOOK_")},
+        "PYTHONPATH": str(REPO),
+        "BOT_TOKEN": TOKEN,
+        "DATABASE_URL": database_url,
+        "TELEGRAM_API_URL": f"{sandbox.url}/bot",
+        "TELEGRAM_FILE_URL": f"{sandbox.url}/file/bot",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_PORT": str(taken_port),
+        **(webhook if mode == "webhook" else {}),
+    }
+    # Asynchronously, so the sandbox in this process keeps answering the bot while it starts.
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    errors = stderr.decode()
+
+    assert process.returncode == 1, errors
+    assert errors.strip().splitlines()[-1] == (
+        f"fieldcrm: cannot listen on 127.0.0.1:{taken_port}: port {taken_port} is already in use; "
+        "set HTTP_PORT to a free port (0 picks one) or stop what holds it"
+    )
+    assert "database" not in errors
+    assert "Traceback" not in errors
+
+
+def test_the_sandbox_on_a_port_in_use_names_the_option(tmp_path: Path, taken_port: int) -> None:
+    result = fieldcrm("sandbox", "--port", str(taken_port), cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"fieldcrm: cannot listen on 127.0.0.1:{taken_port}: port {taken_port} is already in use; "
+        "set --port to a free port (0 picks one) or stop what holds it"
+    ]

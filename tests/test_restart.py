@@ -1,0 +1,208 @@
+"""Restarts keep everything a person has begun: dialog drafts, pending imports, erase codes and
+conversation steps.
+
+Each walk stops the bot after every step and goes on in a new application on the same database
+and sandbox, so every step runs in a process that loaded the person's state at its start and
+then changes it: the case that once lost every change made after a restart. Stopping the
+application is what `fieldcrm run` does on SIGTERM; tests/test_restart_kill.py does the same
+with real processes and kill -9.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from sandbox import SandboxServer, SandboxUser
+from storage.models import Customer, Order, Visit
+from tests.documents import CSV_MIME, csv_bytes, send_file
+from tests.factories import MANAGER_TG, REP_TG, customer, fetch, person, plant_button, sales_team
+from tests.harness import Person, Reply, running_bot, settings_for
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing a person does (send text, press a button, upload a CSV file), and a phrase the
+    bot's answer must hold."""
+
+    kind: Literal["send", "press", "upload"]
+    value: str
+    expect: str
+    rows: tuple[tuple[str, ...], ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.value!r}"
+
+    async def by(self, who: Person) -> Reply:
+        """Do it and return the answer once the application has handled it."""
+        if self.kind == "upload":
+            return await send_file(who, self.data(), filename=self.value)
+        return await (who.press(self.value) if self.kind == "press" else who.send(self.value))
+
+    async def sent_by(self, account: SandboxUser) -> int:
+        """Do it without waiting for any application; the update's id."""
+        if self.kind == "upload":
+            return await account.send_document(self.data(), filename=self.value, mime_type=CSV_MIME)
+        return await (account.press(self.value) if self.kind == "press" else account.send(self.value))
+
+    def data(self) -> bytes:
+        return csv_bytes([list(row) for row in self.rows])
+
+
+def send(text: str, expect: str) -> Step:
+    return Step("send", text, expect)
+
+
+def press(label: str, expect: str) -> Step:
+    return Step("press", label, expect)
+
+
+def upload(filename: str, rows: list[list[str]], expect: str) -> Step:
+    return Step("upload", filename, expect, tuple(tuple(row) for row in rows))
+
+
+ORDER = [
+    send("/order", "Which customer"),
+    press("Acme", "How much"),
+    send("1,234.50", "Which currency is 1,234.5 in?"),
+    press("USD", "What was ordered?"),
+    send("Widgets × 10", "When was it ordered?"),
+    press("Today", "Amount: $1,234.50"),
+    press("✏️ Edit", "What would you like to change?"),
+    press("Amount", "How much"),
+    send("750", "Amount: $750.00"),
+    press("✅ Save", "Order of $750.00 from Acme saved."),
+]
+
+VISIT = [
+    send("/visit", "Which customer did you visit?"),
+    press("Acme", "How did you meet?"),
+    press("On-site", "How did it go?"),
+    press("Positive", "Any notes?"),
+    send("Signed the renewal", "Check in"),
+    send("Skip check-in", "When is the next follow-up?"),
+    press("No follow-up", "Visit to Acme"),
+    press("✅ Save", "Visit to Acme saved."),
+]
+
+IMPORT = [
+    upload("first.csv", [["name"], ["Echo"]], "1 new customer"),
+    upload("second.csv", [["name"], ["Foxtrot"], ["Golf"]], "2 new customers"),
+    press("Confirm import", "Import of second.csv finished"),
+]
+
+ERASE = [
+    press("Open", "Lotus"),
+    press("🗑 Erase data", "Erase the personal data of Lotus?"),
+    press("Continue ▶", "Last check: erase the personal data of Lotus for good?"),
+    press("🗑 Erase Lotus for good", "Personal data erased on"),
+]
+
+
+async def walk_with_restarts(
+    sandbox: SandboxServer, database_url: str, telegram_id: int, steps: Sequence[Step]
+) -> None:
+    """Each step in a new application on the same database, the previous one stopped as on SIGTERM."""
+    settings = settings_for(sandbox, database_url)
+    for number, step in enumerate(steps, 1):
+        async with running_bot(settings, sandbox) as bot:
+            who = Person(bot.app, bot.client, SandboxUser(bot.client, telegram_id))
+            reply = await step.by(who)
+        assert step.expect in reply.text, f"step {number} ({step}) after a restart: {reply.text!r}"
+
+
+async def test_an_order_goes_on_after_a_restart_at_every_step(
+    sandbox: SandboxServer, database_url: str
+) -> None:
+    settings = settings_for(sandbox, database_url)
+    async with running_bot(settings, sandbox) as bot:
+        team = await sales_team(bot)
+        acme = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
+        await person(bot, REP_TG)
+
+    await walk_with_restarts(sandbox, database_url, REP_TG, ORDER)
+
+    async with running_bot(settings, sandbox) as bot:
+        [order] = await fetch(bot, Order)
+    assert (order.customer_id, order.rep_id, order.amount, order.currency, order.note) == (
+        acme,
+        team.rep_id,
+        Decimal("750.00"),
+        "USD",
+        "Widgets × 10",
+    )
+
+
+async def test_a_visit_goes_on_after_a_restart_at_every_step(
+    sandbox: SandboxServer, database_url: str
+) -> None:
+    settings = settings_for(sandbox, database_url)
+    async with running_bot(settings, sandbox) as bot:
+        team = await sales_team(bot)
+        acme = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
+        await person(bot, REP_TG)
+
+    await walk_with_restarts(sandbox, database_url, REP_TG, VISIT)
+
+    async with running_bot(settings, sandbox) as bot:
+        [visit] = await fetch(bot, Visit)
+    assert (visit.customer_id, visit.kind, visit.outcome, visit.notes) == (
+        acme,
+        "on_site",
+        "positive",
+        "Signed the renewal",
+    )
+
+
+async def test_the_latest_pending_import_is_confirmed_after_restarts(
+    sandbox: SandboxServer, database_url: str
+) -> None:
+    settings = settings_for(sandbox, database_url)
+    async with running_bot(settings, sandbox) as bot:
+        await sales_team(bot)
+        await person(bot, MANAGER_TG)
+
+    await walk_with_restarts(sandbox, database_url, MANAGER_TG, IMPORT)
+
+    async with running_bot(settings, sandbox) as bot:
+        names = sorted(c.name for c in await fetch(bot, Customer))
+    assert names == ["Foxtrot", "Golf"]
+
+
+async def test_the_erase_code_holds_across_restarts(sandbox: SandboxServer, database_url: str) -> None:
+    settings = settings_for(sandbox, database_url)
+    async with running_bot(settings, sandbox) as bot:
+        team = await sales_team(bot)
+        lotus = await customer(
+            bot, team_id=team.team_id, owner_id=team.rep_id, name="Lotus", phone="+8613800138000"
+        )
+        manager = await person(bot, MANAGER_TG)
+        await plant_button(bot, manager, "Open", f"cust:open:{lotus}")
+
+    await walk_with_restarts(sandbox, database_url, MANAGER_TG, ERASE)
+
+    async with running_bot(settings, sandbox) as bot:
+        [row] = await fetch(bot, Customer, id=lotus)
+    assert (row.name, row.phone_e164) == (f"#{lotus}", None)
+    assert row.erased_at is not None
+
+
+async def test_a_stopped_dialog_is_not_brought_back(sandbox: SandboxServer, database_url: str) -> None:
+    """What a restarted process ends (here /cancel) stays ended after the next restart."""
+    settings = settings_for(sandbox, database_url)
+    async with running_bot(settings, sandbox) as bot:
+        team = await sales_team(bot)
+        await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
+        await person(bot, REP_TG)
+
+    steps = [
+        *ORDER[:4],
+        send("/cancel", "Cancelled. No order was saved."),
+        send("750", "No customer matches"),
+    ]
+    await walk_with_restarts(sandbox, database_url, REP_TG, steps)
+
+    async with running_bot(settings, sandbox) as bot:
+        assert await fetch(bot, Order) == []

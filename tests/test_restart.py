@@ -11,15 +11,19 @@ with real processes and kill -9.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+import pytest
+
+from bot.leader import LEADERSHIP_KEY
 from sandbox import SandboxServer, SandboxUser
 from storage.models import Customer, Order, Visit
 from tests.documents import CSV_MIME, csv_bytes, send_file
 from tests.factories import MANAGER_TG, REP_TG, customer, fetch, person, plant_button, sales_team
-from tests.harness import Person, Reply, running_bot, settings_for
+from tests.harness import Harness, Person, Reply, running_bot, settings_for, webhook_bot
 
 
 @dataclass(frozen=True)
@@ -206,3 +210,42 @@ async def test_a_stopped_dialog_is_not_brought_back(sandbox: SandboxServer, data
 
     async with running_bot(settings, sandbox) as bot:
         assert await fetch(bot, Order) == []
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_an_order_goes_on_across_two_failovers(sandbox: SandboxServer, database_url: str) -> None:
+    """Replicas in webhook mode: each new leader loads the state its predecessor wrote
+    (`reload_into`), changes it, and the next leader goes on from there."""
+
+    def rep_on(bot: Harness) -> Person:
+        return bot.person_type(bot.app, bot.client, SandboxUser(bot.client, REP_TG))
+
+    async def walk(bot: Harness, steps: Sequence[Step]) -> None:
+        who = rep_on(bot)
+        for step in steps:
+            reply = await step.by(who)
+            assert step.expect in reply.text, f"{step} on the new leader: {reply.text!r}"
+            assert bot.app.bot_data[LEADERSHIP_KEY].is_leader
+
+    async with AsyncExitStack() as first_stack, AsyncExitStack() as second_stack, AsyncExitStack() as third:
+        first = await first_stack.enter_async_context(
+            webhook_bot(sandbox, database_url, leader_poll_seconds=1)
+        )
+        # The replica started last registered its URL last: Telegram posts to it.
+        second = await second_stack.enter_async_context(
+            webhook_bot(sandbox, database_url, leader_poll_seconds=1)
+        )
+        team = await sales_team(second)
+        acme = await customer(second, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
+        await person(second, REP_TG)
+        await walk(first, ORDER[:3])
+
+        await first_stack.aclose()
+        await walk(second, ORDER[3:6])
+
+        last = await third.enter_async_context(webhook_bot(sandbox, database_url, leader_poll_seconds=1))
+        await second_stack.aclose()
+        await walk(last, ORDER[6:])
+
+        [order] = await fetch(last, Order)
+    assert (order.customer_id, order.amount, order.currency) == (acme, Decimal("750.00"), "USD")

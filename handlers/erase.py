@@ -138,19 +138,33 @@ async def erased(update: Update, context: CrmContext) -> None:
     forget(context, DRAFT)
     try:
         async with context.db.begin() as session:
-            card = await erase.erase(
+            erasure = await erase.erase(
                 session, viewer=context.viewer, customer_id=customer_id, now=jobs.now(context.application)
             )
     except (NotFound, NotAllowed, AlreadyErased) as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
+    _forget_in_memory(context.application, erasure)
     await query.answer(t.gettext("Done."))
     await query.edit_message_text(
         t.gettext("✅ The customer's personal data is erased. This is what remains:")
     )
     await context.bot.send_message(
-        update.effective_chat.id, render_erased(card, t), parse_mode=ParseMode.HTML
+        update.effective_chat.id, render_erased(erasure.card, t), parse_mode=ParseMode.HTML
     )
+
+
+def _forget_in_memory(application: Application, erasure: erase.Erasure) -> None:  # type: ignore[type-arg]
+    """The rows are gone; what the bot holds in memory must not be written back: the person's own
+    dialog data, and entries of anyone's (a search typed, a draft) that mention them."""
+    if erasure.account is not None:
+        application.drop_user_data(erasure.account.telegram_id)
+        if erasure.account.chat_id is not None:
+            application.drop_chat_data(erasure.account.chat_id)
+    for store in (application.user_data, application.chat_data):
+        for data in store.values():
+            for key in erasure.traces.keys_in(data):
+                del data[key]
 
 
 async def cancelled(update: Update, context: CrmContext) -> None:

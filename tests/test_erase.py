@@ -1,20 +1,29 @@
 """Erasing a customer's personal data: two confirmations naming the customer, everything personal
-gone wherever it was kept, counts and amounts kept, the Telegram link cut, an audit entry; and
-every way the erasure is refused."""
+gone wherever it was kept (a scan of every text column of every table proves it, polling and by
+webhook), counts and amounts kept, the Telegram account gone, an audit entry; and every way the
+erasure is refused."""
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import JSON, Column, String, Table, func, select
 
 from bot.jobs import background
+from sandbox import SandboxServer
+from storage.enums import OutboxStatus
 from storage.models import (
     AuditLog,
+    Base,
     Contact,
     Customer,
     Feedback,
+    Inbox,
     Order,
     Outbox,
     Reminder,
@@ -35,7 +44,7 @@ from tests.factories import (
     press_forged,
     sales_team,
 )
-from tests.harness import Harness, Person, Reply
+from tests.harness import Harness, Person, Reply, webhook_bot
 from tests.test_handover import link_account, other_team
 
 NOW = datetime(2027, 5, 12, 2, 0, tzinfo=UTC)
@@ -190,8 +199,7 @@ async def test_a_manager_erases_a_customer_after_two_confirmations(bot: Harness)
     assert (reminder.status, reminder.note) == ("cancelled", None)
     assert [s.status for s in await fetch(bot, Survey, customer_id=lotus)] == ["cancelled"]
     assert await fetch(bot, Outbox, dedupe_key="survey:x") == []
-    (account_row,) = await fetch(bot, User, telegram_id=GUEST_TG)
-    assert account_row.role is None
+    assert await fetch(bot, User, telegram_id=GUEST_TG) == []
     (edit,) = await fetch(bot, AuditLog, action="customer.edited")
     assert edit.details == {"field": "phone", "erased": True}
     (entry,) = await fetch(bot, AuditLog, action="erase")
@@ -270,3 +278,155 @@ async def test_erasure_refusals(bot: Harness) -> None:
     assert answer["text"] == "This confirmation is no longer valid. Open the card and start again."
     assert (await fetch(bot, Customer, id=lotus))[0].erased_at is None
     assert await fetch(bot, AuditLog, action="erase") == []
+
+
+# --- Nothing of the person is left anywhere: every text and JSON column of every table. ---
+
+PERSON_TG = 9602
+NAME = "乔希梅"
+COMPANY = "Ximena Blooms"
+TELEGRAM_NAME = "Qiaoqiao"
+PHONE_TYPED = "138 1234 5678"
+PHONE_DIGITS = "13812345678"
+FEEDBACK = "Please call me back on 138-1234-5678 after six, the orchids came late."
+COMPLAINT = "The jasmine tea arrived crushed; ring (138) 1234 5678 before you come."
+ADDRESS = "17 Wisteria Lane, Hangzhou"
+DIGIT_RUN = re.compile(r"\d[\d\s().+/-]*\d")
+
+
+def stored_text(value: object) -> str:
+    """A cell as the words a reader would find in it: JSON decoded, HTML entities resolved."""
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False)
+    return html.unescape(str(value))
+
+
+def traces_in(text: str, words: list[str], phone_digits: str) -> list[str]:
+    found = [word for word in words if word.casefold() in text.casefold()]
+    runs = ("".join(ch for ch in run if ch.isdigit()) for run in DIGIT_RUN.findall(text))
+    if any(phone_digits in run for run in runs):
+        found.append(f"phone {phone_digits}")
+    return found
+
+
+def text_columns(table: Table) -> list[Column[Any]]:
+    def holds_text(column: Column[Any]) -> bool:
+        kind = column.type
+        return isinstance(getattr(kind, "impl_instance", kind), String | JSON)
+
+    return [column for column in table.columns if holds_text(column)]
+
+
+async def leftovers(bot: Harness, words: list[str], phone_digits: str) -> list[str]:
+    """Every text and JSON column of every table (from the models, so new ones are covered),
+    as `table.column: what was found`."""
+    found: list[str] = []
+    async with bot.app.db() as session:
+        for table in Base.metadata.sorted_tables:
+            columns = text_columns(table)
+            if not columns:
+                continue
+            for row in await session.execute(select(*columns)):
+                for column, value in zip(columns, row, strict=True):
+                    if value is not None:
+                        hits = traces_in(stored_text(value), words, phone_digits)
+                        found += [f"{table.name}.{column.name}: {hit}" for hit in hits]
+    return found
+
+
+def test_the_scan_reads_every_kind_of_column_and_formatting() -> None:
+    """The scan itself: it must see the traces in the shapes they are stored in."""
+    assert "outbox" in {table.name for table in Base.metadata.sorted_tables}
+    assert {column.name for column in text_columns(Base.metadata.tables["outbox"])} >= {
+        "payload",
+        "dedupe_key",
+    }
+    assert {column.name for column in text_columns(Base.metadata.tables["persistence_user_data"])} == {"data"}
+    assert {column.name for column in text_columns(Base.metadata.tables["persistence_callback_data"])} == {
+        "data"
+    }
+    words = [NAME, FEEDBACK[:30]]
+    assert traces_in(stored_text({"t": f"<b>{NAME}</b>"}), words, PHONE_DIGITS) == [NAME]
+    assert traces_in(json.loads(json.dumps({"t": NAME}))["t"], words, PHONE_DIGITS) == [NAME]
+    for phone in ("+86 138 1234 5678", "138-1234-5678", "(138) 1234 5678", "8613812345678"):
+        assert traces_in(stored_text({"contact": {"phone_number": phone}}), [], PHONE_DIGITS) == [
+            f"phone {PHONE_DIGITS}"
+        ]
+    assert traces_in("Feedback #138, 1234 5678 ids", [], PHONE_DIGITS) == []
+
+
+async def erase_through_the_bot(bot: Harness) -> tuple[int, list[str]]:
+    """A rep adds the customer with /new and links their Telegram; the customer shares their
+    contact, writes feedback (delivered to the rep) and complains (still queued); then the manager
+    erases them through the card. Returns the customer id and the words to look for."""
+    jobs = background(bot.app)
+    await jobs.stop_duties()  # the test sends the queue itself, so a push can still be queued
+    jobs.clock = lambda: NOW
+    await sales_team(bot)
+    rep = await person(bot, REP_TG)
+    manager = await person(bot, MANAGER_TG)
+    await rep.send("/new")
+    for answer in (NAME, COMPANY, PHONE_TYPED, ADDRESS, "5/17"):
+        await rep.send(answer)
+    await rep.press("A")
+    assert "Saved" in (await rep.send("#florist")).text
+    await rep.press("Open the card")
+    shown = await rep.press("🔗 Customer's link to the bot")
+    link = re.search(r"start=(c_[A-Za-z0-9_-]+)", shown.text)
+    assert link is not None, shown.text
+
+    guest = await bot.person(PERSON_TG, TELEGRAM_NAME, language_code="en")
+    assert f"Welcome, {NAME}!" in (await guest.send(f"/start {link.group(1)}")).text
+    await guest._settle(await guest.account.send_contact("+86 138 1234 5678", first_name=TELEGRAM_NAME))
+    await guest.send("/feedback")
+    await guest.send(FEEDBACK)
+    await guest.press("✅ Send")
+    await jobs.deliver()
+    assert any(FEEDBACK[:30] in reply.text for reply in await rep.replies())
+    await guest.send("/complaint")
+    await guest.press("Delivery")
+    await guest.send(COMPLAINT)
+    assert "number" in (await guest.press("Skip")).text
+    async with bot.app.db() as session:
+        (customer_id,) = (await session.scalars(select(Customer.id))).all()
+        queued = await session.scalar(
+            select(func.count()).select_from(Outbox).where(Outbox.status == OutboxStatus.PENDING)
+        )
+    assert queued, "the complaint's pushes to staff should still be queued"
+    seen_by_rep = len(await rep.replies())
+
+    await manager.send(NAME)
+    await manager.press(f"{NAME} · {COMPANY} · +86 138****5678")
+    await manager.press("🗑 Erase data")
+    await manager.press("Continue ▶")
+    await manager.press(f"🗑 Erase {NAME} for good")
+    assert (await manager.replies())[-1].text.startswith(f"Erased customer #{customer_id}")
+
+    jobs.clock = lambda: NOW + timedelta(minutes=5)
+    await jobs.deliver()
+    assert all(COMPLAINT[:20] not in reply.text for reply in (await rep.replies())[seen_by_rep:])
+    await bot.app.update_persistence()
+    return customer_id, [NAME, COMPANY, TELEGRAM_NAME, ADDRESS, FEEDBACK[:30], COMPLAINT[:30]]
+
+
+async def test_after_an_erasure_no_table_holds_anything_of_the_person(bot: Harness) -> None:
+    customer_id, words = await erase_through_the_bot(bot)
+    assert await leftovers(bot, words, PHONE_DIGITS) == []
+    # What stays: the record under its label, its counts, and an audit entry without personal data.
+    (row,) = await fetch(bot, Customer, id=customer_id)
+    assert (row.name, row.erased_at) == (f"#{customer_id}", NOW)
+    assert len(await fetch(bot, Ticket, customer_id=customer_id)) == 1
+    assert await fetch(bot, User, telegram_id=PERSON_TG) == []
+    (entry,) = await fetch(bot, AuditLog, action="erase")
+    assert entry.customer_id == customer_id
+
+
+async def test_after_an_erasure_by_webhook_the_inbox_holds_nothing_of_the_person(
+    sandbox: SandboxServer, database_url: str
+) -> None:
+    async with webhook_bot(sandbox, database_url) as bot:
+        _, words = await erase_through_the_bot(bot)
+        async with bot.app.db() as session:
+            kept = await session.scalar(select(func.count()).select_from(Inbox))
+        assert kept, "the staff's other updates stay in the inbox until their retention ends"
+        assert await leftovers(bot, words, PHONE_DIGITS) == []

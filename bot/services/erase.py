@@ -2,7 +2,9 @@
 
 The record stays, under a neutral label, so that the team's counts and amounts still add up:
 visits, orders and their amounts, scores and tickets are kept; the name, phone, contacts,
-addresses, location, birthday, notes, photos, free-text feedback and the Telegram link go.
+addresses, location, birthday, notes, photos, free-text feedback and the Telegram link go, and so
+do the pushes and raw updates that carry any of it, the person's Telegram account and its saved
+dialog data. All of it in the caller's one unit of work.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from storage.enums import AuditAction
 from storage.models import Customer, User
 from storage.queries import audit
 from storage.queries import erase as queries
-from storage.queries.erase import Kept
+from storage.queries.erase import Account, Kept
+from storage.queries.traces import Traces
 
 
 class AlreadyErased(ServiceError):
@@ -57,15 +60,25 @@ async def _live(session: AsyncSession, *, viewer: Viewer, customer_id: int) -> C
     return await visible_customer(session, viewer=viewer, customer_id=customer_id)
 
 
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    """What remains of the customer; the account whose in-memory dialog data must go too, and the
+    traces that tell which entries of others' in-memory dialog data mention the person."""
+
+    card: ErasedCard
+    account: Account | None
+    traces: Traces
+
+
 async def erasable(session: AsyncSession, *, viewer: Viewer, customer_id: int) -> str:
     """The name of a customer the viewer may erase, for the confirmation."""
     return (await _live(session, viewer=viewer, customer_id=customer_id)).name
 
 
-async def erase(session: AsyncSession, *, viewer: Viewer, customer_id: int, now: datetime) -> ErasedCard:
+async def erase(session: AsyncSession, *, viewer: Viewer, customer_id: int, now: datetime) -> Erasure:
     """Erase the customer's personal data everywhere it is kept; audit-logged without any of it."""
     customer = await _live(session, viewer=viewer, customer_id=customer_id)
-    await queries.scrub(session, customer=customer, label=stored_label(customer.id), now=now)
+    scrubbed = await queries.scrub(session, customer=customer, label=stored_label(customer.id), now=now)
     card = await _card(session, customer)
     await audit.record(
         session,
@@ -76,7 +89,7 @@ async def erase(session: AsyncSession, *, viewer: Viewer, customer_id: int, now:
         customer_id=customer.id,
         details={"visits": card.kept.visits, "orders": card.kept.orders},
     )
-    return card
+    return Erasure(card=card, account=scrubbed.account, traces=scrubbed.traces)
 
 
 async def erased_card(session: AsyncSession, *, viewer: Viewer, customer_id: int) -> ErasedCard:

@@ -3,22 +3,26 @@ rows themselves (visits, orders, scores, tickets) stay so that counts and amount
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import phones
 from bot.domain.roles import Role
-from storage.enums import AuditAction, OutboxStatus, ReminderStatus, SurveyStatus, TicketStatus
+from storage.enums import AuditAction, ReminderStatus, SurveyStatus, TicketStatus
 from storage.models import (
     AuditLog,
     Contact,
     Customer,
     Feedback,
     Order,
-    Outbox,
+    PersistedChatData,
+    PersistedConversation,
+    PersistedUserData,
     Reminder,
     Survey,
     Ticket,
@@ -28,6 +32,7 @@ from storage.models import (
 )
 from storage.queries.reminders import OPEN as OPEN_REMINDERS
 from storage.queries.tickets import OPEN_STATUSES as OPEN_TICKETS
+from storage.queries.traces import Traces, forget_in_saved_data, forget_messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +46,30 @@ class Kept:
     scores: int
 
 
-async def scrub(session: AsyncSession, *, customer: Customer, label: str, now: datetime) -> None:
-    """Replace the name by `label` and clear everything personal about the customer, everywhere."""
+@dataclass(frozen=True, slots=True)
+class Account:
+    """The Telegram account the erased customer used: the chat and user whose PTB data go too."""
+
+    telegram_id: int
+    chat_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Scrubbed:
+    """What the running bot must still forget in memory: the account's data, and any dialog
+    data of others that mentions the person (the traces tell which)."""
+
+    account: Account | None
+    traces: Traces
+
+
+async def scrub(session: AsyncSession, *, customer: Customer, label: str, now: datetime) -> Scrubbed:
+    """Replace the name by `label` and clear everything personal about the customer, everywhere:
+    their records, the pushes and raw updates that name them, anyone's saved dialog data that
+    mentions them, their Telegram account and its saved dialog data."""
     customer_id = customer.id
-    account_id = customer.user_id
+    account = await session.get(User, customer.user_id) if customer.user_id is not None else None
+    traces = await _traces(session, customer)
     for column in (
         "name_pinyin",
         "name_initials",
@@ -103,8 +128,37 @@ async def scrub(session: AsyncSession, *, customer: Customer, label: str, now: d
         .values(status=SurveyStatus.CANCELLED.value)
     )
     await _scrub_edits(session, customer_id=customer_id)
-    if account_id is not None:
-        await _release_account(session, account_id=account_id)
+    await forget_messages(session, traces=traces, chat_id=account.chat_id if account is not None else None)
+    await forget_in_saved_data(session, traces=traces)
+    if account is None or account.role != Role.CUSTOMER.value:
+        return Scrubbed(account=None, traces=traces)
+    return Scrubbed(account=await _forget_account(session, account), traces=traces)
+
+
+async def _traces(session: AsyncSession, customer: Customer) -> Traces:
+    """The customer's names, phones and free texts, read before they are cleared."""
+    contacts = (
+        await session.execute(
+            select(Contact.name, Contact.phone_e164).where(Contact.customer_id == customer.id)
+        )
+    ).all()
+    tickets = select(Ticket.id).where(Ticket.customer_id == customer.id)
+    texts = await session.scalars(
+        union_all(
+            select(Ticket.description).where(Ticket.customer_id == customer.id),
+            select(TicketEvent.body).where(TicketEvent.ticket_id.in_(tickets)),
+            select(Feedback.comment).where(Feedback.customer_id == customer.id),
+            select(Visit.notes).where(Visit.customer_id == customer.id),
+            select(Order.note).where(Order.customer_id == customer.id),
+            select(Reminder.note).where(Reminder.customer_id == customer.id),
+        )
+    )
+    phone_numbers = [customer.phone_e164, *(phone for _, phone in contacts)]
+    return Traces.of(
+        names=[customer.name, customer.company, *(name for name, _ in contacts)],
+        texts=[customer.address, customer.note, *texts],
+        digits=[phones.national_digits(phone) for phone in phone_numbers if phone],
+    )
 
 
 async def _scrub_edits(session: AsyncSession, *, customer_id: int) -> None:
@@ -119,17 +173,23 @@ async def _scrub_edits(session: AsyncSession, *, customer_id: int) -> None:
     await session.flush()
 
 
-async def _release_account(session: AsyncSession, *, account_id: int) -> None:
-    """The person's Telegram account is no longer a customer's: it stops being one, and nothing
-    queued for it goes out."""
-    await session.execute(
-        update(User)
-        .where(User.id == account_id, User.role == Role.CUSTOMER.value)
-        .values(role=None, team_id=None)
-    )
-    await session.execute(
-        delete(Outbox).where(Outbox.user_id == account_id, Outbox.status == OutboxStatus.PENDING.value)
-    )
+async def _forget_account(session: AsyncSession, account: User) -> Account:
+    """The person's Telegram account goes, with the dialog data saved for their user and chat; if
+    they write again they are a stranger. (Pushes to their chat went with the messages.)"""
+    forgotten = Account(telegram_id=account.telegram_id, chat_id=account.chat_id)
+    chats = {forgotten.telegram_id} | ({forgotten.chat_id} if forgotten.chat_id is not None else set())
+    keys = {_conversation_key(chat, forgotten.telegram_id) for chat in chats}
+    keys |= {_conversation_key(one) for one in chats}
+    await session.execute(delete(PersistedUserData).where(PersistedUserData.user_id == forgotten.telegram_id))
+    await session.execute(delete(PersistedChatData).where(PersistedChatData.chat_id.in_(chats)))
+    await session.execute(delete(PersistedConversation).where(PersistedConversation.key.in_(keys)))
+    await session.execute(delete(User).where(User.id == account.id))
+    return forgotten
+
+
+def _conversation_key(*ids: int) -> str:
+    """A conversation key as the persistence writes it (per chat and user, per chat, per user)."""
+    return json.dumps(list(ids), separators=(",", ":"))
 
 
 async def kept(session: AsyncSession, *, customer_id: int) -> Kept:

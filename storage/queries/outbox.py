@@ -91,10 +91,18 @@ async def recover_stuck(
 
 
 async def mark_sent(session: AsyncSession, *, outbox_id: int, message_id: int | None, now: datetime) -> None:
+    """A sent push keeps its delivery record (its key still stops a second send), not its text:
+    the message is in the chat now, and names and quotes need not be kept a second time here."""
     await session.execute(
         update(Outbox)
         .where(Outbox.id == outbox_id)
-        .values(status=OutboxStatus.SENT, message_id=message_id, sent_at=now, attempts=Outbox.attempts + 1)
+        .values(
+            status=OutboxStatus.SENT,
+            message_id=message_id,
+            sent_at=now,
+            attempts=Outbox.attempts + 1,
+            payload={},
+        )
     )
 
 

@@ -6,12 +6,16 @@ runs and done after; a crash in between leaves it processing, and the next proce
 it back to pending (after MAX_ATTEMPTS tries it is marked failed with the last error). What an
 update creates carries the message's client reference (visits, orders, tickets, ticket messages,
 feedback), so running it a second time finds those rows instead of adding more.
+
+Processed rows hold people's raw messages, so the processor deletes them INBOX_RETENTION_HOURS
+after processing: when it starts and then every PRUNE_INTERVAL.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from contextlib import suppress
 from typing import Any
 
@@ -25,6 +29,7 @@ log = logging.getLogger(__name__)
 
 POLL_INTERVAL = 1.0
 MAX_ATTEMPTS = 3
+PRUNE_INTERVAL = 600.0
 
 
 class InboxProcessor:
@@ -33,6 +38,7 @@ class InboxProcessor:
     def __init__(self, application: CrmApplication, *, poll_interval: float = POLL_INTERVAL) -> None:
         self.application = application
         self.poll_interval = poll_interval
+        self._pruned_at: float | None = None
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -41,6 +47,7 @@ class InboxProcessor:
 
     async def start(self) -> None:
         await self._recover()
+        await self.prune()
         self._task = asyncio.create_task(self._run(), name="inbox-processor")
 
     async def _recover(self) -> None:
@@ -48,6 +55,16 @@ class InboxProcessor:
             recovered = await inbox.recover(session, max_attempts=MAX_ATTEMPTS)
         if recovered:
             log.warning("%d inbox updates were interrupted and will be processed again", recovered)
+
+    async def prune(self) -> int:
+        """Delete the rows processed longer ago than the retention allows."""
+        cutoff = utcnow() - self.application.settings.inbox_retention()
+        async with self.application.db.begin() as session:
+            pruned = await inbox.prune(session, processed_before=cutoff)
+        self._pruned_at = time.monotonic()
+        if pruned:
+            log.info("deleted %d processed inbox updates", pruned)
+        return pruned
 
     async def stop(self) -> None:
         """Stop after the update in hand (cancelling mid-update leaves it to be retried)."""
@@ -68,6 +85,8 @@ class InboxProcessor:
                     interrupted = False
                 while await self.process_one():
                     pass
+                if self._pruned_at is None or time.monotonic() - self._pruned_at >= PRUNE_INTERVAL:
+                    await self.prune()
             except Exception:
                 interrupted = True
                 log.exception("inbox processing failed; retrying shortly")

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     http_host: str = "0.0.0.0"
     http_port: int = Field(default=8080, ge=0, le=65535)
     webhook_max_body: int = Field(default=1_048_576, ge=1024)
+    # Processed webhook updates hold people's raw messages; they are deleted this many hours on.
+    inbox_retention_hours: int = Field(default=24, ge=1, le=720)
     # How often a standby tries for leadership (and a leader checks its lock); at most 10 so a
     # standby takes over within 15 seconds of the leader dying.
     leader_poll_seconds: float = Field(default=5.0, gt=0, le=10)
@@ -133,6 +135,9 @@ class Settings(BaseSettings):
 
     def invite_ttl(self) -> timedelta:
         return timedelta(days=self.invite_ttl_days)
+
+    def inbox_retention(self) -> timedelta:
+        return timedelta(hours=self.inbox_retention_hours)
 
     def require_token(self) -> str:
         """The bot token, for commands that talk to Telegram."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -75,6 +75,18 @@ async def recover(session: AsyncSession, *, max_attempts: int) -> int:
         .values(status=InboxStatus.FAILED, last_error="interrupted while processing")
     )
     result = await session.execute(update(Inbox).where(processing).values(status=InboxStatus.PENDING))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def prune(session: AsyncSession, *, processed_before: datetime) -> int:
+    """Delete updates processed (or given up on) before the cutoff, in one statement: once handled,
+    a raw update is only kept to recognise a redelivery, which comes within minutes."""
+    result = await session.execute(
+        delete(Inbox).where(
+            Inbox.status.in_((InboxStatus.DONE, InboxStatus.FAILED)),
+            func.coalesce(Inbox.processed_at, Inbox.received_at) < processed_before,
+        )
+    )
     return int(getattr(result, "rowcount", 0) or 0)
 
 

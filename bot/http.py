@@ -16,7 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import update_body, webhook
+from bot import outage_notice, update_body, webhook
 from bot.context import CrmApplication
 from bot.listening import CannotListen, listen_advice
 from storage.db import utcnow
@@ -28,6 +28,8 @@ SERVER_KEY = "http_server"
 APP_KEY: web.AppKey[CrmApplication] = web.AppKey("application", CrmApplication)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 READY_TIMEOUT = 5.0
+# A database that neither answers nor refuses (packets dropped) is an outage too.
+STORE_TIMEOUT = 5.0
 CHAT_PATHS = ("message", "edited_message", "callback_query", "channel_post", "my_chat_member", "chat_member")
 
 
@@ -94,14 +96,21 @@ async def _receive(request: web.Request) -> web.Response:
     if update is None:
         return web.Response(status=400, text="not a Telegram update")
     try:
-        async with application.db.begin() as session:
-            added = await inbox.add(
-                session, update_id=update["update_id"], chat_id=_chat_id(update), payload=update, now=utcnow()
-            )
-    except (OSError, SQLAlchemyError) as exc:
+        async with asyncio.timeout(STORE_TIMEOUT):
+            async with application.db.begin() as session:
+                added = await inbox.add(
+                    session,
+                    update_id=update["update_id"],
+                    chat_id=_chat_id(update),
+                    payload=update,
+                    now=utcnow(),
+                )
+    except (OSError, SQLAlchemyError, TimeoutError) as exc:
         # Not stored, so not acknowledged: Telegram keeps the update and delivers it again.
         log.warning("webhook: update not stored, database unreachable (%s)", type(exc).__name__)
+        await outage_notice.tell(application, update)
         return web.Response(status=503, text="database unavailable")
+    outage_notice.over(application)
     if added:
         webhook.wake(application)
     return web.Response(text="ok")

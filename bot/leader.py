@@ -4,7 +4,9 @@ On PostgreSQL the leader holds a session-level advisory lock on its own connecti
 the handlers' pool). Standbys try for the lock every LEADER_POLL_SECONDS; the lock goes with the
 leader's session, so when it dies a standby wins the next try. A leader checks its connection on
 the same beat and stops its duties the moment the check fails: it may no longer hold the lock.
-On SQLite there is only ever one process (see bot.single_process), so it simply leads.
+It then goes on trying like a standby, so a leader cut off from its database leads again once the
+database is back (or follows whichever replica took the lock meanwhile); the process never exits
+for it. On SQLite there is only ever one process (see bot.single_process), so it simply leads.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from bot import webhook
+from bot import polling, webhook
 from bot.context import CrmApplication
 from bot.jobs import Background
 from storage.db import utcnow
@@ -55,12 +57,10 @@ class Leadership:
         *,
         poll_seconds: float,
         on_change: Callable[[bool], None] = lambda leading: None,
-        on_lost: Callable[[], None] = lambda: None,
     ) -> None:
         self.duties = list(duties)
         self.poll_seconds = poll_seconds
         self.on_change = on_change
-        self.on_lost = on_lost
         self.elected = asyncio.Event()
         self._engine: AsyncEngine | None = None
         if make_url(database_url).get_backend_name() == "postgresql":
@@ -91,7 +91,11 @@ class Leadership:
             await self._engine.dispose()
 
     async def step(self) -> None:
-        """One beat: a standby tries for the lock; a leader checks it still has its connection."""
+        """One beat: a standby tries for the lock; a leader checks it still has its connection.
+
+        Any failure leaves this process a standby without a lock connection, to try again on the
+        next beat: a database outage, or duties that could not start (Telegram unreachable, say).
+        """
         if self._engine is None:
             if not self._leading:
                 await self._promote()
@@ -102,12 +106,11 @@ class Leadership:
             elif await asyncio.wait_for(self._try_lock(), CHECK_TIMEOUT):
                 await self._promote()
         except (OSError, SQLAlchemyError, TimeoutError) as exc:
-            log.warning("leadership: lock connection failed (%s)", type(exc).__name__)
-            was_leading = self._leading
-            await self._demote()
-            await self._disconnect()
-            if was_leading:
-                self.on_lost()
+            log.warning("leadership: lock connection failed (%s); trying again", type(exc).__name__)
+            await self._step_down()
+        except Exception:
+            log.exception("leadership: could not lead; trying again")
+            await self._step_down()
 
     async def _run(self) -> None:
         while True:
@@ -138,6 +141,11 @@ class Leadership:
             await duty.start()
         self.on_change(True)
         self.elected.set()
+
+    async def _step_down(self) -> None:
+        """Stop the duties and let the lock go with the connection."""
+        await self._demote()
+        await self._disconnect()
 
     async def _demote(self) -> None:
         if not self._leading:
@@ -186,26 +194,21 @@ def duties(application: CrmApplication, background: Background) -> list[Duty]:
                 partial(webhook.stop_processing, application),
             )
         )
+    else:
+        # Last, so updates flow only once the state they meet has been loaded.
+        found.append(
+            Duty("polling", partial(polling.resume, application), partial(polling.pause, application))
+        )
     return found
 
 
 async def start(application: CrmApplication, background: Background) -> Leadership:
     """Run for leadership (called from post_init); the metrics gauge and /readyz follow the result."""
-    polling = application.settings.webhook_url is None
-
-    def on_lost() -> None:
-        if polling:
-            # A poller that lost the lock must not keep calling getUpdates beside the new leader:
-            # it exits, and its supervisor restarts it as a standby.
-            log.error("leadership lost while polling: stopping; restart to rejoin as a standby")
-            application.stop_running()
-
     leadership = Leadership(
         application.settings.database_url,
         duties(application, background),
         poll_seconds=application.settings.leader_poll_seconds,
         on_change=application.metrics.set_leader,
-        on_lost=on_lost,
     )
     application.metrics.set_leader(False)
     application.bot_data[LEADERSHIP_KEY] = leadership

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy import JSON, Column, String, Table, func, select
 
 from bot.jobs import background
@@ -33,6 +34,7 @@ from storage.models import (
     User,
     Visit,
 )
+from storage.queries import erase as erase_queries
 from tests.factories import (
     MANAGER_TG,
     REP_TG,
@@ -430,3 +432,31 @@ async def test_after_an_erasure_by_webhook_the_inbox_holds_nothing_of_the_person
             kept = await session.scalar(select(func.count()).select_from(Inbox))
         assert kept, "the staff's other updates stay in the inbox until their retention ends"
         assert await leftovers(bot, words, PHONE_DIGITS) == []
+
+
+async def test_an_erasure_that_fails_half_way_changes_nothing(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One unit of work: a failure at its last step leaves every row as it was."""
+    team = await sales_team(bot)
+    lotus = await rich_customer(bot, team)
+    await link_account(bot, lotus, GUEST_TG, "en")
+    manager = await person(bot, MANAGER_TG)
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(erase_queries, "forget_in_saved_data", broken)
+    await open_card(bot, manager, lotus)
+    await manager.press("🗑 Erase data")
+    await manager.press("Continue ▶")
+    await manager.press("🗑 Erase Lotus Tea House for good")
+
+    (row,) = await fetch(bot, Customer, id=lotus)
+    assert (row.name, row.phone_e164, row.erased_at) == ("Lotus Tea House", "+8613800138000", None)
+    assert len(await fetch(bot, Contact, customer_id=lotus)) == 1
+    assert [f.comment for f in await fetch(bot, Feedback, customer_id=lotus, kind="text")] == [
+        "Call me on my cell"
+    ]
+    assert len(await fetch(bot, User, telegram_id=GUEST_TG)) == 1
+    assert await fetch(bot, AuditLog, action="erase") == []

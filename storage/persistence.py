@@ -13,13 +13,19 @@ is kept as JSON text, never as the object read: PTB keeps and changes the very d
 `get_*_data` return, so a kept object would always equal the new data and a user's changes
 after a restart would never be written. A standby that becomes the leader first loads
 everything again (`reload_into`).
+
+The writes PTB hands over in one run of its updater (it starts them side by side) are made in
+one transaction, so a process killed while writing never leaves a dialog's step stored without
+the draft that goes with it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
-from collections.abc import MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, insert, select, update
@@ -43,6 +49,8 @@ ConversationDict = MutableMapping[ConversationKey, object]
 CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 SINGLE_ROW = 1
 
+Statement = Callable[[AsyncSession], Awaitable[None]]
+
 DataTable = type[PersistedUserData | PersistedChatData | PersistedBotData | PersistedCallbackData]
 KEY_COLUMN: dict[DataTable, str] = {
     PersistedUserData: "user_id",
@@ -50,6 +58,15 @@ KEY_COLUMN: dict[DataTable, str] = {
     PersistedBotData: "id",
     PersistedCallbackData: "id",
 }
+
+
+@dataclass
+class _Run:
+    """Writes made together, and what to note once they are committed."""
+
+    statements: list[Statement] = field(default_factory=list)
+    after_commit: list[Callable[[], object]] = field(default_factory=list)
+    done: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
 class SqlPersistence(BasePersistence[Data, Data, Data]):
@@ -71,6 +88,7 @@ class SqlPersistence(BasePersistence[Data, Data, Data]):
         # What the database holds, as last read or written, keyed by (table, id): JSON text, so
         # nothing PTB later changes in place can alter it.
         self._stored: dict[tuple[DataTable, int], str] = {}
+        self._run: _Run | None = None
 
     async def get_user_data(self) -> dict[int, Data]:
         rows = await self._all(select(PersistedUserData.user_id, PersistedUserData.data))
@@ -114,11 +132,10 @@ class SqlPersistence(BasePersistence[Data, Data, Data]):
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
         where = {"name": name, "key": json.dumps(list(key), separators=(",", ":"))}
         if new_state is None:
-            async with self._db.begin() as session:
-                await session.execute(delete(PersistedConversation).filter_by(**where))
+            await self._apply(_deleting(PersistedConversation, where))
             return
         state = as_json(new_state, f"state of conversation {name!r}")
-        await self._upsert(PersistedConversation, where, {"state": state})
+        await self._apply(_upserting(PersistedConversation, where, {"state": state}))
 
     async def update_user_data(self, user_id: int, data: Data) -> None:
         await self._write(PersistedUserData, user_id, as_json(data, "user_data"))
@@ -180,35 +197,76 @@ class SqlPersistence(BasePersistence[Data, Data, Data]):
         text = snapshot(data)
         if self._stored.get((model, ident)) == text:
             return
-        await self._upsert(model, {KEY_COLUMN[model]: ident}, {"data": data})
-        self._stored[(model, ident)] = text
+        await self._apply(
+            _upserting(model, {KEY_COLUMN[model]: ident}, {"data": data}),
+            lambda: self._stored.__setitem__((model, ident), text),
+        )
 
     async def _drop(self, model: DataTable, ident: int) -> None:
-        async with self._db.begin() as session:
-            await session.execute(delete(model).filter_by(**{KEY_COLUMN[model]: ident}))
-        self._stored.pop((model, ident), None)
+        await self._apply(
+            _deleting(model, {KEY_COLUMN[model]: ident}), lambda: self._stored.pop((model, ident), None)
+        )
 
-    async def _upsert(self, model: type[Base], key: dict[str, Any], values: dict[str, Any]) -> None:
-        """Update the row, or insert it if there is none: portable, no dialect upsert needed.
+    async def _apply(self, statement: Statement, after_commit: Callable[[], object] = lambda: None) -> None:
+        """Join the run of writes under way, or start one: its first write waits one turn of the
+        event loop, in which the other writes PTB started at the same time join it."""
+        run = self._run
+        if run is not None:
+            run.statements.append(statement)
+            run.after_commit.append(after_commit)
+            await asyncio.shield(run.done)
+            return
+        run = self._run = _Run([statement], [after_commit])
+        try:
+            await asyncio.sleep(0)
+            self._run = None
+            await self._commit(run)
+        except Exception as error:
+            run.done.set_exception(error)
+            run.done.exception()  # seen, even if no other write joined the run
+            raise
+        except BaseException:
+            run.done.cancel()
+            raise
+        finally:
+            if self._run is run:
+                self._run = None
+        run.done.set_result(None)
 
-        Should another writer insert the same key in between, the insert fails and the
-        second round updates the row that writer made.
-        """
+    async def _commit(self, run: _Run) -> None:
+        """All of the run in one transaction. Should another writer insert one of its keys in
+        between, an insert fails and the second round updates the row that writer made."""
         for attempt in range(2):
             try:
                 async with self._db.begin() as session:
-                    result = await session.execute(
-                        update(model)
-                        .filter_by(**key)
-                        .values(**values)
-                        .execution_options(synchronize_session=False)
-                    )
-                    if cast(CursorResult[Any], result).rowcount == 0:
-                        await session.execute(insert(model).values(**key, **values))
-                return
+                    for statement in run.statements:
+                        await statement(session)
+                break
             except IntegrityError:
                 if attempt:
                     raise
+        for note in run.after_commit:
+            note()
+
+
+def _upserting(model: type[Base], key: dict[str, Any], values: dict[str, Any]) -> Statement:
+    """Update the row, or insert it if there is none: portable, no dialect upsert needed."""
+
+    async def upsert(session: AsyncSession) -> None:
+        result = await session.execute(
+            update(model).filter_by(**key).values(**values).execution_options(synchronize_session=False)
+        )
+        if cast(CursorResult[Any], result).rowcount == 0:
+            await session.execute(insert(model).values(**key, **values))
+
+    return upsert
+
+
+def _deleting(model: type[Base], key: dict[str, Any]) -> Statement:
+    async def delete_row(session: AsyncSession) -> None:
+        await session.execute(delete(model).filter_by(**key))
+
+    return delete_row
 
 
 def as_json(value: Any, what: str) -> Any:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from copy import deepcopy
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import delete, event, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -269,3 +270,42 @@ async def test_an_application_writes_changes_to_what_it_loaded(
     assert await reread.get_user_data() == {USER_ID: {"draft": {"step": 2}}}
     assert await reread.get_chat_data() == {CHAT_ID: {"seen": 2}}
     assert await reread.get_conversations("order") == {(CHAT_ID, USER_ID): 3}
+
+
+async def test_the_writes_of_one_run_are_kept_together(
+    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession], persistence: SqlPersistence
+) -> None:
+    """PTB starts a run's writes side by side; should one fail (or the process die), none is kept,
+    so a dialog's step is never stored without its draft."""
+    await persistence.update_user_data(USER_ID, {"draft": {"step": 1}})
+    await persistence.update_conversation("order", (CHAT_ID, USER_ID), 1)
+
+    def refuse_conversations(
+        connection: object, cursor: object, statement: str, *args: object, **kwargs: object
+    ) -> None:
+        if "persistence_conversations" in statement:
+            raise RuntimeError("connection lost")
+
+    event.listen(engine.sync_engine, "before_cursor_execute", refuse_conversations)
+    try:
+        results = await asyncio.gather(
+            persistence.update_user_data(USER_ID, {"draft": {"step": 2}}),
+            persistence.update_chat_data(CHAT_ID, {"seen": 2}),
+            persistence.update_conversation("order", (CHAT_ID, USER_ID), 2),
+            return_exceptions=True,
+        )
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", refuse_conversations)
+    assert all(isinstance(result, Exception) for result in results)
+    reread = SqlPersistence(session_factory)
+    assert await reread.get_user_data() == {USER_ID: {"draft": {"step": 1}}}
+    assert await reread.get_chat_data() == {}
+    assert await reread.get_conversations("order") == {(CHAT_ID, USER_ID): 1}
+
+    # Nothing is taken as stored: the next run writes the same data.
+    await asyncio.gather(
+        persistence.update_user_data(USER_ID, {"draft": {"step": 2}}),
+        persistence.update_conversation("order", (CHAT_ID, USER_ID), 2),
+    )
+    assert await reread.get_user_data() == {USER_ID: {"draft": {"step": 2}}}
+    assert await reread.get_conversations("order") == {(CHAT_ID, USER_ID): 2}

@@ -48,6 +48,7 @@ def build_application(settings: Settings) -> CrmApplication:
     application = builder.build()
     assert isinstance(application, CrmApplication)
     application.bot_data[ratelimit.LIMITER_KEY] = limiter
+    i18n.clock = lambda: jobs.now(application)
     register_all(application)
     return application
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from babel.dates import format_skeleton
-
 from bot.i18n import N_, Translator
 
 RISK_LABELS = {"low": N_("low risk"), "medium": N_("medium risk"), "high": N_("high risk")}
@@ -29,7 +27,7 @@ def risk_label(t: Translator, level: str | None) -> str:
 
 def _day(t: Translator, iso: str) -> str:
     """'Nov 2' / '11月2日'."""
-    return str(format_skeleton("MMMd", date.fromisoformat(iso), locale=t.locale))
+    return t.day(date.fromisoformat(iso))
 
 
 def _render(t: Translator, code: str, p: dict[str, Any]) -> str | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext as stdlib_gettext
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -14,11 +15,21 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time, format_timedelta, get_timezone_location
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_interval,
+    format_skeleton,
+    format_time,
+    format_timedelta,
+    get_timezone_location,
+)
 from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 
 import locales
+from bot.domain.dates import shows_year
+from bot.domain.timezones import fixed_offset, utc_offset_label
 
 LOCALES: Final = ("en", "zh_Hans")
 LOCALES_DIR: Final = Path(locales.__file__).resolve().parent
@@ -42,13 +53,22 @@ def language_name(locale: str) -> str:
     return "简体中文" if locale == "zh_Hans" else "English"
 
 
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 @dataclass(frozen=True)
 class Translator:
-    """gettext plus Babel formatting for one reader."""
+    """gettext plus Babel formatting for one reader.
+
+    `clock` is the time the reader lives in (the jobs' clock, frozen in tests): a short date
+    outside its current year is shown with the year, so "Dec 1" never stands for another December.
+    """
 
     locale: str
     tz: ZoneInfo
     translations: stdlib_gettext.NullTranslations = field(repr=False)
+    clock: Callable[[], dt.datetime] = field(default=_utcnow, repr=False, compare=False)
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
@@ -67,6 +87,33 @@ class Translator:
     def time(self, value: dt.datetime, format: str = "short") -> str:
         return str(format_time(value, format=format, tzinfo=self.tz, locale=self.locale))
 
+    def day(self, value: dt.date | dt.datetime, *, weekday: bool = False) -> str:
+        """'Nov 25' / '11月25日', with `weekday` 'Wed, Nov 25' / '11月25日周三'; other years add the year."""
+        local = self._local_day(value)
+        skeleton = "MMMEd" if weekday else "MMMd"
+        if shows_year(local, today=self.today()):
+            skeleton = "y" + skeleton
+        return str(format_skeleton(skeleton, local, locale=self.locale))
+
+    def day_time(self, value: dt.datetime) -> str:
+        """'Wed, Nov 25, 15:00' / '11月25日周三 15:00' in the reader's zone; other years add the year."""
+        clock = format_skeleton("Hm", value, tzinfo=self.tz, locale=self.locale)
+        pattern = str(Locale.parse(self.locale).datetime_formats["medium"])
+        return pattern.replace("{1}", self.day(value, weekday=True)).replace("{0}", str(clock))
+
+    def days(self, first: dt.date, last: dt.date) -> str:
+        """A span of days: 'Nov 18 – 24' / '11月18日至24日'; with years when either end is in another year."""
+        today = self.today()
+        skeleton = "yMMMd" if shows_year(first, today=today) or shows_year(last, today=today) else "MMMd"
+        return str(format_interval(first, last, skeleton, locale=self.locale))
+
+    def today(self) -> dt.date:
+        """The reader's current day, by `clock`, in their zone."""
+        return self.clock().astimezone(self.tz).date()
+
+    def _local_day(self, value: dt.date | dt.datetime) -> dt.date:
+        return value.astimezone(self.tz).date() if isinstance(value, dt.datetime) else value
+
     def number(self, value: int | float | Decimal) -> str:
         return str(format_decimal(value, locale=self.locale))
 
@@ -82,8 +129,21 @@ class Translator:
         return str(format_timedelta(delta, threshold=1, locale=self.locale))
 
     def timezone_name(self, zone: str) -> str:
-        """A time zone as a person reads it: 'China (Shanghai) Time' / '中国（上海）时间'."""
+        """A time zone as a person reads it: 'China (Shanghai) Time' / '中国（上海）时间', or 'UTC-5'.
+
+        A fixed offset is shown as its offset: Babel names `Etc/GMT+5` "GMT+5", the inverted POSIX
+        sign, for a zone five hours behind UTC.
+        """
+        if fixed_offset(zone):
+            return utc_offset_label(zone, now=self.clock())
         return str(get_timezone_location(ZoneInfo(zone), locale=self.locale))
+
+    def timezone_with_offset(self, zone: str) -> str:
+        """The zone's name and its offset now: 'China (Shanghai) Time (UTC+8)', or just 'UTC-5'."""
+        offset = utc_offset_label(zone, now=self.clock())
+        if fixed_offset(zone):
+            return offset
+        return self.gettext("{zone} ({offset})").format(zone=self.timezone_name(zone), offset=offset)
 
 
 class I18n:
@@ -91,6 +151,7 @@ class I18n:
 
     def __init__(self, directory: Path = LOCALES_DIR, default_locale: str = "en") -> None:
         self.default_locale = default_locale
+        self.clock: Callable[[], dt.datetime] = _utcnow
         self._catalogues: dict[str, stdlib_gettext.NullTranslations] = {
             locale: Translations.load(str(directory), [locale], DOMAIN) for locale in LOCALES
         }
@@ -99,7 +160,13 @@ class I18n:
 
     def translator(self, locale: str | None, timezone: str) -> Translator:
         chosen = locale if locale in self._catalogues else self.default_locale
-        return Translator(locale=chosen, tz=ZoneInfo(timezone), translations=self._catalogues[chosen])
+        return Translator(
+            locale=chosen, tz=ZoneInfo(timezone), translations=self._catalogues[chosen], clock=self._now
+        )
+
+    def _now(self) -> dt.datetime:
+        """Reads `clock` at each call, so an application can point it at its jobs' clock later."""
+        return self.clock()
 
     def is_compiled(self, locale: str) -> bool:
         """Whether a compiled catalogue was found (Babel silently falls back to untranslated text)."""

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from html import escape
 
-from babel import Locale
-from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler
@@ -66,19 +63,6 @@ TICKET_STATUS_LABELS = {
 }
 
 
-def short_datetime(t: Translator, value: datetime) -> str:
-    """Weekday, day and time in the reader's zone: Tue, Nov 25, 15:00 / 11月25日周二 15:00."""
-    day = format_skeleton("MMMEd", value, tzinfo=t.tz, locale=t.locale)
-    clock = format_skeleton("Hm", value, tzinfo=t.tz, locale=t.locale)
-    pattern = str(Locale.parse(t.locale).datetime_formats["medium"])
-    return pattern.replace("{1}", str(day)).replace("{0}", str(clock))
-
-
-def short_date(t: Translator, value: datetime) -> str:
-    """Day and month in the reader's zone: Nov 25 / 11月25日."""
-    return str(format_skeleton("MMMd", value, tzinfo=t.tz, locale=t.locale))
-
-
 def bold(text: str) -> str:
     """Plain text (escaped here) shown in bold."""
     return f"<b>{escape(text)}</b>"
@@ -115,14 +99,14 @@ def survey_lines(t: Translator, view: CustomerCard) -> list[str]:
     if view.csat is not None:
         lines.append(
             t.gettext("Latest CSAT: {score}/5 on {date}").format(
-                score=view.csat.score, date=short_date(t, view.csat.at)
+                score=view.csat.score, date=t.day(view.csat.at)
             )
         )
     if view.nps is not None:
         lines.append(
             t.gettext("Latest NPS: {score}/10 on {date} · {group}").format(
                 score=view.nps.score,
-                date=short_date(t, view.nps.at),
+                date=t.day(view.nps.at),
                 group=t.gettext(NPS_GROUPS[nps_group(view.nps.score)]),
             )
         )
@@ -155,9 +139,7 @@ def render_card(view: CustomerCard, t: Translator) -> str:
         r, f, m = view.rfm
         lines.append(t.gettext("RFM: R{r} F{f} M{m}").format(r=r, f=f, m=m))
     if view.next_follow_up_at is not None:
-        lines.append(
-            t.gettext("Next follow-up: {when}").format(when=short_datetime(t, view.next_follow_up_at))
-        )
+        lines.append(t.gettext("Next follow-up: {when}").format(when=t.day_time(view.next_follow_up_at)))
     else:
         lines.append(t.gettext("Next follow-up: none planned"))
     lines.append("")
@@ -165,7 +147,7 @@ def render_card(view: CustomerCard, t: Translator) -> str:
         lines.append(bold(t.gettext("Last visits")))
         for visit in view.visits:
             entry = t.gettext("{date} · {kind} · {outcome}").format(
-                date=short_date(t, visit.visited_at),
+                date=t.day(visit.visited_at),
                 kind=label(t, KIND_LABELS, visit.kind),
                 outcome=label(t, OUTCOME_LABELS, visit.outcome) or "—",
             )
@@ -182,7 +164,7 @@ def render_card(view: CustomerCard, t: Translator) -> str:
         lines.append(t.gettext("Orders, last 90 days: none"))
     for order in view.orders:
         note = f" — {escape(one_line(order.note, 40))}" if order.note else ""
-        lines.append(f"  • {short_date(t, order.ordered_at)} · {t.money(order.amount, order.currency)}{note}")
+        lines.append(f"  • {t.day(order.ordered_at)} · {t.money(order.amount, order.currency)}{note}")
     lines.append("")
     if view.on_telegram:
         lines.append(t.gettext("📱 Connected on Telegram: surveys and replies reach them here."))
@@ -363,7 +345,7 @@ async def back_to_card(update: Update, context: CrmContext) -> None:
 
 
 def history_line(t: Translator, row: TimelineRow) -> str:
-    when = short_date(t, row.at)
+    when = t.day(row.at)
     detail = f" — {escape(one_line(row.detail, 60))}" if row.detail else ""
     if row.source == "visit":
         text = t.gettext("{date} · Visit ({kind}), {outcome}").format(

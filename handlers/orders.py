@@ -19,7 +19,7 @@ from telegram.ext import (
 )
 
 from bot.context import CrmContext
-from bot.domain.dates import parse_when
+from bot.domain.dates import Refused, read_order_date
 from bot.domain.money import CURRENCIES, MAX_AMOUNT, AmountProblem, parse_amount
 from bot.i18n import N_, Translator
 from bot.services import orders, visits
@@ -38,6 +38,7 @@ from handlers.order_summary import (
     draft_of,
     show_summary,
 )
+from handlers.typed_dates import order_refusal
 from storage.db import utcnow
 
 TIMEOUT_SECONDS = 15 * 60
@@ -224,25 +225,12 @@ async def date_typed(update: Update, context: CrmContext) -> int:
     assert context.viewer is not None
     t = context.t
     now = utcnow()
-    when = parse_when(
-        update.message.text or "", now=now, tz=context.viewer.timezone, locale=t.locale, prefer_past=True
-    )
-    if when is None:
-        await update.message.reply_text(
-            t.gettext('I couldn\'t read that date. Try "today", "yesterday", "11/20", "昨天" or "上周五".'),
-            reply_markup=_date_keyboard(t),
-        )
+    typed = update.message.text or ""
+    when = read_order_date(typed, now=now, tz=context.viewer.timezone)
+    if isinstance(when, Refused):
+        await update.message.reply_text(order_refusal(t, when, typed), reply_markup=_date_keyboard(t))
         return DATE
-    local_today = now.astimezone(t.tz).date()
-    if when.date() > local_today:
-        await update.message.reply_text(
-            t.gettext("{date} is in the future. An order can only be logged once it is taken.").format(
-                date=t.date(when)
-            ),
-            reply_markup=_date_keyboard(t),
-        )
-        return DATE
-    ordered_at = now if when.date() == local_today else when
+    ordered_at = now if when.date() == now.astimezone(t.tz).date() else when
     draft_of(context)["ordered_at"] = ordered_at.isoformat()
     return await show_summary(update, context)
 

@@ -22,14 +22,15 @@ from telegram.ext import (
 
 from bot import jobs
 from bot.context import CrmContext
-from bot.domain.dates import parse_when
+from bot.domain.dates import Refused, read_ahead
 from bot.i18n import N_, Translator
 from bot.services import reminders
 from bot.services.errors import NoTeam
 from bot.services.reminders import MAX_NOTE, Later
 from bot.services.visibility import NotVisible, visible_customer
 from handlers import callbacks, dialogs, pickers
-from handlers.reminder_pushes import later_labels, note_line, when_text
+from handlers.reminder_pushes import later_labels, note_line
+from handlers.typed_dates import ahead_refusal
 
 TARGET, CUSTOMER, NOTE, WHEN = range(4)
 TIMEOUT_SECONDS = 15 * 60
@@ -194,22 +195,10 @@ async def when_typed(update: Update, context: CrmContext) -> int:
     assert context.viewer is not None
     t = context.t
     now = jobs.now(context.application)
-    due = parse_when(update.message.text, now=now, tz=context.viewer.timezone, locale=t.locale)
-    if due is None:
+    due = read_ahead(update.message.text, now=now, tz=context.viewer.timezone)
+    if isinstance(due, Refused):
         await update.message.reply_text(
-            t.gettext(
-                'I couldn\'t read "{text}" as a date. Try "tomorrow 15:00", "Friday 10:30" or "12/1 9:00", '
-                "or pick a button."
-            ).format(text=update.message.text[:60]),
-            reply_markup=_when_keyboard(t),
-        )
-        return WHEN
-    if due <= now:
-        await update.message.reply_text(
-            t.gettext("{when} has already passed. Please pick a time in the future.").format(
-                when=when_text(t, due)
-            ),
-            reply_markup=_when_keyboard(t),
+            ahead_refusal(t, due, update.message.text), reply_markup=_when_keyboard(t)
         )
         return WHEN
     return await _save(update, context, due)
@@ -242,7 +231,7 @@ async def _save(update: Update, context: CrmContext, due: datetime) -> int:
             update.effective_chat.id, t.gettext("This customer is no longer in your list. Nothing was saved.")
         )
         return ConversationHandler.END
-    when = when_text(t, view.due_at)
+    when = t.day_time(view.due_at)
     if view.customer_name is None:
         text = t.gettext("✅ Reminder set for {when}.").format(when=when)
     else:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler
 
@@ -24,12 +23,6 @@ from storage.enums import ReminderKind
 from storage.queries.reminders import DueReminder
 
 MAX_PUSH_NOTE = 1000
-
-
-def when_text(t: Translator, value: datetime) -> str:
-    """'Wed, Nov 25, 09:00' / '11月25日周三 09:00', in the reader's time zone."""
-    day = format_skeleton("MMMEd", value, tzinfo=t.tz, locale=t.locale)
-    return t.gettext("{date}, {time}").format(date=day, time=t.time(value, format="HH:mm"))
 
 
 def note_line(note: str | None, limit: int = MAX_PUSH_NOTE) -> str:
@@ -84,7 +77,7 @@ def push_keyboard(t: Translator, reminder_id: int, customer_id: int | None) -> I
 
 
 def push_text(t: Translator, *, kind: str, due_at: datetime, customer: str | None, note: str | None) -> str:
-    when = when_text(t, due_at)
+    when = t.day_time(due_at)
     if customer is None:
         head = t.gettext("⏰ Reminder for {when}.").format(when=when)
     elif kind == ReminderKind.FOLLOW_UP:
@@ -110,7 +103,7 @@ def _done_text(t: Translator, view: ReminderView) -> str:
 
 
 def _snoozed_text(t: Translator, view: ReminderView) -> str:
-    when = when_text(t, view.due_at)
+    when = t.day_time(view.due_at)
     if view.customer_name is None:
         head = t.gettext("💤 Snoozed until {when}.").format(when=when)
     else:
@@ -168,7 +161,7 @@ async def snooze_pressed(update: Update, context: CrmContext) -> None:
     except ReminderGone as error:
         await query.answer(_gone_text(t, error))
         return
-    await query.answer(t.gettext("Snoozed until {when}.").format(when=when_text(t, view.due_at)))
+    await query.answer(t.gettext("Snoozed until {when}.").format(when=t.day_time(view.due_at)))
     keyboard = [
         [_done_button(t, view.id)],
         *_open_button(t, view.customer_id),

@@ -21,7 +21,6 @@ from bot.services import risk_alerts
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.risk_alerts import AlertGone, Answered, NotYours
 from handlers import callbacks
-from handlers.reminder_pushes import when_text
 from storage.enums import RiskAnswer
 
 # The answers a rep or manager gives on the alert itself; None schedules a visit.
@@ -49,7 +48,7 @@ def outcome_text(t: Translator, done: Answered) -> str:
         case RiskAnswer.VISIT_SCHEDULED:
             assert done.until is not None
             return t.gettext("📅 Visit scheduled: a follow-up is due {when}.").format(
-                when=when_text(t, done.until)
+                when=t.day_time(done.until)
             )
         case RiskAnswer.SNOOZED:
             assert done.until is not None

@@ -83,7 +83,7 @@ def render(t: Translator, view: TeamSettings) -> str:
     )
     lines = [
         t.gettext("⚙️ Settings of {team}").format(team=view.team),
-        t.gettext("Time zone: {zone}").format(zone=t.timezone_name(view.timezone)),
+        t.gettext("Time zone: {zone}").format(zone=t.timezone_with_offset(view.timezone)),
         t.gettext("Currency: {currency}").format(currency=view.currency),
         t.gettext("Daily digest at {time}").format(time=view.digest_time.strftime("%H:%M")),
         t.gettext("Visit cadence (days): {table}").format(table=cadence),

@@ -102,8 +102,8 @@ async def _confirm(update: Update, context: CrmContext, zone: str) -> int:
     draft["timezone"] = zone
     context.user_data["new_team"] = draft
     await update.effective_message.reply_text(
-        t.gettext("Create the team {team} in {zone} ({offset})?").format(
-            team=draft["name"], zone=t.timezone_name(zone), offset=utc_offset_label(zone, now=utcnow())
+        t.gettext("Create the team {team} in {zone}?").format(
+            team=draft["name"], zone=t.timezone_with_offset(zone)
         ),
         reply_markup=InlineKeyboardMarkup(
             [
@@ -166,7 +166,7 @@ async def show_team(update: Update, context: CrmContext) -> None:
         return
     lines = [
         t.gettext("Team {team} · {zone}").format(
-            team=view.team.name, zone=t.timezone_name(view.team.timezone)
+            team=view.team.name, zone=t.timezone_with_offset(view.team.timezone)
         ),
         "",
     ]

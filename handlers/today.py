@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import MessageLimit
 from telegram.ext import Application, CommandHandler
@@ -20,7 +19,6 @@ from bot.services.errors import NoTeam
 from bot.services.today import Agenda, Section
 from handlers import callbacks
 from handlers.invites import no_team_text
-from handlers.reminder_pushes import when_text
 
 SHOWN_PER_SECTION = 5
 NAME_LIMIT = 40
@@ -49,7 +47,7 @@ class _Renderer:
 
     def follow_up(self, item: dict[str, Any]) -> str:
         t = self.t
-        when = when_text(t, item["due_at"])
+        when = t.day_time(item["due_at"])
         note = clip(item["note"], NOTE_LIMIT) if item.get("note") else None
         if item.get("customer_name") is None:
             line = t.gettext("{note} · {when}").format(note=note or t.gettext("Reminder"), when=when)
@@ -129,7 +127,7 @@ class _Renderer:
 
     def text(self, shown: int) -> str:
         t = self.t
-        day = format_skeleton("MMMEd", self.agenda.day, locale=t.locale)
+        day = t.day(self.agenda.day, weekday=True)
         lines = [t.gettext("📅 Today, {date}").format(date=day)]
         for title, section, line in self.sections():
             if not section.total:

@@ -16,7 +16,8 @@ from bot.domain.dates import QuickChoice
 from bot.i18n import N_, Translator
 from handlers import callbacks, dialogs, pickers
 from handlers.buttons import Button
-from handlers.card import KIND_LABELS, OUTCOME_LABELS, label, short_datetime
+from handlers.card import KIND_LABELS, OUTCOME_LABELS, label
+from handlers.typed_dates import ahead_examples
 
 CUSTOMER, KIND, OUTCOME, NOTES, CHECKIN, ADOPT, FOLLOW_UP, SUMMARY = range(8)
 PICKER = pickers.Picker("visit", callbacks.VISIT_PICK, callbacks.VISIT_PAGE, callbacks.VISIT_CANCEL)
@@ -94,12 +95,6 @@ def follow_up_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([*rows, [cancel_button(t)]])
 
 
-def date_examples(t: Translator) -> str:
-    return t.gettext(
-        'For example: "tomorrow 3pm", "next friday", "2026-12-01 14:00", "明天下午3点", "下周二", "3天后".'
-    )
-
-
 def distance_text(t: Translator, metres: float) -> str:
     if metres >= 1000:
         return t.gettext("{km} km").format(km=t.number(round(metres / 1000, 1)))
@@ -153,7 +148,7 @@ async def ask_checkin(update: Update, context: CrmContext) -> int:
 async def ask_follow_up(update: Update, context: CrmContext) -> int:
     t = context.t
     text = (
-        t.gettext("When is the next follow-up? Pick one or type a date and time.") + "\n" + date_examples(t)
+        t.gettext("When is the next follow-up? Pick one or type a date and time.") + "\n" + ahead_examples(t)
     )
     if update.callback_query is not None and update.callback_query.message is not None:
         await dialogs.say(update, text, follow_up_keyboard(t))
@@ -191,9 +186,7 @@ def _summary_text(draft: dict[str, Any], t: Translator) -> str:
     follow_up = draft.get("follow_up")
     if follow_up:
         lines.append(
-            t.gettext("Next follow-up: {when}").format(
-                when=short_datetime(t, datetime.fromisoformat(follow_up))
-            )
+            t.gettext("Next follow-up: {when}").format(when=t.day_time(datetime.fromisoformat(follow_up)))
         )
     else:
         lines.append(t.gettext("Next follow-up: none"))

@@ -13,7 +13,7 @@ from bot.services import visits
 from bot.services.visibility import NotVisible
 from bot.services.visits import VisitDraft
 from handlers import callbacks, dialogs
-from handlers.card import open_card_markup, short_datetime
+from handlers.card import open_card_markup
 from handlers.visit_prompts import (
     DRAFT,
     FOLLOW_UP,
@@ -46,7 +46,7 @@ async def save(update: Update, context: CrmContext) -> int:
         await query.answer()
         await query.edit_message_text(
             t.gettext("{when} has already passed. Please pick a time in the future.").format(
-                when=short_datetime(t, follow_up)
+                when=t.day_time(follow_up)
             ),
             reply_markup=follow_up_keyboard(t),
         )
@@ -79,7 +79,7 @@ async def save(update: Update, context: CrmContext) -> int:
     await query.answer()
     lines = [t.gettext("Visit to {customer} saved.").format(customer=saved.customer_name)]
     if saved.follow_up_at is not None:
-        lines.append(t.gettext("Next follow-up: {when}").format(when=short_datetime(t, saved.follow_up_at)))
+        lines.append(t.gettext("Next follow-up: {when}").format(when=t.day_time(saved.follow_up_at)))
     await query.edit_message_text(
         "\n".join(lines),
         reply_markup=open_card_markup(t, visit.customer_id),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import CrmContext
-from bot.domain.dates import QuickChoice, parse_when, quick_choice
+from bot.domain.dates import QuickChoice, Refused, quick_choice, read_ahead
 from bot.i18n import N_
 from bot.services import visits
 from bot.services.visibility import NotVisible
 from bot.services.visits import MAX_NOTES
 from handlers import callbacks, pickers
-from handlers.card import short_datetime
+from handlers.typed_dates import ahead_examples, ahead_refusal
 from handlers.visit_prompts import (
     CUSTOMER,
     DRAFT,
@@ -23,7 +23,6 @@ from handlers.visit_prompts import (
     ask_kind,
     ask_notes,
     ask_outcome,
-    date_examples,
     draft_of,
     follow_up_keyboard,
     notes_keyboard,
@@ -161,20 +160,10 @@ async def follow_up_typed(update: Update, context: CrmContext) -> int:
     assert context.viewer is not None
     t = context.t
     now = utcnow()
-    when = parse_when(update.message.text or "", now=now, tz=context.viewer.timezone, locale=t.locale)
-    if when is None:
-        await update.message.reply_text(
-            t.gettext("I couldn't read that date.") + "\n" + date_examples(t),
-            reply_markup=follow_up_keyboard(t),
-        )
-        return FOLLOW_UP
-    if when <= now:
-        await update.message.reply_text(
-            t.gettext("{when} has already passed. Please pick a time in the future.").format(
-                when=short_datetime(t, when)
-            ),
-            reply_markup=follow_up_keyboard(t),
-        )
+    typed = update.message.text or ""
+    when = read_ahead(typed, now=now, tz=context.viewer.timezone)
+    if isinstance(when, Refused):
+        await update.message.reply_text(ahead_refusal(t, when, typed), reply_markup=follow_up_keyboard(t))
         return FOLLOW_UP
     draft_of(context)["follow_up"] = when.isoformat()
     return await show_summary(update, context)
@@ -184,7 +173,7 @@ async def follow_up_unexpected(update: Update, context: CrmContext) -> int:
     assert update.message is not None
     t = context.t
     await update.message.reply_text(
-        t.gettext("Please pick a follow-up above or type a date.") + "\n" + date_examples(t),
+        t.gettext("Please pick a follow-up above or type a date.") + "\n" + ahead_examples(t),
         reply_markup=follow_up_keyboard(t),
     )
     return FOLLOW_UP

@@ -16,7 +16,7 @@ async def test_manager_sees_and_changes_the_settings(bot: Harness) -> None:
     screen = await manager.send("/settings")
     assert screen.text.splitlines() == [
         "⚙️ Settings of East",
-        "Time zone: China (Shanghai) Time",
+        "Time zone: China (Shanghai) Time (UTC+8)",
         "Currency: CNY",
         "Daily digest at 18:00",
         "Visit cadence (days): VIP 14 · A 30 · B 60 · C 90",

@@ -1,7 +1,9 @@
 """Reading the dates a rep types ("明天下午3点", "下周二", "next friday", "12/1") in their own time zone.
 
-Chinese relative forms are read by hand first, as `dateparser` misses most of them; everything
-else goes to `dateparser`. A date without a time means 09:00 local, the start of a working day.
+Chinese forms are read by hand here, English words and digits strictly in `english_dates`; what fits
+neither is unreadable, never guessed. A date without a time means 09:00 local, the start of a working
+day. Each field then takes only a window of dates (`read_ahead`, `read_order_date`), and any date shown
+outside the current year carries its year (`shows_year`).
 """
 
 from __future__ import annotations
@@ -13,9 +15,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-import dateparser
-
-DEFAULT_TIME = time(9, 0)
+from bot.domain.english_dates import DEFAULT_TIME, nearest, parse_english
 
 _CN_DIGITS = {
     "零": 0,
@@ -65,25 +65,79 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def parse_when(
-    text: str, *, now: datetime, tz: str, locale: str, prefer_past: bool = False
-) -> datetime | None:
+def parse_when(text: str, *, now: datetime, tz: str, prefer_past: bool = False) -> datetime | None:
     """An aware datetime in `tz` for what the rep typed, or None when it cannot be read.
 
-    `prefer_past` reads an ambiguous weekday or month-day backwards (the date of an order
-    already taken) instead of forwards (a follow-up).
+    Chinese and English are both read, whatever the rep's interface language. `prefer_past` reads
+    an ambiguous weekday or month-day backwards (the date of an order already taken) instead of
+    forwards (a follow-up).
     """
     cleaned = _normalise(text)
     if not cleaned or len(cleaned) > 60:
         return None
-    zone = ZoneInfo(tz)
-    local_now = now.astimezone(zone)
-    chinese = _parse_chinese(cleaned, now=local_now, prefer_past=prefer_past)
-    if chinese is not None:
-        return chinese
+    local_now = now.astimezone(ZoneInfo(tz))
     if re.search(r"[\u4e00-\u9fff]", cleaned):
-        return None
-    return _parse_with_dateparser(cleaned, now=local_now, locale=locale, prefer_past=prefer_past)
+        return _parse_chinese(cleaned, now=local_now, prefer_past=prefer_past)
+    return parse_english(cleaned, now=local_now, prefer_past=prefer_past)
+
+
+MAX_AHEAD_MONTHS = 24
+EARLIEST_ORDER = date(2000, 1, 1)
+
+
+class Problem(StrEnum):
+    """Why a typed date was not taken."""
+
+    UNREADABLE = "unreadable"
+    PASSED = "passed"
+    TOO_FAR = "too_far"
+    NOT_YET = "not_yet"
+    TOO_EARLY = "too_early"
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A typed date a field does not take: why, what it was read as, and the limit it crossed."""
+
+    problem: Problem
+    read: datetime | None = None
+    limit: date | None = None
+
+
+def latest_ahead(*, now: datetime, tz: str) -> date:
+    """The last day a follow-up or reminder may fall on: two years from today, in the rep's zone."""
+    return add_months(now.astimezone(ZoneInfo(tz)).date(), MAX_AHEAD_MONTHS)
+
+
+def read_ahead(text: str, *, now: datetime, tz: str) -> datetime | Refused:
+    """A follow-up or reminder time: later than `now`, and no more than two years ahead."""
+    when = parse_when(text, now=now, tz=tz)
+    if when is None:
+        return Refused(Problem.UNREADABLE)
+    if when <= now:
+        return Refused(Problem.PASSED, when)
+    latest = latest_ahead(now=now, tz=tz)
+    if when.date() > latest:
+        return Refused(Problem.TOO_FAR, when, latest)
+    return when
+
+
+def read_order_date(text: str, *, now: datetime, tz: str) -> datetime | Refused:
+    """The day an order was taken: today or earlier in the rep's zone, and not before 2000."""
+    when = parse_when(text, now=now, tz=tz, prefer_past=True)
+    if when is None:
+        return Refused(Problem.UNREADABLE)
+    today = now.astimezone(ZoneInfo(tz)).date()
+    if when.date() > today:
+        return Refused(Problem.NOT_YET, when, today)
+    if when.date() < EARLIEST_ORDER:
+        return Refused(Problem.TOO_EARLY, when, EARLIEST_ORDER)
+    return when
+
+
+def shows_year(day: date, *, today: date) -> bool:
+    """Whether a date is shown with its year: always when it falls outside the reader's current year."""
+    return day.year != today.year
 
 
 def _normalise(text: str) -> str:
@@ -268,7 +322,7 @@ def _chinese_calendar_date(rest: str, *, today: date, prefer_past: bool) -> date
             for offset in (-1, 0, 1)
             if (d := _safe_date(*_shift_month(today.year, today.month, offset), day))
         ]
-    return _nearest(candidates, today=today, prefer_past=prefer_past)
+    return nearest(candidates, today=today, prefer_past=prefer_past) if candidates else None
 
 
 def _shift_month(year: int, month: int, offset: int) -> tuple[int, int]:
@@ -281,37 +335,3 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
-
-
-def _nearest(candidates: list[date], *, today: date, prefer_past: bool) -> date | None:
-    if not candidates:
-        return None
-    if prefer_past:
-        past = [d for d in candidates if d <= today]
-        return max(past) if past else min(candidates)
-    future = [d for d in candidates if d >= today]
-    return min(future) if future else max(candidates)
-
-
-_HAS_TIME = re.compile(r"\d{1,2}:\d{2}|\d\s*(am|pm)\b|\b(noon|midnight|hour|hours|minute|minutes|min|mins)\b")
-
-
-def _parse_with_dateparser(text: str, *, now: datetime, locale: str, prefer_past: bool) -> datetime | None:
-    languages = ["zh", "en"] if locale.startswith("zh") else ["en", "zh"]
-    naive_now = now.replace(tzinfo=None)
-    parsed: datetime | None = dateparser.parse(
-        text,
-        languages=languages,
-        settings={
-            "RELATIVE_BASE": naive_now,
-            "PREFER_DATES_FROM": "past" if prefer_past else "future",
-            "DATE_ORDER": "MDY",
-            "RETURN_AS_TIMEZONE_AWARE": False,
-            "STRICT_PARSING": False,
-        },
-    )
-    if parsed is None:
-        return None
-    if not _HAS_TIME.search(text):
-        parsed = datetime.combine(parsed.date(), DEFAULT_TIME)
-    return parsed.replace(tzinfo=now.tzinfo)

@@ -1,4 +1,9 @@
-"""Reading a time zone the way people type one: IANA name, city, Chinese city name or UTC offset."""
+"""Reading a time zone the way people type one: IANA name, city, Chinese city name or UTC offset.
+
+A whole-hour offset is stored as an `Etc/GMT` zone, whose POSIX name has the inverted sign:
+"UTC-5" and "-5" are `Etc/GMT+5`. Shown, such a zone is always its offset ("UTC-5"), never its name.
+Half- and quarter-hour offsets have no `Etc` zone; they map to a zone that keeps that offset all year.
+"""
 
 from __future__ import annotations
 
@@ -44,7 +49,36 @@ CHINESE_CITY_ZONES: dict[str, str] = {
 
 ALIASES: dict[str, str] = {"beijing": "Asia/Shanghai", "china": "Asia/Shanghai", "utc": "UTC", "gmt": "UTC"}
 
-_OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?00)?$", re.IGNORECASE)
+_OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+_CHINESE_OFFSET = re.compile(r"^([东西])([一二三四五六七八九十]{1,3}|\d{1,2})区$")
+_CHINESE_HOURS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
+_PLUS_MINUS = str.maketrans("＋－−–：０１２３４５６７８９", "+---:0123456789")
+# Offsets that are not whole hours, each to a zone that keeps it all year (no summer time).
+_PART_HOUR_ZONES: dict[int, str] = {
+    3 * 60 + 30: "Asia/Tehran",
+    4 * 60 + 30: "Asia/Kabul",
+    5 * 60 + 30: "Asia/Kolkata",
+    5 * 60 + 45: "Asia/Kathmandu",
+    6 * 60 + 30: "Asia/Yangon",
+    8 * 60 + 45: "Australia/Eucla",
+    9 * 60 + 30: "Australia/Darwin",
+    -(9 * 60 + 30): "Pacific/Marquesas",
+}
+MAX_EAST_HOURS = 14
+MAX_WEST_HOURS = 12
 
 
 @cache
@@ -68,22 +102,43 @@ def parse_timezone(text: str) -> str | None:
     lowered = cleaned.lower().replace("_", " ")
     if lowered in ALIASES:
         return ALIASES[lowered]
-    match = _OFFSET.match(cleaned.replace("＋", "+").replace("－", "-"))
+    match = _OFFSET.match(cleaned.translate(_PLUS_MINUS).replace(" ", ""))
     if match:
-        sign, hours = match.group(1), int(match.group(2))
-        if hours > 14:
+        sign = 1 if match.group(1) == "+" else -1
+        return offset_zone(sign * int(match.group(2)), sign * int(match.group(3) or 0))
+    chinese = _CHINESE_OFFSET.match(cleaned)
+    if chinese:
+        hours = int(chinese.group(2)) if chinese.group(2).isdigit() else _CHINESE_HOURS.get(chinese.group(2))
+        if hours is None:
             return None
-        if hours == 0:
-            return "UTC"
-        return f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
+        return offset_zone(hours if chinese.group(1) == "东" else -hours, 0)
     return _by_lower_name().get(lowered) or _by_lower_name().get(cleaned.lower())
 
 
+def offset_zone(hours: int, minutes: int) -> str | None:
+    """The zone for a UTC offset (hours and minutes carry the same sign), or None if none exists."""
+    if not -MAX_WEST_HOURS <= hours <= MAX_EAST_HOURS or abs(minutes) > 59:
+        return None
+    if minutes:
+        return _PART_HOUR_ZONES.get(hours * 60 + minutes)
+    if hours == 0:
+        return "UTC"
+    # POSIX names count the other way: Etc/GMT-8 is eight hours ahead of UTC.
+    return f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}"
+
+
+def fixed_offset(zone: str) -> bool:
+    """Whether a zone is a bare offset (UTC, Etc/GMT±N) rather than a place with a name."""
+    return zone in ("UTC", "Etc/UTC") or zone.startswith("Etc/")
+
+
 def utc_offset_label(zone: str, *, now: datetime) -> str:
-    """'UTC+8' for a zone, under the rules in force at `now`."""
+    """'UTC+8', 'UTC-5', 'UTC+5:30' or 'UTC' for a zone, under the rules in force at `now`."""
     offset = now.astimezone(ZoneInfo(zone)).utcoffset()
     assert offset is not None
     minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
     hours, rest = divmod(abs(minutes), 60)
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")

@@ -10,7 +10,6 @@ from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING
 
-from babel.dates import format_interval, format_skeleton
 from babel.numbers import format_decimal, format_percent
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -48,9 +47,9 @@ def _title(t: Translator, digest: Digest) -> str:
     team = escape(digest.team.name)
     period = digest.period
     if period.kind is Kind.DAILY:
-        day = format_skeleton("MMMEd", period.first, locale=t.locale)
+        day = t.day(period.first, weekday=True)
         return t.gettext("📊 Daily digest · {team} · {date}").format(team=team, date=day)
-    dates = format_interval(period.first, period.last, "MMMd", locale=t.locale)
+    dates = t.days(period.first, period.last)
     return t.gettext("📊 Weekly digest · {team} · {dates}").format(team=team, dates=dates)
 
 
@@ -195,7 +194,7 @@ def chart_labels(t: Translator, digest: Digest) -> Labels:
         visits_axis=t.gettext("Visits"),
         revenue_title=t.gettext("Revenue per day"),
         revenue_axis=digest.team.currency,
-        days=[str(format_skeleton("MMMd", day, locale=t.locale)) for day in digest.chart_days],
+        days=[t.day(day) for day in digest.chart_days],
     )
 
 

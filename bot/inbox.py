@@ -120,8 +120,8 @@ class InboxProcessor:
         return True
 
     async def _process(self, payload: dict[str, Any]) -> None:
-        """Handle the update, then write conversation state before the row is marked done: a replica
-        that takes over resumes each dialog from the step this update left it at."""
+        """Handle the update; `process_update` writes conversation state before it returns, so
+        before the row is marked done: a replica that takes over resumes each dialog from the step
+        this update left it at."""
         update = Update.de_json(payload, self.application.bot)
         await self.application.process_update(update)
-        await self.application.update_persistence()

@@ -8,6 +8,7 @@ from datetime import date
 
 from bot.domain.import_plan import Counts
 from bot.domain.import_rows import COLUMN_LABELS, Column, HeaderProblem, Problem, Rejected
+from bot.domain.sheet_limits import MEGABYTE, Limits
 from bot.domain.spreadsheets import FileKind, OutCell, TableProblem, write_csv, write_xlsx
 from bot.domain.text import clip
 from bot.i18n import N_, Translator
@@ -55,13 +56,39 @@ TABLE_PROBLEMS: dict[TableProblem, str] = {
         "This file is empty. Put one customer per row under a header row, or send /import for a template."
     ),
     TableProblem.TOO_MANY_ROWS: N_(
-        "This file has more than {limit} rows. Please split it into smaller files and send them one by one."
+        "This file has more than {limit} rows (empty rows count too). Please delete the empty rows "
+        "under your customers, or split the file into smaller ones, and send them one by one."
+    ),
+    TableProblem.TOO_MANY_CELLS: N_(
+        "This file has more than {limit} cells (rows × columns, empty cells count too). Please delete "
+        "the columns you don't need, or split the file, and send it again."
+    ),
+    TableProblem.TOO_LARGE: N_(
+        "Unpacked, this file is larger than {limit} MB, far more than a customer list needs. Please "
+        "copy only your customers into a new sheet, save it as .xlsx or .csv and send it again."
+    ),
+    TableProblem.PACKED: N_(
+        "This file unpacks to more than {limit} times its size, which spreadsheet apps never do, so I "
+        "won't open it. Please copy only your customers into a new sheet, save it as .xlsx or .csv "
+        "and send it again."
+    ),
+    TableProblem.TOO_SLOW: N_(
+        "Reading this file took more than {limit} seconds, so I stopped. Please split it into smaller "
+        "files, or save it as .csv, and send them one by one."
     ),
 }
 
 
-def table_problem(t: Translator, problem: TableProblem, *, max_rows: int) -> str:
-    return t.gettext(TABLE_PROBLEMS[problem]).format(limit=t.number(max_rows))
+def table_problem(t: Translator, problem: TableProblem, *, max_rows: int, limits: Limits) -> str:
+    """The refusal, naming the limit that was hit."""
+    figures = {
+        TableProblem.TOO_MANY_ROWS: max_rows,
+        TableProblem.TOO_MANY_CELLS: limits.cells,
+        TableProblem.TOO_LARGE: limits.unpacked_bytes // MEGABYTE,
+        TableProblem.PACKED: limits.ratio,
+        TableProblem.TOO_SLOW: round(limits.seconds),
+    }
+    return t.gettext(TABLE_PROBLEMS[problem]).format(limit=t.number(figures.get(problem, 0)))
 
 
 def column_list(t: Translator, columns: Iterable[Column]) -> str:
@@ -108,6 +135,10 @@ def only_managers(t: Translator) -> str:
 
 def no_team(t: Translator) -> str:
     return t.gettext("Imports are for a team: join or create one first.")
+
+
+def still_working(t: Translator) -> str:
+    return t.gettext("I'm still working on your last file. Please wait for my answer, then try again.")
 
 
 def reading(t: Translator, file_name: str) -> str:

@@ -5,6 +5,9 @@ the file's Telegram file_id and the counts shown. Confirm downloads the file aga
 again and applies it only if the outcome is still what the manager saw. The note is dropped as
 soon as Confirm or Cancel is handled, so a second press gets a clear answer instead of a second
 import.
+
+Reading and checking a file runs beside the updates (bot.background), one file per manager at a
+time: the handler answers "Reading…" and returns, so nobody else waits for a big or hostile file.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import jobs
+from bot import background, jobs
 from bot.context import CrmContext
 from bot.domain.import_plan import Counts, Plan
 from bot.domain.import_rows import COLUMN_LABELS, Column
@@ -140,7 +143,7 @@ EXPECTED = (TableError, HeadersNotFound, NoRows, NotAllowed, NoTeam, FileGone)
 def _refusal(t: Translator, error: Exception) -> str:
     """The message for one of the EXPECTED failures."""
     if isinstance(error, TableError):
-        return text.table_problem(t, error.problem, max_rows=imports.MAX_ROWS)
+        return text.table_problem(t, error.problem, max_rows=imports.MAX_ROWS, limits=imports.LIMITS)
     if isinstance(error, HeadersNotFound):
         return text.headers_not_found(t, error.problem)
     if isinstance(error, NoRows):
@@ -210,12 +213,31 @@ async def document_sent(update: Update, context: CrmContext) -> None:
             text.too_big(t, size_mb=(document.file_size or 0) / MEGABYTE, limit_mb=limit_mb)
         )
         return
+    user_id = _sender_id(update)
+    if background.busy(context.application, user_id):
+        await message.reply_text(text.still_working(t))
+        return
     file_name = document.file_name or "import"
     status = await message.reply_text(text.reading(t, file_name))
+    background.start(
+        context.application,
+        user_id,
+        _preview(context, status, file_id=document.file_id, file_name=file_name),
+        update=update,
+        name="import preview",
+    )
+
+
+def _sender_id(update: Update) -> int:
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+async def _preview(context: CrmContext, status: Message, *, file_id: str, file_name: str) -> None:
+    """Read and check the file, then show what confirming would do (beside the updates)."""
+    t = context.t
     try:
-        setup, sheet, checked = await _read_and_check(
-            context, status, file_id=document.file_id, file_name=file_name
-        )
+        setup, sheet, checked = await _read_and_check(context, status, file_id=file_id, file_name=file_name)
         assert context.viewer is not None
         async with context.db.begin() as session:
             plan = await imports.preview(session, viewer=context.viewer, setup=setup, checked=checked)
@@ -225,9 +247,7 @@ async def document_sent(update: Update, context: CrmContext) -> None:
     except Exception:
         await _safely_edit(status, text.failed(t))
         raise
-    await _show_preview(
-        context, status, sheet=sheet, plan=plan, file_id=document.file_id, file_name=file_name
-    )
+    await _show_preview(context, status, sheet=sheet, plan=plan, file_id=file_id, file_name=file_name)
 
 
 async def confirmed(update: Update, context: CrmContext) -> None:
@@ -247,6 +267,9 @@ async def _pressed(update: Update, context: CrmContext, *, confirm: bool) -> Non
     assert context.user_data is not None
     t = context.t
     token = (callbacks.CONFIRM_IMPORT if confirm else callbacks.CANCEL_IMPORT).parse(query.data)["token"]
+    if background.busy(context.application, _sender_id(update)):
+        await query.answer(text.still_working(t), show_alert=True)
+        return
     pending = context.user_data.get(PENDING)
     if not isinstance(pending, dict) or pending.get("token") != token:
         done = context.user_data.get(APPLIED) == token
@@ -259,7 +282,13 @@ async def _pressed(update: Update, context: CrmContext, *, confirm: bool) -> Non
     if not confirm:
         await _edit(status, text.cancelled(t))
         return
-    await _confirm(context, status, pending, token=token)
+    background.start(
+        context.application,
+        _sender_id(update),
+        _confirm(context, status, pending, token=token),
+        update=update,
+        name="import",
+    )
 
 
 async def _confirm(context: CrmContext, status: Message, pending: dict[str, Any], *, token: str) -> None:

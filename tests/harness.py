@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from telegram import BotCommandScopeChat
 
-from bot import webhook
+from bot import background, webhook
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.context import CrmApplication
 from bot.settings import Settings
@@ -53,6 +53,7 @@ class Person:
     async def _settle(self, update_id: int) -> None:
         await self.client.wait_delivered(update_id)
         await self.app.update_queue.join()
+        await background.settled(self.app)
 
     async def send(self, text: str) -> Reply:
         """Send text (commands get their entity) and return the bot's newest message."""
@@ -120,6 +121,7 @@ class InboxPerson(Person):
     async def _settle(self, update_id: int) -> None:
         await self.client.wait_delivered(update_id)
         await inbox_processed(self.app, update_id)
+        await background.settled(self.app)
 
 
 async def inbox_processed(app: CrmApplication, update_id: int) -> Inbox:

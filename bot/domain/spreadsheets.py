@@ -11,12 +11,16 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from bot.domain.sheet_limits import Budget, Limits, weigh_archive
+from bot.domain.sheet_limits import TableError as TableError
+from bot.domain.sheet_limits import TableProblem as TableProblem
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -43,23 +47,6 @@ _NEUTRALISED = re.compile(r"^'(?=[=@+-])")
 class FileKind(StrEnum):
     CSV = "csv"
     XLSX = "xlsx"
-
-
-class TableProblem(StrEnum):
-    UNSUPPORTED = "unsupported"
-    OLD_EXCEL = "old_excel"
-    BROKEN = "broken"
-    ENCODING = "encoding"
-    EMPTY = "empty"
-    TOO_MANY_ROWS = "too_many_rows"
-
-
-class TableError(Exception):
-    """The file cannot be read as a table; `problem` says why in terms a user can act on."""
-
-    def __init__(self, problem: TableProblem) -> None:
-        super().__init__(problem)
-        self.problem = problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,17 +106,17 @@ def _text_cell(value: str) -> str:
     return _NEUTRALISED.sub("", value.strip())
 
 
-def read_csv(data: bytes, *, max_rows: int) -> list[Line]:
+def read_csv(data: bytes, budget: Budget) -> list[Line]:
+    budget.size(len(data))
     text = decode(data)
     lines: list[Line] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         for row in reader:
+            budget.row(len(row))
             cells = tuple(_text_cell(cell) for cell in row)
             if any(cells):
                 lines.append(Line(reader.line_num, cells))
-                if len(lines) > max_rows:
-                    raise TableError(TableProblem.TOO_MANY_ROWS)
     except csv.Error as exc:
         raise TableError(TableProblem.BROKEN) from exc
     if not lines:
@@ -152,25 +139,32 @@ def _workbook_cell(value: object) -> Cell:
     return str(value)
 
 
-def read_xlsx(data: bytes, *, max_rows: int) -> list[Line]:
+def read_xlsx(data: bytes, budget: Budget) -> list[Line]:
     """The first worksheet's non-empty rows, streamed (read-only mode keeps memory flat)."""
     from openpyxl import load_workbook
 
+    weigh_archive(data, budget)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except MemoryError as exc:  # the reading process's memory cap
+        raise TableError(TableProblem.TOO_LARGE) from exc
     except Exception as exc:  # a damaged or foreign zip fails in many ways inside openpyxl
         raise TableError(TableProblem.BROKEN) from exc
     lines: list[Line] = []
     try:
         sheet = workbook.worksheets[0]
+        # The dimension the file claims (A1:XFD1048576 pads every row to 16,384 cells and the sheet
+        # to a million rows) is ignored: rows as they are, each as wide as its last cell.
+        sheet.reset_dimensions()
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            budget.row(len(row))
             cells = tuple(_workbook_cell(value) for value in row)
             if any(cell != "" for cell in cells):
                 lines.append(Line(number, cells))
-                if len(lines) > max_rows:
-                    raise TableError(TableProblem.TOO_MANY_ROWS)
     except TableError:
         raise
+    except MemoryError as exc:
+        raise TableError(TableProblem.TOO_LARGE) from exc
     except Exception as exc:
         raise TableError(TableProblem.BROKEN) from exc
     finally:
@@ -180,13 +174,15 @@ def read_xlsx(data: bytes, *, max_rows: int) -> list[Line]:
     return lines
 
 
-def read_table(file_name: str | None, data: bytes, *, max_rows: int) -> tuple[FileKind, list[Line]]:
-    """The non-empty rows of a CSV or XLSX file; `max_rows` counts the header row too."""
+def read_table(
+    file_name: str | None, data: bytes, *, limits: Limits, clock: Callable[[], float]
+) -> tuple[FileKind, list[Line]]:
+    """The non-empty rows of a CSV or XLSX file, refused as soon as reading it exceeds `limits`."""
     if not data.strip():
         raise TableError(TableProblem.EMPTY)
     kind = kind_of(file_name, data)
     reader = read_xlsx if kind is FileKind.XLSX else read_csv
-    return kind, reader(data, max_rows=max_rows)
+    return kind, reader(data, Budget(limits, clock))
 
 
 def _csv_safe(value: str) -> str:

@@ -1,6 +1,7 @@
 """Importing customers from a manager's spreadsheet: read, check, preview, apply.
 
-Reading and checking are CPU work on plain data, done in worker threads outside any transaction
+Reading is done by a child process under LIMITS (a hostile file costs that process, not the
+bot); checking is CPU work on plain data in worker threads. Both happen outside any transaction
 (so a 50,000-row file neither stalls the event loop nor holds SQLite's write lock); matching and
 writing happen in the unit of work the caller gives, with set-based statements.
 """
@@ -15,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import sheet_reader
 from bot.domain import import_plan
 from bot.domain.import_owners import Member, Roster
 from bot.domain.import_plan import Change, Counts, Existing, NewCustomer, Plan
@@ -29,7 +31,8 @@ from bot.domain.import_rows import (
     find_headers,
 )
 from bot.domain.roles import Role
-from bot.domain.spreadsheets import Cell, FileKind, Line, TableError, TableProblem, read_table
+from bot.domain.sheet_limits import MEGABYTE, Limits
+from bot.domain.spreadsheets import Cell, FileKind, Line, TableError, TableProblem
 from bot.domain.viewer import Viewer
 from bot.services.customers import DEFAULT_REGION, search_columns
 from bot.services.errors import NotAllowed, NoTeam, ServiceError
@@ -38,6 +41,17 @@ from storage.queries import audit, users
 from storage.queries import imports as queries
 
 MAX_ROWS = 100_000
+LIMITS = Limits(
+    rows=MAX_ROWS + HEADER_SEARCH,
+    # 100,000 customers in 25 columns; our own customer export has 13.
+    cells=2_500_000,
+    # Such a sheet unpacks to about 120 MB (openpyxl's inline strings; Excel's shared strings less).
+    unpacked_bytes=200 * MEGABYTE,
+    # Sheets pack 5 to 20 to 1; a part packed 100 to 1 is a bomb, not a customer list.
+    ratio=100,
+    # Such a sheet reads in about 25 s on one busy core.
+    seconds=60.0,
+)
 CHECK_CHUNK = 5_000
 AUDIT_ACTION = "customer.import"
 OWNER_ROLES = (Role.REP.value, Role.MANAGER.value)
@@ -137,7 +151,7 @@ async def read(
     known_extra: Iterable[str],
 ) -> SheetFile:
     """The file's header row and data rows; raises TableError, HeadersNotFound or NoRows."""
-    kind, lines = await asyncio.to_thread(read_table, file_name, data, max_rows=MAX_ROWS + HEADER_SEARCH)
+    kind, lines = await sheet_reader.read(file_name, data, limits=LIMITS)
     found = find_headers(lines, aliases=aliases, known_extra=known_extra)
     if isinstance(found, HeaderProblem):
         raise HeadersNotFound(found)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import codecs
 import io
+import time
 from datetime import date, datetime
 
 import pytest
 from openpyxl import Workbook
 
+from bot.domain.sheet_limits import Budget, Limits
 from bot.domain.spreadsheets import (
     FileKind,
     Line,
@@ -26,6 +28,14 @@ from bot.domain.spreadsheets import (
 HEADER = "客户名称,电话\r\n张三,13812345678\r\n"
 
 
+def _limits(*, rows: int) -> Limits:
+    return Limits(rows=rows, cells=1000, unpacked_bytes=1 << 20, ratio=100, seconds=60.0)
+
+
+def _budget(*, rows: int) -> Budget:
+    return Budget(_limits(rows=rows), time.monotonic)
+
+
 @pytest.mark.parametrize(
     "data",
     [
@@ -38,7 +48,10 @@ HEADER = "客户名称,电话\r\n张三,13812345678\r\n"
     ids=["utf-8", "utf-8-bom", "gbk", "gb18030", "utf-16"],
 )
 def test_every_office_encoding_reads_the_same(data: bytes) -> None:
-    assert read_csv(data, max_rows=10) == [Line(1, ("客户名称", "电话")), Line(2, ("张三", "13812345678"))]
+    assert read_csv(data, _budget(rows=10)) == [
+        Line(1, ("客户名称", "电话")),
+        Line(2, ("张三", "13812345678")),
+    ]
 
 
 def test_gb18030_only_characters_and_bad_bytes() -> None:
@@ -51,21 +64,21 @@ def test_gb18030_only_characters_and_bad_bytes() -> None:
 @pytest.mark.parametrize("delimiter", [";", "\t", "|"])
 def test_delimiter_is_guessed_from_the_header_line(delimiter: str) -> None:
     data = f"name{delimiter}phone\nA, Ltd{delimiter}1\n".encode()
-    assert read_csv(data, max_rows=10)[1].cells == ("A, Ltd", "1")
+    assert read_csv(data, _budget(rows=10))[1].cells == ("A, Ltd", "1")
 
 
 def test_blank_rows_are_skipped_and_numbered_as_the_user_sees_them() -> None:
-    lines = read_csv(b"name\n\n , \nA\n", max_rows=10)
+    lines = read_csv(b"name\n\n , \nA\n", _budget(rows=10))
     assert lines == [Line(1, ("name",)), Line(4, ("A",))]
 
 
 def test_too_many_rows_and_empty_files() -> None:
     with pytest.raises(TableError) as error:
-        read_csv(b"name\nA\nB\nC\n", max_rows=3)
+        read_csv(b"name\nA\nB\nC\n", _budget(rows=3))
     assert error.value.problem is TableProblem.TOO_MANY_ROWS
     for empty in (b"", b"  \r\n", b",,\n"):
         with pytest.raises(TableError) as error:
-            read_table("a.csv", empty, max_rows=3)
+            read_table("a.csv", empty, limits=_limits(rows=3), clock=time.monotonic)
         assert error.value.problem is TableProblem.EMPTY
 
 
@@ -96,7 +109,7 @@ def test_workbook_cells_become_text_or_dates() -> None:
     buffer = io.BytesIO()
     workbook.save(buffer)
     data = buffer.getvalue()
-    kind, lines = read_table("book.xlsx", data, max_rows=10)
+    kind, lines = read_table("book.xlsx", data, limits=_limits(rows=10), clock=time.monotonic)
     assert kind is FileKind.XLSX
     assert lines[1] == Line(2, ("Acme", "13812345678", date(1990, 5, 17), "2026-01-02 15:30", "4.5"))
     assert lines[2] == Line(4, ("Bolt", "8613800000000", date(2000, 1, 1), "", "3"))
@@ -104,7 +117,7 @@ def test_workbook_cells_become_text_or_dates() -> None:
 
 def test_a_broken_workbook_is_refused() -> None:
     with pytest.raises(TableError) as error:
-        read_table("x.xlsx", b"PK\x03\x04 not really a zip", max_rows=10)
+        read_table("x.xlsx", b"PK\x03\x04 not really a zip", limits=_limits(rows=10), clock=time.monotonic)
     assert error.value.problem is TableProblem.BROKEN
 
 
@@ -113,10 +126,10 @@ def test_csv_is_safe_for_excel_and_reads_back_the_same() -> None:
     data = write_csv(["a", "b", "c", "d", "e"], rows)
     assert data.startswith(codecs.BOM_UTF8)
     assert b"'=SUM(A1),+86 138 1234 5678,'-x,'@me,plain" in data
-    assert read_csv(data, max_rows=10)[1].cells == tuple(rows[0])
+    assert read_csv(data, _budget(rows=10))[1].cells == tuple(rows[0])
 
 
 def test_xlsx_keeps_text_as_text_and_dates_as_dates() -> None:
     data = write_xlsx(["a", "b", "c"], [["=1+1", date(2020, 2, 29), 7]], title="客户")
-    _, lines = read_table("out.xlsx", data, max_rows=10)
+    _, lines = read_table("out.xlsx", data, limits=_limits(rows=10), clock=time.monotonic)
     assert lines == [Line(1, ("a", "b", "c")), Line(2, ("=1+1", date(2020, 2, 29), "7"))]

@@ -45,7 +45,7 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "web-demo"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Pushes go through the outbox, which the demo looks at every two seconds.
 PUSH_WAIT_MS = 15_000
-# The bot allows a person about one update a second (RATE_PER_SECOND); a person is not faster.
+# One action a second: the pace of a person reading each answer before the next tap.
 HUMAN_PACE = 1.0
 
 

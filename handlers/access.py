@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from enum import Enum
 
-from telegram import Chat, Message, Update, User
+from telegram import Chat, Message, ReplyParameters, Update, User
 from telegram.ext import ApplicationHandlerStop
 
 from bot import ratelimit
@@ -82,9 +82,11 @@ async def guard(update: Update, context: CrmContext) -> None:
         return
     if kind is Kind.EDIT:
         assert update.edited_message is not None
-        await update.edited_message.reply_text(
+        edited = update.edited_message
+        await edited.reply_text(
             context.t.gettext("Edited messages are not read. Please send the new text as a new message."),
-            do_quote=True,
+            # Quoted, so the person sees which edit is meant; sent anyway if that message is gone.
+            reply_parameters=ReplyParameters(edited.message_id, allow_sending_without_reply=True),
         )
         raise ApplicationHandlerStop
     if kind is Kind.PRESS:

@@ -6,7 +6,6 @@ import logging
 import warnings
 from typing import cast
 
-from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, PersistenceInput
 from telegram.warnings import PTBUserWarning
 
@@ -22,8 +21,6 @@ from storage.db import create_engine, create_session_factory
 from storage.persistence import SqlPersistence
 
 log = logging.getLogger(__name__)
-
-ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 
 
 def build_application(settings: Settings) -> CrmApplication:

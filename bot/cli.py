@@ -180,7 +180,8 @@ def _run(settings: Settings, *, webhook: bool) -> int:
         raise SettingsError("WEBHOOK_URL: required for --webhook (the public https:// URL of this server)")
     lock = single_process.hold(settings.database_url)
     configure_logging(settings.log_level, secret=token)
-    from bot.app import ALLOWED_UPDATES, build_application
+    from bot.app import build_application
+    from bot.telegram_bot import ALLOWED_UPDATES
     from storage import migrate
 
     asyncio.run(migrate.upgrade(settings.database_url))

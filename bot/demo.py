@@ -14,12 +14,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from bot import demo_seed, demo_web
-from bot.app import ALLOWED_UPDATES, build_application
+from bot.app import build_application
 from bot.context import CrmApplication
 from bot.demo_live import DemoLive
 from bot.demo_team import ADMIN, STRANGER
 from bot.logs import configure_logging
 from bot.settings import Settings
+from bot.telegram_bot import ALLOWED_UPDATES
 from sandbox import SandboxClient, SandboxServer
 from storage import migrate
 from storage.db import create_engine, create_session_factory, utcnow

@@ -12,6 +12,7 @@ import logging
 from contextlib import suppress
 
 from bot.context import CrmApplication
+from bot.telegram_bot import ALLOWED_UPDATES
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +33,6 @@ async def pause(application: CrmApplication) -> None:
 
 async def resume(application: CrmApplication) -> None:
     """Poll again after a pause, as `fieldcrm run` polls."""
-    from bot.app import ALLOWED_UPDATES
-
     updater = application.updater
     if updater is None or not application.bot_data.get(PAUSED_KEY) or updater.running:
         return

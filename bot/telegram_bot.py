@@ -11,12 +11,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import Message
+from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.settings import Settings
+
+# The update kinds asked of Telegram, by polling and by webhook; handlers/access.py has a policy for
+# each (an edited message is answered, never acted on) and drops any other kind that still arrives.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 
 log = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager, suppress
 
 from bot.context import CrmApplication
 from bot.inbox import InboxProcessor
+from bot.telegram_bot import ALLOWED_UPDATES
 
 PROCESSOR_KEY = "inbox_processor"
 # Fixed rather than secret: the X-Telegram-Bot-Api-Secret-Token header is what authenticates a call.
@@ -45,8 +46,6 @@ def wake(application: CrmApplication) -> None:
 @asynccontextmanager
 async def running(application: CrmApplication) -> AsyncIterator[CrmApplication]:
     """The application started in webhook mode (post_init starts the HTTP server and the processor)."""
-    from bot.app import ALLOWED_UPDATES
-
     settings = application.settings
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     await application.initialize()

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from telegram import BotCommandScopeChat
 
 from bot import background, webhook
-from bot.app import ALLOWED_UPDATES, build_application
+from bot.app import build_application
 from bot.context import CrmApplication
 from bot.settings import Settings
+from bot.telegram_bot import ALLOWED_UPDATES
 from sandbox import SandboxClient, SandboxMessage, SandboxServer, SandboxUser
 from storage.enums import InboxStatus
 from storage.models import Inbox

@@ -11,7 +11,6 @@ person's user_data when the work ends; `Application.stop` waits for it.
 from __future__ import annotations
 
 import asyncio
-import weakref
 from collections.abc import Coroutine
 from typing import Any
 
@@ -20,15 +19,12 @@ from telegram.ext import Application
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
-_running: weakref.WeakKeyDictionary[AnyApplication, dict[int, asyncio.Task[None]]] = (
-    weakref.WeakKeyDictionary()
-)
+TASKS_KEY = "background_tasks"
 
 
 def _tasks(application: AnyApplication) -> dict[int, asyncio.Task[None]]:
-    tasks = _running.get(application)
-    if tasks is None:
-        tasks = _running[application] = {}
+    """The application's running work by person, kept with it (bot_data is not persisted)."""
+    tasks: dict[int, asyncio.Task[None]] = application.bot_data.setdefault(TASKS_KEY, {})
     return tasks
 
 

@@ -55,6 +55,13 @@ def _font_manager() -> ModuleType:
 def cjk_font_path() -> str | None:
     """The file of the first installed CJK font family we know, or None if there is none."""
     font_manager = _font_manager()
+    found = _known_cjk_font(font_manager)
+    if found is None and _added_cjk_fonts_from_disk(font_manager):
+        found = _known_cjk_font(font_manager)
+    return found
+
+
+def _known_cjk_font(font_manager: ModuleType) -> str | None:
     for family in CJK_FAMILIES:
         try:
             path = font_manager.findfont(
@@ -64,6 +71,22 @@ def cjk_font_path() -> str | None:
             continue
         return str(path)
     return None
+
+
+@lru_cache(maxsize=1)
+def _added_cjk_fonts_from_disk(font_manager: ModuleType) -> bool:
+    """matplotlib caches the font list on first use, so a font installed since is missing from it:
+    look for our CJK families on disk once per process and add what is there."""
+    added = False
+    for path in font_manager.findSystemFonts():
+        try:
+            family = font_manager.get_font(path).family_name
+        except (OSError, RuntimeError):
+            continue
+        if family in CJK_FAMILIES:
+            font_manager.fontManager.addfont(path)
+            added = True
+    return added
 
 
 def _font_family() -> list[str]:

@@ -45,7 +45,7 @@ from storage.models import (
     Visit,
 )
 from tests.factories import customer, plant_button
-from tests.harness import ADMIN_ID, WEBHOOK_SECRET, Harness, Person, inbox_processed, webhook_bot
+from tests.harness import ADMIN_ID, WEBHOOK_SECRET, Harness, Person, Reply, inbox_processed, webhook_bot
 
 # What only Rhea, her manager and the admin may ever read.
 SECRETS = ("Qiao Zhenbao", "Zhenbao Trading", "13912345678", "5521", "cold chain 7731", "Rhea")
@@ -302,6 +302,24 @@ def variants(button: Button, north: North) -> Iterator[str]:
         yield ":".join([button.prefix, *list(values.values())[:-1]])
 
 
+def in_dialog_presses(bot: Harness, reply: Reply, north: North) -> list[str]:
+    """For a reply with buttons, every declared button of the same feature (the first part of its
+    prefix), honest and with its first id out of range: what a forged client would press there."""
+    markup = reply.message.reply_markup or {}
+    shown = [b.get("callback_data") for row in markup.get("inline_keyboard", []) for b in row]
+    features = {data.split(":", 1)[0] for data in shown if isinstance(data, str)}
+    buttons = [
+        b for p, b in sorted(button_index(bot.app).by_prefix.items()) if p.split(":", 1)[0] in features
+    ]
+    presses = []
+    for button in buttons:
+        forged = list(variants(button, north))
+        presses.append(forged[0])
+        if len(forged) > 1 and any(isinstance(kind, Int) for kind in button.fields.values()):
+            presses.append(forged[1])
+    return presses
+
+
 async def snapshot(bot: Harness, north: North, *, actor: int) -> dict[str, set[tuple[Any, ...]]]:
     """Rows that are North's or point at North's records (by foreign key), minus the actor's own."""
     rows: dict[str, set[tuple[Any, ...]]] = {}
@@ -349,6 +367,14 @@ async def walk(bot: Harness, persona: Persona, north: North) -> list[str]:
     for command in COMMANDS:
         reply = await who.send(f"/{command.name}")
         seen.append(reply.text)
+        # Inside the dialog the command opened, every button of that feature, naming North's records.
+        for data in in_dialog_presses(bot, reply, north):
+            await plant_button(bot, who, "·", "x", message_id=reply.message.message_id)
+            answer = await who.press_data(data, message_id=reply.message.message_id)
+            if answer is None:
+                problems.append(f"/{command.name} then {data}: press not answered")
+            else:
+                seen.append(str(answer.get("text") or ""))
         # The same command typed into an old message: never acted on, always answered.
         plain = await who.send("hello")
         seen.append(plain.text)

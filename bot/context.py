@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.domain.viewer import Viewer
-from bot.i18n import I18n, Translator
+from bot.i18n import I18n, Translator, locale_for_language_code
 from bot.metrics import Metrics
 from bot.settings import Settings
 
@@ -32,6 +32,12 @@ class CrmApplication(Application):  # type: ignore[type-arg]
         self.db = db
         self.i18n = i18n
         self.metrics = Metrics()
+
+    def app_language_translator(self, language_code: str | None) -> Translator:
+        """A translator for the language someone's Telegram app uses: what the bot can say before
+        it has looked them up, or while the database is down."""
+        locale = locale_for_language_code(language_code, self.settings.default_locale)
+        return self.i18n.translator(locale, self.settings.timezone)
 
     async def process_update(self, update: object) -> None:
         """PTB's processing, timed and counted for /metrics; then the dialog state and data the

@@ -18,7 +18,6 @@ from typing import Any
 from telegram.error import TelegramError
 
 from bot.context import CrmApplication
-from bot.i18n import locale_for_language_code
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +42,7 @@ async def tell(application: CrmApplication, update: dict[str, Any]) -> None:
     if reader is None or reader.user_id in told:
         return
     told.add(reader.user_id)
-    settings = application.settings
-    locale = locale_for_language_code(reader.language_code, settings.default_locale)
-    t = application.i18n.translator(locale, settings.timezone)
+    t = application.app_language_translator(reader.language_code)
     text = t.gettext("FieldCRM is temporarily unavailable. Please try again in a minute.")
     try:
         await asyncio.wait_for(reader.answer(application, text), SEND_TIMEOUT)

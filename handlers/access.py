@@ -11,7 +11,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot import ratelimit
 from bot.context import CrmContext
 from bot.domain.viewer import Viewer
-from bot.i18n import Translator, locale_for_language_code
+from bot.i18n import Translator
 from bot.services import users
 from handlers import errors, feedback, menu
 from handlers.buttons import StaleButton, button_index
@@ -69,7 +69,7 @@ async def guard(update: Update, context: CrmContext) -> None:
         # A press on a message sent through inline mode: no chat of ours, nothing to act on.
         if update.callback_query is not None:
             await update.callback_query.answer(
-                stale_button_text(_app_language(context, user)), show_alert=True
+                stale_button_text(context.app.app_language_translator(user.language_code)), show_alert=True
             )
         raise ApplicationHandlerStop
     if not await _within_rate(update, context, user):
@@ -144,12 +144,6 @@ async def _check_press(update: Update, context: CrmContext) -> None:
         raise ApplicationHandlerStop
 
 
-def _app_language(context: CrmContext, user: User) -> Translator:
-    return context.translator_for(
-        locale_for_language_code(user.language_code, context.settings.default_locale)
-    )
-
-
 async def _within_rate(update: Update, context: CrmContext, user: User) -> bool:
     """Did the rate limiter admit this update? If not, nothing of it runs, and the person is told.
 
@@ -164,7 +158,7 @@ async def _within_rate(update: Update, context: CrmContext, user: User) -> bool:
     admission = ratelimit.current_admission() or limiter.admit(user.id)
     if not admission.refused:
         return True
-    t = _app_language(context, user)
+    t = context.app.app_language_translator(user.language_code)
     seconds = limiter.seconds_left(admission)
     if update.callback_query is not None:
         await update.callback_query.answer(

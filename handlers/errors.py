@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.context import CrmContext
-from bot.i18n import Translator, locale_for_language_code
+from bot.i18n import Translator
 from storage.db import utcnow
 from storage.queries import users
 
@@ -70,8 +70,7 @@ def _reader(update: Update, context: CrmContext) -> Translator:
     the language their Telegram app uses."""
     if context.viewer is not None or update.effective_user is None:
         return context.t
-    locale = locale_for_language_code(update.effective_user.language_code, context.settings.default_locale)
-    return context.translator_for(locale)
+    return context.app.app_language_translator(update.effective_user.language_code)
 
 
 async def _notify_admins(context: CrmContext, error: BaseException | None, update_id: int | None) -> None:

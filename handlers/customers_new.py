@@ -219,8 +219,6 @@ async def _finish(update: Update, context: CrmContext, *, anyway: bool = False) 
         return ConversationHandler.END
     if found or customer_id is None:
         draft["state"] = DUPLICATE
-        # Only a customer shown here as another's may be asked for: a crafted id is refused.
-        draft["others"] = [f.customer_id for f in found if not f.visible]
         context.user_data[DRAFT] = draft
         text, markup = _duplicate_offer(found, t)
         await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
@@ -304,7 +302,8 @@ async def transfer_requested(update: Update, context: CrmContext) -> int:
     t = context.t
     customer_id = callbacks.NEW_TRANSFER.parse(query.data)["customer_id"]
     draft = _draft(context)
-    if "name" not in draft or customer_id not in draft.get("others", []):
+    # The service asks again whether this customer matches what was typed: a crafted id is refused.
+    if "name" not in draft:
         await query.answer(t.gettext("This button is no longer active."), show_alert=True)
         return DUPLICATE
     try:

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import aiohttp
@@ -34,6 +35,7 @@ from storage.models import (
     Handover,
     HandoverCustomer,
     Invite,
+    Order,
     Outbox,
     Reminder,
     RiskAlert,
@@ -44,7 +46,8 @@ from storage.models import (
     User,
     Visit,
 )
-from tests.factories import customer, plant_button
+from tests.factories import REP_TG, customer, fetch, plant_button, sales_team
+from tests.factories import person as rep_person
 from tests.harness import ADMIN_ID, WEBHOOK_SECRET, Harness, Person, Reply, inbox_processed, webhook_bot
 
 # What only Rhea, her manager and the admin may ever read.
@@ -509,3 +512,36 @@ async def test_other_update_kinds_reach_no_handler(
         assert len(await bot.client.calls("sendMessage")) == sent_before
         assert await snapshot(bot, north, actor=0) == before
     assert not [r.getMessage() for r in failures.records], failures.records[:3]
+
+
+@pytest.mark.parametrize(
+    ("chinese", "note", "stale"),
+    [
+        (False, "Edited messages are not read", "This button is no longer active"),
+        (True, "修改过的消息不会被处理", "这个按钮已失效"),
+    ],
+)
+async def test_an_edit_inside_a_dialog_changes_nothing_in_either_language(
+    bot: Harness, chinese: bool, note: str, stale: str
+) -> None:
+    """An amount edited after it was answered stays as first typed; a forged 40-digit press on the
+    dialog's own keyboard is stale; the order saved is the one the rep walked through."""
+    team = await sales_team(bot, rep_locale="zh_Hans" if chinese else "en")
+    acme = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
+    rep = await rep_person(bot, REP_TG, chinese=chinese)
+    await rep.send("/order")
+    await rep.press("Acme")
+    asked = await rep.send("88")
+    typed = max(m.message_id for m in await rep.account.messages() if not m.from_bot)
+    told = await rep.edit(typed, "99999")
+    assert told is not None
+    assert note in told.text
+    forged = await rep.press_data(f"order:pick:{OUT_OF_RANGE}", message_id=asked.message.message_id)
+    assert forged is not None
+    assert stale in str(forged.get("text"))
+    await rep.press("CNY")
+    await rep.press("跳过" if chinese else "Skip")
+    await rep.press("今天" if chinese else "Today")
+    await rep.press("✅ 保存" if chinese else "✅ Save")
+    [order] = await fetch(bot, Order)
+    assert (order.customer_id, order.amount) == (acme, Decimal("88.00"))

@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.roles import Role
+from bot.domain.viewer import Viewer
 from bot.services.customers import search_columns
 from storage.db import utcnow
 from storage.models import Base, Customer, Tag, Team, User, customer_tags
@@ -16,6 +17,9 @@ from tests.harness import Harness, Person, Reply
 
 REP_TG, OTHER_REP_TG, MANAGER_TG = 8101, 8102, 8103
 NAMES = {REP_TG: ("Rita", "Wang"), OTHER_REP_TG: ("Li", "Wei"), MANAGER_TG: ("Mona", "Chen")}
+# What a pressed button answers when its data is junk, and when it belongs to another role.
+STALE = "This button is no longer active. Please start again from the menu."
+NOT_YOURS = "This button is not available to you."
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,19 @@ async def sales_team(bot: Harness, *, rep_locale: str = "en", manager_locale: st
             await session.flush()
             ids.append(user.id)
         return SalesTeam(row.id, ids[0], ids[1], manager.id)
+
+
+def rep_viewer(team: SalesTeam) -> Viewer:
+    """Rita as the services see her, for calling a service directly."""
+    return Viewer(
+        user_id=team.rep_id,
+        telegram_id=REP_TG,
+        first_name="Rita",
+        role=Role.REP,
+        team_id=team.team_id,
+        locale="en",
+        timezone="Asia/Shanghai",
+    )
 
 
 async def customer(
@@ -127,6 +144,11 @@ async def count(bot: Harness, model: type[Base], **where: Any) -> int:
         return int(await session.scalar(query) or 0)
 
 
+async def row_counts(bot: Harness, *models: type[Base]) -> dict[str, int]:
+    """How many rows each table holds, by table name: a refused action changes none."""
+    return {model.__tablename__: await count(bot, model) for model in models}
+
+
 async def fetch(bot: Harness, model: type[Base], **where: Any) -> list[Any]:
     async with bot.app.db() as session:
         query = select(model)
@@ -176,3 +198,15 @@ async def press_forged(bot: Harness, who: Person, label: str, data: str) -> dict
     """Plant a button with `data` in `who`'s chat, press it, and return the bot's toast or alert."""
     await plant_button(bot, who, label, data)
     return await who.press_for_answer(label)
+
+
+async def refused_as(bot: Harness, who: Person, data: str) -> str:
+    """The text of the answer to a forged press of `data`, which must be answered."""
+    answer = await press_forged(bot, who, "Forged", data)
+    assert answer is not None, f"{data!r} was never answered"
+    return str(answer["text"])
+
+
+def junk(prefix: str, *shapes: str) -> list[str]:
+    """Button data under `prefix` with each of `shapes` after it."""
+    return [f"{prefix}:{shape}" for shape in shapes]

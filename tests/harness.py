@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from telegram import BotCommandScopeChat
 
@@ -22,6 +25,7 @@ from storage.models import Inbox
 TOKEN = "123456789:SANDBOX-test-token-0123456789"
 ADMIN_ID = 1000
 WEBHOOK_SECRET = "hook-Secret_42"
+REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,30 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+async def fieldcrm_run(
+    sandbox: SandboxServer, database_url: str, cwd: Path, **settings: str
+) -> asyncio.subprocess.Process:
+    """`fieldcrm run` as a child process, configured as an operator would for this sandbox and
+    database: polling unless `settings` hold WEBHOOK_URL, a free HTTP port unless they hold
+    HTTP_PORT; its log lines come on stderr. Asynchronous, so the sandbox in this process keeps
+    answering the bot while it runs."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("WEBHOOK_")},
+        "PYTHONPATH": str(REPO),
+        "BOT_TOKEN": TOKEN,
+        "DATABASE_URL": database_url,
+        "TELEGRAM_API_URL": f"{sandbox.url}/bot",
+        "TELEGRAM_FILE_URL": f"{sandbox.url}/file/bot",
+        "ADMIN_IDS": str(ADMIN_ID),
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_PORT": str(free_port()),
+        **settings,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=cwd, env=env, stderr=asyncio.subprocess.PIPE
+    )
 
 
 @asynccontextmanager

@@ -8,12 +8,20 @@ from typing import Any
 
 from sqlalchemy import event, select
 
-from bot.domain.roles import Role
-from bot.domain.viewer import Viewer
 from bot.services.card import card_for
 from storage.db import utcnow
 from storage.models import AuditLog, Contact, Feedback, Order, Tag, Ticket, Visit
-from tests.factories import MANAGER_TG, REP_TG, SalesTeam, count, customer, person, plant_button, sales_team
+from tests.factories import (
+    MANAGER_TG,
+    REP_TG,
+    SalesTeam,
+    count,
+    customer,
+    person,
+    plant_button,
+    rep_viewer,
+    sales_team,
+)
 from tests.harness import Harness, Person, Reply
 
 
@@ -196,15 +204,7 @@ async def test_show_on_map_with_and_without_a_location(bot: Harness) -> None:
 
 async def card_queries(bot: Harness, team: SalesTeam, customer_id: int) -> int:
     """How many SQL statements building one card takes."""
-    viewer = Viewer(
-        user_id=team.rep_id,
-        telegram_id=REP_TG,
-        first_name="Rita",
-        role=Role.REP,
-        team_id=team.team_id,
-        locale="en",
-        timezone="Asia/Shanghai",
-    )
+    viewer = rep_viewer(team)
     statements: list[str] = []
 
     def counted(*args: Any) -> None:

@@ -13,9 +13,7 @@ from pathlib import Path
 import pytest
 
 from sandbox import SandboxServer
-from tests.harness import TOKEN
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.harness import fieldcrm_run
 
 COMMANDS = ["run", "migrate", "sandbox", "demo"]
 
@@ -101,20 +99,8 @@ async def test_a_port_in_use_is_named_with_its_setting_not_blamed_on_the_databas
     sandbox: SandboxServer, database_url: str, tmp_path: Path, taken_port: int, mode: str
 ) -> None:
     webhook = {"WEBHOOK_URL": f"http://127.0.0.1:{taken_port}", "WEBHOOK_SECRET": "port-test-secret"}
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("WEBHOOK_")},
-        "PYTHONPATH": str(REPO),
-        "BOT_TOKEN": TOKEN,
-        "DATABASE_URL": database_url,
-        "TELEGRAM_API_URL": f"{sandbox.url}/bot",
-        "TELEGRAM_FILE_URL": f"{sandbox.url}/file/bot",
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_PORT": str(taken_port),
-        **(webhook if mode == "webhook" else {}),
-    }
-    # Asynchronously, so the sandbox in this process keeps answering the bot while it starts.
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
+    process = await fieldcrm_run(
+        sandbox, database_url, tmp_path, HTTP_PORT=str(taken_port), **(webhook if mode == "webhook" else {})
     )
     _, stderr = await asyncio.wait_for(process.communicate(), 60)
     errors = stderr.decode()

@@ -28,18 +28,11 @@ from storage.models import (
     TicketEvent,
     User,
 )
-from tests.factories import press_forged
+from tests.factories import NOT_YOURS, STALE, junk, refused_as, row_counts
 from tests.harness import ADMIN_ID, Harness, Person
 from tests.test_complaints import Desk, desk
 
-STALE = "This button is no longer active. Please start again from the menu."
-NOT_YOURS = "This button is not available to you."
 HUGE = "9" * 40
-
-
-def junk(prefix: str, *shapes: str) -> list[str]:
-    return [f"{prefix}:{shape}" for shape in shapes]
-
 
 # What a modified client can send under each declared prefix: ids past the column's range, digits
 # int() reads but we never write ("²", "١"), signs, missing and extra fields, words outside the set.
@@ -97,20 +90,10 @@ ADMIN_JUNK = [
 
 
 async def rows(bot: Harness) -> dict[str, int]:
-    """How many rows each table a press could touch holds (a refused press changes none)."""
-    counts = {}
-    async with bot.app.db() as session:
-        for model in (AuditLog, Customer, Feedback, Invite, Outbox, Survey, Team, Ticket, TicketEvent, User):
-            counts[model.__tablename__] = int(
-                await session.scalar(select(func.count()).select_from(model)) or 0
-            )
-    return counts
-
-
-async def refused_as(bot: Harness, who: Person, data: str) -> str:
-    answer = await press_forged(bot, who, "Forged", data)
-    assert answer is not None, f"{data!r} was never answered"
-    return str(answer["text"])
+    """How many rows each table a press could touch holds."""
+    return await row_counts(
+        bot, AuditLog, Customer, Feedback, Invite, Outbox, Survey, Team, Ticket, TicketEvent, User
+    )
 
 
 async def world(bot: Harness) -> tuple[Desk, Person]:

@@ -11,12 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.digest import daily
 from bot.domain.roles import Role
-from bot.domain.viewer import Viewer
 from bot.i18n import I18n, Translator
 from bot.services import digest_message, revisits, risk_alerts, transfers
 from bot.services.customer_records import Draft
@@ -37,27 +35,25 @@ from storage.queries.digest import Exceptions, RepVisits, Sales, Satisfaction, T
 from storage.queries.revisits import Planned
 from tests.factories import (
     MANAGER_TG,
+    NOT_YOURS,
     REP_TG,
+    STALE,
     SalesTeam,
     count,
     customer,
     fetch,
+    junk,
     person,
     plant_button,
-    press_forged,
+    refused_as,
+    rep_viewer,
+    row_counts,
     sales_team,
 )
 from tests.harness import ADMIN_ID, Harness, Person, Reply
 
-STALE = "This button is no longer active. Please start again from the menu."
-NOT_YOURS = "This button is not available to you."
 HUGE = "9" * 40
 PAST_INT64 = str(INT64_MAX + 1)
-
-
-def junk(prefix: str, *shapes: str) -> list[str]:
-    return [f"{prefix}:{shape}" for shape in shapes]
-
 
 # What a modified client can send under each declared prefix: ids past the column's range, digits
 # int() reads but we never write ("²", "١"), signs, missing and extra fields, words outside the set.
@@ -115,20 +111,10 @@ MANAGER_JUNK = [
 
 
 async def rows(bot: Harness) -> dict[str, int]:
-    """How many rows each table a press could touch holds (a refused press changes none)."""
-    counts = {}
-    async with bot.app.db() as session:
-        for model in (AuditLog, Customer, Order, Outbox, Reminder, RiskAlert, TransferRequest, Visit):
-            counts[model.__tablename__] = int(
-                await session.scalar(select(func.count()).select_from(model)) or 0
-            )
-    return counts
-
-
-async def refused_as(bot: Harness, who: Person, data: str) -> str:
-    answer = await press_forged(bot, who, "Forged", data)
-    assert answer is not None, f"{data!r} was never answered"
-    return str(answer["text"])
+    """How many rows each table a press could touch holds."""
+    return await row_counts(
+        bot, AuditLog, Customer, Order, Outbox, Reminder, RiskAlert, TransferRequest, Visit
+    )
 
 
 async def everything_said(who: Person) -> str:
@@ -252,15 +238,7 @@ async def test_the_transfer_request_stays_with_the_dialog(bot: Harness) -> None:
 
 async def test_the_service_refuses_a_transfer_for_a_customer_that_does_not_match(bot: Harness) -> None:
     team, theirs, secret = await colleagues_customers(bot)
-    viewer = Viewer(
-        user_id=team.rep_id,
-        telegram_id=REP_TG,
-        first_name="Rita",
-        role=Role.REP,
-        team_id=team.team_id,
-        locale="en",
-        timezone="Asia/Shanghai",
-    )
+    viewer = rep_viewer(team)
     typed = Draft(name="汪五", phone="+8613900001111")
     now = datetime(2026, 11, 24, tzinfo=UTC)
     i18n = I18n()

@@ -12,9 +12,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-import os
 import signal
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -25,7 +23,16 @@ from sandbox import SandboxClient, SandboxServer
 from storage.enums import InboxStatus
 from storage.models import Inbox
 from tests.factories import REP_TG, count, person, plant_button, sales_team
-from tests.harness import ADMIN_ID, TOKEN, Harness, Person, free_port, running_bot, settings_for, webhook_bot
+from tests.harness import (
+    ADMIN_ID,
+    TOKEN,
+    Harness,
+    Person,
+    fieldcrm_run,
+    running_bot,
+    settings_for,
+    webhook_bot,
+)
 from tests.outage import DatabaseLink
 
 UNAVAILABLE = {
@@ -33,7 +40,6 @@ UNAVAILABLE = {
     "zh-hans": "FieldCRM 暂时无法使用，请一分钟后再试。",
 }
 LOCALE = {"en": "en", "zh-hans": "zh_Hans"}
-REPO = Path(__file__).resolve().parent.parent
 # Guards against a hang only: every wait below ends on an event long before this.
 LIMIT = 60.0
 STEP = 0.02
@@ -119,23 +125,7 @@ async def test_a_polling_leader_cut_off_from_its_database_polls_again_when_it_is
 async def test_fieldcrm_run_outlives_a_database_outage_and_exits_0_only_when_told_to(
     sandbox: SandboxServer, database_url: str, link: DatabaseLink, tmp_path: Path
 ) -> None:
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("WEBHOOK_")}
-    env = {
-        **inherited,
-        "PYTHONPATH": str(REPO),
-        "BOT_TOKEN": TOKEN,
-        "DATABASE_URL": link.url,
-        "TELEGRAM_API_URL": f"{sandbox.url}/bot",
-        "TELEGRAM_FILE_URL": f"{sandbox.url}/file/bot",
-        "ADMIN_IDS": str(ADMIN_ID),
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_PORT": str(free_port()),
-        "LEADER_POLL_SECONDS": "0.2",
-        "LOG_LEVEL": "INFO",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
-    )
+    process = await fieldcrm_run(sandbox, link.url, tmp_path, LEADER_POLL_SECONDS="0.2", LOG_LEVEL="INFO")
     lines: list[str] = []
 
     async def collect() -> None:

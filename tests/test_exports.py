@@ -10,8 +10,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.domain.birthdays import UNKNOWN_YEAR
-from bot.domain.roles import Role
-from bot.domain.viewer import Viewer
 from bot.services import exports
 from bot.services.errors import NotAllowed
 from bot.services.exports import ExportKind, FileFormat
@@ -27,6 +25,7 @@ from tests.factories import (
     fetch,
     person,
     press_forged,
+    rep_viewer,
     sales_team,
 )
 from tests.harness import Harness, Person
@@ -354,21 +353,9 @@ async def test_reps_cannot_export(bot: Harness) -> None:
         with pytest.raises(NotAllowed):
             await exports.export(
                 session,
-                viewer=_rep_viewer(team),
+                viewer=rep_viewer(team),
                 kind=ExportKind.CUSTOMERS,
                 file_format=FileFormat.CSV,
                 now=AT,
             )
     assert await count(bot, AuditLog, action="export") == 0
-
-
-def _rep_viewer(team: SalesTeam) -> Viewer:
-    return Viewer(
-        user_id=team.rep_id,
-        telegram_id=REP_TG,
-        first_name="Rita",
-        role=Role.REP,
-        team_id=team.team_id,
-        locale="en",
-        timezone="Asia/Shanghai",
-    )

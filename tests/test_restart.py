@@ -14,15 +14,15 @@ from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
 
 from bot.leader import LEADERSHIP_KEY
 from sandbox import SandboxServer, SandboxUser
-from storage.models import Customer, Order, Visit
+from storage.models import Base, Customer, Order, Visit
 from tests.documents import CSV_MIME, csv_bytes, send_file
-from tests.factories import MANAGER_TG, REP_TG, customer, fetch, person, plant_button, sales_team
+from tests.factories import MANAGER_TG, REP_TG, SalesTeam, customer, fetch, person, plant_button, sales_team
 from tests.harness import Harness, Person, Reply, running_bot, settings_for, webhook_bot
 
 
@@ -105,6 +105,21 @@ ERASE = [
 ]
 
 
+async def rep_with_acme(sandbox: SandboxServer, database_url: str) -> tuple[SalesTeam, int]:
+    """Rita's team and her customer Acme, with her chat opened, set up by an application since stopped."""
+    async with running_bot(settings_for(sandbox, database_url), sandbox) as bot:
+        team = await sales_team(bot)
+        acme = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
+        await person(bot, REP_TG)
+    return team, acme
+
+
+async def stored(sandbox: SandboxServer, database_url: str, model: type[Base], **where: Any) -> list[Any]:
+    """The rows a new application reads once the walk is over."""
+    async with running_bot(settings_for(sandbox, database_url), sandbox) as bot:
+        return await fetch(bot, model, **where)
+
+
 async def walk_with_restarts(
     sandbox: SandboxServer, database_url: str, telegram_id: int, steps: Sequence[Step]
 ) -> None:
@@ -120,16 +135,11 @@ async def walk_with_restarts(
 async def test_an_order_goes_on_after_a_restart_at_every_step(
     sandbox: SandboxServer, database_url: str
 ) -> None:
-    settings = settings_for(sandbox, database_url)
-    async with running_bot(settings, sandbox) as bot:
-        team = await sales_team(bot)
-        acme = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
-        await person(bot, REP_TG)
+    team, acme = await rep_with_acme(sandbox, database_url)
 
     await walk_with_restarts(sandbox, database_url, REP_TG, ORDER)
 
-    async with running_bot(settings, sandbox) as bot:
-        [order] = await fetch(bot, Order)
+    [order] = await stored(sandbox, database_url, Order)
     assert (order.customer_id, order.rep_id, order.amount, order.currency, order.note) == (
         acme,
         team.rep_id,
@@ -142,16 +152,11 @@ async def test_an_order_goes_on_after_a_restart_at_every_step(
 async def test_a_visit_goes_on_after_a_restart_at_every_step(
     sandbox: SandboxServer, database_url: str
 ) -> None:
-    settings = settings_for(sandbox, database_url)
-    async with running_bot(settings, sandbox) as bot:
-        team = await sales_team(bot)
-        acme = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
-        await person(bot, REP_TG)
+    _, acme = await rep_with_acme(sandbox, database_url)
 
     await walk_with_restarts(sandbox, database_url, REP_TG, VISIT)
 
-    async with running_bot(settings, sandbox) as bot:
-        [visit] = await fetch(bot, Visit)
+    [visit] = await stored(sandbox, database_url, Visit)
     assert (visit.customer_id, visit.kind, visit.outcome, visit.notes) == (
         acme,
         "on_site",
@@ -163,21 +168,18 @@ async def test_a_visit_goes_on_after_a_restart_at_every_step(
 async def test_the_latest_pending_import_is_confirmed_after_restarts(
     sandbox: SandboxServer, database_url: str
 ) -> None:
-    settings = settings_for(sandbox, database_url)
-    async with running_bot(settings, sandbox) as bot:
+    async with running_bot(settings_for(sandbox, database_url), sandbox) as bot:
         await sales_team(bot)
         await person(bot, MANAGER_TG)
 
     await walk_with_restarts(sandbox, database_url, MANAGER_TG, IMPORT)
 
-    async with running_bot(settings, sandbox) as bot:
-        names = sorted(c.name for c in await fetch(bot, Customer))
+    names = sorted(c.name for c in await stored(sandbox, database_url, Customer))
     assert names == ["Foxtrot", "Golf"]
 
 
 async def test_the_erase_code_holds_across_restarts(sandbox: SandboxServer, database_url: str) -> None:
-    settings = settings_for(sandbox, database_url)
-    async with running_bot(settings, sandbox) as bot:
+    async with running_bot(settings_for(sandbox, database_url), sandbox) as bot:
         team = await sales_team(bot)
         lotus = await customer(
             bot, team_id=team.team_id, owner_id=team.rep_id, name="Lotus", phone="+8613800138000"
@@ -187,19 +189,14 @@ async def test_the_erase_code_holds_across_restarts(sandbox: SandboxServer, data
 
     await walk_with_restarts(sandbox, database_url, MANAGER_TG, ERASE)
 
-    async with running_bot(settings, sandbox) as bot:
-        [row] = await fetch(bot, Customer, id=lotus)
+    [row] = await stored(sandbox, database_url, Customer, id=lotus)
     assert (row.name, row.phone_e164) == (f"#{lotus}", None)
     assert row.erased_at is not None
 
 
 async def test_a_stopped_dialog_is_not_brought_back(sandbox: SandboxServer, database_url: str) -> None:
     """What a restarted process ends (here /cancel) stays ended after the next restart."""
-    settings = settings_for(sandbox, database_url)
-    async with running_bot(settings, sandbox) as bot:
-        team = await sales_team(bot)
-        await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
-        await person(bot, REP_TG)
+    await rep_with_acme(sandbox, database_url)
 
     steps = [
         *ORDER[:4],
@@ -208,8 +205,7 @@ async def test_a_stopped_dialog_is_not_brought_back(sandbox: SandboxServer, data
     ]
     await walk_with_restarts(sandbox, database_url, REP_TG, steps)
 
-    async with running_bot(settings, sandbox) as bot:
-        assert await fetch(bot, Order) == []
+    assert await stored(sandbox, database_url, Order) == []
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)

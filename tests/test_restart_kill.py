@@ -11,9 +11,7 @@ turns, so each comes after every other step.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -22,11 +20,10 @@ from pathlib import Path
 
 from sandbox import SandboxClient, SandboxServer, SandboxUser
 from storage.models import Order
-from tests.factories import REP_TG, customer, fetch, person, sales_team
-from tests.harness import ADMIN_ID, TOKEN, free_port, running_bot, settings_for
-from tests.test_restart import ORDER, Step
+from tests.factories import REP_TG
+from tests.harness import TOKEN, fieldcrm_run
+from tests.test_restart import ORDER, Step, rep_with_acme, stored
 
-REPO = Path(__file__).resolve().parent.parent
 # Guards against a hang only: each is expected long before.
 START_LIMIT = 60.0
 ANSWER_LIMIT = 20.0
@@ -56,23 +53,14 @@ class BotProcess:
 @asynccontextmanager
 async def bot_process(sandbox: SandboxServer, database_url: str, workdir: Path) -> AsyncIterator[BotProcess]:
     """`python -m bot run` in polling mode, once it says it is ready; killed if still running at the end."""
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("WEBHOOK_")},
-        "PYTHONPATH": str(REPO),
-        "BOT_TOKEN": TOKEN,
-        "DATABASE_URL": database_url,
-        "TELEGRAM_API_URL": f"{sandbox.url}/bot",
-        "TELEGRAM_FILE_URL": f"{sandbox.url}/file/bot",
-        "ADMIN_IDS": str(ADMIN_ID),
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_PORT": str(free_port()),
-        "LEADER_POLL_SECONDS": "1",
-        "RATE_PER_SECOND": "1000",
-        "RATE_BURST": "1000",
-        "LOG_LEVEL": "DEBUG",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=workdir, env=env, stderr=asyncio.subprocess.PIPE
+    process = await fieldcrm_run(
+        sandbox,
+        database_url,
+        workdir,
+        LEADER_POLL_SECONDS="1",
+        RATE_PER_SECOND="1000",
+        RATE_BURST="1000",
+        LOG_LEVEL="DEBUG",
     )
     lines: list[str] = []
     ready = asyncio.Event()
@@ -131,15 +119,11 @@ async def walk_in_processes(
 async def test_an_order_survives_sigterm_and_kill_9_after_every_step(
     sandbox: SandboxServer, database_url: str, tmp_path: Path
 ) -> None:
-    async with running_bot(settings_for(sandbox, database_url), sandbox) as bot:
-        team = await sales_team(bot)
-        acme = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
-        await person(bot, REP_TG)
+    _, acme = await rep_with_acme(sandbox, database_url)
 
     await walk_in_processes(sandbox, database_url, tmp_path, ORDER)
 
-    async with running_bot(settings_for(sandbox, database_url), sandbox) as bot:
-        [order] = await fetch(bot, Order)
+    [order] = await stored(sandbox, database_url, Order)
     assert (order.customer_id, order.amount, order.currency, order.note) == (
         acme,
         Decimal("750.00"),

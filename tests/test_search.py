@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.roles import Role
-from bot.domain.viewer import Viewer
 from bot.services import customers
 from storage.db import utcnow
 from storage.models import Visit
-from tests.factories import MANAGER_TG, REP_TG, SalesTeam, customer, person, sales_team
+from tests.factories import MANAGER_TG, REP_TG, SalesTeam, customer, person, rep_viewer, sales_team
 from tests.harness import ADMIN_ID, Harness
 
 
@@ -158,15 +156,7 @@ async def test_recent_offers_due_then_visited_then_newest(bot: Harness) -> None:
                 visited_at=now - timedelta(days=1),
             )
         )
-    viewer = Viewer(
-        user_id=staff.rep_id,
-        telegram_id=REP_TG,
-        first_name="Rita",
-        role=Role.REP,
-        team_id=staff.team_id,
-        locale="en",
-        timezone="Asia/Shanghai",
-    )
+    viewer = rep_viewer(staff)
     async with bot.app.db.begin() as session:
         hits = await customers.recent(session, viewer=viewer, now=now, limit=4)
     assert [hit.id for hit in hits] == [due, visited, newest, old]

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import signal
-import sys
 from pathlib import Path
 
 import pytest
 
 from sandbox import SandboxClient, SandboxServer
-from tests.harness import ADMIN_ID, TOKEN, free_port
+from tests.harness import ADMIN_ID, TOKEN, fieldcrm_run, free_port
 
-REPO = Path(__file__).resolve().parent.parent
 DRAIN_LIMIT = 10.0
 # Guards against a hang only: the bot is expected up long before this.
 START_LIMIT = 60.0
@@ -34,22 +31,13 @@ async def test_sigterm_drains_and_exits_cleanly(
     shutil.copyfile(sqlite_template, database)
     port = free_port()
     webhook = {"WEBHOOK_URL": f"http://127.0.0.1:{port}", "WEBHOOK_SECRET": "drain-test-secret"}
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("WEBHOOK_")}
-    env = {
-        **inherited,
-        "PYTHONPATH": str(REPO),
-        "BOT_TOKEN": TOKEN,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-        "TELEGRAM_API_URL": f"{sandbox.url}/bot",
-        "TELEGRAM_FILE_URL": f"{sandbox.url}/file/bot",
-        "ADMIN_IDS": str(ADMIN_ID),
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_PORT": str(port),
-        "LOG_LEVEL": "INFO",
+    process = await fieldcrm_run(
+        sandbox,
+        f"sqlite+aiosqlite:///{database}",
+        tmp_path,
+        HTTP_PORT=str(port),
+        LOG_LEVEL="INFO",
         **(webhook if mode == "webhook" else {}),
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
     )
     lines: list[str] = []
     grew = asyncio.Event()

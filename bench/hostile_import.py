@@ -15,13 +15,13 @@ import statistics
 import time
 from collections.abc import Callable
 
-from bench.database import BACKENDS, postgres_admin_url, scratch_database
+from bench.database import BACKENDS, postgres_admin_url
+from bench.scratch_bot import scratch_bot
 from bot import background
 from bot.domain.spreadsheets import write_xlsx
-from sandbox import SandboxServer
 from tests.documents import XLSX_MIME, empty_rows, millions_of_empty_rows, packed_sheet, wide_rows
 from tests.factories import MANAGER_TG, REP_TG, person, sales_team
-from tests.harness import Harness, Person, running_bot, settings_for
+from tests.harness import Harness, Person
 
 HELP_EVERY = 0.05
 REPLY_POLLS = 12_000
@@ -84,25 +84,18 @@ async def main(backend: str, *, postgres_url: str, legit_rows: int) -> None:
     ]
     if legit_rows:
         files.append((f"{legit_rows:,} real customers", lambda: _customers(legit_rows)))
-    server = SandboxServer()
-    await server.start()
-    try:
-        async with scratch_database(backend, postgres_url=postgres_url) as url:
-            settings = settings_for(server, url, max_upload_mb=20, log_level="WARNING")
-            async with running_bot(settings, server) as bot:
-                await sales_team(bot)
-                manager = await person(bot, MANAGER_TG)
-                rep = await person(bot, REP_TG)
-                idle = [await _help_latency(rep) for _ in range(20)]
-                print(f"hostile import bench on {backend}")
-                print(f"{'nothing running':<28} {'':>8} {'':>9}  {_figures(idle)}")
-                for label, build in files:
-                    data = build()
-                    took, latencies, verdict = await _attack(bot, manager, rep, data)
-                    print(f"{label:<28} {len(data) / 1e6:>6.2f}MB {took:>8.2f}s  {_figures(latencies)}")
-                    print(f"{'':<28} {verdict}")
-    finally:
-        await server.stop()
+    async with scratch_bot(backend, postgres_url=postgres_url, max_upload_mb=20, log_level="WARNING") as bot:
+        await sales_team(bot)
+        manager = await person(bot, MANAGER_TG)
+        rep = await person(bot, REP_TG)
+        idle = [await _help_latency(rep) for _ in range(20)]
+        print(f"hostile import bench on {backend}")
+        print(f"{'nothing running':<28} {'':>8} {'':>9}  {_figures(idle)}")
+        for label, build in files:
+            data = build()
+            took, latencies, verdict = await _attack(bot, manager, rep, data)
+            print(f"{label:<28} {len(data) / 1e6:>6.2f}MB {took:>8.2f}s  {_figures(latencies)}")
+            print(f"{'':<28} {verdict}")
 
 
 def cli() -> None:

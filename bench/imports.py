@@ -23,13 +23,13 @@ from datetime import date
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from bench.database import BACKENDS, postgres_admin_url, scratch_database
+from bench.database import BACKENDS, postgres_admin_url
+from bench.scratch_bot import scratch_bot
 from bench.search import CITIES, GIVEN, SURNAMES
 from bot.domain.roles import Role
-from sandbox import SandboxServer
 from storage.db import utcnow
 from storage.models import Customer, Team, User
-from tests.harness import Harness, Person, running_bot, settings_for
+from tests.harness import Harness, Person
 
 HEADERS = ["客户名称", "手机号码", "公司名称", "地址", "生日", "客户等级", "标签", "负责人"]
 TAGS = ["批发", "零售", "北区", "南区", "餐饮", "连锁", "重点", "新开", "vip客户", "月结"]
@@ -138,29 +138,24 @@ async def main(backend: str, *, rows: int, formats: list[str], postgres_url: str
     print(f"import bench: {rows:,} rows, {backend}, formats {', '.join(formats)}")
     print(f"{'format':<6} {'pass':<8} {'file':>9} {'preview':>9} {'total':>9} {'rows/s':>8}  result")
     for file_format in formats:
-        server = SandboxServer()
-        await server.start()
-        try:
-            async with scratch_database(backend, postgres_url=postgres_url) as url:
-                settings = settings_for(server, url, max_upload_mb=50, log_level="WARNING")
-                async with running_bot(settings, server) as bot:
-                    await _seed_team(bot)
-                    manager = await bot.person(MANAGER_TG, "Mona")
-                    for label, shift in (("new", 0), ("update", 1)):
-                        table = _rows(rows, seed=7, tier_shift=shift)
-                        data = _csv(table) if file_format == "csv" else _xlsx(table)
-                        mime = CSV_MIME if file_format == "csv" else XLSX_MIME
-                        preview, total, said = await _run(
-                            bot, manager, data, file_name=f"bench-{label}.{file_format}", mime=mime
-                        )
-                        result = " ".join(said.split())[:70]
-                        print(
-                            f"{file_format:<6} {label:<8} {len(data) / 1e6:>7.1f}MB {preview:>8.1f}s "
-                            f"{total:>8.1f}s {rows / total:>8,.0f}  {result}"
-                        )
-                    print(f"{file_format:<6} stored   {await _customers(bot):,} customers")
-        finally:
-            await server.stop()
+        async with scratch_bot(
+            backend, postgres_url=postgres_url, max_upload_mb=50, log_level="WARNING"
+        ) as bot:
+            await _seed_team(bot)
+            manager = await bot.person(MANAGER_TG, "Mona")
+            for label, shift in (("new", 0), ("update", 1)):
+                table = _rows(rows, seed=7, tier_shift=shift)
+                data = _csv(table) if file_format == "csv" else _xlsx(table)
+                mime = CSV_MIME if file_format == "csv" else XLSX_MIME
+                preview, total, said = await _run(
+                    bot, manager, data, file_name=f"bench-{label}.{file_format}", mime=mime
+                )
+                result = " ".join(said.split())[:70]
+                print(
+                    f"{file_format:<6} {label:<8} {len(data) / 1e6:>7.1f}MB {preview:>8.1f}s "
+                    f"{total:>8.1f}s {rows / total:>8,.0f}  {result}"
+                )
+            print(f"{file_format:<6} stored   {await _customers(bot):,} customers")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process (bot, sandbox and generator together): {peak:,.0f} MiB")
 

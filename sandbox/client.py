@@ -270,9 +270,11 @@ class SandboxUser:
     async def _send(self, **body: Any) -> int:
         if self.chat_title:
             body["chat_title"] = self.chat_title
-        result = await self.client.request(
-            "POST", f"chats/{self.chat_id}/messages", json={"from_id": self.id, **body}
-        )
+        return await self._post_update(f"chats/{self.chat_id}/messages", json={"from_id": self.id, **body})
+
+    async def _post_update(self, path: str, **kwargs: Any) -> int:
+        """A control call that makes an update: the id of that update, and the chat's event count noted."""
+        result = await self.client.request("POST", path, **kwargs)
         self._seq = result["seq"]
         return int(result["update_id"])
 
@@ -282,13 +284,9 @@ class SandboxUser:
 
     async def edit(self, message_id: int, text: str) -> int:
         """Edits one of this user's messages; returns the id of the `edited_message` update."""
-        result = await self.client.request(
-            "POST",
-            f"chats/{self.chat_id}/messages/{message_id}/edit",
-            json={"from_id": self.id, "text": text},
+        return await self._post_update(
+            f"chats/{self.chat_id}/messages/{message_id}/edit", json={"from_id": self.id, "text": text}
         )
-        self._seq = result["seq"]
-        return int(result["update_id"])
 
     async def send_location(
         self, latitude: float, longitude: float, *, horizontal_accuracy: float | None = None
@@ -323,9 +321,7 @@ class SandboxUser:
         if self.chat_title:
             form.add_field("chat_title", self.chat_title)
         form.add_field("file", data, filename=filename, content_type=mime_type)
-        result = await self.client.request("POST", f"chats/{self.chat_id}/messages", data=form)
-        self._seq = result["seq"]
-        return int(result["update_id"])
+        return await self._post_update(f"chats/{self.chat_id}/messages", data=form)
 
     async def send_photo(
         self,
@@ -357,35 +353,23 @@ class SandboxUser:
     async def press(self, label: str, *, message_id: int | None = None) -> int:
         """Presses the inline button with this exact label in the newest bot message that has one."""
         message = await self._message_with_button(label, message_id)
-        data = message.button_data(label)
-        result = await self.client.request(
-            "POST",
-            "callback",
-            json={
-                "from_id": self.id,
-                "chat_id": self.chat_id,
-                "message_id": message.message_id,
-                "data": data,
-            },
-        )
-        self._seq = result["seq"]
-        return int(result["update_id"])
+        return await self._press(message.message_id, message.button_data(label), crafted=False)
 
     async def press_data(self, data: str, *, message_id: int) -> int:
         """Presses a button of that message with any callback data, as a modified client can."""
-        result = await self.client.request(
-            "POST",
+        return await self._press(message_id, data, crafted=True)
+
+    async def _press(self, message_id: int, data: str, *, crafted: bool) -> int:
+        return await self._post_update(
             "callback",
             json={
                 "from_id": self.id,
                 "chat_id": self.chat_id,
                 "message_id": message_id,
                 "data": data,
-                "crafted": True,
+                "crafted": crafted,
             },
         )
-        self._seq = result["seq"]
-        return int(result["update_id"])
 
     async def _message_with_button(self, label: str, message_id: int | None) -> SandboxMessage:
         visible = [m for m in await self.bot_messages() if not m.deleted]

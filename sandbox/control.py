@@ -156,16 +156,13 @@ class ControlApi:
 
     async def edit_message(self, request: web.Request, bot: BotState) -> Any:
         fields = await _json_body(request)
-        text = fields.get("text")
-        if not isinstance(text, str):
-            raise ControlError("text must be a string")
         update, message = users.edit_message(
             bot,
             self.runtime.clock,
             user=users.known_user(bot, _int(fields.get("from_id"), "from_id")),
             chat_id=_int(request.match_info["chat_id"], "chat_id"),
             message_id=_int(request.match_info["message_id"], "message_id"),
-            text=text,
+            text=_str(fields.get("text"), "text"),
         )
         return {"update_id": update.update_id, "message_id": message.message_id, "seq": message.chat.seq}
 
@@ -215,16 +212,13 @@ class ControlApi:
     async def press(self, request: web.Request, bot: BotState) -> Any:
         body = await _json_body(request)
         user = users.known_user(bot, _int(body.get("from_id"), "from_id"))
-        data = body.get("data")
-        if not isinstance(data, str):
-            raise ControlError("data must be a string")
         update, query = users.press_button(
             bot,
             self.runtime.clock,
             user=user,
             chat_id=_int(body.get("chat_id"), "chat_id"),
             message_id=_int(body.get("message_id"), "message_id"),
-            data=data,
+            data=_str(body.get("data"), "data"),
             crafted=body.get("crafted") is True,
         )
         return {"update_id": update.update_id, "callback_query_id": query.id, "seq": query.chat.seq}
@@ -370,6 +364,12 @@ def _int(value: Any, name: str) -> int:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
     raise ControlError(f"{name} must be an integer")
+
+
+def _str(value: Any, name: str) -> str:
+    if isinstance(value, str):
+        return value
+    raise ControlError(f"{name} must be a string")
 
 
 def _wait(request: web.Request) -> float:

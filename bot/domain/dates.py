@@ -145,7 +145,7 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def _cn_number(token: str) -> int | None:
+def chinese_number(token: str) -> int | None:
     """1–99 in digits or Chinese numerals: "3", "三", "十", "十五", "二十", "二十五"."""
     if token.isdigit():
         return int(token)
@@ -182,7 +182,7 @@ def _take_time(text: str) -> _TimeOfDay | None:
         hour, minute = int(clock.group(1)), int(clock.group(2))
         text = text.replace(clock.group(0), " ")
     elif hour_match:
-        hour = _cn_number(hour_match.group(1))
+        hour = chinese_number(hour_match.group(1))
         extra = hour_match.group(2)
         if extra == "半":
             minute = 30
@@ -191,7 +191,7 @@ def _take_time(text: str) -> _TimeOfDay | None:
         elif extra == "三刻":
             minute = 45
         elif extra:
-            parsed = _cn_number(extra)
+            parsed = chinese_number(extra)
             if parsed is None:
                 return None
             minute = parsed
@@ -225,7 +225,7 @@ def _parse_chinese(text: str, *, now: datetime, prefer_past: bool) -> datetime |
     rest = re.sub(r"[\s,，的]", "", taken.rest)
     relative = re.fullmatch(_NUM + r"(个)?(分钟|小时|钟头|天|日|周|星期|礼拜|个月|月)(以)?后", rest)
     if relative and taken.value is None:
-        amount = _cn_number(relative.group(1))
+        amount = chinese_number(relative.group(1))
         if amount is None:
             return None
         unit = relative.group(3)
@@ -259,7 +259,7 @@ def _chinese_day(rest: str, *, today: date, prefer_past: bool) -> date | None:
         return today + timedelta(days=fixed[rest])
     relative = re.fullmatch(_NUM + r"(个)?(天|日|周|星期|礼拜|个月|月)(以)?([后前])", rest)
     if relative:
-        amount = _cn_number(relative.group(1))
+        amount = chinese_number(relative.group(1))
         if amount is None:
             return None
         sign = 1 if relative.group(5) == "后" else -1
@@ -304,8 +304,8 @@ def _chinese_calendar_date(rest: str, *, today: date, prefer_past: bool) -> date
     if not match:
         return None
     year = int(match.group(1)) if match.group(1) else None
-    month = _cn_number(match.group(2)) if match.group(2) else None
-    day = _cn_number(match.group(3))
+    month = chinese_number(match.group(2)) if match.group(2) else None
+    day = chinese_number(match.group(3))
     if day is None:
         return None
     candidates: list[date] = []

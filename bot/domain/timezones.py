@@ -12,6 +12,8 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot.domain.dates import chinese_number
+
 COMMON_ZONES: tuple[str, ...] = (
     "Asia/Shanghai",
     "Asia/Hong_Kong",
@@ -51,20 +53,6 @@ ALIASES: dict[str, str] = {"beijing": "Asia/Shanghai", "china": "Asia/Shanghai",
 
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 _CHINESE_OFFSET = re.compile(r"^([东西])([一二三四五六七八九十]{1,3}|\d{1,2})区$")
-_CHINESE_HOURS = {
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-    "十一": 11,
-    "十二": 12,
-}
 _PLUS_MINUS = str.maketrans("＋－−–：０１２３４５６７８９", "+---:0123456789")
 # Offsets that are not whole hours, each to a zone that keeps it all year (no summer time).
 _PART_HOUR_ZONES: dict[int, str] = {
@@ -108,7 +96,7 @@ def parse_timezone(text: str) -> str | None:
         return offset_zone(sign * int(match.group(2)), sign * int(match.group(3) or 0))
     chinese = _CHINESE_OFFSET.match(cleaned)
     if chinese:
-        hours = int(chinese.group(2)) if chinese.group(2).isdigit() else _CHINESE_HOURS.get(chinese.group(2))
+        hours = chinese_number(chinese.group(2))
         if hours is None:
             return None
         return offset_zone(hours if chinese.group(1) == "东" else -hours, 0)

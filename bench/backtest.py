@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot import backtest
+from bot.analytics import backtest
 from bot.domain.churn_data import day_number, read_transactions
 
 START = date(2023, 1, 1)

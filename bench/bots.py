@@ -27,10 +27,10 @@ async def _reply_with_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 def crm(token: str, api_url: str, *, database_url: str, paced: bool) -> None:
     """The real bot as `fieldcrm run` starts it (migrations left to the caller), long polling."""
-    from bot.app import build_application
-    from bot.logs import configure_logging
-    from bot.settings import Settings
-    from bot.telegram_bot import ALLOWED_UPDATES
+    from bot.runtime.app import build_application
+    from bot.runtime.logs import configure_logging
+    from bot.runtime.settings import Settings
+    from bot.runtime.telegram_bot import ALLOWED_UPDATES
 
     settings = Settings(
         _env_file=None,

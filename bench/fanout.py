@@ -35,17 +35,17 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.database import scratch_database
-from bot import jobs
+from bot.domain.enums import OutboxStatus
 from bot.outbox import payloads
+from bot.runtime import jobs
 from sandbox import FloodLimits, SandboxServer, SandboxUser
 from sandbox import users as sandbox_users
+from sandbox.harness import TOKEN, Harness, running_bot, settings_for
 from sandbox.state import BotState
 from storage import migrate
 from storage.db import utcnow
-from storage.enums import OutboxStatus
 from storage.models import Outbox
 from storage.queries import outbox
-from tests.harness import TOKEN, Harness, running_bot, settings_for
 
 # Telegram's documented limits for bots, which the sandbox enforces with 429s.
 FLOOD = FloodLimits(global_per_second=30, per_chat_per_second=1, per_group_per_minute=20)

@@ -17,11 +17,11 @@ from collections.abc import Callable
 
 from bench.database import BACKENDS, postgres_admin_url
 from bench.scratch_bot import scratch_bot
-from bot import background
 from bot.domain.spreadsheets import write_xlsx
-from tests.documents import XLSX_MIME, empty_rows, millions_of_empty_rows, packed_sheet, wide_rows
-from tests.factories import MANAGER_TG, REP_TG, person, sales_team
-from tests.harness import Harness, Person
+from bot.runtime import background
+from sandbox.documents import XLSX_MIME, empty_rows, millions_of_empty_rows, packed_sheet, wide_rows
+from sandbox.factories import MANAGER_TG, REP_TG, person, sales_team
+from sandbox.harness import Harness, Person
 
 HELP_EVERY = 0.05
 REPLY_POLLS = 12_000

@@ -27,9 +27,9 @@ from bench.database import BACKENDS, postgres_admin_url
 from bench.scratch_bot import scratch_bot
 from bench.search import CITIES, GIVEN, SURNAMES
 from bot.domain.roles import Role
+from sandbox.harness import Harness, Person
 from storage.db import utcnow
 from storage.models import Customer, Team, User
-from tests.harness import Harness, Person
 
 HEADERS = ["客户名称", "手机号码", "公司名称", "地址", "生日", "客户等级", "标签", "负责人"]
 TAGS = ["批发", "零售", "北区", "南区", "餐饮", "连锁", "重点", "新开", "vip客户", "月结"]

@@ -20,12 +20,12 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 
 from bench.database import scratch_database
-from bot import ratelimit
-from bot.ratelimit import RateLimiter
-from bot.settings import Settings
+from bot.runtime import ratelimit
+from bot.runtime.ratelimit import RateLimiter
+from bot.runtime.settings import Settings
 from sandbox import SandboxServer, SandboxUser
 from sandbox.client import SandboxError
-from tests.harness import Harness, running_bot, settings_for
+from sandbox.harness import Harness, running_bot, settings_for
 
 RATE, BURST, MAX_WAIT = (
     Settings.model_fields[name].default for name in ("rate_per_second", "rate_burst", "rate_max_wait")

@@ -28,15 +28,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from bench.database import BACKENDS, postgres_admin_url, scratch_database
+from bot.domain.enums import ReminderKind, ReminderStatus, RiskLevel, Tier
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from bot.i18n import I18n
 from bot.outbox.sender import OutboxSender, Outcome
 from bot.services import reminders, today
-from handlers.reminder_pushes import push_payload
+from handlers.reminder.pushes import push_payload
 from sandbox import SandboxClient, SandboxServer
 from storage.db import create_engine, create_session_factory
-from storage.enums import ReminderKind, ReminderStatus, RiskLevel, Tier
 from storage.models import Customer, Reminder, Team, User
 from storage.queries.reminders import DueReminder
 

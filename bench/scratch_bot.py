@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from bench.database import scratch_database
 from sandbox import SandboxServer
-from tests.harness import Harness, running_bot, settings_for
+from sandbox.harness import Harness, running_bot, settings_for
 
 
 @asynccontextmanager

@@ -68,19 +68,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.database import postgres_admin_url, scratch_database
 from bench.fanout import FLOOD, enqueue, outbox_left, push_chats, received
+from bot.domain.enums import InboxStatus, OutboxStatus
 from bot.domain.roles import Role
 from bot.outbox.sender import Limits
 from bot.services.customers import search_columns
 from sandbox import SandboxServer
 from sandbox import users as sandbox_users
 from sandbox.errors import ControlError
+from sandbox.harness import TOKEN
 from sandbox.records import ChatRecord, MessageRecord
 from sandbox.state import BotState
 from storage import migrate
 from storage.db import create_engine, create_session_factory
-from storage.enums import InboxStatus, OutboxStatus
 from storage.models import Customer, Inbox, Order, Outbox, Team, User
-from tests.harness import TOKEN
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "soak-webhook-secret"

@@ -46,16 +46,16 @@ from sqlalchemy import insert
 
 from bench.database import scratch_database
 from bench.search import CITIES, GIVEN, SURNAMES, TRADES
+from bot.domain.enums import ReminderKind, ReminderStatus
 from bot.domain.roles import Role
 from bot.services.customers import search_columns
 from sandbox import SandboxServer
 from sandbox import users as sandbox_users
+from sandbox.harness import TOKEN
 from sandbox.state import BotState
 from storage import migrate
 from storage.db import create_engine, create_session_factory
-from storage.enums import ReminderKind, ReminderStatus
 from storage.models import Customer, Reminder, Team, User
-from tests.harness import TOKEN
 
 FIRST_REP = 6_000_000
 INSERT_BATCH = 5_000

@@ -12,11 +12,11 @@ from datetime import date
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import single_process
-from bot.listening import CannotListen, listen_advice
-from bot.logs import configure_logging
-from bot.settings import Settings, SettingsError, load_settings
-from bot.single_process import AlreadyRunning
+from bot.runtime import single_process
+from bot.runtime.listening import CannotListen, listen_advice
+from bot.runtime.logs import configure_logging
+from bot.runtime.settings import Settings, SettingsError, load_settings
+from bot.runtime.single_process import AlreadyRunning
 
 DESCRIPTION = "FieldCRM: a CRM for field sales teams, inside Telegram."
 
@@ -100,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "churn-backtest":
             return _churn_backtest(args)
         if args.command == "demo":
-            from bot.demo import run_demo
+            from bot.demo.server import run_demo
 
             return run_demo(database=args.database, port=args.port)
         settings = load_settings()
@@ -149,7 +149,7 @@ def _sandbox(host: str, port: int) -> int:
 
 
 def _churn_backtest(args: argparse.Namespace) -> int:
-    from bot import backtest
+    from bot.analytics import backtest
     from bot.domain.churn_data import read_transactions
 
     try:
@@ -180,14 +180,14 @@ def _run(settings: Settings, *, webhook: bool) -> int:
         raise SettingsError("WEBHOOK_URL: required for --webhook (the public https:// URL of this server)")
     lock = single_process.hold(settings.database_url)
     configure_logging(settings.log_level, secret=token)
-    from bot.app import build_application
-    from bot.telegram_bot import ALLOWED_UPDATES
+    from bot.runtime.app import build_application
+    from bot.runtime.telegram_bot import ALLOWED_UPDATES
     from storage import migrate
 
     asyncio.run(migrate.upgrade(settings.database_url))
     application = build_application(settings)
     if settings.webhook_url is not None:
-        from bot import webhook as webhook_mode
+        from bot.runtime import webhook as webhook_mode
 
         asyncio.run(webhook_mode.serve(application))
     else:

@@ -14,6 +14,7 @@ from bot.domain.audit import Scope
 from bot.domain.customer_fields import Field
 from bot.domain.dates import QuickChoice
 from bot.domain.digest import Kind as PeriodKind
+from bot.domain.enums import TicketSeverity, Tier, VisitKind, VisitOutcome
 from bot.domain.money import CURRENCIES
 from bot.domain.roles import INVITABLE_BY, Role
 from bot.domain.timezones import COMMON_ZONES
@@ -22,7 +23,7 @@ from bot.services.digest import Drill
 from bot.services.exports import ExportKind, FileFormat
 from bot.services.reminders import Later
 from bot.services.tickets import CATEGORIES
-from handlers.buttons import (
+from handlers.common.buttons import (
     BIG_ID,
     EVERYONE,
     FIELD_ROLES,
@@ -37,7 +38,6 @@ from handlers.buttons import (
     OneOf,
     Token,
 )
-from storage.enums import TicketSeverity, Tier, VisitKind, VisitOutcome
 
 STAFF = FIELD_ROLES | {Role.ADMIN}
 

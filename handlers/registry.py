@@ -5,43 +5,35 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from handlers import (
-    access,
-    audit,
-    buttons,
-    card,
-    complaints,
-    customer_edit,
-    customer_link,
-    customer_text,
-    customers_new,
-    digest,
-    erase,
-    errors,
-    exports,
-    fallback,
-    feedback,
-    handover,
-    imports,
-    inline_lookup,
-    invites,
-    language,
-    orders,
-    outbox_admin,
-    remind,
-    reminder_pushes,
-    risk_alerts,
-    search,
-    start,
-    surveys,
-    team_settings,
-    teams,
-    ticket_relay,
-    tickets,
-    today,
-    transfers,
-    visits,
-)
+from handlers.admin import outbox as outbox_admin
+from handlers.audit import audit
+from handlers.card import card
+from handlers.common import access, buttons, errors, fallback
+from handlers.customer import edit as customer_edit
+from handlers.customer import erase
+from handlers.customer import link as customer_link
+from handlers.customer import new as customers_new
+from handlers.digest import digest
+from handlers.feedback import feedback
+from handlers.handover import handover
+from handlers.inline import lookup as inline_lookup
+from handlers.order import dialog as orders
+from handlers.reminder import dialog as remind
+from handlers.reminder import pushes as reminder_pushes
+from handlers.risk import alerts as risk_alerts
+from handlers.search import find as search
+from handlers.settings import language
+from handlers.settings import team as team_settings
+from handlers.sheets import exports, imports
+from handlers.start import start
+from handlers.survey import survey as surveys
+from handlers.team import invites, teams
+from handlers.ticket import complaint as complaints
+from handlers.ticket import customer_text, tickets
+from handlers.ticket import relay as ticket_relay
+from handlers.today import today
+from handlers.transfer import transfer as transfers
+from handlers.visit import dialog as visits
 
 GUARD_GROUP = -1
 
@@ -81,7 +73,7 @@ def register_all(application: Application) -> None:  # type: ignore[type-arg]
         audit,
     ):
         feature.register(application)
-    # Customers' plain text goes to their complaint; everyone else's on to the search.
+    # Customers' plain text goes to their complaint; everyone else's on to the find.
     customer_text.register(application)
     fallback.register(application)
     buttons.index_buttons(application)

@@ -22,7 +22,7 @@ from storage.db import create_migration_engine
 ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
 
 # Any constant will do, as long as replicas agree on it and it is not the leader's key
-# (bot.leader.LOCK_KEY): a replica must be able to migrate while another one leads.
+# (bot.runtime.leader.LOCK_KEY): a replica must be able to migrate while another one leads.
 MIGRATION_LOCK_ID = 0x46_43_52_4D_4D_49_47_52  # "FCRMMIGR"
 
 T = TypeVar("T")

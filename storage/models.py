@@ -5,7 +5,7 @@ Conventions that hold everywhere:
 * times are `UTCDateTime` (aware UTC in Python on both backends); compare them with a bound
   aware datetime (the explicit `now`), not `func.now()`, as SQLite stores them as text;
 * money is Numeric(14, 2) read as Decimal, next to a 3-letter currency;
-* enum-like columns are String(16) with a CHECK listing `storage.enums` values;
+* enum-like columns are String(16) with a CHECK listing `bot.domain.enums` values;
 * relationships are `lazy="raise"`: under asyncio an implicit lazy load cannot run, so a
   query states what it loads (`selectinload`, `joinedload`) and a forgotten one fails loudly;
 * Alembic owns the schema (storage/migrations); a change here needs a revision there.
@@ -44,9 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from bot.domain.roles import Role
-from storage.db import utcnow
-from storage.enums import (
+from bot.domain.enums import (
     FeedbackKind,
     HandoverVia,
     InboxStatus,
@@ -66,6 +64,8 @@ from storage.enums import (
     VisitKind,
     VisitOutcome,
 )
+from bot.domain.roles import Role
+from storage.db import utcnow
 from storage.types import UTCDateTime
 
 # Deterministic constraint names: Alembic's batch mode on SQLite recreates tables and

@@ -16,11 +16,16 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from sandbox import SandboxServer
+from sandbox.databases import (
+    create_test_database,
+    drop_test_database,
+    postgres_admin_url,
+    postgres_unavailable,
+)
+from sandbox.harness import Harness, running_bot, settings_for
 from storage import migrate
 from storage.db import create_engine
 from storage.models import Base
-from tests.dbutil import create_test_database, drop_test_database, postgres_admin_url, postgres_unavailable
-from tests.harness import Harness, running_bot, settings_for
 
 
 @pytest.fixture(scope="session")

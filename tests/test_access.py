@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.roles import Role
-from handlers.menu import COMMANDS
+from handlers.common.menu import COMMANDS
+from sandbox.harness import Harness, Person
 from storage.db import utcnow
 from storage.models import Team, User
-from tests.harness import Harness, Person
 
 REFUSALS = (
     "don't know you yet",

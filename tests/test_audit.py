@@ -10,11 +10,9 @@ import pytest
 from sqlalchemy import update
 
 from bot.i18n import I18n
-from bot.jobs import background
-from handlers.audit import sentence
-from storage.models import AuditLog, User
-from storage.queries.audit_log import Entry
-from tests.factories import (
+from bot.runtime.jobs import background
+from handlers.audit.audit import sentence
+from sandbox.factories import (
     MANAGER_TG,
     REP_TG,
     SalesTeam,
@@ -24,7 +22,9 @@ from tests.factories import (
     press_forged,
     sales_team,
 )
-from tests.harness import ADMIN_ID, Harness, Person, Reply
+from sandbox.harness import ADMIN_ID, Harness, Person, Reply
+from storage.models import AuditLog, User
+from storage.queries.audit_log import Entry
 
 NOW = datetime(2027, 5, 12, 2, 0, tzinfo=UTC)
 

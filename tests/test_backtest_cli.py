@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from bench.backtest import CUTOFF, HORIZON_DAYS, synthetic_rows, write_csv
-from bot import backtest
+from bot.analytics import backtest
 from bot.domain.churn_data import churned, day_number, histories, parse_rows
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,8 +6,8 @@ import random
 
 from bench.throughput import FIRST_REP, Figures, Plan, measure, run_echo, seed
 from sandbox import SandboxMessage, SandboxServer
+from sandbox.harness import TOKEN
 from sandbox.records import MessageRecord
-from tests.harness import TOKEN
 
 TINY = Plan(users=3, customers=30, seconds=0.5, rate=20.0, offered_seconds=0.5)
 

@@ -9,9 +9,7 @@ from typing import Any
 from sqlalchemy import event, select
 
 from bot.services.card import card_for
-from storage.db import utcnow
-from storage.models import AuditLog, Contact, Feedback, Order, Tag, Ticket, Visit
-from tests.factories import (
+from sandbox.factories import (
     MANAGER_TG,
     REP_TG,
     SalesTeam,
@@ -22,7 +20,9 @@ from tests.factories import (
     rep_viewer,
     sales_team,
 )
-from tests.harness import Harness, Person, Reply
+from sandbox.harness import Harness, Person, Reply
+from storage.db import utcnow
+from storage.models import AuditLog, Contact, Feedback, Order, Tag, Ticket, Visit
 
 
 async def open_card(bot: Harness, who: Person, customer_id: int) -> Reply:

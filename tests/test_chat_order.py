@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from telegram import Chat, Message, Update, User
 
-from bot import ratelimit
-from bot.chat_order import PerChatOrder
-from bot.ratelimit import RateLimiter
+from bot.runtime import ratelimit
+from bot.runtime.chat_order import PerChatOrder
+from bot.runtime.ratelimit import RateLimiter
 
 
 def update(update_id: int, chat_id: int) -> Update:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from sandbox import SandboxServer
-from tests.harness import fieldcrm_run
+from sandbox.harness import fieldcrm_run
 
 COMMANDS = ["run", "migrate", "sandbox", "demo"]
 

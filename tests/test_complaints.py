@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
-from bot.jobs import Background, background
+from bot.runtime.jobs import Background, background
+from sandbox.factories import MANAGER_TG, REP_TG, SalesTeam, customer, fetch, person, sales_team
+from sandbox.harness import Harness, Person, Reply
 from storage.models import Customer, Ticket, TicketEvent, User
-from tests.factories import MANAGER_TG, REP_TG, SalesTeam, customer, fetch, person, sales_team
-from tests.harness import Harness, Person, Reply
 
 NOW = datetime(2027, 5, 12, 2, 0, tzinfo=UTC)
 CUSTOMER_TG, OTHER_CUSTOMER_TG = 9401, 9402

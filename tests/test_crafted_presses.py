@@ -10,12 +10,14 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from telegram import InlineKeyboardMarkup
 
+from bot.domain.enums import SurveyKind, TicketStatus
 from bot.domain.roles import Role
 from bot.i18n import I18n
 from bot.services import briefing, surveys, ticket_notices, ticket_sla
 from bot.services.ticket_notices import TicketView
-from handlers.buttons import INT32_MAX, INT64_MAX, button_index
-from storage.enums import SurveyKind, TicketStatus
+from handlers.common.buttons import INT32_MAX, INT64_MAX, button_index
+from sandbox.factories import NOT_YOURS, STALE, junk, refused_as, row_counts
+from sandbox.harness import ADMIN_ID, Harness, Person
 from storage.models import (
     AuditLog,
     Customer,
@@ -28,8 +30,6 @@ from storage.models import (
     TicketEvent,
     User,
 )
-from tests.factories import NOT_YOURS, STALE, junk, refused_as, row_counts
-from tests.harness import ADMIN_ID, Harness, Person
 from tests.test_complaints import Desk, desk
 
 HUGE = "9" * 40

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from bot.jobs import background
-from handlers.customer_link import qr_png
+from bot.runtime.jobs import background
+from handlers.customer.link import qr_png
+from sandbox.factories import MANAGER_TG, REP_TG, SalesTeam, customer, fetch, person, press_forged, sales_team
+from sandbox.harness import Harness, Person
 from storage.models import AuditLog, Customer, User
-from tests.factories import MANAGER_TG, REP_TG, SalesTeam, customer, fetch, person, press_forged, sales_team
-from tests.harness import Harness, Person
 
 LINK = re.compile(r"https://t\.me/FieldCrmBot\?start=(c_[A-Za-z0-9_-]+)")
 CUSTOMER_TG, NEW_PHONE_TG = 9301, 9302

@@ -14,9 +14,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.jobs import Background, background
-from storage.models import Customer, Survey, Ticket, TicketEvent, User
-from tests.factories import (
+from bot.runtime.jobs import Background, background
+from sandbox.factories import (
     MANAGER_TG,
     OTHER_REP_TG,
     REP_TG,
@@ -26,7 +25,8 @@ from tests.factories import (
     press_through,
     sales_team,
 )
-from tests.harness import Harness, Person
+from sandbox.harness import Harness, Person
+from storage.models import Customer, Survey, Ticket, TicketEvent, User
 
 # 10:00 in Shanghai, where the team and its customer are.
 VISIT = datetime(2027, 3, 16, 2, 0, tzinfo=UTC)

@@ -20,20 +20,8 @@ from bot.services import digest_message, revisits, risk_alerts, transfers
 from bot.services.customer_records import Draft
 from bot.services.digest import Digest
 from bot.services.errors import NotFound
-from handlers.buttons import INT32_MAX, INT64_MAX, button_index
-from storage.models import (
-    AuditLog,
-    Customer,
-    Order,
-    Outbox,
-    Reminder,
-    RiskAlert,
-    TransferRequest,
-    Visit,
-)
-from storage.queries.digest import Exceptions, RepVisits, Sales, Satisfaction, TeamRow
-from storage.queries.revisits import Planned
-from tests.factories import (
+from handlers.common.buttons import INT32_MAX, INT64_MAX, button_index
+from sandbox.factories import (
     MANAGER_TG,
     NOT_YOURS,
     REP_TG,
@@ -50,7 +38,19 @@ from tests.factories import (
     row_counts,
     sales_team,
 )
-from tests.harness import ADMIN_ID, Harness, Person, Reply
+from sandbox.harness import ADMIN_ID, Harness, Person, Reply
+from storage.models import (
+    AuditLog,
+    Customer,
+    Order,
+    Outbox,
+    Reminder,
+    RiskAlert,
+    TransferRequest,
+    Visit,
+)
+from storage.queries.digest import Exceptions, RepVisits, Sales, Satisfaction, TeamRow
+from storage.queries.revisits import Planned
 
 HUGE = "9" * 40
 PAST_INT64 = str(INT64_MAX + 1)

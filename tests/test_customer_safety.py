@@ -11,13 +11,22 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.jobs import background
+from bot.domain.enums import SurveyKind, SurveyStatus, TicketEventKind, TicketStatus
+from bot.runtime.jobs import background
 from bot.services import tickets
-from storage.enums import SurveyKind, SurveyStatus, TicketEventKind, TicketStatus
+from sandbox.factories import (
+    OTHER_REP_TG,
+    REP_TG,
+    SalesTeam,
+    customer,
+    fetch,
+    person,
+    plant_button,
+    sales_team,
+)
+from sandbox.harness import Harness, Person
 from storage.models import Customer, Feedback, Survey, Ticket, TicketEvent, Visit
 from storage.queries import tickets as ticket_queries
-from tests.factories import OTHER_REP_TG, REP_TG, SalesTeam, customer, fetch, person, plant_button, sales_team
-from tests.harness import Harness, Person
 from tests.test_feedback import deliver, linked_customer
 
 NOW = datetime(2027, 5, 12, 2, 0, tzinfo=UTC)

@@ -9,10 +9,9 @@ from datetime import date, timedelta
 import pytest
 
 from bot.domain.birthdays import UNKNOWN_YEAR
-from handlers import customers_new
+from handlers.customer import new as customers_new
 from sandbox import SandboxServer
-from storage.models import AuditLog, Customer, Outbox
-from tests.factories import (
+from sandbox.factories import (
     MANAGER_TG,
     OTHER_REP_TG,
     REP_TG,
@@ -24,7 +23,8 @@ from tests.factories import (
     sales_team,
     tag_names,
 )
-from tests.harness import Harness, Person, Reply, running_bot, settings_for
+from sandbox.harness import Harness, Person, Reply, running_bot, settings_for
+from storage.models import AuditLog, Customer, Outbox
 
 
 async def test_new_customer_with_every_field(bot: Harness) -> None:

@@ -18,12 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.leader import LEADERSHIP_KEY, Leadership
+from bot.domain.enums import InboxStatus
+from bot.runtime.leader import LEADERSHIP_KEY, Leadership
 from sandbox import SandboxClient, SandboxServer
-from storage.enums import InboxStatus
-from storage.models import Inbox
-from tests.factories import REP_TG, count, person, plant_button, sales_team
-from tests.harness import (
+from sandbox.factories import REP_TG, count, person, plant_button, sales_team
+from sandbox.harness import (
     ADMIN_ID,
     TOKEN,
     Harness,
@@ -33,6 +32,7 @@ from tests.harness import (
     settings_for,
     webhook_bot,
 )
+from storage.models import Inbox
 from tests.outage import DatabaseLink
 
 UNAVAILABLE = {
@@ -189,7 +189,7 @@ async def test_a_webhook_user_is_told_once_during_the_outage_and_answered_once_a
     language: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="bot.http")
+    caplog.set_level(logging.WARNING, logger="bot.runtime.http")
     async with webhook_bot(sandbox, link.url) as bot:
         rep = await _webhook_rep(bot, language)
         before = len(await rep.replies())

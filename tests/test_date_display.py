@@ -12,7 +12,7 @@ import pytest
 
 from bot.domain.dates import Refused, read_ahead, read_order_date
 from bot.i18n import I18n, Translator
-from handlers.typed_dates import AHEAD_EXAMPLES, ORDER_EXAMPLES
+from handlers.common.typed_dates import AHEAD_EXAMPLES, ORDER_EXAMPLES
 
 # 10:00 on Tuesday 24 Nov 2026 in Shanghai.
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)

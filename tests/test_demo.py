@@ -7,15 +7,16 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bot import demo_history, demo_seed
-from bot.demo_team import CUSTOMER_ACCOUNTS, REPS, STAFF
+from bot.demo import history as demo_history
+from bot.demo import seed as demo_seed
+from bot.demo.team import CUSTOMER_ACCOUNTS, REPS, STAFF
 from bot.domain import digest as figures
+from bot.domain.enums import ReminderStatus, RiskLevel, TicketStatus
 from bot.services import digest, health
+from sandbox.harness import Harness
 from storage.db import utcnow
-from storage.enums import ReminderStatus, RiskLevel, TicketStatus
 from storage.models import Customer, Feedback, Order, Reminder, Team, Ticket, User, Visit
 from storage.queries import digest as digest_queries
-from tests.harness import Harness
 
 NOW = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
 COUNTED = (Team, User, Customer, Visit, Order, Feedback, Ticket, Reminder)

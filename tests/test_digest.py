@@ -11,10 +11,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from bot.jobs import Background, background
+from bot.runtime.jobs import Background, background
+from sandbox.factories import MANAGER_TG, REP_TG, SalesTeam, customer, person, press_forged, sales_team
+from sandbox.harness import Harness, Person
 from storage.models import Feedback, Order, Outbox, Reminder, RiskAlert, Team, Ticket, User, Visit
-from tests.factories import MANAGER_TG, REP_TG, SalesTeam, customer, person, press_forged, sales_team
-from tests.harness import Harness, Person
 
 # Tuesday 24 Nov 2026, 18:05 in Shanghai.
 EVENING = datetime(2026, 11, 24, 10, 5, tzinfo=UTC)

@@ -15,9 +15,21 @@ from typing import Any
 import pytest
 from sqlalchemy import JSON, Column, String, Table, func, select
 
-from bot.jobs import background
+from bot.domain.enums import OutboxStatus
+from bot.runtime.jobs import background
 from sandbox import SandboxServer
-from storage.enums import OutboxStatus
+from sandbox.factories import (
+    MANAGER_TG,
+    REP_TG,
+    SalesTeam,
+    customer,
+    fetch,
+    person,
+    plant_button,
+    press_forged,
+    sales_team,
+)
+from sandbox.harness import Harness, Person, Reply, webhook_bot
 from storage.models import (
     AuditLog,
     Base,
@@ -35,18 +47,6 @@ from storage.models import (
     Visit,
 )
 from storage.queries import erase as erase_queries
-from tests.factories import (
-    MANAGER_TG,
-    REP_TG,
-    SalesTeam,
-    customer,
-    fetch,
-    person,
-    plant_button,
-    press_forged,
-    sales_team,
-)
-from tests.harness import Harness, Person, Reply, webhook_bot
 from tests.test_handover import link_account, other_team
 
 NOW = datetime(2027, 5, 12, 2, 0, tzinfo=UTC)

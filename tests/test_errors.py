@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.services import teams
-from tests.harness import ADMIN_ID, Harness
+from sandbox.harness import ADMIN_ID, Harness
 
 
 async def test_failure_is_apologised_for_and_reported(bot: Harness, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,13 +20,16 @@ import aiohttp
 import pytest
 from sqlalchemy import select, update
 
-from bot import webhook
+from bot.domain.enums import InboxStatus
 from bot.domain.roles import Role
-from handlers.buttons import Button, Day, Int, OneOf, Token, button_index
-from handlers.menu import COMMANDS
+from bot.runtime import webhook
+from handlers.common.buttons import Button, Day, Int, OneOf, Token, button_index
+from handlers.common.menu import COMMANDS
 from sandbox import SandboxServer
+from sandbox.factories import REP_TG, customer, fetch, plant_button, sales_team
+from sandbox.factories import person as rep_person
+from sandbox.harness import ADMIN_ID, WEBHOOK_SECRET, Harness, Person, Reply, inbox_processed, webhook_bot
 from storage.db import utcnow
-from storage.enums import InboxStatus
 from storage.models import (
     AuditLog,
     Base,
@@ -46,9 +49,6 @@ from storage.models import (
     User,
     Visit,
 )
-from tests.factories import REP_TG, customer, fetch, plant_button, sales_team
-from tests.factories import person as rep_person
-from tests.harness import ADMIN_ID, WEBHOOK_SECRET, Harness, Person, Reply, inbox_processed, webhook_bot
 
 # What only Rhea, her manager and the admin may ever read.
 SECRETS = ("Qiao Zhenbao", "Zhenbao Trading", "13912345678", "5521", "cold chain 7731", "Rhea")

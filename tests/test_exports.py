@@ -13,10 +13,8 @@ from bot.domain.birthdays import UNKNOWN_YEAR
 from bot.services import exports
 from bot.services.errors import NotAllowed
 from bot.services.exports import ExportKind, FileFormat
-from storage.db import utcnow
-from storage.models import AuditLog, Base, Customer, Feedback, Order, Team, Ticket, Visit, customer_tags
-from tests.documents import XLSX_MIME, bot_documents, last_document, send_file, table
-from tests.factories import (
+from sandbox.documents import XLSX_MIME, bot_documents, last_document, send_file, table
+from sandbox.factories import (
     MANAGER_TG,
     REP_TG,
     SalesTeam,
@@ -28,7 +26,9 @@ from tests.factories import (
     rep_viewer,
     sales_team,
 )
-from tests.harness import Harness, Person
+from sandbox.harness import Harness, Person
+from storage.db import utcnow
+from storage.models import AuditLog, Base, Customer, Feedback, Order, Team, Ticket, Visit, customer_tags
 
 CUSTOMER_HEADERS = [
     "Name",

@@ -7,11 +7,11 @@ from contextlib import AsyncExitStack
 
 import pytest
 
-from bot.leader import LEADERSHIP_KEY, Leadership
+from bot.runtime.leader import LEADERSHIP_KEY, Leadership
 from sandbox import SandboxServer
+from sandbox.factories import REP_TG, customer, fetch, person, sales_team
+from sandbox.harness import Harness, webhook_bot
 from storage.models import Visit
-from tests.factories import REP_TG, customer, fetch, person, sales_team
-from tests.harness import Harness, webhook_bot
 
 
 def leads(bot: Harness) -> bool:

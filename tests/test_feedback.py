@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import update
 
 from bot.domain.roles import Role
-from bot.jobs import background
-from handlers.customer_link import qr_png
+from bot.runtime.jobs import background
+from handlers.customer.link import qr_png
 from sandbox import SandboxServer
+from sandbox.factories import MANAGER_TG, REP_TG, SalesTeam, customer, fetch, person, sales_team
+from sandbox.harness import Harness, Person, Reply, running_bot, settings_for
 from storage.models import Customer, Feedback, Team, User
-from tests.factories import MANAGER_TG, REP_TG, SalesTeam, customer, fetch, person, sales_team
-from tests.harness import Harness, Person, Reply, running_bot, settings_for
 
 NOW = datetime(2027, 5, 12, 2, 0, tzinfo=UTC)
 CUSTOMER_TG, STRANGER_TG = 9401, 9402
@@ -288,7 +288,7 @@ async def test_when_the_owner_has_left_the_manager_is_told_instead(bot: Harness)
 async def test_an_idle_stranger_dialog_times_out_and_the_stranger_is_a_stranger_again(
     sandbox: SandboxServer, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from handlers import feedback
+    from handlers.feedback import feedback
 
     monkeypatch.setattr(feedback, "TIMEOUT_SECONDS", 0.5)
     async with running_bot(settings_for(sandbox, database_url), sandbox) as bot:

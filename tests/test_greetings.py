@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.jobs import Background, background
+from bot.runtime.jobs import Background, background
 from bot.services.customers import search_columns
+from sandbox.harness import Harness, Person
 from storage.models import Contact, Customer, Outbox, Team, User
-from tests.harness import Harness, Person
 
 # 09:30 in Shanghai on an ordinary Wednesday; 20:30 the evening before in New York.
 MORNING = datetime(2027, 3, 10, 1, 30, tzinfo=UTC)

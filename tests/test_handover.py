@@ -10,10 +10,9 @@ from typing import Any
 from sqlalchemy import event, func, insert, select
 
 from bot.domain.roles import Role
-from bot.jobs import background
+from bot.runtime.jobs import background
 from bot.services.customers import search_columns
-from storage.models import AuditLog, Customer, Reminder, Team, Ticket, TicketEvent, TransferRequest, User
-from tests.factories import (
+from sandbox.factories import (
     MANAGER_TG,
     OTHER_REP_TG,
     REP_TG,
@@ -25,7 +24,8 @@ from tests.factories import (
     press_forged,
     sales_team,
 )
-from tests.harness import Harness, Person, Reply
+from sandbox.harness import Harness, Person, Reply
+from storage.models import AuditLog, Customer, Reminder, Team, Ticket, TicketEvent, TransferRequest, User
 
 NOW = datetime(2027, 5, 12, 2, 0, tzinfo=UTC)
 ZHAO_TG, WU_TG, ELSEWHERE_TG, ELSEWHERE_REP_TG = 8201, 8202, 8203, 8204

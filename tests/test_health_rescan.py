@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import update
 
-from bot.jobs import background
+from bot.runtime.jobs import background
 from bot.services import health as rescan
+from sandbox.factories import REP_TG, SalesTeam, customer, fetch, person, plant_button, sales_team
+from sandbox.harness import Harness
 from storage.db import utcnow
 from storage.models import Customer, Feedback, Order, Team, Ticket, Visit
-from tests.factories import REP_TG, SalesTeam, customer, fetch, person, plant_button, sales_team
-from tests.harness import Harness
 
 
 async def buyer(

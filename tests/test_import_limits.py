@@ -13,11 +13,10 @@ from typing import Any
 
 import pytest
 
-from bot import background, sheet_reader
 from bot.domain.spreadsheets import FileKind, Line
+from bot.runtime import background, sheet_reader
 from bot.services import imports
-from storage.models import Customer
-from tests.documents import (
+from sandbox.documents import (
     CSV_MIME,
     XLSX_MIME,
     csv_bytes,
@@ -27,8 +26,9 @@ from tests.documents import (
     send_file,
     wide_rows,
 )
-from tests.factories import MANAGER_TG, REP_TG, count, customer, person, sales_team
-from tests.harness import Harness, Person
+from sandbox.factories import MANAGER_TG, REP_TG, count, customer, person, sales_team
+from sandbox.harness import Harness, Person
+from storage.models import Customer
 
 ROWS = "This file has more than 100,000 rows (empty rows count too)."
 READING = "Reading hostile.xlsx…"
@@ -187,5 +187,5 @@ async def test_one_file_at_a_time_per_manager(bot: Harness, monkeypatch: pytest.
 
 
 def test_the_reader_runs_the_interpreter_that_runs_the_bot() -> None:
-    assert sheet_reader.CHILD_ARGS == ("-m", "bot.sheet_reader")
+    assert sheet_reader.CHILD_ARGS == ("-m", "bot.runtime.sheet_reader")
     assert sys.executable

@@ -8,11 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.domain.birthdays import UNKNOWN_YEAR
-from handlers import imports as import_handlers
+from handlers.sheets import imports as import_handlers
 from sandbox import SandboxServer
-from storage.models import AuditLog, Customer, User
-from tests.documents import XLSX_MIME, bot_documents, csv_bytes, last_document, send_file, table
-from tests.factories import (
+from sandbox.documents import XLSX_MIME, bot_documents, csv_bytes, last_document, send_file, table
+from sandbox.factories import (
     MANAGER_TG,
     REP_TG,
     SalesTeam,
@@ -24,7 +23,8 @@ from tests.factories import (
     sales_team,
     tag_names,
 )
-from tests.harness import Harness, Person, running_bot, settings_for
+from sandbox.harness import Harness, Person, running_bot, settings_for
+from storage.models import AuditLog, Customer, User
 
 
 async def _by_name(bot: Harness) -> dict[str, Customer]:

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot.settings import SettingsError, load_settings
+from bot.domain.enums import InboxStatus
+from bot.runtime.settings import SettingsError, load_settings
 from sandbox import SandboxServer
+from sandbox.harness import webhook_bot
 from storage.db import create_engine, utcnow
-from storage.enums import InboxStatus
 from storage.models import Inbox
 from storage.queries import inbox
-from tests.harness import webhook_bot
 
 NOW = datetime(2027, 5, 12, 2, 0, tzinfo=UTC)
 

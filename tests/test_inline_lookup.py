@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.factories import MANAGER_TG, OTHER_REP_TG, REP_TG, SalesTeam, customer, person, sales_team
-from tests.harness import Harness, Person
+from sandbox.factories import MANAGER_TG, OTHER_REP_TG, REP_TG, SalesTeam, customer, person, sales_team
+from sandbox.harness import Harness, Person
 
 
 async def ask(who: Person, text: str, *, offset: str = "") -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.harness import ADMIN_ID, Harness
+from sandbox.harness import ADMIN_ID, Harness
 
 
 async def test_language_switch_changes_replies_and_menu(bot: Harness) -> None:

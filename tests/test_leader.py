@@ -9,13 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bot import jobs, leader
-from bot.app import build_application
-from bot.leader import LOCK_KEY, Duty, Leadership
+from bot.runtime import jobs, leader
+from bot.runtime.app import build_application
+from bot.runtime.leader import LOCK_KEY, Duty, Leadership
 from sandbox import SandboxServer
+from sandbox.harness import running_bot, settings_for
 from storage import migrate
 from storage.db import create_engine
-from tests.harness import running_bot, settings_for
 
 POLL = 0.2
 TAKEOVER_LIMIT = 15.0

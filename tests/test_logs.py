@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.logs import configure_logging, mask_phones
+from bot.runtime.logs import configure_logging, mask_phones
 
 TOKEN = "123456:SECRET-token-value"
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from bot.jobs import background
+from bot.runtime.jobs import background
 from bot.services.invites import hash_token
+from sandbox.harness import ADMIN_ID, Harness, Person
 from storage.db import utcnow
 from storage.models import AuditLog, Invite, Team, User
-from tests.harness import ADMIN_ID, Harness, Person
 
 LINK = re.compile(r"https://t\.me/(\w+)\?start=inv_([A-Za-z0-9_-]+)")
 

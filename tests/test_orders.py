@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from storage.models import Customer, Order
-from tests.factories import (
+from sandbox.factories import (
     REP_TG,
     count,
     customer,
@@ -21,7 +20,8 @@ from tests.factories import (
     rep_and_others_customer,
     sales_team,
 )
-from tests.harness import Harness, Person
+from sandbox.harness import Harness, Person
+from storage.models import Customer, Order
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -18,15 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.jobs import background
+from bot.domain.enums import OutboxStatus
 from bot.outbox.sender import Limits, OutboxSender, Outcome
-from bot.settings import SettingsError, load_settings
+from bot.runtime.jobs import background
+from bot.runtime.settings import SettingsError, load_settings
 from sandbox import SandboxClient, SandboxServer, SandboxUser
+from sandbox.harness import TOKEN, running_bot, settings_for
 from storage.db import create_engine, create_session_factory
-from storage.enums import OutboxStatus
 from storage.models import Outbox, Team, User
 from storage.queries import outbox
-from tests.harness import TOKEN, running_bot, settings_for
 
 T0 = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 

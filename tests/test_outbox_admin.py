@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.jobs import background
-from storage.enums import OutboxStatus
+from bot.domain.enums import OutboxStatus
+from bot.runtime.jobs import background
+from sandbox.factories import REP_TG, fetch, person, sales_team
+from sandbox.harness import ADMIN_ID, Harness
 from storage.models import Outbox
-from tests.factories import REP_TG, fetch, person, sales_team
-from tests.harness import ADMIN_ID, Harness
 
 AT = datetime(2027, 1, 5, 2, 0, tzinfo=UTC)
 

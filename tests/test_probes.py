@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 import aiohttp
 from telegram import Bot
 
-from bot import http
-from bot.app import build_application
-from bot.metrics import Metrics
 from bot.outbox.sender import OutboxSender
+from bot.runtime import http
+from bot.runtime.app import build_application
+from bot.runtime.metrics import Metrics
 from sandbox import SandboxClient, SandboxServer
+from sandbox.harness import ADMIN_ID, TOKEN, Harness, settings_for
 from storage.db import create_engine, create_session_factory
 from storage.queries import outbox
-from tests.harness import ADMIN_ID, TOKEN, Harness, settings_for
 
 T0 = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 

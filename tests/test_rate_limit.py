@@ -12,13 +12,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import ratelimit
-from bot.ratelimit import Admission, RateLimiter
-from bot.settings import Settings
+from bot.runtime import ratelimit
+from bot.runtime.ratelimit import Admission, RateLimiter
+from bot.runtime.settings import Settings
 from sandbox import SandboxServer
+from sandbox.factories import REP_TG, customer, fetch, person, plant_button, press_through, sales_team
+from sandbox.harness import Harness, Person, running_bot, settings_for, webhook_bot
 from storage.models import Feedback, Visit
-from tests.factories import REP_TG, customer, fetch, person, plant_button, press_through, sales_team
-from tests.harness import Harness, Person, running_bot, settings_for, webhook_bot
 from tests.test_feedback import linked_customer, send_photo
 
 MB = 1024 * 1024

@@ -15,13 +15,13 @@ import pytest
 from sqlalchemy import func, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-import handlers.remind
-from bot.jobs import Background, background
+import handlers.reminder.dialog
+from bot.domain.enums import ReminderKind, ReminderStatus
+from bot.runtime.jobs import Background, background
 from bot.services.customers import search_columns
 from sandbox import SandboxServer
-from storage.enums import ReminderKind, ReminderStatus
+from sandbox.harness import Harness, Person, running_bot, settings_for
 from storage.models import Customer, Outbox, Reminder, Team, User
-from tests.harness import Harness, Person, running_bot, settings_for
 
 # 09:00 in Shanghai, the team's zone.
 T = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
@@ -406,7 +406,7 @@ async def test_cancel_stores_nothing(bot: Harness, where: str) -> None:
 async def test_an_abandoned_dialog_times_out_with_a_note(
     sandbox: SandboxServer, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(handlers.remind, "TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(handlers.reminder.dialog, "TIMEOUT_SECONDS", 0.5)
     async with running_bot(settings_for(sandbox, database_url), sandbox) as bot:
         await desk(bot)
         rep = await chatting(bot, REP)

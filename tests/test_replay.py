@@ -15,8 +15,10 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 
+from bot.domain.enums import InboxStatus
 from sandbox import SandboxServer
-from storage.enums import InboxStatus
+from sandbox.factories import REP_TG, count, customer, person, sales_team
+from sandbox.harness import Harness, inbox_processed, webhook_bot
 from storage.models import (
     Base,
     Inbox,
@@ -27,8 +29,6 @@ from storage.models import (
     Ticket,
     TicketEvent,
 )
-from tests.factories import REP_TG, count, customer, person, sales_team
-from tests.harness import Harness, inbox_processed, webhook_bot
 from tests.test_complaints import desk
 
 STATE_TABLES: tuple[type[Base], ...] = (PersistedConversation, PersistedUserData)

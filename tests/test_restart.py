@@ -18,12 +18,12 @@ from typing import Any, Literal
 
 import pytest
 
-from bot.leader import LEADERSHIP_KEY
+from bot.runtime.leader import LEADERSHIP_KEY
 from sandbox import SandboxServer, SandboxUser
+from sandbox.documents import CSV_MIME, csv_bytes, send_file
+from sandbox.factories import MANAGER_TG, REP_TG, SalesTeam, customer, fetch, person, plant_button, sales_team
+from sandbox.harness import Harness, Person, Reply, running_bot, settings_for, webhook_bot
 from storage.models import Base, Customer, Order, Visit
-from tests.documents import CSV_MIME, csv_bytes, send_file
-from tests.factories import MANAGER_TG, REP_TG, SalesTeam, customer, fetch, person, plant_button, sales_team
-from tests.harness import Harness, Person, Reply, running_bot, settings_for, webhook_bot
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from sandbox import SandboxClient, SandboxServer, SandboxUser
+from sandbox.factories import REP_TG
+from sandbox.harness import TOKEN, fieldcrm_run
 from storage.models import Order
-from tests.factories import REP_TG
-from tests.harness import TOKEN, fieldcrm_run
 from tests.test_restart import ORDER, Step, rep_with_acme, stored
 
 # Guards against a hang only: each is expected long before.

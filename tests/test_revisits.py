@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
-from bot.jobs import Background, background
+from bot.runtime.jobs import Background, background
+from sandbox.factories import REP_TG, SalesTeam, customer, fetch, person, press_through, sales_team
+from sandbox.harness import Harness, Person
 from storage.models import Reminder, Team, Visit
-from tests.factories import REP_TG, SalesTeam, customer, fetch, person, press_through, sales_team
-from tests.harness import Harness, Person
 
 # 09:30 in Shanghai; 01:30 UTC.
 MORNING = datetime(2027, 6, 9, 1, 30, tzinfo=UTC)

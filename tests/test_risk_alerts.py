@@ -9,9 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
-from bot.jobs import Background, background
-from storage.models import AuditLog, Customer, Reminder, RiskAlert
-from tests.factories import (
+from bot.runtime.jobs import Background, background
+from sandbox.factories import (
     MANAGER_TG,
     OTHER_REP_TG,
     REP_TG,
@@ -21,7 +20,8 @@ from tests.factories import (
     press_forged,
     sales_team,
 )
-from tests.harness import Harness, Person
+from sandbox.harness import Harness, Person
+from storage.models import AuditLog, Customer, Reminder, RiskAlert
 from tests.test_health_rescan import buyer
 
 # 10:00 in Shanghai.

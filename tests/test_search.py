@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.services import customers
+from sandbox.factories import MANAGER_TG, REP_TG, SalesTeam, customer, person, rep_viewer, sales_team
+from sandbox.harness import ADMIN_ID, Harness
 from storage.db import utcnow
 from storage.models import Visit
-from tests.factories import MANAGER_TG, REP_TG, SalesTeam, customer, person, rep_viewer, sales_team
-from tests.harness import ADMIN_ID, Harness
 
 
 async def seed(bot: Harness, *, rep_locale: str = "en") -> SalesTeam:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sandbox import SandboxClient, SandboxServer
-from tests.harness import ADMIN_ID, TOKEN, fieldcrm_run, free_port
+from sandbox.harness import ADMIN_ID, TOKEN, fieldcrm_run, free_port
 
 DRAIN_LIMIT = 10.0
 # Guards against a hang only: the bot is expected up long before this.
@@ -76,7 +76,7 @@ async def test_sigterm_drains_and_exits_cleanly(
 
 
 def _lock_is_free(database: Path) -> bool:
-    from bot import single_process
+    from bot.runtime import single_process
 
     lock = single_process.hold(f"sqlite+aiosqlite:///{database}")
     if lock is not None:

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot import single_process
-from tests.harness import TOKEN
+from bot.runtime import single_process
+from sandbox.harness import TOKEN
 
 REPO = Path(__file__).resolve().parent.parent
 HOLDER = (

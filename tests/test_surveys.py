@@ -12,11 +12,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-import handlers.surveys
-from bot.jobs import Background, background
+import handlers.survey.survey
+from bot.runtime.jobs import Background, background
 from sandbox import SandboxServer
-from storage.models import Customer, Feedback, Survey, Ticket, TicketEvent, User
-from tests.factories import (
+from sandbox.factories import (
     MANAGER_TG,
     REP_TG,
     SalesTeam,
@@ -29,7 +28,8 @@ from tests.factories import (
     press_through,
     sales_team,
 )
-from tests.harness import Harness, Person, running_bot, settings_for
+from sandbox.harness import Harness, Person, running_bot, settings_for
+from storage.models import Customer, Feedback, Survey, Ticket, TicketEvent, User
 
 # 10:00 in Shanghai, where the team and its customers are.
 T = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
@@ -412,7 +412,7 @@ async def test_the_card_shows_the_survey_results(bot: Harness) -> None:
 async def test_the_comment_dialog_wants_text_and_ends_silently_after_a_while(
     sandbox: SandboxServer, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(handlers.surveys, "TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(handlers.survey.survey, "TIMEOUT_SECONDS", 0.5)
     async with running_bot(settings_for(sandbox, database_url), sandbox) as bot:
         team, rep, _ = await staff(bot)
         _, guest = await linked(bot, team)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from sandbox.factories import MANAGER_TG, REP_TG, fetch, person, press_forged, sales_team
+from sandbox.harness import Harness
 from storage.models import AuditLog, Team
-from tests.factories import MANAGER_TG, REP_TG, fetch, person, press_forged, sales_team
-from tests.harness import Harness
 
 
 async def test_manager_sees_and_changes_the_settings(bot: Harness) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from sandbox import SandboxServer
+from sandbox.harness import ADMIN_ID, Harness, running_bot, settings_for
 from storage.models import AuditLog, Team, User
-from tests.harness import ADMIN_ID, Harness, running_bot, settings_for
 
 
 async def team_count(bot: Harness) -> int:

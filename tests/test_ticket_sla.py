@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
+from sandbox.factories import OTHER_REP_TG, fetch, person
+from sandbox.harness import Harness
 from storage.models import Team, Ticket, TicketEvent
-from tests.factories import OTHER_REP_TG, fetch, person
-from tests.harness import Harness
 from tests.test_complaints import NOW, Desk, desk, file_complaint, send_out
 
 

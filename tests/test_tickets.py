@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.domain.enums import TicketStatus
 from bot.services import tickets as service
-from storage.enums import TicketStatus
+from sandbox.factories import OTHER_REP_TG, customer, fetch, person, press_forged
+from sandbox.harness import Harness, Reply
 from storage.models import Customer, Team, Ticket, TicketEvent
-from tests.factories import OTHER_REP_TG, customer, fetch, person, press_forged
-from tests.harness import Harness, Reply
 from tests.test_complaints import NOW, OTHER_CUSTOMER_TG, Desk, desk, file_complaint, link_account, send_out
 
 

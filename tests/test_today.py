@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import update
 
-from storage.enums import ReminderStatus
+from bot.domain.enums import ReminderStatus
+from sandbox.harness import Harness
 from storage.models import Contact, Team
-from tests.harness import Harness
 from tests.test_reminders import (
     MANAGER,
     REP,

@@ -12,10 +12,10 @@ import pytest
 
 from bot.domain.dates import latest_ahead
 from bot.domain.timezones import utc_offset_label
-from bot.jobs import background
+from bot.runtime.jobs import background
+from sandbox.factories import MANAGER_TG, REP_TG, count, customer, fetch, person, press_through, sales_team
+from sandbox.harness import ADMIN_ID, Harness, Person
 from storage.models import AuditLog, Order, Reminder, Team, Visit
-from tests.factories import MANAGER_TG, REP_TG, count, customer, fetch, person, press_through, sales_team
-from tests.harness import ADMIN_ID, Harness, Person
 
 SHANGHAI = "Asia/Shanghai"
 # 10:00 on Tuesday 24 Nov 2026 in Shanghai, for the dialogs that read the jobs' clock.

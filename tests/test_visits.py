@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sandbox import SandboxServer
-from storage.models import Customer, Reminder, Visit
-from tests.factories import (
+from sandbox.factories import (
     MANAGER_TG,
     REP_TG,
     SalesTeam,
@@ -25,7 +24,8 @@ from tests.factories import (
     sales_team,
     share_location,
 )
-from tests.harness import Harness, Person, Reply, running_bot, settings_for
+from sandbox.harness import Harness, Person, Reply, running_bot, settings_for
+from storage.models import Customer, Reminder, Visit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -307,7 +307,7 @@ async def test_picker_pages_through_many_matches(bot: Harness) -> None:
 async def test_an_idle_visit_times_out_with_a_note(
     sandbox: SandboxServer, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from handlers import visits
+    from handlers.visit import dialog as visits
 
     monkeypatch.setattr(visits, "TIMEOUT_SECONDS", 0.5)
     async with running_bot(settings_for(sandbox, database_url), sandbox) as bot:

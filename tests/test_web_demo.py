@@ -23,10 +23,10 @@ import pytest
 from playwright.async_api import Page, async_playwright, expect
 from sqlalchemy import select
 
-from bot import demo
-from bot.demo_team import STRANGER
+from bot.demo import server
+from bot.demo.team import STRANGER
+from bot.domain.enums import FeedbackKind, ReminderKind
 from sandbox import SandboxClient, SandboxServer
-from storage.enums import FeedbackKind, ReminderKind
 from storage.models import Customer, Feedback, Reminder, Visit
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -50,13 +50,13 @@ HUMAN_PACE = 1.0
 
 
 @pytest.fixture
-async def running(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[demo.Demo]:
+async def running(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[server.Demo]:
     """`fieldcrm demo` on a free port, on a seeded copy of the migrated database."""
-    database = tmp_path / "demo.db"
+    database = tmp_path / "server.db"
     shutil.copyfile(sqlite_template, database)
     url = f"sqlite+aiosqlite:///{database}"
-    assert await demo.seed(url)
-    async with demo.running_demo(url, port=0) as running:
+    assert await server.seed(url)
+    async with server.running_demo(url, port=0) as running:
         yield running
 
 
@@ -127,7 +127,7 @@ class Chat:
         await self.page.screenshot(path=str(ARTIFACTS / name))
 
 
-async def test_rep_logs_a_visit_and_the_customer_rates_it(page: Page, running: demo.Demo) -> None:
+async def test_rep_logs_a_visit_and_the_customer_rates_it(page: Page, running: server.Demo) -> None:
     chat = Chat(page, running.url)
     await chat.open(3000)
     await page.click("#menu-button")
@@ -191,7 +191,7 @@ async def test_rep_logs_a_visit_and_the_customer_rates_it(page: Page, running: d
     await expect(page.locator(".message.in", has_text="Visit to Acme Trading saved.")).to_be_visible()
 
 
-async def test_manager_gets_the_digest_chart_and_a_stranger_starts(page: Page, running: demo.Demo) -> None:
+async def test_manager_gets_the_digest_chart_and_a_stranger_starts(page: Page, running: server.Demo) -> None:
     chat = Chat(page, running.url)
     await chat.open(2001)
     await page.click('[data-action="digest"]')
@@ -218,8 +218,8 @@ async def test_manager_gets_the_digest_chart_and_a_stranger_starts(page: Page, r
     await chat.screenshot("06-stranger.png")
 
 
-async def test_demo_starts_with_everyones_chat_open_and_news_pushed(running: demo.Demo) -> None:
-    async with SandboxClient(running.url, demo.DEMO_TOKEN) as client:
+async def test_demo_starts_with_everyones_chat_open_and_news_pushed(running: server.Demo) -> None:
+    async with SandboxClient(running.url, server.DEMO_TOKEN) as client:
         chats = {chat["id"]: chat for chat in await client.request("GET", "chats")}
         assert STRANGER.telegram_id not in chats
         welcomed = await client.chat_messages(1000)
@@ -236,7 +236,7 @@ async def test_demo_starts_with_everyones_chat_open_and_news_pushed(running: dem
             assert "web/static/app.js" in await response.text()
         async with session.get(f"{running.url}/web/config") as response:
             config: dict[str, Any] = await response.json()
-    assert config["token"] == demo.DEMO_TOKEN
+    assert config["token"] == server.DEMO_TOKEN
     assert [p["role"] for p in config["personas"]].count("rep") == 8
     assert {"admin", "manager", "customer", "stranger"} <= {p["role"] for p in config["personas"]}
     assert any(place["label"].startswith("Acme Trading") for place in config["places"])

@@ -14,15 +14,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import webhook
-from bot.context import CrmApplication
-from bot.settings import SettingsError, load_settings
-from sandbox import SandboxClient, SandboxServer
-from storage.enums import InboxStatus
+from bot.domain.enums import InboxStatus
+from bot.runtime import webhook
+from bot.runtime.context import CrmApplication
+from bot.runtime.settings import SettingsError, load_settings
+from sandbox import SandboxClient, SandboxServer, harness
+from sandbox.harness import ADMIN_ID, TOKEN, WEBHOOK_SECRET, inbox_processed
 from storage.models import Inbox
 from storage.queries import inbox as inbox_queries
-from tests import harness
-from tests.harness import ADMIN_ID, TOKEN, WEBHOOK_SECRET, inbox_processed
 from tests.test_cli import fieldcrm
 
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}

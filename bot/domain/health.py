@@ -22,7 +22,7 @@ import numpy.typing as npt
 from scipy import special
 
 from bot.domain.cadence import cadence_days
-from storage.enums import RiskLevel, Stage
+from bot.domain.enums import RiskLevel, Stage
 
 Floats = npt.NDArray[np.float64]
 

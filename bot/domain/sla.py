@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from storage.enums import TicketSeverity
+from bot.domain.enums import TicketSeverity
 
 DEFAULT_RESPONSE_HOURS = 4
 DEFAULT_RESOLVE_HOURS = 72

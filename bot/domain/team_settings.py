@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 from babel.numbers import is_currency
 
 from bot.domain.cadence import DEFAULT_CADENCE_DAYS, MAX_CADENCE_DAYS
+from bot.domain.enums import TicketSeverity
 from bot.domain.sla import MAX_HOURS
 from bot.domain.surveys import MAX_DELAY_MINUTES
 from bot.domain.timezones import parse_timezone
-from storage.enums import TicketSeverity
 
 
 class Field(StrEnum):

@@ -35,7 +35,7 @@ from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
 from bot.domain.roles import Role
 from bot.domain.team_settings import quiet_hours, quiet_until
-from bot.metrics import Metrics
+from bot.runtime.metrics import Metrics
 from storage.queries import outbox
 
 log = logging.getLogger(__name__)
@@ -167,7 +167,7 @@ class OutboxSender:
     """Drains the outbox with one bot; one drain at a time per process.
 
     Without `drain_for` (tests driving time by hand) a drain is one pass at `now`: what the budget
-    allows goes out at once. With it (the running bot's sender loop, see `bot.jobs`), a drain keeps
+    allows goes out at once. With it (the running bot's sender loop, see `bot.runtime.jobs`), a drain keeps
     going in real time while rows are due, for up to `drain_for`; `timer` and `sleep` are
     injectable so tests can count sends per simulated second.
     """

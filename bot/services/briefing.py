@@ -18,9 +18,9 @@ from telegram.constants import MessageLimit
 
 from bot.domain.briefing import Briefing, BriefItem, summarize
 from bot.domain.text import clip
-from bot.explain import reason_texts, risk_label
 from bot.i18n import N_, Translator
 from bot.outbox import payloads
+from bot.present.explain import reason_texts, risk_label
 from storage.models import Team, User
 from storage.queries import handover as queries
 from storage.queries import outbox

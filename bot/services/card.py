@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import phones
+from bot.domain.enums import AuditAction, FeedbackKind
 from bot.domain.viewer import Viewer
 from bot.services.surveys import CsatAverage
 from bot.services.visibility import NotVisible, visible_customer
-from storage.enums import AuditAction, FeedbackKind
 from storage.queries import audit, card, orders, visits
 from storage.queries.card import LatestScore
 

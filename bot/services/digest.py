@@ -17,13 +17,13 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.charts import render_png
 from bot.domain import digest as figures
 from bot.domain.digest import Kind, Period
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from bot.i18n import Translator
 from bot.outbox import payloads
+from bot.present.charts import render_png
 from bot.services import digest_message
 from bot.services.errors import NotAllowed, NoTeam
 from storage.models import Outbox

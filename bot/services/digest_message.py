@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from babel.numbers import format_decimal, format_percent
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.charts import ChartData, Labels
 from bot.domain.digest import Kind, change, nps
 from bot.domain.text import clip
 from bot.i18n import Translator
+from bot.present.charts import ChartData, Labels
 
 if TYPE_CHECKING:
     from bot.services.digest import Digest

@@ -14,10 +14,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.enums import AuditAction
 from bot.domain.viewer import Viewer
 from bot.services.errors import NotAllowed, ServiceError
 from bot.services.visibility import NotVisible, visible_customer
-from storage.enums import AuditAction
 from storage.models import Customer, User
 from storage.queries import audit
 from storage.queries import erase as queries

@@ -15,9 +15,9 @@ from enum import StrEnum
 from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.enums import AuditAction
 from bot.domain.viewer import Viewer
 from bot.services.errors import NotAllowed, NoTeam
-from storage.enums import AuditAction
 from storage.queries import audit
 from storage.queries import exports as queries
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.briefing import BriefItem
+from bot.domain.enums import AuditAction, HandoverVia
 from bot.domain.handover import deal
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
@@ -23,7 +24,6 @@ from bot.services import briefing, ownership
 from bot.services.errors import NotAllowed, NotFound, ServiceError
 from bot.services.ownership import Moved
 from bot.services.visibility import visible_customer
-from storage.enums import AuditAction, HandoverVia
 from storage.models import Customer, User
 from storage.queries import audit, transfers
 from storage.queries import handover as queries

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import health
 from bot.domain.cadence import cadence_overrides
-from storage.enums import FeedbackKind, RiskLevel
+from bot.domain.enums import FeedbackKind, RiskLevel
 from storage.queries import health as queries
 
 BATCH = 2_000

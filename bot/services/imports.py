@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import sheet_reader
 from bot.domain import import_plan
 from bot.domain.import_owners import Member, Roster
 from bot.domain.import_plan import Change, Counts, Existing, NewCustomer, Plan
@@ -34,6 +33,7 @@ from bot.domain.roles import Role
 from bot.domain.sheet_limits import MEGABYTE, Limits
 from bot.domain.spreadsheets import Cell, FileKind, Line, TableError, TableProblem
 from bot.domain.viewer import Viewer
+from bot.runtime import sheet_reader
 from bot.services.customers import DEFAULT_REGION, search_columns
 from bot.services.errors import NotAllowed, NoTeam, ServiceError
 from storage.models import Team

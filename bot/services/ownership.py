@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enums import AuditAction, HandoverVia
+from bot.domain.enums import AuditAction, HandoverVia
 from storage.queries import audit_log
 from storage.queries import handover as queries
 from storage.queries.handover import Move

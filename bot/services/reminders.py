@@ -11,10 +11,10 @@ from typing import Any, NamedTuple
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.dates import QuickChoice, quick_choice
+from bot.domain.enums import ReminderKind, ReminderStatus
 from bot.domain.viewer import Viewer
 from bot.services.errors import NoTeam, NotFound
 from bot.services.visibility import visible_customer
-from storage.enums import ReminderKind, ReminderStatus
 from storage.models import Reminder
 from storage.queries import outbox, reminders
 from storage.queries.reminders import OPEN, DueReminder

@@ -17,16 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.dates import QuickChoice, quick_choice
+from bot.domain.enums import HandoverVia, ReminderKind, RiskAnswer, RiskLevel
 from bot.domain.roles import Role
 from bot.domain.text import clip
 from bot.domain.viewer import Viewer
-from bot.explain import reason_texts, risk_label
 from bot.i18n import Translator
 from bot.outbox import payloads
+from bot.present.explain import reason_texts, risk_label
 from bot.services import ownership
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.health import RiskRise
-from storage.enums import HandoverVia, ReminderKind, RiskAnswer, RiskLevel
 from storage.models import Customer, RiskAlert, User
 from storage.queries import outbox, reminders, users
 from storage.queries import risk_alerts as queries

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain import surveys as rules
+from bot.domain.enums import SurveyKind, SurveyStatus, TicketEventKind, TicketSeverity
 from bot.domain.roles import Role
 from bot.domain.text import clip
 from bot.domain.viewer import Viewer
@@ -26,7 +27,6 @@ from bot.i18n import Translator
 from bot.outbox import payloads
 from bot.services.errors import NotFound, ServiceError
 from bot.services.tickets import open_ticket
-from storage.enums import SurveyKind, SurveyStatus, TicketEventKind, TicketSeverity
 from storage.models import Customer, Feedback, Survey, Team, Ticket, User
 from storage.queries import outbox, tickets, users
 from storage.queries import surveys as queries

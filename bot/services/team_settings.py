@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import team_settings
 from bot.domain.cadence import cadence_overrides, cadence_table
 from bot.domain.digest import digest_time
+from bot.domain.enums import TicketSeverity
 from bot.domain.sla import Sla, sla_for
 from bot.domain.surveys import SurveyTiming, timing
 from bot.domain.team_settings import Field, Window
 from bot.domain.viewer import Viewer
 from bot.services.errors import NotAllowed, NoTeam
-from storage.enums import TicketSeverity
 from storage.models import Team
 from storage.queries import audit
 

@@ -13,9 +13,9 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.enums import TicketEventKind, TicketSeverity, TicketStatus
 from bot.domain.text import clip
 from bot.i18n import N_, Translator
-from storage.enums import TicketEventKind, TicketSeverity, TicketStatus
 from storage.models import Ticket, TicketEvent
 
 MAX_BODY = 700

@@ -9,12 +9,12 @@ from html import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.enums import TicketEventKind, TicketStatus
 from bot.i18n import Translator
 from bot.outbox import payloads
 from bot.services import ticket_notices as notices
 from bot.services.ticket_notices import TicketView
 from bot.services.tickets import TranslatorFor, push, translator_of, view_of
-from storage.enums import TicketEventKind, TicketStatus
 from storage.models import Customer, Ticket, User
 from storage.queries import tickets, users
 

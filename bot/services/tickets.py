@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 
+from bot.domain.enums import TicketEventKind, TicketSeverity, TicketStatus
 from bot.domain.roles import Role
 from bot.domain.sla import sla_for
 from bot.domain.viewer import Viewer
@@ -27,7 +28,6 @@ from bot.outbox import payloads
 from bot.services import ticket_notices as notices
 from bot.services.errors import NotAllowed, NotFound, ServiceError
 from bot.services.ticket_notices import TicketView
-from storage.enums import TicketEventKind, TicketSeverity, TicketStatus
 from storage.models import Customer, Team, Ticket, TicketEvent, User
 from storage.queries import customers, outbox, tickets, users
 from storage.queries.tickets import OPEN_STATUSES, TicketLine

@@ -10,6 +10,7 @@ from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.enums import AuditAction, HandoverVia, TransferStatus
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from bot.i18n import Translator
@@ -17,7 +18,6 @@ from bot.services import briefing, customer_records, handover
 from bot.services.customer_records import Draft
 from bot.services.errors import NotAllowed, NotFound
 from storage import models
-from storage.enums import AuditAction, HandoverVia, TransferStatus
 from storage.models import Customer, User
 from storage.queries import audit, customers, outbox, users
 from storage.queries import transfers as requests

@@ -7,11 +7,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.enums import ReminderKind, VisitKind
 from bot.domain.geo import haversine_m
 from bot.domain.viewer import Viewer
 from bot.services.surveys import schedule_csat
 from bot.services.visibility import visible_customer
-from storage.enums import ReminderKind, VisitKind
 from storage.models import Customer
 from storage.queries import reminders, revisits, visits
 

@@ -15,9 +15,9 @@ from sqlalchemy import ColumnElement, Select, and_, extract, false, func, litera
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
+from bot.domain.enums import ReminderKind, RiskLevel
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
-from storage.enums import ReminderKind, RiskLevel
 from storage.models import Contact, Customer, Reminder, User
 from storage.queries.customers import visible_to
 from storage.queries.reminders import OPEN

@@ -12,8 +12,8 @@ from sqlalchemy import Integer, Numeric, ScalarSelect, String, cast, func, liter
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.domain.enums import FeedbackKind, TicketStatus
 from bot.domain.viewer import Viewer
-from storage.enums import FeedbackKind, TicketStatus
 from storage.models import Customer, Feedback, Order, Reminder, Ticket, User, Visit
 from storage.queries.customers import visible_to
 

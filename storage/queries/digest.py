@@ -28,8 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from bot.domain.digest import PROMOTER, Window
+from bot.domain.enums import FeedbackKind, RiskLevel, TicketStatus
 from bot.domain.roles import Role
-from storage.enums import FeedbackKind, RiskLevel, TicketStatus
 from storage.models import Customer, Feedback, Order, Reminder, RiskAlert, Team, Ticket, User, Visit
 from storage.queries.reminders import OPEN as OPEN_REMINDERS
 

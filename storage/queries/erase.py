@@ -12,8 +12,8 @@ from sqlalchemy import delete, func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import phones
+from bot.domain.enums import AuditAction, ReminderStatus, SurveyStatus, TicketStatus
 from bot.domain.roles import Role
-from storage.enums import AuditAction, ReminderStatus, SurveyStatus, TicketStatus
 from storage.models import (
     AuditLog,
     Contact,

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enums import FeedbackKind
+from bot.domain.enums import FeedbackKind
 from storage.models import Feedback, Team, User
 
 

@@ -12,10 +12,10 @@ from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.briefing import BriefItem
+from bot.domain.enums import TicketEventKind
 from bot.domain.handover import Holding
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
-from storage.enums import TicketEventKind
 from storage.models import Customer, Handover, HandoverCustomer, Reminder, Ticket, TicketEvent, User
 from storage.queries.customers import visible_to
 from storage.queries.reminders import OPEN as OPEN_REMINDERS

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.domain.enums import FeedbackKind, TicketStatus
 from storage.db import utcnow
-from storage.enums import FeedbackKind, TicketStatus
 from storage.models import Customer, Feedback, Order, Team, Ticket, Visit
 from storage.types import UTCDateTime
 

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enums import InboxStatus, OutboxStatus
+from bot.domain.enums import InboxStatus, OutboxStatus
 from storage.models import Inbox, Outbox
 
 

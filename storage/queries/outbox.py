@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enums import OutboxStatus
+from bot.domain.enums import OutboxStatus
 from storage.models import Outbox, Team, User
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.enums import ReminderStatus
+from bot.domain.enums import ReminderStatus
 from storage.models import Customer, Reminder, Team, User
 
 OPEN = (ReminderStatus.PENDING, ReminderStatus.SNOOZED)

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, insert, literal, or_, 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.enums import ReminderKind, ReminderStatus
+from bot.domain.enums import ReminderKind, ReminderStatus
 from storage.models import Customer, Reminder, User
 from storage.queries.reminders import OPEN
 

@@ -11,7 +11,7 @@ from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.enums import FeedbackKind, SurveyKind, SurveyStatus
+from bot.domain.enums import FeedbackKind, SurveyKind, SurveyStatus
 from storage.models import Customer, Feedback, Survey, Team, User, Visit
 
 Account = aliased(User, name="account")

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enums import TicketEventKind, TicketStatus
+from bot.domain.enums import TicketEventKind, TicketStatus
 from storage.models import Customer, Team, Ticket, TicketEvent
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Text, and_, cast, delete, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enums import InboxStatus, OutboxStatus
+from bot.domain.enums import InboxStatus, OutboxStatus
 from storage.models import Inbox, Outbox, PersistedChatData, PersistedUserData
 
 # A name is looked for whole; a free text by its beginning, as pushes may quote it shortened.

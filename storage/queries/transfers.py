@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enums import TransferStatus
+from bot.domain.enums import TransferStatus
 from storage.models import TransferRequest
 
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from matplotlib.ft2font import FT2Font
 
-from bot.charts import ChartData, Labels, cjk_font_path, render_png
 from bot.domain.digest import Kind, daily, digest_time, nps, parse_code, weekly
+from bot.present.charts import ChartData, Labels, cjk_font_path, render_png
 
 CHINESE_LABELS = "每位销售的拜访营业额近天王芳"
 

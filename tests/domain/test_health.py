@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from bot.domain.enums import RiskLevel, Stage
 from bot.domain.health import (
     CustomerFacts,
     OpenTicket,
@@ -21,7 +22,6 @@ from bot.domain.health import (
     score,
     shrunk_rhythm,
 )
-from storage.enums import RiskLevel, Stage
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ import pytest
 from bot.domain.sheet_limits import MEGABYTE, Limits, TableError, TableProblem
 from bot.domain.spreadsheets import FileKind, Line, read_table, write_xlsx
 from bot.services.imports import LIMITS
-from tests.documents import empty_rows, millions_of_empty_rows, packed_sheet, wide_rows, xlsx_with_sheet
+from sandbox.documents import empty_rows, millions_of_empty_rows, packed_sheet, wide_rows, xlsx_with_sheet
 
 SMALL = Limits(rows=1000, cells=5000, unpacked_bytes=4 * MEGABYTE, ratio=100, seconds=60.0)
 

@@ -8,9 +8,14 @@ import pytest
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from sandbox.databases import (
+    create_test_database,
+    drop_test_database,
+    postgres_admin_url,
+    postgres_unavailable,
+)
 from storage import migrate
 from storage.db import create_engine, create_session_factory
-from tests.dbutil import create_test_database, drop_test_database, postgres_admin_url, postgres_unavailable
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

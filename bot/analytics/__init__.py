@@ -1,0 +1,1 @@
+"""Evaluating the churn score on purchase logs."""

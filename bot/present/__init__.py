@@ -1,0 +1,1 @@
+"""What handlers and jobs both render: charts and explanations."""

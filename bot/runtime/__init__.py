@@ -1,0 +1,1 @@
+"""The runtime: app factory, context, settings, web server, webhook, inbox, leader, jobs, logs."""

@@ -1,0 +1,93 @@
+"""/outbox for admins: what is waiting to be sent, what could not be delivered, and a retry."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.domain.enums import OutboxStatus
+from bot.domain.text import one_line
+from bot.i18n import Translator
+from bot.runtime import jobs
+from bot.runtime.context import CrmContext
+from handlers import callbacks
+from storage.queries import outbox
+from storage.queries.outbox import BLOCKED_PREFIX, DeadLetter
+
+SHOWN = 10
+ERROR_PREVIEW = 80
+
+
+def dead_line(t: Translator, letter: DeadLetter) -> str:
+    who = escape(letter.recipient) if letter.recipient else str(letter.chat_id)
+    if (letter.last_error or "").startswith(BLOCKED_PREFIX):
+        why = t.gettext("blocked the bot")
+    else:
+        why = escape(one_line(letter.last_error or "—", ERROR_PREVIEW))
+    return t.gettext("#{id} {kind} → {who} · {when} · {why}").format(
+        id=letter.id, kind=escape(letter.kind), who=who, when=t.datetime(letter.created_at, "short"), why=why
+    )
+
+
+def report(t: Translator, counts: dict[str, int], letters: list[DeadLetter]) -> str:
+    lines = [
+        t.gettext("📮 Outbox: {pending} waiting, {sending} being sent, {dead} undelivered.").format(
+            pending=t.number(counts.get(OutboxStatus.PENDING, 0)),
+            sending=t.number(counts.get(OutboxStatus.SENDING, 0)),
+            dead=t.number(counts.get(OutboxStatus.DEAD, 0)),
+        )
+    ]
+    if letters:
+        lines += ["", t.gettext("Undelivered, newest first:")]
+        lines += [f"• {dead_line(t, letter)}" for letter in letters]
+        lines += ["", t.gettext("Retry sends them again, except to people who blocked the bot.")]
+    return "\n".join(lines)
+
+
+async def show(update: Update, context: CrmContext) -> None:
+    assert update.message is not None
+    t = context.t
+    async with context.db() as session:
+        counts = await outbox.status_counts(session)
+        letters = await outbox.dead_letters(session, limit=SHOWN)
+    keyboard = (
+        InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        t.gettext("🔁 Retry undelivered"), callback_data=callbacks.RETRY_OUTBOX.data()
+                    )
+                ]
+            ]
+        )
+        if letters
+        else None
+    )
+    await update.message.reply_text(
+        report(t, counts, letters), parse_mode=ParseMode.HTML, reply_markup=keyboard
+    )
+
+
+async def retry(update: Update, context: CrmContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    t = context.t
+    async with context.db.begin() as session:
+        revived = await outbox.revive_dead(session, now=jobs.now(context.application))
+    if revived:
+        jobs.kick(context.application)
+    await query.answer(
+        t.ngettext("{n} push queued again.", "{n} pushes queued again.", revived).format(n=revived)
+    )
+    async with context.db() as session:
+        counts = await outbox.status_counts(session)
+        letters = await outbox.dead_letters(session, limit=SHOWN)
+    await query.edit_message_text(report(t, counts, letters), parse_mode=ParseMode.HTML)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("outbox", show))
+    application.add_handler(CallbackQueryHandler(retry, pattern=callbacks.RETRY_OUTBOX))

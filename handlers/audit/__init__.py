@@ -1,0 +1,1 @@
+"""/audit: the audit trail for admins."""

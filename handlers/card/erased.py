@@ -1,0 +1,65 @@
+"""The card of an erased customer: a neutral label and what is kept for the statistics.
+
+Managers and admins of the team see it wherever a card would open; everyone else is told the
+customer is not in their list, as for any customer they may not see.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+from telegram.constants import ParseMode
+
+from bot.i18n import Translator
+from bot.runtime.context import CrmContext
+from bot.services import erase
+from bot.services.briefing import stage_label
+from bot.services.erase import ErasedCard
+from bot.services.visibility import NotVisible
+
+
+def erased_label(t: Translator, customer_id: int) -> str:
+    return t.gettext("Erased customer #{id}").format(id=customer_id)
+
+
+def render_erased(card: ErasedCard, t: Translator) -> str:
+    kept = card.kept
+    lines = [
+        f"<b>{escape(erased_label(t, card.id))}</b>",
+        t.gettext(
+            "Personal data erased on {date} at the customer's request. "
+            "The record is kept for statistics only."
+        ).format(date=t.date(card.erased_at)),
+        t.gettext("Owner: {owner} · Tier {tier} · {stage}").format(
+            owner=escape(card.owner_name or "—"), tier=escape(card.tier), stage=stage_label(t, card.stage)
+        ),
+        t.gettext("Visits: {visits} · Orders: {orders} · Tickets: {tickets} · Scores: {scores}").format(
+            visits=t.number(kept.visits),
+            orders=t.number(kept.orders),
+            tickets=t.number(kept.tickets),
+            scores=t.number(kept.scores),
+        ),
+    ]
+    if kept.totals:
+        total = ", ".join(t.money(amount, currency) for currency, amount in kept.totals.items())
+        lines.append(t.gettext("Orders in total: {total}").format(total=total))
+    return "\n".join(lines)
+
+
+async def send_if_erased(update: Update, context: CrmContext, customer_id: int) -> bool:
+    """Show the erased card to a manager or admin of its team (answering a press first); False
+    when it is not an erased customer they may see."""
+    assert context.viewer is not None
+    assert update.effective_chat is not None
+    try:
+        async with context.db.begin() as session:
+            card = await erase.erased_card(session, viewer=context.viewer, customer_id=customer_id)
+    except NotVisible:
+        return False
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await context.bot.send_message(
+        update.effective_chat.id, render_erased(card, context.t), parse_mode=ParseMode.HTML
+    )
+    return True

@@ -1,0 +1,1 @@
+"""What the features share: the guard, button codec, dialog frame, pickers, labels, errors."""

@@ -1,0 +1,187 @@
+"""What every guided dialog shares: its draft, closing it, nudging towards its buttons, timing out, wiring.
+
+Each conversation module keeps its own wording (as `N_` constants or small functions) and hands it to
+these factories, so the modules state only what is specific to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from datetime import timedelta
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, TypeHandler
+
+from bot.i18n import N_, Translator
+from bot.runtime.context import CrmContext
+from handlers.card.card import not_visible_text
+from handlers.common.buttons import Button
+
+Step = Callable[[Update, CrmContext], Coroutine[Any, Any, Any]]
+TimedOut = Callable[[object, CrmContext], Coroutine[Any, Any, None]]
+Markup = Callable[[Translator], InlineKeyboardMarkup]
+ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardRemove
+
+
+def message_ref(update: Update) -> str:
+    """ "<chat id>:<message id>" of the update's message: the client reference of what it creates,
+    so the same update processed twice (after a crash) finds its row instead of making another."""
+    message = update.effective_message
+    assert message is not None
+    return f"{message.chat.id}:{message.message_id}"
+
+
+def draft_in(context: CrmContext, key: str) -> dict[str, Any]:
+    """The dialog's JSON draft under `key`, started afresh when missing or damaged."""
+    assert context.user_data is not None
+    draft = context.user_data.get(key)
+    if not isinstance(draft, dict):
+        draft = {}
+        context.user_data[key] = draft
+    return draft
+
+
+def forget(context: CrmContext, key: str, *more: str) -> dict[str, Any]:
+    """Drop the dialog's state; returns what was under `key` (empty when there was nothing)."""
+    if context.user_data is None:
+        return {}
+    for other in more:
+        context.user_data.pop(other, None)
+    return context.user_data.pop(key, None) or {}
+
+
+async def say(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None, *, fresh: bool = False
+) -> None:
+    """Answer a press by editing its message (unless `fresh`), or a message with a new one."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        if not fresh:
+            await query.edit_message_text(text, reply_markup=markup)
+            return
+    assert update.effective_chat is not None
+    await update.get_bot().send_message(update.effective_chat.id, text, reply_markup=markup)
+
+
+async def close_with(update: Update, text: str, *, reply_markup: ReplyMarkup | None = None) -> int:
+    """End the dialog with `text`: in place of the pressed message, or as a reply to a typed one."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        await query.edit_message_text(text)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text, reply_markup=reply_markup)
+    return ConversationHandler.END
+
+
+async def save_refused(update: Update, context: CrmContext, key: str) -> int:
+    """Save pressed for a customer the viewer may no longer see: drop the draft, store nothing."""
+    query = update.callback_query
+    assert query is not None
+    forget(context, key)
+    t = context.t
+    await query.answer(not_visible_text(t), show_alert=True)
+    await query.edit_message_text(t.gettext("Nothing was saved."))
+    return ConversationHandler.END
+
+
+def canceller(text: str, key: str, *more: str, reply_markup: ReplyMarkup | None = None) -> Step:
+    """/cancel or a Cancel button: forget the draft and say that nothing was kept (`text`, an N_ msgid)."""
+
+    async def cancelled(update: Update, context: CrmContext) -> int:
+        forget(context, key, *more)
+        return await close_with(update, context.t.gettext(text), reply_markup=reply_markup)
+
+    return cancelled
+
+
+def nudge(text: str, state: object = None, *, markup: Markup | None = None) -> Step:
+    """Input the step cannot use: say what it expects (`text`, an N_ msgid) and stay on it."""
+
+    async def nudged(update: Update, context: CrmContext) -> Any:
+        assert update.effective_message is not None
+        t = context.t
+        await update.effective_message.reply_text(
+            t.gettext(text), reply_markup=markup(t) if markup is not None else None
+        )
+        return state
+
+    return nudged
+
+
+choose_with_buttons = nudge(N_("Please pick one of the buttons above, or send /cancel."))
+
+
+def timeout_note(
+    note: Callable[[Translator], str],
+    key: str,
+    *more: str,
+    in_draft_language: bool = False,
+    reply_markup: ReplyMarkup | None = None,
+) -> TimedOut:
+    """PTB calls the result with the last update when the dialog idles out: forget it and say so."""
+
+    async def timed_out(update: object, context: CrmContext) -> None:
+        draft = forget(context, key, *more)
+        t = (
+            context.translator_for(draft.get("locale"), draft.get("timezone"))
+            if in_draft_language
+            else context.t
+        )
+        if isinstance(update, Update) and update.effective_chat is not None:
+            await context.bot.send_message(update.effective_chat.id, note(t), reply_markup=reply_markup)
+
+    return timed_out
+
+
+def stale_save(
+    is_saved: Callable[..., Awaitable[bool]],
+    client_ref: Callable[[int, int], str],
+    *,
+    saved_text: str,
+    inactive_text: str,
+) -> Step:
+    """A Save press outside the dialog: already saved (`saved_text`), or from a dialog that ended."""
+
+    async def stale_saved(update: Update, context: CrmContext) -> None:
+        query = update.callback_query
+        assert query is not None
+        assert query.message is not None
+        async with context.db.begin() as session:
+            saved = await is_saved(
+                session, client_ref=client_ref(query.message.chat.id, query.message.message_id)
+            )
+        t = context.t
+        await query.answer(t.gettext(saved_text if saved else inactive_text), show_alert=True)
+
+    return stale_saved
+
+
+def conversation(
+    name: str,
+    *,
+    entry_points: Sequence[BaseHandler[Any, Any, Any]],
+    states: dict[object, list[Any]],
+    cancel: Step,
+    cancel_data: Button | None = None,
+    timed_out: TimedOut | None = None,
+    timeout: float | timedelta | None = None,
+    allow_reentry: bool = True,
+) -> ConversationHandler[Any]:
+    """A persistent dialog that /cancel (and the `cancel_data` button) ends, idling out after `timeout`."""
+    fallbacks: list[BaseHandler[Any, Any, Any]] = [CommandHandler("cancel", cancel)]
+    if cancel_data is not None:
+        fallbacks.append(CallbackQueryHandler(cancel, pattern=cancel_data))
+    if timed_out is not None:
+        states = {**states, ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)]}
+    return ConversationHandler(
+        entry_points=list(entry_points),
+        states=states,
+        fallbacks=fallbacks,
+        name=name,
+        persistent=True,
+        allow_reentry=allow_reentry,
+        conversation_timeout=timeout,
+    )

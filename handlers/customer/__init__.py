@@ -1,0 +1,1 @@
+"""A customer's record: /new, editing, the personal link, and erasure."""

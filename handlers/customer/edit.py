@@ -1,0 +1,265 @@
+"""Editing a customer from the profile card's ✏️ Edit: pick a field, send the new value.
+
+Who may edit is re-checked on every step (a rep their own customers, a manager the team's), so
+a crafted or stale button changes nothing. Every change is written to the audit log.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.domain import phones
+from bot.domain.customer_fields import TIERS, Field
+from bot.i18n import N_, Translator
+from bot.runtime.context import CrmContext
+from bot.services import customer_records, customers
+from bot.services.visibility import NotVisible
+from handlers import callbacks
+from handlers.card import card
+from handlers.common import dialogs
+from handlers.customer import field_input
+from storage.db import utcnow
+
+PICK, VALUE = range(2)
+TIMEOUT = timedelta(minutes=15)
+STATE = "edit_customer"
+OPTIONAL = (Field.COMPANY, Field.PHONE, Field.ADDRESS, Field.BIRTHDAY, Field.TAGS)
+
+
+def _shown(field: Field, value: Any, t: Translator, *, is_owner: bool) -> str:
+    """The current value as the card shows it: a phone in full to its owner only."""
+    if value in (None, "", []):
+        return "—"
+    if field is Field.PHONE:
+        return phones.display(str(value)) if is_owner else phones.mask(str(value))
+    if field is Field.BIRTHDAY and isinstance(value, date):
+        return field_input.birthday_text(value, t)
+    if field is Field.TAGS:
+        return ", ".join(f"#{tag}" for tag in value)
+    return str(value)
+
+
+def _cancel_button(t: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t.gettext("Cancel"), callback_data=callbacks.EDIT_CANCEL.data())
+
+
+async def start(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    assert context.user_data is not None
+    assert update.effective_chat is not None
+    t = context.t
+    customer_id = callbacks.EDIT_CUSTOMER.parse(query.data)["customer_id"]
+    try:
+        async with context.db.begin() as session:
+            record = await customer_records.editable(session, viewer=context.viewer, customer_id=customer_id)
+    except NotVisible:
+        await query.answer(card.not_visible_text(t), show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data[STATE] = {"id": record.customer_id, "locale": context.viewer.locale}
+    cid = record.customer_id
+    buttons = [
+        InlineKeyboardButton(
+            field_input.field_label(field, t),
+            callback_data=callbacks.EDIT_FIELD.data(customer_id=cid, field=field),
+        )
+        for field in Field
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([_cancel_button(t)])
+    await context.bot.send_message(
+        update.effective_chat.id,
+        t.gettext("What would you like to change for {name}?").format(name=record.name),
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+    return PICK
+
+
+async def field_picked(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    assert context.user_data is not None
+    t = context.t
+    args = callbacks.EDIT_FIELD.parse(query.data)
+    customer_id, field = args["customer_id"], Field(args["field"])
+    state = context.user_data.get(STATE) or {}
+    if state.get("id") != customer_id:
+        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
+        return PICK
+    try:
+        async with context.db.begin() as session:
+            record = await customer_records.editable(session, viewer=context.viewer, customer_id=customer_id)
+    except NotVisible:
+        context.user_data.pop(STATE, None)
+        await query.answer(card.not_visible_text(t), show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    state["field"] = field.value
+    context.user_data[STATE] = state
+    rows: list[list[InlineKeyboardButton]] = []
+    if field is Field.TIER:
+        rows.append(
+            [InlineKeyboardButton(tier, callback_data=callbacks.EDIT_TIER.data(tier=tier)) for tier in TIERS]
+        )
+    if field in OPTIONAL and record.values.get(field) not in (None, "", []):
+        rows.append([InlineKeyboardButton(t.gettext("Clear"), callback_data=callbacks.EDIT_CLEAR.data())])
+    rows.append([_cancel_button(t)])
+    await query.edit_message_text(
+        t.gettext("{field} of {name} is now: {value}\nSend the new value.").format(
+            field=field_input.field_label(field, t),
+            name=record.name,
+            value=_shown(field, record.values.get(field), t, is_owner=record.is_owner),
+        ),
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+    return VALUE
+
+
+async def value_typed(update: Update, context: CrmContext) -> int:
+    assert update.message is not None
+    assert update.message.text is not None
+    assert context.viewer is not None
+    assert context.user_data is not None
+    state = context.user_data.get(STATE) or {}
+    if "field" not in state:
+        await update.message.reply_text(context.t.gettext("Please pick a field above, or send /cancel."))
+        return PICK
+    field = Field(state["field"])
+    async with context.db.begin() as session:
+        region = await customers.team_region(session, viewer=context.viewer)
+    today = utcnow().astimezone(ZoneInfo(context.viewer.timezone)).date()
+    parsed = field_input.parse(field, update.message.text, region=region, today=today, t=context.t)
+    if parsed.error is not None:
+        await update.message.reply_text(
+            parsed.error + "\n\n" + context.t.gettext("Send the new value, or /cancel.")
+        )
+        return VALUE
+    if parsed.note is not None:
+        await update.message.reply_text(parsed.note)
+    return await _save(update, context, field, parsed.value)
+
+
+async def tier_pressed(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    assert context.user_data is not None
+    tier = callbacks.EDIT_TIER.parse(query.data)["tier"]
+    state = context.user_data.get(STATE) or {}
+    if state.get("field") != Field.TIER.value:
+        await query.answer(context.t.gettext("This button is no longer active."))
+        return VALUE
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    return await _save(update, context, Field.TIER, tier)
+
+
+async def cleared(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    assert context.user_data is not None
+    state = context.user_data.get(STATE) or {}
+    field = Field(state["field"]) if state.get("field") in set(Field) else None
+    if field is None or field not in OPTIONAL:
+        await query.answer(context.t.gettext("This button is no longer active."))
+        return VALUE
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    return await _save(update, context, field, [] if field is Field.TAGS else None)
+
+
+async def _save(update: Update, context: CrmContext, field: Field, value: Any) -> int:
+    assert context.viewer is not None
+    assert context.user_data is not None
+    assert update.effective_chat is not None
+    t = context.t
+    state = context.user_data.pop(STATE, None) or {}
+    customer_id = int(state.get("id", 0))
+    try:
+        async with context.db.begin() as session:
+            changed = await customer_records.update_field(
+                session,
+                viewer=context.viewer,
+                customer_id=customer_id,
+                field_name=field,
+                value=value,
+                now=utcnow(),
+            )
+    except NotVisible:
+        await context.bot.send_message(update.effective_chat.id, card.not_visible_text(t))
+        return ConversationHandler.END
+    except customer_records.PhoneTaken as taken:
+        await context.bot.send_message(update.effective_chat.id, phone_taken_text(taken, t))
+        await card.send_card(update, context, customer_id)
+        return ConversationHandler.END
+    label = field_input.field_label(field, t)
+    text = (
+        t.gettext("Saved: {field} changed.").format(field=label)
+        if changed
+        else t.gettext("{field} was already like that; nothing changed.").format(field=label)
+    )
+    await context.bot.send_message(update.effective_chat.id, text)
+    await card.send_card(update, context, customer_id)
+    return ConversationHandler.END
+
+
+def phone_taken_text(taken: customer_records.PhoneTaken, t: Translator) -> str:
+    if taken.owner_name:
+        return t.gettext(
+            "Not saved: {customer}, a customer of {owner}, already has this number. "
+            "Ask your manager if the customer should move to you."
+        ).format(customer=taken.customer_name, owner=taken.owner_name)
+    return t.gettext("Not saved: {customer} already has this number.").format(customer=taken.customer_name)
+
+
+not_text = dialogs.nudge(N_("Please answer with text, or send /cancel."), VALUE)
+waiting_for_pick = dialogs.nudge(N_("Please pick a field above, or send /cancel."), PICK)
+cancelled = dialogs.canceller(N_("Cancelled. Nothing was changed."), STATE)
+
+
+def _timeout_text(t: Translator) -> str:
+    return t.gettext(
+        "The edit was closed after {minutes} minutes without an answer; nothing was changed."
+    ).format(minutes=int(TIMEOUT.total_seconds() // 60))
+
+
+timed_out = dialogs.timeout_note(_timeout_text, STATE, in_draft_language=True)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(
+        dialogs.conversation(
+            "edit_customer",
+            entry_points=[CallbackQueryHandler(start, pattern=callbacks.EDIT_CUSTOMER)],
+            states={
+                PICK: [
+                    CallbackQueryHandler(field_picked, pattern=callbacks.EDIT_FIELD),
+                    CallbackQueryHandler(cancelled, pattern=callbacks.EDIT_CANCEL),
+                    MessageHandler(~filters.COMMAND, waiting_for_pick),
+                ],
+                VALUE: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, value_typed),
+                    CallbackQueryHandler(tier_pressed, pattern=callbacks.EDIT_TIER),
+                    CallbackQueryHandler(cleared, pattern=callbacks.EDIT_CLEAR),
+                    CallbackQueryHandler(cancelled, pattern=callbacks.EDIT_CANCEL),
+                    MessageHandler(~filters.COMMAND, not_text),
+                ],
+            },
+            cancel=cancelled,
+            timed_out=timed_out,
+            timeout=TIMEOUT,
+        )
+    )

@@ -1,0 +1,128 @@
+"""The customer's personal link: a rep shows it as a QR code or sends it on; `/start c_<token>` opens it."""
+
+from __future__ import annotations
+
+import io
+from html import escape
+
+import segno
+from telegram import InputFile, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.i18n import Translator
+from bot.runtime import jobs
+from bot.runtime.context import CrmContext
+from bot.services import linking
+from bot.services.linking import Linking, LinkOutcome
+from bot.services.visibility import NotVisible
+from handlers import callbacks
+from handlers.card.card import not_visible_text
+from handlers.common import menu
+
+QR_SCALE = 10
+
+
+def qr_png(url: str) -> bytes:
+    """A QR code a phone camera reads off another phone's screen: generous scale and quiet zone."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=QR_SCALE, border=4)
+    return buffer.getvalue()
+
+
+def link_caption(t: Translator, *, customer: str, url: str, had_account: bool) -> str:
+    lines = [
+        t.gettext("🔗 Personal link for {customer}").format(customer=f"<b>{escape(customer)}</b>"),
+        "",
+        url,
+        "",
+        t.gettext(
+            "Let them scan the code with their phone camera, or send them the link. "
+            "It works once, and this new link replaces any earlier one."
+        ),
+    ]
+    if had_account:
+        lines += [
+            "",
+            t.gettext("They are already connected; opening this link on another phone moves them there."),
+        ]
+    return "\n".join(lines)
+
+
+async def send_link(update: Update, context: CrmContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    chat = update.effective_chat
+    assert chat is not None
+    customer_id = callbacks.CUSTOMER_LINK.parse(query.data)["customer_id"]
+    t = context.t
+    try:
+        async with context.db.begin() as session:
+            issued = await linking.issue_link(
+                session,
+                viewer=context.viewer,
+                customer_id=customer_id,
+                now=jobs.now(context.application),
+            )
+    except NotVisible:
+        await query.answer(not_visible_text(t), show_alert=True)
+        return
+    await query.answer()
+    url = f"https://t.me/{context.bot.username}?start={linking.PAYLOAD_PREFIX}{issued.token}"
+    await context.bot.send_photo(
+        chat.id,
+        InputFile(qr_png(url), filename="link.png"),
+        caption=link_caption(t, customer=issued.customer_name, url=url, had_account=issued.had_account),
+        parse_mode=ParseMode.HTML,
+    )
+
+
+def linking_text(t: Translator, result: Linking) -> str:
+    if result.outcome is LinkOutcome.INVALID:
+        return t.gettext(
+            "This link is not valid any more: it was used already or replaced by a newer one. "
+            "Please ask your sales contact for a new link."
+        )
+    if result.outcome is LinkOutcome.STAFF:
+        return t.gettext(
+            "This is a customer's personal link, and you use FieldCRM as staff, so it was not used. "
+            "Give it to the customer to open on their own phone."
+        )
+    if result.outcome is LinkOutcome.ALREADY:
+        return t.gettext("You are already connected as {customer}. /help shows what you can do here.").format(
+            customer=result.customer_name
+        )
+    greeting = t.gettext(
+        "Welcome, {customer}! You are now connected with {team}. After a visit we may ask you for a quick "
+        "rating, and anything you send here reaches your sales contact."
+    ).format(customer=result.customer_name, team=result.team_name)
+    if result.outcome is LinkOutcome.MOVED:
+        greeting += "\n\n" + t.gettext("This account is no longer connected as {previous}.").format(
+            previous=result.previous_customer
+        )
+    return greeting
+
+
+async def open_link(update: Update, context: CrmContext, payload: str) -> None:
+    """Called by /start for a `c_` payload."""
+    assert update.message is not None
+    assert context.viewer is not None
+    async with context.db.begin() as session:
+        result = await linking.open_link(
+            session,
+            viewer=context.viewer,
+            payload=payload,
+            now=jobs.now(context.application),
+            translator_for=context.translator_for,
+        )
+    context.set_viewer(result.viewer)
+    if result.outcome in (LinkOutcome.LINKED, LinkOutcome.MOVED):
+        jobs.kick(context.application)
+    t = context.t
+    await update.message.reply_text(linking_text(t, result))
+    await menu.set_user_menu(context.bot, update.message.chat_id, result.viewer.effective_role, t)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CallbackQueryHandler(send_link, pattern=callbacks.CUSTOMER_LINK))

@@ -1,0 +1,385 @@
+"""/new: a guided dialog that adds a customer, one field at a time, behind the duplicate guard.
+
+Name, company, phone, address, contact birthday, tier and tags; every optional step has Skip.
+Before saving, the whole team is checked for the same customer: another rep's match offers
+"Request transfer" (never "create anyway"), the rep's own match offers to open it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.domain.customer_fields import TIERS, Field
+from bot.i18n import N_, Translator
+from bot.runtime import jobs
+from bot.runtime.context import CrmContext
+from bot.services import customer_records, customers, transfers
+from bot.services.customer_records import Draft, DuplicateOfAnother, Lookalike
+from bot.services.errors import NotAllowed, NoTeam, NotFound
+from handlers import callbacks
+from handlers.card import card
+from handlers.common import dialogs
+from handlers.customer import field_input
+from storage.db import utcnow
+
+NAME, COMPANY, PHONE, ADDRESS, BIRTHDAY, TIER, TAGS, DUPLICATE = range(8)
+TIMEOUT = timedelta(minutes=15)
+DRAFT = "new_customer"
+
+STEPS: tuple[tuple[int, Field], ...] = (
+    (NAME, Field.NAME),
+    (COMPANY, Field.COMPANY),
+    (PHONE, Field.PHONE),
+    (ADDRESS, Field.ADDRESS),
+    (BIRTHDAY, Field.BIRTHDAY),
+    (TIER, Field.TIER),
+    (TAGS, Field.TAGS),
+)
+FIELD_OF = dict(STEPS)
+NEXT = {state: STEPS[i + 1][0] if i + 1 < len(STEPS) else None for i, (state, _) in enumerate(STEPS)}
+
+
+def _draft(context: CrmContext) -> dict[str, Any]:
+    return dialogs.draft_in(context, DRAFT)
+
+
+def _skip_row(state: int, t: Translator) -> list[InlineKeyboardButton]:
+    """Skip names its step, so a Skip left on an earlier question cannot skip the current one."""
+    return [
+        InlineKeyboardButton(t.gettext("Skip"), callback_data=callbacks.NEW_SKIP.data(field=FIELD_OF[state])),
+        InlineKeyboardButton(t.gettext("Cancel"), callback_data=callbacks.NEW_CANCEL.data()),
+    ]
+
+
+def _question(state: int, draft: dict[str, Any], t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
+    name = draft.get("name", "")
+    if state == NAME:
+        return t.gettext("New customer. What is the customer's name?\n\n/cancel stops."), None
+    if state == COMPANY:
+        return t.gettext("Which company is {name} with?").format(name=name), InlineKeyboardMarkup(
+            [_skip_row(state, t)]
+        )
+    if state == PHONE:
+        text = t.gettext(
+            "{name}'s phone number? Without a + and country code it is read as a number in {country}."
+        ).format(name=name, country=field_input.country_name(draft.get("region", "CN"), t))
+        return text, InlineKeyboardMarkup([_skip_row(state, t)])
+    if state == ADDRESS:
+        return t.gettext("{name}'s address?").format(name=name), InlineKeyboardMarkup([_skip_row(state, t)])
+    if state == BIRTHDAY:
+        text = t.gettext(
+            "The contact's birthday? For example 1990-05-17, 5/17, 5月17日 or 17 May; the year is optional."
+        )
+        return text, InlineKeyboardMarkup([_skip_row(state, t)])
+    if state == TIER:
+        tiers = [
+            InlineKeyboardButton(tier, callback_data=callbacks.NEW_TIER.data(tier=tier)) for tier in TIERS
+        ]
+        text = t.gettext("Which tier is {name}? VIP, A, B or C; B if you skip.").format(name=name)
+        return text, InlineKeyboardMarkup([tiers, _skip_row(state, t)])
+    text = t.gettext("Tags for {name}? Separate them with commas or spaces, e.g. #wholesale, north.").format(
+        name=name
+    )
+    return text, InlineKeyboardMarkup([_skip_row(state, t)])
+
+
+async def _ask(update: Update, context: CrmContext, state: int) -> int:
+    assert update.effective_chat is not None
+    text, markup = _question(state, _draft(context), context.t)
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+    return state
+
+
+async def start(update: Update, context: CrmContext) -> int:
+    assert context.user_data is not None
+    assert context.viewer is not None
+    async with context.db.begin() as session:
+        region = await customers.team_region(session, viewer=context.viewer)
+    context.user_data[DRAFT] = {
+        "region": region,
+        "locale": context.viewer.locale,
+        "timezone": context.viewer.timezone,
+    }
+    return await _ask(update, context, NAME)
+
+
+def _state_of(context: CrmContext) -> int:
+    draft = _draft(context)
+    return int(draft.get("state", NAME))
+
+
+async def typed(update: Update, context: CrmContext) -> int:
+    """A typed answer to the current step: saved and on to the next, or explained and asked again."""
+    assert update.message is not None
+    assert update.message.text is not None
+    assert context.viewer is not None
+    draft = _draft(context)
+    state = int(draft.get("state", NAME))
+    field = FIELD_OF[state]
+    today = utcnow().astimezone(ZoneInfo(context.viewer.timezone)).date()
+    parsed = field_input.parse(
+        field, update.message.text, region=draft.get("region", "CN"), today=today, t=context.t
+    )
+    if parsed.error is not None:
+        text, markup = _question(state, draft, context.t)
+        await update.message.reply_text(f"{parsed.error}\n\n{text}", reply_markup=markup)
+        return state
+    if parsed.note is not None:
+        await update.message.reply_text(parsed.note)
+    draft[field.value] = parsed.value.isoformat() if field is Field.BIRTHDAY else parsed.value
+    return await _advance(update, context, state)
+
+
+async def _advance(update: Update, context: CrmContext, state: int) -> int:
+    assert context.user_data is not None
+    draft = _draft(context)
+    following = NEXT[state]
+    if following is None:
+        return await _finish(update, context)
+    draft["state"] = following
+    context.user_data[DRAFT] = draft
+    return await _ask(update, context, following)
+
+
+async def skipped(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    state = _state_of(context)
+    field = callbacks.NEW_SKIP.parse(query.data)["field"]
+    if field != FIELD_OF[state] or state == NAME:
+        await query.answer(context.t.gettext("This button is no longer active."))
+        return state
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    return await _advance(update, context, state)
+
+
+async def tier_pressed(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    tier = callbacks.NEW_TIER.parse(query.data)["tier"]
+    if _state_of(context) != TIER:
+        await query.answer(context.t.gettext("This button is no longer active."))
+        return _state_of(context)
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    _draft(context)["tier"] = tier
+    return await _advance(update, context, TIER)
+
+
+async def not_text(update: Update, context: CrmContext) -> int:
+    assert update.message is not None
+    state = _state_of(context)
+    text, markup = _question(state, _draft(context), context.t)
+    await update.message.reply_text(
+        context.t.gettext("Please answer with text.") + "\n\n" + text, reply_markup=markup
+    )
+    return state
+
+
+async def _finish(update: Update, context: CrmContext, *, anyway: bool = False) -> int:
+    """The duplicate guard, then the save."""
+    assert context.viewer is not None
+    assert context.user_data is not None
+    assert update.effective_chat is not None
+    t = context.t
+    draft = _draft(context)
+    if "name" not in draft:
+        await context.bot.send_message(update.effective_chat.id, t.gettext("Let's start again: /new"))
+        return ConversationHandler.END
+    record = Draft.from_json(draft)
+    customer_id: int | None = None
+    try:
+        async with context.db.begin() as session:
+            found = (
+                []
+                if anyway
+                else await customer_records.lookalikes(session, viewer=context.viewer, draft=record)
+            )
+            if not found:
+                customer_id = await customer_records.create(
+                    session, viewer=context.viewer, draft=record, now=utcnow()
+                )
+    except DuplicateOfAnother as duplicate:
+        found = [duplicate.lookalike]
+    except (NoTeam, NotAllowed):
+        context.user_data.pop(DRAFT, None)
+        await context.bot.send_message(
+            update.effective_chat.id, t.gettext("You need to be in a team to add customers.")
+        )
+        return ConversationHandler.END
+    if found or customer_id is None:
+        draft["state"] = DUPLICATE
+        context.user_data[DRAFT] = draft
+        text, markup = _duplicate_offer(found, t)
+        await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+        return DUPLICATE
+    context.user_data.pop(DRAFT, None)
+    await context.bot.send_message(
+        update.effective_chat.id,
+        t.gettext("Saved: {name} is now one of your customers.").format(name=record.name),
+        reply_markup=card.open_card_markup(t, customer_id),
+    )
+    return ConversationHandler.END
+
+
+def _who(lookalike: Lookalike) -> str:
+    return f"{lookalike.name} ({lookalike.company})" if lookalike.company else lookalike.name
+
+
+def _duplicate_offer(found: list[Lookalike], t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    cancel = InlineKeyboardButton(t.gettext("Cancel"), callback_data=callbacks.NEW_CANCEL.data())
+    others = [f for f in found if not f.visible]
+    if others:
+        other = others[0]
+        if other.owner_name:
+            text = t.gettext(
+                "{customer} is already a customer of {owner}. To avoid a duplicate, ask your manager "
+                "to transfer the customer to you."
+            ).format(customer=_who(other), owner=other.owner_name)
+        else:
+            text = t.gettext(
+                "{customer} is already in your team's customers. To avoid a duplicate, ask your manager "
+                "to transfer the customer to you."
+            ).format(customer=_who(other))
+        button = InlineKeyboardButton(
+            t.gettext("Request transfer"),
+            callback_data=callbacks.NEW_TRANSFER.data(customer_id=other.customer_id),
+        )
+        return text, InlineKeyboardMarkup([[button], [cancel]])
+    lines = [t.gettext("This customer may already exist:")]
+    lines += [f"• {_who(f)}" + (f" — {f.owner_name}" if f.owner_name else "") for f in found]
+    lines.append(t.gettext("Open the existing one, or create the new one anyway?"))
+    rows = [
+        [
+            InlineKeyboardButton(
+                _who(f)[:60], callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=f.customer_id)
+            )
+        ]
+        for f in found
+    ]
+    rows.append(
+        [InlineKeyboardButton(t.gettext("Create anyway"), callback_data=callbacks.NEW_ANYWAY.data()), cancel]
+    )
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+async def create_anyway(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    return await _finish(update, context, anyway=True)
+
+
+async def open_existing(update: Update, context: CrmContext) -> int:
+    """The rep picked the existing customer: the draft is dropped and the card opened."""
+    query = update.callback_query
+    assert query is not None
+    assert context.user_data is not None
+    customer_id = callbacks.OPEN_CUSTOMER.parse(query.data)["customer_id"]
+    context.user_data.pop(DRAFT, None)
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await card.send_card(update, context, customer_id)
+    return ConversationHandler.END
+
+
+async def transfer_requested(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    assert context.user_data is not None
+    t = context.t
+    customer_id = callbacks.NEW_TRANSFER.parse(query.data)["customer_id"]
+    draft = _draft(context)
+    # The service asks again whether this customer matches what was typed: a crafted id is refused.
+    if "name" not in draft:
+        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
+        return DUPLICATE
+    try:
+        async with context.db.begin() as session:
+            result = await transfers.request_transfer(
+                session,
+                viewer=context.viewer,
+                customer_id=customer_id,
+                draft=Draft.from_json(draft),
+                now=utcnow(),
+                translator_for=context.translator_for,
+            )
+    except (NotFound, NotAllowed, NoTeam):
+        await query.answer(t.gettext("This button is no longer active."), show_alert=True)
+        return DUPLICATE
+    context.user_data.pop(DRAFT, None)
+    jobs.kick(context.application)
+    await query.answer()
+    if result.managers_told == 0:
+        text = t.gettext(
+            "I couldn't reach a manager of your team. "
+            "Please ask them directly to transfer {customer} to you. Nothing was created."
+        ).format(customer=result.customer_name)
+    elif result.already_asked:
+        text = t.gettext(
+            "You have already asked for {customer}; your manager has it. Nothing was created."
+        ).format(customer=result.customer_name)
+    else:
+        text = t.gettext(
+            "Done: your manager has been asked to transfer {customer} to you. Nothing was created."
+        ).format(customer=result.customer_name)
+    await query.edit_message_text(text)
+    return ConversationHandler.END
+
+
+waiting_for_button = dialogs.nudge(N_("Please press one of the buttons above, or send /cancel."), DUPLICATE)
+cancelled = dialogs.canceller(N_("Cancelled. Nothing was saved."), DRAFT)
+
+
+def _timeout_text(t: Translator) -> str:
+    return t.gettext(
+        "The new customer form was closed after {minutes} minutes without an answer; "
+        "nothing was saved. /new starts again."
+    ).format(minutes=int(TIMEOUT.total_seconds() // 60))
+
+
+timed_out = dialogs.timeout_note(_timeout_text, DRAFT, in_draft_language=True)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    text = filters.TEXT & ~filters.COMMAND
+    step = [
+        MessageHandler(text, typed),
+        CallbackQueryHandler(skipped, pattern=callbacks.NEW_SKIP),
+        CallbackQueryHandler(cancelled, pattern=callbacks.NEW_CANCEL),
+        MessageHandler(~filters.COMMAND, not_text),
+    ]
+    states: dict[object, list[Any]] = {state: list(step) for state, _ in STEPS}
+    states[TIER] = [CallbackQueryHandler(tier_pressed, pattern=callbacks.NEW_TIER), *step]
+    states[DUPLICATE] = [
+        CallbackQueryHandler(transfer_requested, pattern=callbacks.NEW_TRANSFER),
+        CallbackQueryHandler(create_anyway, pattern=callbacks.NEW_ANYWAY),
+        CallbackQueryHandler(open_existing, pattern=callbacks.OPEN_CUSTOMER),
+        CallbackQueryHandler(cancelled, pattern=callbacks.NEW_CANCEL),
+        MessageHandler(~filters.COMMAND, waiting_for_button),
+    ]
+    application.add_handler(
+        dialogs.conversation(
+            "new_customer",
+            entry_points=[CommandHandler("new", start)],
+            states=states,
+            cancel=cancelled,
+            timed_out=timed_out,
+            timeout=TIMEOUT,
+        )
+    )

@@ -1,0 +1,1 @@
+"""The manager's digest on demand and its drill-down lists."""

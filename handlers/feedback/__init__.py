@@ -1,0 +1,1 @@
+"""/feedback: free text (and a photo) that reaches the staff."""

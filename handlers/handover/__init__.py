@@ -1,0 +1,1 @@
+"""/handover: a leaving rep's customers handed to others."""

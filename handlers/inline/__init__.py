@@ -1,0 +1,1 @@
+"""Inline mode: `@bot name` in any chat offers the typist's customers."""

@@ -1,0 +1,1 @@
+"""/order: logging an order."""

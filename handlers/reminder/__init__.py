@@ -1,0 +1,1 @@
+"""/remind and the reminder pushes' buttons."""

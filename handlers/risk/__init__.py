@@ -1,0 +1,1 @@
+"""The buttons on a churn-risk alert."""

@@ -1,0 +1,190 @@
+"""The buttons on a churn-risk alert: Schedule visit, Snooze 7 days, Not a risk, Reassign.
+
+Each press is checked against the database (the alert, the customer's current owner, the
+presser's role), so a stale or forwarded alert changes nothing it should not. The answered
+alert keeps its text and gains a line saying what was done.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.domain.enums import RiskAnswer
+from bot.domain.text import clip
+from bot.i18n import Translator
+from bot.runtime import jobs
+from bot.runtime.context import CrmContext
+from bot.services import risk_alerts
+from bot.services.errors import NotAllowed, NotFound
+from bot.services.risk_alerts import AlertGone, Answered, NotYours
+from handlers import callbacks
+
+# The answers a rep or manager gives on the alert itself; None schedules a visit.
+ANSWERS = {
+    callbacks.RISK_VISIT: None,
+    callbacks.RISK_SNOOZE: RiskAnswer.SNOOZED,
+    callbacks.RISK_FINE: RiskAnswer.NOT_A_RISK,
+}
+MAX_REPS = 20
+MAX_BUTTON_NAME = 30
+
+
+def _refusal(t: Translator, error: Exception) -> str:
+    if isinstance(error, NotYours):
+        return t.gettext("This customer is no longer yours; the alert is for the current owner.")
+    if isinstance(error, AlertGone):
+        return t.gettext("This alert is no longer valid.")
+    if isinstance(error, NotAllowed):
+        return t.gettext("Only a manager can reassign a customer.")
+    return t.gettext("That rep is no longer in the team. Please pick another.")
+
+
+def outcome_text(t: Translator, done: Answered) -> str:
+    match done.answer:
+        case RiskAnswer.VISIT_SCHEDULED:
+            assert done.until is not None
+            return t.gettext("📅 Visit scheduled: a follow-up is due {when}.").format(
+                when=t.day_time(done.until)
+            )
+        case RiskAnswer.SNOOZED:
+            assert done.until is not None
+            return t.gettext("💤 Snoozed: no risk alerts for this customer until {date}.").format(
+                date=t.date(done.until)
+            )
+        case RiskAnswer.NOT_A_RISK:
+            assert done.until is not None
+            return t.gettext(
+                "👍 Marked as not a risk: no alerts for 30 days. Thanks, this helps tune the score."
+            )
+    return t.gettext("🔁 {customer} now belongs to {rep}; they have been told.").format(
+        customer=f"<b>{escape(done.customer_name)}</b>", rep=escape(done.new_owner or "")
+    )
+
+
+def _after(t: Translator, done: Answered) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t.gettext("Open customer"),
+                    callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=done.customer_id),
+                )
+            ]
+        ]
+    )
+
+
+async def _show(update: Update, t: Translator, done: Answered) -> None:
+    query = update.callback_query
+    assert query is not None
+    message = query.message
+    original = message.text_html if isinstance(message, Message) and message.text else ""
+    await query.answer(t.gettext("Done."))
+    await query.edit_message_text(
+        f"{original}\n\n{outcome_text(t, done)}".strip(),
+        parse_mode=ParseMode.HTML,
+        reply_markup=_after(t, done),
+    )
+
+
+async def answered(update: Update, context: CrmContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    button = next(button for button in ANSWERS if button.owns(query.data or ""))
+    answer, alert_id = ANSWERS[button], button.parse(query.data)["alert_id"]
+    now = jobs.now(context.application)
+    try:
+        async with context.db.begin() as session:
+            if answer is None:
+                done = await risk_alerts.schedule_visit(
+                    session, viewer=context.viewer, alert_id=alert_id, now=now
+                )
+            else:
+                done = await risk_alerts.mute(
+                    session, viewer=context.viewer, alert_id=alert_id, answer=answer, now=now
+                )
+    except (NotFound, NotAllowed) as error:
+        await query.answer(_refusal(context.t, error), show_alert=True)
+        return
+    if answer is None:
+        jobs.kick(context.application)
+    await _show(update, context.t, done)
+
+
+async def choose_rep(update: Update, context: CrmContext) -> None:
+    """A manager's Reassign: the team's other reps as buttons, the alert itself left as it is."""
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    t = context.t
+    alert_id = callbacks.RISK_MOVE.parse(query.data)["alert_id"]
+    try:
+        async with context.db.begin() as session:
+            customer, reps = await risk_alerts.reassign_choices(
+                session, viewer=context.viewer, alert_id=alert_id
+            )
+    except (NotFound, NotAllowed) as error:
+        await query.answer(_refusal(t, error), show_alert=True)
+        return
+    chat = update.effective_chat
+    assert chat is not None
+    await query.answer()
+    if not reps:
+        await context.bot.send_message(
+            chat.id, t.gettext("There is no other rep in the team to hand this customer to.")
+        )
+        return
+    buttons = [
+        [
+            InlineKeyboardButton(
+                clip(rep.full_name, MAX_BUTTON_NAME),
+                callback_data=callbacks.RISK_MOVE_TO.data(alert_id=alert_id, rep_id=rep.id),
+            )
+        ]
+        for rep in reps[:MAX_REPS]
+    ]
+    await context.bot.send_message(
+        chat.id,
+        t.gettext("Hand {customer} to which rep?").format(customer=f"<b>{escape(customer.name)}</b>"),
+        parse_mode=ParseMode.HTML,
+        reply_markup=InlineKeyboardMarkup(buttons),
+    )
+
+
+async def moved(update: Update, context: CrmContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    args = callbacks.RISK_MOVE_TO.parse(query.data)
+    try:
+        async with context.db.begin() as session:
+            done = await risk_alerts.reassign(
+                session,
+                viewer=context.viewer,
+                alert_id=args["alert_id"],
+                to_user_id=args["rep_id"],
+                now=jobs.now(context.application),
+                translator_for=context.translator_for,
+            )
+    except (NotFound, NotAllowed) as error:
+        await query.answer(_refusal(context.t, error), show_alert=True)
+        return
+    jobs.kick(context.application)
+    await query.answer(context.t.gettext("Done."))
+    await query.edit_message_text(
+        outcome_text(context.t, done),
+        parse_mode=ParseMode.HTML,
+        reply_markup=_after(context.t, done),
+    )
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    for button in ANSWERS:
+        application.add_handler(CallbackQueryHandler(answered, pattern=button))
+    application.add_handler(CallbackQueryHandler(choose_rep, pattern=callbacks.RISK_MOVE))
+    application.add_handler(CallbackQueryHandler(moved, pattern=callbacks.RISK_MOVE_TO))

@@ -1,0 +1,1 @@
+"""/find and plain typed text: finding a customer."""

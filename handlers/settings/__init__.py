@@ -1,0 +1,1 @@
+"""/settings for the team and /lang for each person."""

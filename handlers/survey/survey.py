@@ -1,0 +1,162 @@
+"""The customer's side of a survey: the score button, then an optional comment (or NPS reason).
+
+Pressing a score starts a short dialog: the survey message turns into a thank-you asking for a
+comment with a Skip button, and the next text the customer sends is kept with their answer. The
+dialog ends on Skip, /cancel, the comment, or silently after an hour.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+
+from bot.domain.enums import SurveyKind
+from bot.i18n import N_, Translator
+from bot.runtime import jobs
+from bot.runtime.context import CrmContext
+from bot.services import surveys
+from bot.services.surveys import AlreadyAnswered, Answered, SurveyClosed, SurveyGone
+from handlers import callbacks
+from handlers.common import dialogs
+
+DRAFT = "survey_comment"
+COMMENT = 0
+TIMEOUT_SECONDS = 3600
+
+
+def thanks_text(t: Translator, answered: Answered) -> str:
+    """The survey message after a score: thanks, and the question that invites a comment."""
+    if answered.kind is SurveyKind.NPS:
+        head = t.gettext("Thank you! You gave us {score} out of 10.").format(score=answered.score)
+        ask = t.gettext("What is the main reason for your score? Just write it here, or press Skip.")
+    else:
+        head = t.gettext("Thank you! You rated the visit {score} out of 5.").format(score=answered.score)
+        if surveys.is_low(answered.kind, answered.score):
+            ask = t.gettext(
+                "We are sorry it was not better. What went wrong? Just write it here, or press Skip."
+            )
+        else:
+            ask = t.gettext("Anything you would like to add? Just write it here, or press Skip.")
+    return f"{head}\n{ask}"
+
+
+def skip_keyboard(t: Translator, survey_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t.gettext("Skip"), callback_data=callbacks.SURVEY_SKIP.data(survey_id=survey_id)
+                )
+            ]
+        ]
+    )
+
+
+async def scored(update: Update, context: CrmContext) -> int:
+    """A score button: record it once, then ask for the optional comment."""
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    t = context.t
+    args = callbacks.SURVEY_SCORE.parse(query.data)
+    survey_id, score = args["survey_id"], args["score"]
+    try:
+        async with context.db.begin() as session:
+            answered = await surveys.answer(
+                session,
+                viewer=context.viewer,
+                survey_id=survey_id,
+                score=score,
+                now=jobs.now(context.application),
+                translator_for=context.translator_for,
+            )
+    except AlreadyAnswered:
+        await query.answer(t.gettext("Thank you, we already have your answer."), show_alert=True)
+        return ConversationHandler.END
+    except SurveyClosed:
+        await query.answer()
+        await query.edit_message_text(t.gettext("This survey has closed. Thank you all the same!"))
+        return ConversationHandler.END
+    except SurveyGone:
+        await query.answer(t.gettext("This button is not available to you."), show_alert=True)
+        return ConversationHandler.END
+    jobs.kick(context.application)
+    dialogs.draft_in(context, DRAFT)["survey_id"] = survey_id
+    await query.answer()
+    await query.edit_message_text(thanks_text(t, answered), reply_markup=skip_keyboard(t, survey_id))
+    return COMMENT
+
+
+async def commented(update: Update, context: CrmContext) -> int:
+    """The customer's next text: kept with their answer (and passed on, for a low score)."""
+    assert update.effective_message is not None
+    assert context.viewer is not None
+    message = update.effective_message
+    survey_id = dialogs.forget(context, DRAFT).get("survey_id")
+    t = context.t
+    if not isinstance(survey_id, int) or not message.text:
+        return ConversationHandler.END
+    try:
+        async with context.db.begin() as session:
+            kept = await surveys.add_comment(
+                session,
+                viewer=context.viewer,
+                survey_id=survey_id,
+                text=message.text,
+                now=jobs.now(context.application),
+                translator_for=context.translator_for,
+            )
+    except SurveyGone:
+        kept = False
+    if kept:
+        jobs.kick(context.application)
+        await message.reply_text(t.gettext("Thank you, we have passed your words on to the team."))
+    else:
+        await message.reply_text(t.gettext("Thank you! Your answer was saved already."))
+    return ConversationHandler.END
+
+
+async def skipped(update: Update, context: CrmContext) -> int:
+    """Skip, inside the dialog or on an old message: the answer stands, no comment."""
+    dialogs.forget(context, DRAFT)
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    survey_id = callbacks.SURVEY_SKIP.parse(query.data)["survey_id"]
+    async with context.db() as session:
+        own = await surveys.is_own(session, viewer=context.viewer, survey_id=survey_id)
+    if not own:
+        await query.answer(context.t.gettext("This button is not available to you."), show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    await query.edit_message_text(context.t.gettext("Thank you for your answer!"))
+    return ConversationHandler.END
+
+
+async def silently_ended(update: object, context: CrmContext) -> None:
+    """An hour without a comment: the answer stands; nothing to say."""
+    dialogs.forget(context, DRAFT)
+
+
+cancelled = dialogs.canceller(N_("All right, your answer stands without a comment."), DRAFT)
+not_text = dialogs.nudge(N_("Please write your comment as a text message, or press Skip."), COMMENT)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(
+        dialogs.conversation(
+            "survey_comment",
+            entry_points=[CallbackQueryHandler(scored, pattern=callbacks.SURVEY_SCORE)],
+            states={
+                COMMENT: [
+                    CallbackQueryHandler(skipped, pattern=callbacks.SURVEY_SKIP),
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, commented),
+                    MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, not_text),
+                ],
+            },
+            cancel=cancelled,
+            timed_out=silently_ended,
+            timeout=TIMEOUT_SECONDS,
+        )
+    )
+    application.add_handler(CallbackQueryHandler(skipped, pattern=callbacks.SURVEY_SKIP))

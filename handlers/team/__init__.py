@@ -1,0 +1,1 @@
+"""/newteam, /team and invites."""

@@ -1,0 +1,117 @@
+"""Plain text from a customer outside any dialog: it belongs to their complaint if there is just one
+being worked on; with several they pick which; with none they learn about /complaint and /feedback.
+
+Staff text goes on to the search as before.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+
+from bot.domain.roles import Role
+from bot.runtime import jobs
+from bot.runtime.context import CrmContext
+from bot.services import ticket_notices as notices
+from bot.services import tickets
+from bot.services.errors import ServiceError
+from bot.services.tickets import MAX_REPLY
+from handlers import callbacks
+from handlers.common import dialogs
+from handlers.search import find
+from handlers.ticket.relay import added_text, too_long_text
+from handlers.ticket.tickets import refusal
+
+PENDING = "ticket_pending_text"
+MAX_PICK = 10
+
+
+async def typed(update: Update, context: CrmContext) -> None:
+    message = update.message
+    assert message is not None
+    assert message.text is not None
+    viewer = context.viewer
+    if viewer is None or viewer.effective_role is not Role.CUSTOMER:
+        await find.typed(update, context)
+        return
+    t = context.t
+    text = message.text.strip()
+    if len(text) > MAX_REPLY:
+        await message.reply_text(too_long_text(t, len(text)))
+        return
+    try:
+        async with context.db.begin() as session:
+            open_ones = await tickets.unresolved(session, viewer=viewer)
+    except ServiceError as error:
+        await message.reply_text(refusal(t, error))
+        return
+    if len(open_ones) == 1:
+        await _add(update, context, open_ones[0].id, text)
+        return
+    if not open_ones:
+        await message.reply_text(
+            t.gettext("To report a problem, send /complaint. To tell us anything else, send /feedback.")
+        )
+        return
+    assert context.user_data is not None
+    context.user_data[PENDING] = text
+    buttons = [
+        [
+            InlineKeyboardButton(
+                f"{notices.number_text(t, ticket.number)} · "
+                f"{notices.label(t, notices.CATEGORY_LABELS, ticket.category)}",
+                callback_data=callbacks.ADD_TO_TICKET.data(ticket_id=ticket.id),
+            )
+        ]
+        for ticket in open_ones[:MAX_PICK]
+    ]
+    await message.reply_text(
+        t.gettext("Which complaint is this about? (For something new, send /complaint.)"),
+        reply_markup=InlineKeyboardMarkup(buttons),
+    )
+
+
+async def picked(update: Update, context: CrmContext) -> None:
+    """The customer chose the complaint their last message belongs to."""
+    query = update.callback_query
+    assert query is not None
+    assert context.user_data is not None
+    ticket_id = callbacks.ADD_TO_TICKET.parse(query.data)["ticket_id"]
+    text = context.user_data.pop(PENDING, None)
+    if not isinstance(text, str):
+        await query.answer(context.t.gettext("This button is no longer active."), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await _add(update, context, ticket_id, text)
+
+
+async def _add(update: Update, context: CrmContext, ticket_id: int, text: str) -> None:
+    assert context.viewer is not None
+    assert update.effective_chat is not None
+    t = context.t
+    try:
+        async with context.db.begin() as session:
+            done = await tickets.customer_reply(
+                session,
+                viewer=context.viewer,
+                ticket_id=ticket_id,
+                text=text,
+                now=jobs.now(context.application),
+                translator_for=context.translator_for,
+                client_ref=dialogs.message_ref(update),
+            )
+    except ServiceError as error:
+        await context.bot.send_message(update.effective_chat.id, refusal(t, error))
+        return
+    jobs.kick(context.application)
+    await context.bot.send_message(
+        update.effective_chat.id,
+        added_text(t, reopened=done.reopened).format(ticket=notices.number_text(t, done.number)),
+    )
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Registered just before the search, in its place: after every dialog that waits for text."""
+    application.add_handler(CallbackQueryHandler(picked, pattern=callbacks.ADD_TO_TICKET))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, typed))

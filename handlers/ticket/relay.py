@@ -1,0 +1,205 @@
+"""The relay: a Reply (or Note) press asks for one message, which goes to the ticket; the customer's
+Confirm and Reopen buttons under a resolved complaint.
+
+Staff write here and the customer receives it from the bot, signed with the staff member's first
+name; the customer's replies land in the same ticket. The presser's rights are checked when the
+button is pressed and again when the message arrives.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+
+from bot.domain.roles import Role
+from bot.i18n import N_, Translator
+from bot.runtime import jobs
+from bot.runtime.context import CrmContext
+from bot.services import ticket_notices as notices
+from bot.services import tickets
+from bot.services.errors import ServiceError
+from bot.services.tickets import MAX_REPLY
+from handlers import callbacks
+from handlers.common import dialogs
+from handlers.common.buttons import Button
+from handlers.ticket.tickets import refusal
+
+# Which message a write button asks for: the customer's, a reply to the customer, an internal note.
+WRITE_MODES: dict[str, Button] = {
+    "ans": callbacks.WRITE_TO_TICKET,
+    "reply": callbacks.REPLY_TO_TICKET,
+    "note": callbacks.NOTE_ON_TICKET,
+}
+DRAFT = "ticket_reply"
+WRITING = 0
+TIMEOUT_SECONDS = 15 * 60
+
+
+def too_long_text(t: Translator, length: int) -> str:
+    return t.gettext("That message is {length} characters long; please keep it within {limit}.").format(
+        length=t.number(length), limit=t.number(MAX_REPLY)
+    )
+
+
+async def start(update: Update, context: CrmContext) -> int:
+    """Ask for the one message; refuse at once when the ticket is not the presser's or is closed.
+
+    The guard lets only customers press "ans" and only staff "reply" and "note"."""
+    query = update.callback_query
+    assert query is not None
+    assert query.data is not None
+    assert context.viewer is not None
+    mode, button = next((mode, button) for mode, button in WRITE_MODES.items() if button.owns(query.data))
+    ticket_id = button.parse(query.data)["ticket_id"]
+    t = context.t
+    customer = context.viewer.effective_role is Role.CUSTOMER
+    try:
+        async with context.db.begin() as session:
+            ticket = await tickets.writable(session, viewer=context.viewer, ticket_id=ticket_id)
+    except ServiceError as error:
+        await query.answer(refusal(t, error), show_alert=True)
+        return ConversationHandler.END
+    dialogs.forget(context, DRAFT)
+    dialogs.draft_in(context, DRAFT).update({"ticket": ticket.id, "mode": mode})
+    await query.answer()
+    name = notices.number_text(t, ticket.number)
+    if mode == "note":
+        prompt = t.gettext("Write an internal note for {ticket} (the customer never sees it), or /cancel.")
+    elif customer:
+        prompt = t.gettext("Write your message about {ticket} in one message, or /cancel.")
+    else:
+        prompt = t.gettext(
+            "Write your reply to the customer about {ticket}; the bot will pass it on. Or /cancel."
+        )
+    assert update.effective_chat is not None
+    await context.bot.send_message(update.effective_chat.id, prompt.format(ticket=name))
+    return WRITING
+
+
+async def written(update: Update, context: CrmContext) -> int | None:
+    message = update.message
+    assert message is not None
+    assert message.text is not None
+    assert context.viewer is not None
+    t = context.t
+    text = message.text.strip()
+    if not text:
+        await message.reply_text(t.gettext("Please write something, or send /cancel."))
+        return None
+    if len(text) > MAX_REPLY:
+        await message.reply_text(too_long_text(t, len(text)))
+        return None
+    draft = dialogs.forget(context, DRAFT)
+    ticket_id, mode = draft.get("ticket"), draft.get("mode")
+    if not isinstance(ticket_id, int):
+        await message.reply_text(t.gettext("This reply was put aside. Please press Reply again."))
+        return ConversationHandler.END
+    now = jobs.now(context.application)
+    ref = dialogs.message_ref(update)
+    try:
+        async with context.db.begin() as session:
+            if mode == "note":
+                done = await tickets.note(
+                    session, viewer=context.viewer, ticket_id=ticket_id, text=text, now=now, client_ref=ref
+                )
+            else:
+                write = tickets.customer_reply if mode == "ans" else tickets.reply
+                done = await write(
+                    session,
+                    viewer=context.viewer,
+                    ticket_id=ticket_id,
+                    text=text,
+                    now=now,
+                    translator_for=context.translator_for,
+                    client_ref=ref,
+                )
+    except ServiceError as error:
+        await message.reply_text(refusal(t, error))
+        return ConversationHandler.END
+    jobs.kick(context.application)
+    name = notices.number_text(t, done.number)
+    if mode == "note":
+        answer = t.gettext("📝 Note added to {ticket}.")
+    elif mode == "ans":
+        answer = added_text(t, reopened=done.reopened)
+    elif done.delivered:
+        answer = t.gettext("✉️ Sent to the customer and added to {ticket}.")
+    else:
+        answer = t.gettext(
+            "Added to {ticket}, but the customer is not connected to the bot, so they were not told."
+        )
+    await message.reply_text(answer.format(ticket=name))
+    return ConversationHandler.END
+
+
+def added_text(t: Translator, *, reopened: bool) -> str:
+    """What the customer reads after a message of theirs landed in a ticket ({ticket} to fill)."""
+    if reopened:
+        return t.gettext("✉️ Added to {ticket}; it is open again and we will get back to you.")
+    return t.gettext("✉️ Added to {ticket}. We will get back to you.")
+
+
+async def answered(update: Update, context: CrmContext) -> None:
+    """The customer's Yes (settled: close it) or No (reopen it) under a resolved complaint."""
+    query = update.callback_query
+    assert query is not None
+    assert query.data is not None
+    assert context.viewer is not None
+    settled = callbacks.TICKET_SETTLED.owns(query.data)
+    button = callbacks.TICKET_SETTLED if settled else callbacks.TICKET_NOT_SETTLED
+    ticket_id = button.parse(query.data)["ticket_id"]
+    t = context.t
+    now = jobs.now(context.application)
+    try:
+        async with context.db.begin() as session:
+            act = tickets.confirm if settled else tickets.reopen
+            done = await act(
+                session,
+                viewer=context.viewer,
+                ticket_id=ticket_id,
+                now=now,
+                translator_for=context.translator_for,
+            )
+    except ServiceError as error:
+        await query.answer(refusal(t, error), show_alert=True)
+        return
+    jobs.kick(context.application)
+    name = notices.number_text(t, done.number)
+    if settled:
+        text = t.gettext("👍 Thank you! {ticket} is closed.")
+        markup = None
+    else:
+        text = t.gettext("🔁 {ticket} is open again. Tell us what is still wrong:")
+        markup = notices.reply_button(t, done.ticket_id)
+    await query.answer()
+    await query.edit_message_text(text.format(ticket=name), reply_markup=markup)
+
+
+def _timeout_text(t: Translator) -> str:
+    return t.gettext(
+        "Your reply was put aside after a while without a message. Press Reply again to write it."
+    )
+
+
+cancel = dialogs.canceller(N_("Cancelled. Nothing was sent."), DRAFT)
+text_only = dialogs.nudge(N_("Please send your message as text, or /cancel."), WRITING)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(
+        dialogs.conversation(
+            "ticket_reply",
+            entry_points=[CallbackQueryHandler(start, pattern=button) for button in WRITE_MODES.values()],
+            states={
+                WRITING: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, written),
+                    MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, text_only),
+                ]
+            },
+            cancel=cancel,
+            timed_out=dialogs.timeout_note(_timeout_text, DRAFT),
+            timeout=TIMEOUT_SECONDS,
+        )
+    )
+    application.add_handler(CallbackQueryHandler(answered, pattern=callbacks.TICKET_SETTLED))
+    application.add_handler(CallbackQueryHandler(answered, pattern=callbacks.TICKET_NOT_SETTLED))

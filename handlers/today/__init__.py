@@ -1,0 +1,1 @@
+"""/today: the rep's agenda."""

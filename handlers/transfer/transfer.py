@@ -1,0 +1,185 @@
+"""Single customers changing hands: 🔁 Transfer on a manager's card, and the manager's ✅ Approve /
+✖ Refuse under a rep's transfer request from the duplicate guard. Both go through the one service
+that moves customers (bot/services/ownership.py), as /handover does."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.domain.enums import TransferStatus
+from bot.i18n import Translator
+from bot.runtime import jobs
+from bot.runtime.context import CrmContext
+from bot.services import handover, transfers
+from bot.services.errors import NotAllowed, NotFound
+from bot.services.transfers import Decision
+from handlers import callbacks
+from handlers.handover.handover import MAX_REPS, refusal, rep_label
+
+
+async def transfer_picked(update: Update, context: CrmContext) -> None:
+    """🔁 Transfer on a manager's card: the team's other active reps as buttons."""
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    assert update.effective_chat is not None
+    t = context.t
+    customer_id = callbacks.XFER_PICK.parse(query.data)["customer_id"]
+    try:
+        async with context.db.begin() as session:
+            customer, reps = await handover.transfer_choices(
+                session, viewer=context.viewer, customer_id=customer_id
+            )
+    except (NotFound, NotAllowed) as error:
+        await query.answer(refusal(t, error), show_alert=True)
+        return
+    await query.answer()
+    if not reps:
+        await context.bot.send_message(
+            update.effective_chat.id, t.gettext("There is no other rep in the team to hand this customer to.")
+        )
+        return
+    buttons = [
+        [
+            InlineKeyboardButton(
+                rep_label(t, rep),
+                callback_data=callbacks.XFER_TO.data(customer_id=customer_id, rep_id=rep.id),
+            )
+        ]
+        for rep in reps[:MAX_REPS]
+    ]
+    await context.bot.send_message(
+        update.effective_chat.id,
+        t.gettext("Hand {customer} to which rep?").format(customer=f"<b>{escape(customer.name)}</b>"),
+        parse_mode=ParseMode.HTML,
+        reply_markup=InlineKeyboardMarkup(buttons),
+    )
+
+
+def _open_markup(t: Translator, customer_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t.gettext("Open customer"),
+                    callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=customer_id),
+                )
+            ]
+        ]
+    )
+
+
+async def transferred(update: Update, context: CrmContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    t = context.t
+    args = callbacks.XFER_TO.parse(query.data)
+    customer_id, to_id = args["customer_id"], args["rep_id"]
+    try:
+        async with context.db.begin() as session:
+            name, rep = await handover.transfer_one(
+                session,
+                viewer=context.viewer,
+                customer_id=customer_id,
+                to_user_id=to_id,
+                now=jobs.now(context.application),
+                translator_for=context.translator_for,
+            )
+    except (NotFound, NotAllowed) as error:
+        await query.answer(refusal(t, error), show_alert=True)
+        return
+    jobs.kick(context.application)
+    await query.answer(t.gettext("Done."))
+    await query.edit_message_text(
+        t.gettext("🔁 {customer} now belongs to {rep}; they have been told.").format(
+            customer=f"<b>{escape(name)}</b>", rep=escape(rep)
+        ),
+        parse_mode=ParseMode.HTML,
+        reply_markup=_open_markup(t, customer_id),
+    )
+
+
+def decision_text(t: Translator, decision: Decision, *, html: bool = True) -> str:
+    """What became of the request; plain text (for an alert) when not `html`."""
+
+    def shown(text: str) -> str:
+        return escape(text) if html else text
+
+    customer = f"<b>{escape(decision.customer_name)}</b>" if html else decision.customer_name
+    rep, by = shown(decision.requester_name), shown(decision.decided_by or "—")
+    if decision.status is TransferStatus.VOID:
+        return t.gettext(
+            "This request no longer applies: the customer or the rep has changed since. Nothing was done."
+        )
+    if decision.already and decision.status is TransferStatus.APPROVED:
+        return t.gettext("{manager} already approved this request.").format(manager=by)
+    if decision.already:
+        return t.gettext("{manager} already refused this request.").format(manager=by)
+    if decision.status is TransferStatus.APPROVED:
+        return t.gettext(
+            "✅ Approved: {customer} now belongs to {rep}; they and the previous owner have been told."
+        ).format(customer=customer, rep=rep)
+    return t.gettext("✖ Refused: {customer} stays where it is; {rep} has been told.").format(
+        customer=customer, rep=rep
+    )
+
+
+async def decided(update: Update, context: CrmContext) -> None:
+    """✅ Approve / ✖ Refuse under a rep's transfer request: the notice gains a line saying what happened."""
+    query = update.callback_query
+    assert query is not None
+    assert context.viewer is not None
+    t = context.t
+    approve = callbacks.XFER_APPROVE.owns(query.data or "")
+    button = callbacks.XFER_APPROVE if approve else callbacks.XFER_REFUSE
+    request_id = button.parse(query.data)["request_id"]
+    try:
+        async with context.db.begin() as session:
+            decision = await transfers.decide(
+                session,
+                viewer=context.viewer,
+                request_id=request_id,
+                approve=approve,
+                now=jobs.now(context.application),
+                translator_for=context.translator_for,
+            )
+    except (NotFound, NotAllowed) as error:
+        text = (
+            t.gettext("This request no longer exists.") if isinstance(error, NotFound) else refusal(t, error)
+        )
+        await query.answer(text, show_alert=True)
+        return
+    jobs.kick(context.application)
+    if decision.already:
+        await query.answer(decision_text(t, decision, html=False), show_alert=True)
+    else:
+        await query.answer(t.gettext("Done."))
+    message = query.message
+    original = escape(message.text) if isinstance(message, Message) and message.text else ""
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t.gettext("Open the customer"),
+                    callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=decision.customer_id),
+                )
+            ]
+        ]
+    )
+    await query.edit_message_text(
+        f"{original}\n\n{decision_text(t, decision)}".strip(),
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboard,
+    )
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CallbackQueryHandler(transfer_picked, pattern=callbacks.XFER_PICK))
+    application.add_handler(CallbackQueryHandler(transferred, pattern=callbacks.XFER_TO))
+    application.add_handler(CallbackQueryHandler(decided, pattern=callbacks.XFER_APPROVE))
+    application.add_handler(CallbackQueryHandler(decided, pattern=callbacks.XFER_REFUSE))

@@ -1,0 +1,1 @@
+"""/visit: logging a visit."""

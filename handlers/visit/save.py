@@ -1,0 +1,130 @@
+"""The end of /visit: Save (once per summary message), Edit and going back to a step."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ConversationHandler
+
+from bot.runtime import jobs
+from bot.runtime.context import CrmContext
+from bot.services import visits
+from bot.services.visibility import NotVisible
+from bot.services.visits import VisitDraft
+from handlers import callbacks
+from handlers.card.card import open_card_markup
+from handlers.common import dialogs
+from handlers.visit.prompts import (
+    DRAFT,
+    FOLLOW_UP,
+    STEP_LABELS,
+    SUMMARY,
+    ask_checkin,
+    ask_follow_up,
+    ask_kind,
+    ask_notes,
+    ask_outcome,
+    draft_of,
+    follow_up_keyboard,
+)
+
+
+async def save(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    assert query.message is not None
+    assert context.viewer is not None
+    assert context.user_data is not None
+    t = context.t
+    draft = draft_of(context)
+    if not {"customer_id", "kind", "outcome"} <= draft.keys():
+        await query.answer(t.gettext("This button is no longer active."))
+        return ConversationHandler.END
+    follow_up = datetime.fromisoformat(draft["follow_up"]) if draft.get("follow_up") else None
+    now = jobs.now(context.application)
+    if follow_up is not None and follow_up <= now:
+        await query.answer()
+        await query.edit_message_text(
+            t.gettext("{when} has already passed. Please pick a time in the future.").format(
+                when=t.day_time(follow_up)
+            ),
+            reply_markup=follow_up_keyboard(t),
+        )
+        return FOLLOW_UP
+    visit = VisitDraft(
+        customer_id=int(draft["customer_id"]),
+        kind=draft["kind"],
+        outcome=draft["outcome"],
+        notes=draft.get("notes") or None,
+        photo_file_id=draft.get("photo"),
+        voice_file_id=draft.get("voice"),
+        latitude=draft.get("lat"),
+        longitude=draft.get("lon"),
+        accuracy_m=draft.get("acc"),
+        adopt_location=bool(draft.get("adopt")),
+        follow_up_at=follow_up,
+    )
+    try:
+        async with context.db.begin() as session:
+            saved = await visits.save_visit(
+                session,
+                viewer=context.viewer,
+                draft=visit,
+                client_ref=client_ref(query.message.chat.id, query.message.message_id),
+                now=now,
+            )
+    except NotVisible:
+        return await dialogs.save_refused(update, context, DRAFT)
+    context.user_data.pop(DRAFT, None)
+    await query.answer()
+    lines = [t.gettext("Visit to {customer} saved.").format(customer=saved.customer_name)]
+    if saved.follow_up_at is not None:
+        lines.append(t.gettext("Next follow-up: {when}").format(when=t.day_time(saved.follow_up_at)))
+    await query.edit_message_text(
+        "\n".join(lines),
+        reply_markup=open_card_markup(t, visit.customer_id),
+    )
+    return ConversationHandler.END
+
+
+def client_ref(chat_id: int, message_id: int) -> str:
+    """The idempotency key of a Save press: one summary message saves at most one visit."""
+    return f"visit:{chat_id}:{message_id}"
+
+
+async def edit(update: Update, context: CrmContext) -> int:
+    t = context.t
+    steps = dict(STEP_LABELS)
+    if draft_of(context).get("kind") != "on_site":
+        steps.pop("checkin")
+    buttons = [
+        InlineKeyboardButton(t.gettext(text), callback_data=callbacks.VISIT_GOTO.data(step=key))
+        for key, text in steps.items()
+    ]
+    await dialogs.say(
+        update,
+        t.gettext("What would you like to change?"),
+        InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)]),
+    )
+    return SUMMARY
+
+
+async def go_to_step(update: Update, context: CrmContext) -> int:
+    query = update.callback_query
+    assert query is not None
+    step = callbacks.VISIT_GOTO.parse(query.data)["step"]
+    if step == "kind":
+        return await ask_kind(update, context)
+    if step == "outcome":
+        return await ask_outcome(update, context)
+    if step == "notes":
+        return await ask_notes(update, context)
+    if step == "checkin" and draft_of(context).get("kind") == "on_site":
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        return await ask_checkin(update, context)
+    if step == "followup":
+        return await ask_follow_up(update, context)
+    await query.answer(context.t.gettext("This button is no longer active."))
+    return SUMMARY

@@ -46,7 +46,7 @@ def build_application(settings: Settings) -> CrmApplication:
     application = builder.build()
     assert isinstance(application, CrmApplication)
     application.bot_data[ratelimit.LIMITER_KEY] = limiter
-    i18n.clock = lambda: jobs.now(application)
+    i18n.clock = lambda: application.clock()
     register_all(application)
     return application
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -12,6 +16,10 @@ from bot.domain.viewer import Viewer
 from bot.i18n import I18n, Translator, locale_for_language_code
 from bot.runtime.metrics import Metrics
 from bot.runtime.settings import Settings
+from storage.db import utcnow
+from storage.queries.outbox import pushed
+
+Clock = Callable[[], datetime]
 
 
 class CrmApplication(Application):  # type: ignore[type-arg]
@@ -32,6 +40,10 @@ class CrmApplication(Application):  # type: ignore[type-arg]
         self.db = db
         self.i18n = i18n
         self.metrics = Metrics()
+        # The one clock of handlers and jobs (tests swap it), and the sender's wake-up, set once
+        # the sender exists.
+        self.clock: Clock = utcnow
+        self.wake_sender: Callable[[], None] = lambda: None
 
     def app_language_translator(self, language_code: str | None) -> Translator:
         """A translator for the language someone's Telegram app uses: what the bot can say before
@@ -59,6 +71,15 @@ class CrmApplication(Application):  # type: ignore[type-arg]
         return await super().process_error(update, error, *args, **kwargs)
 
 
+@dataclass(frozen=True, slots=True)
+class Work:
+    """One unit of work of a handler: its transaction's session, who acts, and when."""
+
+    session: AsyncSession
+    viewer: Viewer
+    now: datetime
+
+
 class CrmContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """Adds the resolved `viewer` and their translator `t` to PTB's context."""
 
@@ -76,6 +97,25 @@ class CrmContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     @property
     def settings(self) -> Settings:
         return self.app.settings
+
+    @property
+    def me(self) -> Viewer:
+        """The person the guard resolved; every feature handler runs behind the guard."""
+        if self.viewer is None:
+            raise RuntimeError("no viewer: the handler ran without the access guard")
+        return self.viewer
+
+    def now(self) -> datetime:
+        return self.app.clock()
+
+    @asynccontextmanager
+    async def work(self) -> AsyncIterator[Work]:
+        """One transaction for the viewer at one instant; commits on exit, rolls back on error,
+        and wakes the outbox sender when the transaction queued a push."""
+        async with self.db.begin() as session:
+            yield Work(session=session, viewer=self.me, now=self.now())
+        if pushed(session):
+            self.app.wake_sender()
 
     @property
     def t(self) -> Translator:

@@ -78,6 +78,7 @@ class Background:
         self.sender = sender
         self.push_payload = push_payload
         self.clock = clock
+        application.wake_sender = self.kick
         self._reminders_lock = asyncio.Lock()
         self._greetings_lock = asyncio.Lock()
         self._health_lock = asyncio.Lock()
@@ -90,6 +91,15 @@ class Background:
         self._wake = asyncio.Event()
         self._sender_task: asyncio.Task[None] | None = None
         self._jobs: list[Job[Any]] = []
+
+    @property
+    def clock(self) -> Clock:
+        """The application's clock: jobs and handlers read the same one."""
+        return self.application.clock
+
+    @clock.setter
+    def clock(self, clock: Clock) -> None:
+        self.application.clock = clock
 
     def start_duties(self) -> None:
         """Start the sender loop and schedule the jobs: what only the leader runs."""
@@ -361,17 +371,14 @@ def background(application: Application) -> Background:  # type: ignore[type-arg
     return found
 
 
-def now(application: Application) -> datetime:  # type: ignore[type-arg]
+def now(application: CrmApplication) -> datetime:
     """The current time as the jobs see it; handlers in the same flows read it too."""
-    found = application.bot_data.get(BACKGROUND_KEY)
-    return found.now() if isinstance(found, Background) else utcnow()
+    return application.clock()
 
 
-def kick(application: Application) -> None:  # type: ignore[type-arg]
+def kick(application: CrmApplication) -> None:
     """For producers that enqueue a push: have the sender look at the outbox right away."""
-    found = application.bot_data.get(BACKGROUND_KEY)
-    if isinstance(found, Background):
-        found.kick()
+    application.wake_sender()
 
 
 async def build(application: CrmApplication, *, push_payload: PushRenderer) -> Background:

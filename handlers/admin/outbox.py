@@ -11,7 +11,6 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.domain.enums import OutboxStatus
 from bot.domain.text import one_line
 from bot.i18n import Translator
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from handlers import callbacks
 from storage.queries import outbox
@@ -76,9 +75,9 @@ async def retry(update: Update, context: CrmContext) -> None:
     assert query is not None
     t = context.t
     async with context.db.begin() as session:
-        revived = await outbox.revive_dead(session, now=jobs.now(context.application))
+        revived = await outbox.revive_dead(session, now=context.now())
     if revived:
-        jobs.kick(context.application)
+        context.app.wake_sender()
     await query.answer(
         t.ngettext("{n} push queued again.", "{n} pushes queued again.", revived).format(n=revived)
     )

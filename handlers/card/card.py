@@ -14,7 +14,6 @@ from bot.domain.surveys import DETRACTOR_MAX
 from bot.domain.text import one_line
 from bot.i18n import N_, Translator
 from bot.present.explain import reason_texts, risk_label
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import card, timeline
 from bot.services.card import CustomerCard
@@ -281,7 +280,7 @@ async def _load_card(context: CrmContext, customer_id: int) -> CustomerCard:
     assert context.viewer is not None
     async with context.db.begin() as session:
         return await card.card_for(
-            session, viewer=context.viewer, customer_id=customer_id, now=jobs.now(context.application)
+            session, viewer=context.viewer, customer_id=customer_id, now=context.now()
         )
 
 

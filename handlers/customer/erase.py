@@ -15,7 +15,6 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.domain.text import clip
 from bot.i18n import Translator
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import erase
 from bot.services.erase import AlreadyErased
@@ -139,7 +138,7 @@ async def erased(update: Update, context: CrmContext) -> None:
     try:
         async with context.db.begin() as session:
             erasure = await erase.erase(
-                session, viewer=context.viewer, customer_id=customer_id, now=jobs.now(context.application)
+                session, viewer=context.viewer, customer_id=customer_id, now=context.now()
             )
     except (NotFound, NotAllowed, AlreadyErased) as error:
         await query.answer(refusal(t, error), show_alert=True)

@@ -11,7 +11,6 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.i18n import Translator
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import linking
 from bot.services.linking import Linking, LinkOutcome
@@ -63,7 +62,7 @@ async def send_link(update: Update, context: CrmContext) -> None:
                 session,
                 viewer=context.viewer,
                 customer_id=customer_id,
-                now=jobs.now(context.application),
+                now=context.now(),
             )
     except NotVisible:
         await query.answer(not_visible_text(t), show_alert=True)
@@ -113,12 +112,12 @@ async def open_link(update: Update, context: CrmContext, payload: str) -> None:
             session,
             viewer=context.viewer,
             payload=payload,
-            now=jobs.now(context.application),
+            now=context.now(),
             translator_for=context.translator_for,
         )
     context.set_viewer(result.viewer)
     if result.outcome in (LinkOutcome.LINKED, LinkOutcome.MOVED):
-        jobs.kick(context.application)
+        context.app.wake_sender()
     t = context.t
     await update.message.reply_text(linking_text(t, result))
     await menu.set_user_menu(context.bot, update.message.chat_id, result.viewer.effective_role, t)

@@ -23,7 +23,6 @@ from telegram.ext import (
 
 from bot.domain.customer_fields import TIERS, Field
 from bot.i18n import N_, Translator
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import customer_records, customers, transfers
 from bot.services.customer_records import Draft, DuplicateOfAnother, Lookalike
@@ -323,7 +322,7 @@ async def transfer_requested(update: Update, context: CrmContext) -> int:
         await query.answer(t.gettext("This button is no longer active."), show_alert=True)
         return DUPLICATE
     context.user_data.pop(DRAFT, None)
-    jobs.kick(context.application)
+    context.app.wake_sender()
     await query.answer()
     if result.managers_told == 0:
         text = t.gettext(

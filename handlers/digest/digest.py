@@ -15,7 +15,6 @@ from bot.domain.digest import Kind, Period, starting
 from bot.domain.text import clip
 from bot.i18n import N_, Translator
 from bot.present.charts import render_png
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import digest, digest_message
 from bot.services.digest import Drill
@@ -132,7 +131,7 @@ async def show_digest(update: Update, context: CrmContext) -> None:
     t = context.t
     try:
         async with context.db.begin() as session:
-            found = await digest.for_viewer(session, viewer=context.viewer, now=jobs.now(context.application))
+            found = await digest.for_viewer(session, viewer=context.viewer, now=context.now())
     except NoTeam:
         await update.message.reply_text(t.gettext("The digest is for a team: join or create one first."))
         return
@@ -166,7 +165,7 @@ async def drill_down(update: Update, context: CrmContext) -> None:
                 viewer=context.viewer,
                 what=what,
                 period=period,
-                now=jobs.now(context.application),
+                now=context.now(),
                 limit=LIST_LIMIT,
             )
     except (NoTeam, NotAllowed):

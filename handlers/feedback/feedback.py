@@ -20,7 +20,6 @@ from telegram.ext import (
 )
 
 from bot.i18n import N_, Translator
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import feedback
 from bot.services.feedback import Route, Sender, TooLong
@@ -90,7 +89,7 @@ def _recent_sends(context: CrmContext) -> list[datetime]:
             times.append(datetime.fromisoformat(value))
         except (TypeError, ValueError):
             continue
-    return feedback.recent(times, now=jobs.now(context.application))
+    return feedback.recent(times, now=context.now())
 
 
 async def start(update: Update, context: CrmContext) -> int:
@@ -193,7 +192,7 @@ async def _submit(update: Update, context: CrmContext) -> int:
             sender=Sender(telegram_id=user.id, name=user.full_name, username=user.username),
             text=str(draft.get("text") or ""),
             photo_file_id=draft.get("photo"),
-            now=jobs.now(context.application),
+            now=context.now(),
             translator_for=context.translator_for,
             routing_team_id=context.settings.feedback_team_id,
             client_ref=dialogs.message_ref(update),
@@ -202,9 +201,9 @@ async def _submit(update: Update, context: CrmContext) -> int:
         return await dialogs.close_with(
             update, t.gettext("Sorry, nobody can receive feedback here yet. Please try again later.")
         )
-    jobs.kick(context.application)
+    context.app.wake_sender()
     assert context.user_data is not None
-    sent = [*_recent_sends(context), jobs.now(context.application)]
+    sent = [*_recent_sends(context), context.now()]
     context.user_data[SENT] = [at.isoformat() for at in sent]
     if context.viewer.effective_role is None:
         thanks = t.gettext("Thank you! Your message was passed on to the team.")

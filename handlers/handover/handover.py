@@ -17,7 +17,6 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain.text import clip
 from bot.i18n import Translator
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import handover
 from bot.services.briefing import item_lines
@@ -315,14 +314,14 @@ async def confirmed(update: Update, context: CrmContext) -> None:
                 to_ids=list(draft.get("to", [])),
                 tell_customers=bool(draft.get("tell")),
                 deactivate=bool(draft.get("off")),
-                now=jobs.now(context.application),
+                now=context.now(),
                 translator_for=context.translator_for,
             )
     except (NotFound, NotAllowed, NoSuccessor) as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
     forget(context, DRAFT)
-    jobs.kick(context.application)
+    context.app.wake_sender()
     await query.answer(t.gettext("Done."))
     await query.edit_message_text(done_text(t, done))
     if done.deactivated and done.leaving_chat_id is not None:

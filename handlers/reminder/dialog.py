@@ -22,7 +22,6 @@ from telegram.ext import (
 
 from bot.domain.dates import Refused, read_ahead
 from bot.i18n import N_, Translator
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import reminders
 from bot.services.errors import NoTeam
@@ -186,7 +185,7 @@ async def when_picked(update: Update, context: CrmContext) -> int:
     choice = Later(callbacks.REMIND_WHEN.parse(query.data)["choice"])
     await query.answer()
     await query.edit_message_reply_markup(None)
-    now = jobs.now(context.application)
+    now = context.now()
     return await _save(update, context, reminders.later(choice, now=now, tz=context.viewer.timezone))
 
 
@@ -195,7 +194,7 @@ async def when_typed(update: Update, context: CrmContext) -> int:
     assert update.message.text is not None
     assert context.viewer is not None
     t = context.t
-    now = jobs.now(context.application)
+    now = context.now()
     due = read_ahead(update.message.text, now=now, tz=context.viewer.timezone)
     if isinstance(due, Refused):
         await update.message.reply_text(
@@ -225,7 +224,7 @@ async def _save(update: Update, context: CrmContext, due: datetime) -> int:
                 customer_id=draft.get("customer_id"),
                 note=draft["note"],
                 due_at=due,
-                now=jobs.now(context.application),
+                now=context.now(),
             )
     except (NotVisible, NoTeam):
         await context.bot.send_message(

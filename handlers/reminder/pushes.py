@@ -15,7 +15,6 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.domain.enums import ReminderKind
 from bot.domain.text import clip
 from bot.i18n import Translator
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import reminders
 from bot.services.reminders import AlreadyDone, Later, ReminderGone, ReminderView
@@ -131,7 +130,7 @@ async def done_pressed(update: Update, context: CrmContext) -> None:
                 session,
                 viewer=context.viewer,
                 reminder_id=reminder_id,
-                now=jobs.now(context.application),
+                now=context.now(),
             )
     except ReminderGone as error:
         await query.answer(_gone_text(t, error))
@@ -156,7 +155,7 @@ async def snooze_pressed(update: Update, context: CrmContext) -> None:
                 viewer=context.viewer,
                 reminder_id=args["reminder_id"],
                 choice=Later(args["choice"]),
-                now=jobs.now(context.application),
+                now=context.now(),
             )
     except ReminderGone as error:
         await query.answer(_gone_text(t, error))

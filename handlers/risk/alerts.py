@@ -16,7 +16,6 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.domain.enums import RiskAnswer
 from bot.domain.text import clip
 from bot.i18n import Translator
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import risk_alerts
 from bot.services.errors import NotAllowed, NotFound
@@ -97,7 +96,7 @@ async def answered(update: Update, context: CrmContext) -> None:
     assert context.viewer is not None
     button = next(button for button in ANSWERS if button.owns(query.data or ""))
     answer, alert_id = ANSWERS[button], button.parse(query.data)["alert_id"]
-    now = jobs.now(context.application)
+    now = context.now()
     try:
         async with context.db.begin() as session:
             if answer is None:
@@ -112,7 +111,7 @@ async def answered(update: Update, context: CrmContext) -> None:
         await query.answer(_refusal(context.t, error), show_alert=True)
         return
     if answer is None:
-        jobs.kick(context.application)
+        context.app.wake_sender()
     await _show(update, context.t, done)
 
 
@@ -168,13 +167,13 @@ async def moved(update: Update, context: CrmContext) -> None:
                 viewer=context.viewer,
                 alert_id=args["alert_id"],
                 to_user_id=args["rep_id"],
-                now=jobs.now(context.application),
+                now=context.now(),
                 translator_for=context.translator_for,
             )
     except (NotFound, NotAllowed) as error:
         await query.answer(_refusal(context.t, error), show_alert=True)
         return
-    jobs.kick(context.application)
+    context.app.wake_sender()
     await query.answer(context.t.gettext("Done."))
     await query.edit_message_text(
         outcome_text(context.t, done),

@@ -8,7 +8,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.i18n import Translator
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import exports
 from bot.services.errors import NotAllowed, NoTeam
@@ -91,7 +90,7 @@ async def format_chosen(update: Update, context: CrmContext) -> None:
     if not isinstance(query.message, Message):
         await query.answer(t.gettext("This button is out of date. Send /export again."), show_alert=True)
         return
-    now = jobs.now(context.application)
+    now = context.now()
     try:
         async with context.db.begin() as session:
             rows = await exports.export(

@@ -29,7 +29,7 @@ from bot.domain.import_rows import COLUMN_LABELS, Column
 from bot.domain.roles import Role
 from bot.domain.spreadsheets import TableError, looks_like_table, write_xlsx
 from bot.i18n import LOCALES, Translator
-from bot.runtime import background, jobs
+from bot.runtime import background
 from bot.runtime.context import CrmContext
 from bot.services import imports
 from bot.services.errors import NotAllowed, NoTeam
@@ -123,7 +123,7 @@ async def _download(context: CrmContext, file_id: str) -> bytes:
 
 def _today(context: CrmContext) -> date:
     assert context.viewer is not None
-    return jobs.now(context.application).astimezone(ZoneInfo(context.viewer.timezone)).date()
+    return context.now().astimezone(ZoneInfo(context.viewer.timezone)).date()
 
 
 async def _read_and_check(
@@ -309,7 +309,7 @@ async def _confirm(context: CrmContext, status: Message, pending: dict[str, Any]
                 checked=checked,
                 expected=Counts(*pending["counts"]),
                 file_name=file_name,
-                now=jobs.now(context.application),
+                now=context.now(),
             )
     except PlanChanged as changed:
         await _show_preview(

@@ -8,7 +8,6 @@ from telegram.ext import Application, CommandHandler
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from bot.i18n import N_, Translator
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import invites, linking, users
 from bot.services.invites import Outcome, Redemption
@@ -66,7 +65,7 @@ async def _redeem(update: Update, context: CrmContext, payload: str) -> None:
         return
     viewer = result.viewer
     context.set_viewer(viewer)
-    jobs.kick(context.application)
+    context.app.wake_sender()
     t = context.t
     assert result.role is not None
     joined = t.gettext("Welcome to {team}, {name}! You have joined as {role}.").format(

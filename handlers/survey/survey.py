@@ -12,7 +12,6 @@ from telegram.ext import Application, CallbackQueryHandler, ConversationHandler,
 
 from bot.domain.enums import SurveyKind
 from bot.i18n import N_, Translator
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import surveys
 from bot.services.surveys import AlreadyAnswered, Answered, SurveyClosed, SurveyGone
@@ -67,7 +66,7 @@ async def scored(update: Update, context: CrmContext) -> int:
                 viewer=context.viewer,
                 survey_id=survey_id,
                 score=score,
-                now=jobs.now(context.application),
+                now=context.now(),
                 translator_for=context.translator_for,
             )
     except AlreadyAnswered:
@@ -80,7 +79,7 @@ async def scored(update: Update, context: CrmContext) -> int:
     except SurveyGone:
         await query.answer(t.gettext("This button is not available to you."), show_alert=True)
         return ConversationHandler.END
-    jobs.kick(context.application)
+    context.app.wake_sender()
     dialogs.draft_in(context, DRAFT)["survey_id"] = survey_id
     await query.answer()
     await query.edit_message_text(thanks_text(t, answered), reply_markup=skip_keyboard(t, survey_id))
@@ -103,13 +102,13 @@ async def commented(update: Update, context: CrmContext) -> int:
                 viewer=context.viewer,
                 survey_id=survey_id,
                 text=message.text,
-                now=jobs.now(context.application),
+                now=context.now(),
                 translator_for=context.translator_for,
             )
     except SurveyGone:
         kept = False
     if kept:
-        jobs.kick(context.application)
+        context.app.wake_sender()
         await message.reply_text(t.gettext("Thank you, we have passed your words on to the team."))
     else:
         await message.reply_text(t.gettext("Thank you! Your answer was saved already."))

@@ -17,7 +17,6 @@ from telegram.ext import (
 )
 
 from bot.i18n import N_, Translator
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import ticket_notices as notices
 from bot.services import tickets
@@ -153,7 +152,7 @@ async def _file(update: Update, context: CrmContext, *, photo_file_id: str | Non
                 customer=customer,
                 category=category,
                 description=description,
-                now=jobs.now(context.application),
+                now=context.now(),
                 opened_by_id=context.viewer.user_id,
                 photo_file_id=photo_file_id,
                 translator_for=context.translator_for,
@@ -163,7 +162,7 @@ async def _file(update: Update, context: CrmContext, *, photo_file_id: str | Non
     except ServiceError as error:
         await context.bot.send_message(chat_id, refusal(t, error))
         return ConversationHandler.END
-    jobs.kick(context.application)
+    context.app.wake_sender()
     await context.bot.send_message(
         chat_id,
         t.gettext(

@@ -10,7 +10,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.domain.roles import Role
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import ticket_notices as notices
 from bot.services import tickets
@@ -97,14 +96,14 @@ async def _add(update: Update, context: CrmContext, ticket_id: int, text: str) -
                 viewer=context.viewer,
                 ticket_id=ticket_id,
                 text=text,
-                now=jobs.now(context.application),
+                now=context.now(),
                 translator_for=context.translator_for,
                 client_ref=dialogs.message_ref(update),
             )
     except ServiceError as error:
         await context.bot.send_message(update.effective_chat.id, refusal(t, error))
         return
-    jobs.kick(context.application)
+    context.app.wake_sender()
     await context.bot.send_message(
         update.effective_chat.id,
         added_text(t, reopened=done.reopened).format(ticket=notices.number_text(t, done.number)),

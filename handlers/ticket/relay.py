@@ -13,7 +13,6 @@ from telegram.ext import Application, CallbackQueryHandler, ConversationHandler,
 
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import ticket_notices as notices
 from bot.services import tickets
@@ -94,7 +93,7 @@ async def written(update: Update, context: CrmContext) -> int | None:
     if not isinstance(ticket_id, int):
         await message.reply_text(t.gettext("This reply was put aside. Please press Reply again."))
         return ConversationHandler.END
-    now = jobs.now(context.application)
+    now = context.now()
     ref = dialogs.message_ref(update)
     try:
         async with context.db.begin() as session:
@@ -116,7 +115,7 @@ async def written(update: Update, context: CrmContext) -> int | None:
     except ServiceError as error:
         await message.reply_text(refusal(t, error))
         return ConversationHandler.END
-    jobs.kick(context.application)
+    context.app.wake_sender()
     name = notices.number_text(t, done.number)
     if mode == "note":
         answer = t.gettext("📝 Note added to {ticket}.")
@@ -149,7 +148,7 @@ async def answered(update: Update, context: CrmContext) -> None:
     button = callbacks.TICKET_SETTLED if settled else callbacks.TICKET_NOT_SETTLED
     ticket_id = button.parse(query.data)["ticket_id"]
     t = context.t
-    now = jobs.now(context.application)
+    now = context.now()
     try:
         async with context.db.begin() as session:
             act = tickets.confirm if settled else tickets.reopen
@@ -163,7 +162,7 @@ async def answered(update: Update, context: CrmContext) -> None:
     except ServiceError as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
-    jobs.kick(context.application)
+    context.app.wake_sender()
     name = notices.number_text(t, done.number)
     if settled:
         text = t.gettext("👍 Thank you! {ticket} is closed.")

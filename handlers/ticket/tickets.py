@@ -16,7 +16,6 @@ from bot.domain.enums import TicketSeverity, TicketStatus
 from bot.domain.roles import Role
 from bot.domain.text import clip, one_line
 from bot.i18n import Translator
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import ticket_notices as notices
 from bot.services import tickets
@@ -61,7 +60,7 @@ async def list_tickets(update: Update, context: CrmContext) -> None:
         await _customer_list(update, context)
         return
     t = context.t
-    now = jobs.now(context.application)
+    now = context.now()
     async with context.db.begin() as session:
         lines = await tickets.staff_list(session, viewer=context.viewer, now=now)
     if not lines:
@@ -137,7 +136,7 @@ async def show_card(update: Update, context: CrmContext) -> None:
     try:
         async with context.db.begin() as session:
             view = await tickets.card(
-                session, viewer=context.viewer, ticket_id=ticket_id, now=jobs.now(context.application)
+                session, viewer=context.viewer, ticket_id=ticket_id, now=context.now()
             )
     except ServiceError as error:
         await query.answer(refusal(context.t, error), show_alert=True)
@@ -175,7 +174,7 @@ async def _acted(update: Update, context: CrmContext, ticket_id: int, *, take: b
     assert query is not None
     assert context.viewer is not None
     t = context.t
-    now = jobs.now(context.application)
+    now = context.now()
     try:
         async with context.db.begin() as session:
             act = tickets.take if take else tickets.resolve
@@ -190,7 +189,7 @@ async def _acted(update: Update, context: CrmContext, ticket_id: int, *, take: b
     except ServiceError as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
-    jobs.kick(context.application)
+    context.app.wake_sender()
     if not done.delivered:
         toast = t.gettext("Saved. The customer is not connected to the bot, so they were not told.")
     elif take:
@@ -213,7 +212,7 @@ async def show_history(update: Update, context: CrmContext) -> None:
                 session,
                 viewer=context.viewer,
                 ticket_id=ticket_id,
-                now=jobs.now(context.application),
+                now=context.now(),
                 limit=None,
             )
     except ServiceError as error:
@@ -268,7 +267,7 @@ async def severity_set(update: Update, context: CrmContext) -> None:
     assert context.viewer is not None
     args = callbacks.SET_TICKET_SEVERITY.parse(query.data)
     ticket_id, level = args["ticket_id"], TicketSeverity(args["severity"])
-    now = jobs.now(context.application)
+    now = context.now()
     try:
         async with context.db.begin() as session:
             await tickets.set_severity(
@@ -331,13 +330,13 @@ async def moved(update: Update, context: CrmContext) -> None:
                 viewer=context.viewer,
                 ticket_id=args["ticket_id"],
                 to_user_id=args["rep_id"],
-                now=jobs.now(context.application),
+                now=context.now(),
                 translator_for=context.translator_for,
             )
     except (NotFound, NotAllowed, WrongState) as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
-    jobs.kick(context.application)
+    context.app.wake_sender()
     await query.answer(t.gettext("Done."))
     await query.edit_message_text(
         t.gettext("🔁 {ticket} now belongs to {rep}; they have been told.").format(

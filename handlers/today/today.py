@@ -12,7 +12,6 @@ from telegram.ext import Application, CommandHandler
 from bot.domain.roles import Role
 from bot.domain.text import clip
 from bot.i18n import Translator
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import today
 from bot.services.errors import NoTeam
@@ -184,7 +183,7 @@ async def show_today(update: Update, context: CrmContext) -> None:
     t = context.t
     try:
         async with context.db.begin() as session:
-            agenda = await today.today(session, viewer=context.viewer, now=jobs.now(context.application))
+            agenda = await today.today(session, viewer=context.viewer, now=context.now())
     except NoTeam:
         await update.message.reply_text(no_team_text(t))
         return

@@ -12,7 +12,6 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.domain.enums import TransferStatus
 from bot.i18n import Translator
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import handover, transfers
 from bot.services.errors import NotAllowed, NotFound
@@ -87,13 +86,13 @@ async def transferred(update: Update, context: CrmContext) -> None:
                 viewer=context.viewer,
                 customer_id=customer_id,
                 to_user_id=to_id,
-                now=jobs.now(context.application),
+                now=context.now(),
                 translator_for=context.translator_for,
             )
     except (NotFound, NotAllowed) as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
-    jobs.kick(context.application)
+    context.app.wake_sender()
     await query.answer(t.gettext("Done."))
     await query.edit_message_text(
         t.gettext("🔁 {customer} now belongs to {rep}; they have been told.").format(
@@ -145,7 +144,7 @@ async def decided(update: Update, context: CrmContext) -> None:
                 viewer=context.viewer,
                 request_id=request_id,
                 approve=approve,
-                now=jobs.now(context.application),
+                now=context.now(),
                 translator_for=context.translator_for,
             )
     except (NotFound, NotAllowed) as error:
@@ -154,7 +153,7 @@ async def decided(update: Update, context: CrmContext) -> None:
         )
         await query.answer(text, show_alert=True)
         return
-    jobs.kick(context.application)
+    context.app.wake_sender()
     if decision.already:
         await query.answer(decision_text(t, decision, html=False), show_alert=True)
     else:

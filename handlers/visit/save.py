@@ -7,7 +7,6 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
-from bot.runtime import jobs
 from bot.runtime.context import CrmContext
 from bot.services import visits
 from bot.services.visibility import NotVisible
@@ -42,7 +41,7 @@ async def save(update: Update, context: CrmContext) -> int:
         await query.answer(t.gettext("This button is no longer active."))
         return ConversationHandler.END
     follow_up = datetime.fromisoformat(draft["follow_up"]) if draft.get("follow_up") else None
-    now = jobs.now(context.application)
+    now = context.now()
     if follow_up is not None and follow_up <= now:
         await query.answer()
         await query.edit_message_text(

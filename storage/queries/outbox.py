@@ -15,6 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.enums import OutboxStatus
 from storage.models import Outbox, Team, User
 
+_PUSHED = "outbox.pushed"
+
+
+def pushed(session: AsyncSession) -> bool:
+    """Whether this session queued a push, so whoever commits it can wake the sender."""
+    return bool(session.info.get(_PUSHED))
+
 
 async def enqueue(
     session: AsyncSession,
@@ -47,6 +54,7 @@ async def enqueue(
             )
     except IntegrityError:
         return False
+    session.info[_PUSHED] = True
     return True
 
 
@@ -186,6 +194,7 @@ async def enqueue_many(session: AsyncSession, *, pushes: Sequence[Push], now: da
     try:
         async with session.begin_nested():
             await session.execute(insert(Outbox), rows)
+        session.info[_PUSHED] = True
     except IntegrityError:
         queued = 0
         for p in fresh:

@@ -165,6 +165,7 @@ class Push:
     payload: dict[str, Any]
     user_id: int | None = None
     priority: int = 5
+    not_before: datetime | None = None
 
 
 async def enqueue_many(session: AsyncSession, *, pushes: Sequence[Push], now: datetime) -> int:
@@ -186,7 +187,7 @@ async def enqueue_many(session: AsyncSession, *, pushes: Sequence[Push], now: da
             "kind": p.kind,
             "payload": p.payload,
             "priority": p.priority,
-            "not_before": now,
+            "not_before": p.not_before or now,
             "created_at": now,
         }
         for p in fresh
@@ -205,6 +206,7 @@ async def enqueue_many(session: AsyncSession, *, pushes: Sequence[Push], now: da
                 kind=p.kind,
                 payload=p.payload,
                 now=now,
+                not_before=p.not_before,
                 user_id=p.user_id,
                 priority=p.priority,
             )

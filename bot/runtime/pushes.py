@@ -1,0 +1,63 @@
+"""Turning push requests into outbox rows: each notice type rendered by the feature that owns it.
+
+Features register a renderer per notice type when they are registered (`handlers/registry.py`);
+jobs and handlers then queue any service's requests the same way, in the recipient's language and
+time zone, inside the unit of work that produced them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram.ext import Application
+
+from bot.i18n import Translator
+from bot.runtime.context import CrmApplication
+from bot.services.pushes import PushRequest
+from storage.queries import outbox
+
+N = TypeVar("N")
+Payload = dict[str, Any]
+Renderer = Callable[[N, Translator], Payload]
+
+_RENDERERS = "push_renderers"
+
+
+def render_with(application: Application, notice_type: type[N], renderer: Renderer[N]) -> None:  # type: ignore[type-arg]
+    """Declare how notices of one type read; a type has one renderer."""
+    renderers = application.bot_data.setdefault(_RENDERERS, {})
+    if notice_type in renderers:
+        raise ValueError(f"{notice_type.__name__} already has a renderer")
+    renderers[notice_type] = renderer
+
+
+def payload(application: CrmApplication, request: PushRequest) -> Payload:
+    renderer = application.bot_data.get(_RENDERERS, {}).get(type(request.notice))
+    if renderer is None:
+        raise LookupError(f"no renderer for {type(request.notice).__name__}")
+    to = request.to
+    t = application.i18n.translator(to.locale, to.timezone or application.settings.timezone)
+    result: Payload = renderer(request.notice, t)
+    return result
+
+
+async def queue(
+    session: AsyncSession, application: CrmApplication, requests: Sequence[PushRequest], *, now: datetime
+) -> int:
+    """Queue the requests in this transaction; how many were new (repeated keys queue nothing)."""
+    pushes = [
+        outbox.Push(
+            dedupe_key=request.dedupe_key,
+            chat_id=request.to.chat_id,
+            user_id=request.to.user_id,
+            kind=request.kind,
+            payload=payload(application, request),
+            priority=request.priority,
+            not_before=request.not_before,
+        )
+        for request in requests
+    ]
+    return await outbox.enqueue_many(session, pushes=pushes, now=now) if pushes else 0

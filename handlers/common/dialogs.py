@@ -6,10 +6,12 @@ these factories, so the modules state only what is specific to them.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
+from pydantic import BaseModel, ConfigDict, ValidationError
 from telegram import InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, TypeHandler
 
@@ -30,6 +32,42 @@ def message_ref(update: Update) -> str:
     message = update.effective_message
     assert message is not None
     return f"{message.chat.id}:{message.message_id}"
+
+
+class Draft(BaseModel):
+    """A dialog's state, typed: what the steps gathered so far, stored as JSON under `KEY` in the
+    person's dialog data (and so in the database, across restarts)."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+    KEY: ClassVar[str]
+
+
+D = TypeVar("D", bound=Draft)
+
+
+def load(context: CrmContext, kind: type[D]) -> D:
+    """The dialog's draft, started afresh when missing or damaged (say, by an older release)."""
+    assert context.user_data is not None
+    stored = context.user_data.get(kind.KEY)
+    if isinstance(stored, dict):
+        try:
+            return kind.model_validate(stored)
+        except ValidationError:
+            pass
+    return kind()
+
+
+def keep(context: CrmContext, draft: Draft) -> None:
+    assert context.user_data is not None
+    context.user_data[draft.KEY] = draft.model_dump(mode="json")
+
+
+@contextmanager
+def editing(context: CrmContext, kind: type[D]) -> Iterator[D]:
+    """The draft to change in place; kept when the block ends without an error."""
+    draft = load(context, kind)
+    yield draft
+    keep(context, draft)
 
 
 def draft_in(context: CrmContext, key: str) -> dict[str, Any]:

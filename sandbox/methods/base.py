@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox.errors import bad_request
 from sandbox.limits import FloodControl
 from sandbox.params import Params
 from sandbox.state import BotState, Clock
@@ -54,10 +53,3 @@ def method(*names: str) -> Callable[[Handler], Handler]:
         return handler
 
     return register
-
-
-def required_int(call: Call, name: str, missing: str) -> int:
-    value = call.params.integer(name)
-    if value is None:
-        raise bad_request(missing)
-    return value

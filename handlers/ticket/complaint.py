@@ -31,6 +31,14 @@ DRAFT = "complaint"
 TIMEOUT_SECONDS = 30 * 60
 
 
+class ComplaintDraft(dialogs.Draft):
+    """What the customer chose and wrote so far."""
+
+    KEY = DRAFT
+    category: str | None = None
+    description: str | None = None
+
+
 def _categories(t: Translator) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
@@ -57,16 +65,14 @@ def _skip(t: Translator) -> InlineKeyboardMarkup:
 
 async def start(update: Update, context: CrmContext) -> int:
     assert update.message is not None
-    assert context.viewer is not None
     t = context.t
     try:
-        async with context.db.begin() as session:
-            await tickets.own_customer(session, viewer=context.viewer)
+        async with context.work() as work:
+            await tickets.own_customer(work.session, viewer=work.viewer)
     except NotLinked as error:
         await update.message.reply_text(refusal(t, error))
         return ConversationHandler.END
-    dialogs.forget(context, DRAFT)
-    dialogs.draft_in(context, DRAFT)
+    dialogs.keep(context, ComplaintDraft())
     await update.message.reply_text(
         t.gettext("We are sorry something went wrong. What is your complaint about?"),
         reply_markup=_categories(t),
@@ -78,7 +84,8 @@ async def category_picked(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
     category = callbacks.COMPLAINT_CATEGORY.parse(query.data)["category"]
-    dialogs.draft_in(context, DRAFT)["category"] = category
+    with dialogs.editing(context, ComplaintDraft) as draft:
+        draft.category = category
     t = context.t
     await dialogs.say(
         update,
@@ -109,7 +116,8 @@ async def described(update: Update, context: CrmContext) -> int | None:
             ).format(length=t.number(len(text)), limit=t.number(MAX_DESCRIPTION))
         )
         return None
-    dialogs.draft_in(context, DRAFT)["description"] = text
+    with dialogs.editing(context, ComplaintDraft) as draft:
+        draft.description = text
     await message.reply_text(
         t.gettext("Thank you. If a photo would help, send it now; otherwise press Skip."),
         reply_markup=_skip(t),
@@ -133,27 +141,27 @@ async def photo_skipped(update: Update, context: CrmContext) -> int:
 
 async def _file(update: Update, context: CrmContext, *, photo_file_id: str | None) -> int:
     """Open the ticket in one unit of work and give the customer its number."""
-    assert context.viewer is not None
     t = context.t
-    draft = dialogs.forget(context, DRAFT)
-    category, description = draft.get("category"), draft.get("description")
+    draft = dialogs.load(context, ComplaintDraft)
+    dialogs.forget(context, DRAFT)
+    category, description = draft.category, draft.description
     assert update.effective_chat is not None
     chat_id = update.effective_chat.id
-    if not isinstance(category, str) or not isinstance(description, str):
+    if category is None or description is None:
         await context.bot.send_message(
             chat_id, t.gettext("This complaint was put aside. Please start again with /complaint.")
         )
         return ConversationHandler.END
     try:
-        async with context.db.begin() as session:
-            customer = await tickets.own_customer(session, viewer=context.viewer)
+        async with context.work() as work:
+            customer = await tickets.own_customer(work.session, viewer=work.viewer)
             ticket = await tickets.open_ticket(
-                session,
+                work.session,
                 customer=customer,
                 category=category,
                 description=description,
-                now=context.now(),
-                opened_by_id=context.viewer.user_id,
+                now=work.now,
+                opened_by_id=work.viewer.user_id,
                 photo_file_id=photo_file_id,
                 translator_for=context.translator_for,
                 client_ref=dialogs.message_ref(update),
@@ -162,7 +170,6 @@ async def _file(update: Update, context: CrmContext, *, photo_file_id: str | Non
     except ServiceError as error:
         await context.bot.send_message(chat_id, refusal(t, error))
         return ConversationHandler.END
-    context.app.wake_sender()
     await context.bot.send_message(
         chat_id,
         t.gettext(

@@ -39,8 +39,8 @@ async def typed(update: Update, context: CrmContext) -> None:
         await message.reply_text(too_long_text(t, len(text)))
         return
     try:
-        async with context.db.begin() as session:
-            open_ones = await tickets.unresolved(session, viewer=viewer)
+        async with context.work() as work:
+            open_ones = await tickets.unresolved(work.session, viewer=work.viewer)
     except ServiceError as error:
         await message.reply_text(refusal(t, error))
         return
@@ -86,24 +86,22 @@ async def picked(update: Update, context: CrmContext) -> None:
 
 
 async def _add(update: Update, context: CrmContext, ticket_id: int, text: str) -> None:
-    assert context.viewer is not None
     assert update.effective_chat is not None
     t = context.t
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             done = await tickets.customer_reply(
-                session,
-                viewer=context.viewer,
+                work.session,
+                viewer=work.viewer,
                 ticket_id=ticket_id,
                 text=text,
-                now=context.now(),
+                now=work.now,
                 translator_for=context.translator_for,
                 client_ref=dialogs.message_ref(update),
             )
     except ServiceError as error:
         await context.bot.send_message(update.effective_chat.id, refusal(t, error))
         return
-    context.app.wake_sender()
     await context.bot.send_message(
         update.effective_chat.id,
         added_text(t, reopened=done.reopened).format(ticket=notices.number_text(t, done.number)),

@@ -34,6 +34,14 @@ WRITING = 0
 TIMEOUT_SECONDS = 15 * 60
 
 
+class RelayDraft(dialogs.Draft):
+    """The ticket the one message is for, and which kind of message it is (a WRITE_MODES key)."""
+
+    KEY = DRAFT
+    ticket: int | None = None
+    mode: str | None = None
+
+
 def too_long_text(t: Translator, length: int) -> str:
     return t.gettext("That message is {length} characters long; please keep it within {limit}.").format(
         length=t.number(length), limit=t.number(MAX_REPLY)
@@ -47,19 +55,17 @@ async def start(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
     assert query.data is not None
-    assert context.viewer is not None
     mode, button = next((mode, button) for mode, button in WRITE_MODES.items() if button.owns(query.data))
     ticket_id = button.parse(query.data)["ticket_id"]
     t = context.t
-    customer = context.viewer.effective_role is Role.CUSTOMER
+    customer = context.me.effective_role is Role.CUSTOMER
     try:
-        async with context.db.begin() as session:
-            ticket = await tickets.writable(session, viewer=context.viewer, ticket_id=ticket_id)
+        async with context.work() as work:
+            ticket = await tickets.writable(work.session, viewer=work.viewer, ticket_id=ticket_id)
     except ServiceError as error:
         await query.answer(refusal(t, error), show_alert=True)
         return ConversationHandler.END
-    dialogs.forget(context, DRAFT)
-    dialogs.draft_in(context, DRAFT).update({"ticket": ticket.id, "mode": mode})
+    dialogs.keep(context, RelayDraft(ticket=ticket.id, mode=mode))
     await query.answer()
     name = notices.number_text(t, ticket.number)
     if mode == "note":
@@ -79,7 +85,6 @@ async def written(update: Update, context: CrmContext) -> int | None:
     message = update.message
     assert message is not None
     assert message.text is not None
-    assert context.viewer is not None
     t = context.t
     text = message.text.strip()
     if not text:
@@ -88,34 +93,38 @@ async def written(update: Update, context: CrmContext) -> int | None:
     if len(text) > MAX_REPLY:
         await message.reply_text(too_long_text(t, len(text)))
         return None
-    draft = dialogs.forget(context, DRAFT)
-    ticket_id, mode = draft.get("ticket"), draft.get("mode")
-    if not isinstance(ticket_id, int):
+    draft = dialogs.load(context, RelayDraft)
+    dialogs.forget(context, DRAFT)
+    ticket_id, mode = draft.ticket, draft.mode
+    if ticket_id is None:
         await message.reply_text(t.gettext("This reply was put aside. Please press Reply again."))
         return ConversationHandler.END
-    now = context.now()
     ref = dialogs.message_ref(update)
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             if mode == "note":
                 done = await tickets.note(
-                    session, viewer=context.viewer, ticket_id=ticket_id, text=text, now=now, client_ref=ref
+                    work.session,
+                    viewer=work.viewer,
+                    ticket_id=ticket_id,
+                    text=text,
+                    now=work.now,
+                    client_ref=ref,
                 )
             else:
                 write = tickets.customer_reply if mode == "ans" else tickets.reply
                 done = await write(
-                    session,
-                    viewer=context.viewer,
+                    work.session,
+                    viewer=work.viewer,
                     ticket_id=ticket_id,
                     text=text,
-                    now=now,
+                    now=work.now,
                     translator_for=context.translator_for,
                     client_ref=ref,
                 )
     except ServiceError as error:
         await message.reply_text(refusal(t, error))
         return ConversationHandler.END
-    context.app.wake_sender()
     name = notices.number_text(t, done.number)
     if mode == "note":
         answer = t.gettext("📝 Note added to {ticket}.")
@@ -143,26 +152,23 @@ async def answered(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
     assert query.data is not None
-    assert context.viewer is not None
     settled = callbacks.TICKET_SETTLED.owns(query.data)
     button = callbacks.TICKET_SETTLED if settled else callbacks.TICKET_NOT_SETTLED
     ticket_id = button.parse(query.data)["ticket_id"]
     t = context.t
-    now = context.now()
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             act = tickets.confirm if settled else tickets.reopen
             done = await act(
-                session,
-                viewer=context.viewer,
+                work.session,
+                viewer=work.viewer,
                 ticket_id=ticket_id,
-                now=now,
+                now=work.now,
                 translator_for=context.translator_for,
             )
     except ServiceError as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
-    context.app.wake_sender()
     name = notices.number_text(t, done.number)
     if settled:
         text = t.gettext("👍 Thank you! {ticket} is closed.")

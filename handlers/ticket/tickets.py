@@ -15,7 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.domain.enums import TicketSeverity, TicketStatus
 from bot.domain.roles import Role
 from bot.domain.text import clip, one_line
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
 from bot.services import ticket_notices as notices
 from bot.services import tickets
@@ -25,50 +25,51 @@ from bot.services.tickets import NotLinked, TicketGone, WrongState
 from handlers import callbacks
 from handlers.card.card import manages
 from handlers.common.buttons import Button
+from handlers.common.refusals import REP_GONE_TEXT, Refusals
 
 MAX_NAME = 30
 MAX_LAST = 80
 MAX_REPS = 20
 
 
-def refusal(t: Translator, error: ServiceError) -> str:
-    """Why a press or a message about a ticket did nothing, in the reader's words."""
-    if isinstance(error, WrongState):
-        if error.status == TicketStatus.CLOSED:
-            return t.gettext("This complaint is already closed.")
-        if error.status == TicketStatus.RESOLVED:
-            return t.gettext("This complaint is already resolved.")
-        if error.status in (TicketStatus.IN_PROGRESS, TicketStatus.ANSWERED):
-            return t.gettext("This complaint is already being handled.")
-        return t.gettext("This button is out of date; the complaint has moved on.")
-    if isinstance(error, NotLinked):
-        return t.gettext(
-            "Your account is no longer connected to a customer record. Please ask your rep for a new link."
-        )
-    if isinstance(error, TicketGone):
-        return t.gettext("This ticket is not available to you (or no longer exists).")
-    if isinstance(error, NotAllowed):
-        return t.gettext("Only a manager can reassign a ticket.")
-    return t.gettext("That rep is no longer in the team. Please pick another.")
+def _wrong_state(t: Translator, error: WrongState) -> str:
+    if error.status == TicketStatus.CLOSED:
+        return t.gettext("This complaint is already closed.")
+    if error.status == TicketStatus.RESOLVED:
+        return t.gettext("This complaint is already resolved.")
+    if error.status in (TicketStatus.IN_PROGRESS, TicketStatus.ANSWERED):
+        return t.gettext("This complaint is already being handled.")
+    return t.gettext("This button is out of date; the complaint has moved on.")
+
+
+# Why a press or a message about a ticket did nothing, in the reader's words.
+refusal = Refusals(
+    (WrongState, _wrong_state),
+    (
+        NotLinked,
+        N_("Your account is no longer connected to a customer record. Please ask your rep for a new link."),
+    ),
+    (TicketGone, N_("This ticket is not available to you (or no longer exists).")),
+    (NotAllowed, N_("Only a manager can reassign a ticket.")),
+    otherwise=REP_GONE_TEXT,
+)
 
 
 async def list_tickets(update: Update, context: CrmContext) -> None:
     """/tickets: a customer's own complaints, or the staff member's open tickets."""
     assert update.message is not None
-    assert context.viewer is not None
-    if context.viewer.effective_role is Role.CUSTOMER:
+    if context.me.effective_role is Role.CUSTOMER:
         await _customer_list(update, context)
         return
     t = context.t
-    now = context.now()
-    async with context.db.begin() as session:
-        lines = await tickets.staff_list(session, viewer=context.viewer, now=now)
+    async with context.work() as work:
+        lines = await tickets.staff_list(work.session, viewer=work.viewer, now=work.now)
     if not lines:
         await update.message.reply_text(t.gettext("No open tickets. 🎉"))
         return
     rows, buttons = [t.gettext("🎫 Open tickets, overdue first:")], []
     for line in lines:
-        age = t.relative(line.created_at - now)
+        age = t.relative(line.created_at - work.now)
         mark = " ⚠️" if line.overdue else ""
         name = escape(clip(line.customer_name, MAX_NAME))
         rows.append(f"#{line.number} · {name} · {age}{mark}")
@@ -87,11 +88,10 @@ async def list_tickets(update: Update, context: CrmContext) -> None:
 
 async def _customer_list(update: Update, context: CrmContext) -> None:
     assert update.message is not None
-    assert context.viewer is not None
     t = context.t
     try:
-        async with context.db.begin() as session:
-            rows = await tickets.customer_list(session, viewer=context.viewer)
+        async with context.work() as work:
+            rows = await tickets.customer_list(work.session, viewer=work.viewer)
     except NotLinked as error:
         await update.message.reply_text(refusal(t, error))
         return
@@ -131,13 +131,10 @@ async def show_card(update: Update, context: CrmContext) -> None:
     """The ticket card as a new message, from a list or a push."""
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     ticket_id = _ticket_id(update, callbacks.OPEN_TICKET)
     try:
-        async with context.db.begin() as session:
-            view = await tickets.card(
-                session, viewer=context.viewer, ticket_id=ticket_id, now=context.now()
-            )
+        async with context.work() as work:
+            view = await tickets.card(work.session, viewer=work.viewer, ticket_id=ticket_id, now=work.now)
     except ServiceError as error:
         await query.answer(refusal(context.t, error), show_alert=True)
         return
@@ -172,24 +169,21 @@ async def resolved(update: Update, context: CrmContext) -> None:
 async def _acted(update: Update, context: CrmContext, ticket_id: int, *, take: bool) -> None:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     t = context.t
-    now = context.now()
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             act = tickets.take if take else tickets.resolve
             done = await act(
-                session,
-                viewer=context.viewer,
+                work.session,
+                viewer=work.viewer,
                 ticket_id=ticket_id,
-                now=now,
+                now=work.now,
                 translator_for=context.translator_for,
             )
-            view = await tickets.card(session, viewer=context.viewer, ticket_id=ticket_id, now=now)
+            view = await tickets.card(work.session, viewer=work.viewer, ticket_id=ticket_id, now=work.now)
     except ServiceError as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
-    context.app.wake_sender()
     if not done.delivered:
         toast = t.gettext("Saved. The customer is not connected to the bot, so they were not told.")
     elif take:
@@ -204,16 +198,11 @@ async def show_history(update: Update, context: CrmContext) -> None:
     """History: the ticket's whole history as a new message."""
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     ticket_id = _ticket_id(update, callbacks.TICKET_HISTORY)
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             view = await tickets.card(
-                session,
-                viewer=context.viewer,
-                ticket_id=ticket_id,
-                now=context.now(),
-                limit=None,
+                work.session, viewer=work.viewer, ticket_id=ticket_id, now=work.now, limit=None
             )
     except ServiceError as error:
         await query.answer(refusal(context.t, error), show_alert=True)
@@ -229,12 +218,11 @@ async def severity_choices(update: Update, context: CrmContext) -> None:
     """Severity: the four levels in place of the card's buttons."""
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     ticket_id = _ticket_id(update, callbacks.TICKET_SEVERITY)
     t = context.t
     try:
-        async with context.db.begin() as session:
-            await tickets.writable(session, viewer=context.viewer, ticket_id=ticket_id)
+        async with context.work() as work:
+            await tickets.writable(work.session, viewer=work.viewer, ticket_id=ticket_id)
     except ServiceError as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
@@ -264,16 +252,14 @@ async def severity_choices(update: Update, context: CrmContext) -> None:
 async def severity_set(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     args = callbacks.SET_TICKET_SEVERITY.parse(query.data)
     ticket_id, level = args["ticket_id"], TicketSeverity(args["severity"])
-    now = context.now()
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             await tickets.set_severity(
-                session, viewer=context.viewer, ticket_id=ticket_id, severity=level, now=now
+                work.session, viewer=work.viewer, ticket_id=ticket_id, severity=level, now=work.now
             )
-            view = await tickets.card(session, viewer=context.viewer, ticket_id=ticket_id, now=now)
+            view = await tickets.card(work.session, viewer=work.viewer, ticket_id=ticket_id, now=work.now)
     except ServiceError as error:
         await query.answer(refusal(context.t, error), show_alert=True)
         return
@@ -285,12 +271,13 @@ async def choose_rep(update: Update, context: CrmContext) -> None:
     """🔁 Reassign: the team's other reps, for a manager."""
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     ticket_id = _ticket_id(update, callbacks.REASSIGN_TICKET)
     t = context.t
     try:
-        async with context.db.begin() as session:
-            ticket, reps = await tickets.reassign_choices(session, viewer=context.viewer, ticket_id=ticket_id)
+        async with context.work() as work:
+            ticket, reps = await tickets.reassign_choices(
+                work.session, viewer=work.viewer, ticket_id=ticket_id
+            )
     except ServiceError as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
@@ -320,23 +307,21 @@ async def choose_rep(update: Update, context: CrmContext) -> None:
 async def moved(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     args = callbacks.REASSIGN_TICKET_TO.parse(query.data)
     t = context.t
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             done, name = await tickets.reassign(
-                session,
-                viewer=context.viewer,
+                work.session,
+                viewer=work.viewer,
                 ticket_id=args["ticket_id"],
                 to_user_id=args["rep_id"],
-                now=context.now(),
+                now=work.now,
                 translator_for=context.translator_for,
             )
     except (NotFound, NotAllowed, WrongState) as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
-    context.app.wake_sender()
     await query.answer(t.gettext("Done."))
     await query.edit_message_text(
         t.gettext("🔁 {ticket} now belongs to {rep}; they have been told.").format(

@@ -32,6 +32,15 @@ SENT = "feedback_sent"
 WRITING, READY, PHOTO = range(3)
 TIMEOUT_SECONDS = 30 * 60
 
+
+class FeedbackDraft(dialogs.Draft):
+    """The words and the photo gathered so far; either may come first."""
+
+    KEY = DRAFT
+    text: str | None = None
+    photo: str | None = None
+
+
 cancel = dialogs.canceller(N_("Cancelled. Nothing was sent."), DRAFT)
 not_text = dialogs.nudge(
     N_("Please write your feedback as a text message (a photo with a caption works too), or send /cancel."),
@@ -94,10 +103,10 @@ def _recent_sends(context: CrmContext) -> list[datetime]:
 
 async def start(update: Update, context: CrmContext) -> int:
     assert update.message is not None
-    assert context.viewer is not None
+    stranger = context.me.effective_role is None
     dialogs.forget(context, DRAFT)
     t = context.t
-    if context.viewer.effective_role is None and len(_recent_sends(context)) >= feedback.STRANGER_DAILY:
+    if stranger and len(_recent_sends(context)) >= feedback.STRANGER_DAILY:
         await update.message.reply_text(
             t.ngettext(
                 "You have already sent {n} message to the team today. Please try again tomorrow.",
@@ -106,12 +115,12 @@ async def start(update: Update, context: CrmContext) -> int:
             ).format(n=feedback.STRANGER_DAILY)
         )
         return ConversationHandler.END
-    dialogs.draft_in(context, DRAFT)
+    dialogs.keep(context, FeedbackDraft())
     text = t.gettext(
         "What would you like to tell us? Write it in one message (up to {limit} characters). "
         "To show us something, send a photo with your text as its caption."
     ).format(limit=t.number(feedback.MAX_TEXT))
-    if context.viewer.effective_role is None:
+    if stranger:
         text += "\n\n" + t.gettext("If you would like an answer, please include how we can reach you.")
     cancel_only = InlineKeyboardMarkup(
         [[InlineKeyboardButton(t.gettext("Cancel"), callback_data=callbacks.CANCEL_FEEDBACK.data())]]
@@ -125,13 +134,13 @@ async def wrote(update: Update, context: CrmContext) -> object:
     message = update.message
     assert message is not None
     assert message.text is not None
-    draft = dialogs.draft_in(context, DRAFT)
     if not message.text.strip():
         return await not_text(update, context)
     if not await _fits(message, context, message.text):
         return None
-    draft["text"] = message.text.strip()
-    if draft.get("photo"):
+    with dialogs.editing(context, FeedbackDraft) as draft:
+        draft.text = message.text.strip()
+    if draft.photo:
         return await _submit(update, context)
     await message.reply_text(
         context.t.gettext("Got it. Would you like to add a photo, or send it as it is?"),
@@ -145,14 +154,16 @@ async def photographed(update: Update, context: CrmContext) -> object:
     message = update.message
     assert message is not None
     assert message.photo
-    draft = dialogs.draft_in(context, DRAFT)
+    draft = dialogs.load(context, FeedbackDraft)
     caption = (message.caption or "").strip()
-    text = "\n\n".join(part for part in (draft.get("text") or "", caption) if part)
+    text = "\n\n".join(part for part in (draft.text or "", caption) if part)
     if text and not await _fits(message, context, text):
         return None
-    draft["photo"] = message.photo[-1].file_id
+    draft.photo = message.photo[-1].file_id
     if text:
-        draft["text"] = text
+        draft.text = text
+    dialogs.keep(context, draft)
+    if text:
         return await _submit(update, context)
     await message.reply_text(context.t.gettext("Nice photo. Now tell us in a few words what it is about."))
     return WRITING
@@ -180,19 +191,19 @@ async def _fits(message: Message, context: CrmContext, text: str) -> bool:
 
 async def _submit(update: Update, context: CrmContext) -> int:
     """Store it and queue the pushes in one unit of work; then thank them."""
-    assert context.viewer is not None
     user = update.effective_user
     assert user is not None
-    draft = dialogs.forget(context, DRAFT)
+    draft = dialogs.load(context, FeedbackDraft)
+    dialogs.forget(context, DRAFT)
     t = context.t
-    async with context.db.begin() as session:
+    async with context.work() as work:
         submitted = await feedback.submit(
-            session,
-            viewer=context.viewer,
+            work.session,
+            viewer=work.viewer,
             sender=Sender(telegram_id=user.id, name=user.full_name, username=user.username),
-            text=str(draft.get("text") or ""),
-            photo_file_id=draft.get("photo"),
-            now=context.now(),
+            text=draft.text or "",
+            photo_file_id=draft.photo,
+            now=work.now,
             translator_for=context.translator_for,
             routing_team_id=context.settings.feedback_team_id,
             client_ref=dialogs.message_ref(update),
@@ -201,11 +212,10 @@ async def _submit(update: Update, context: CrmContext) -> int:
         return await dialogs.close_with(
             update, t.gettext("Sorry, nobody can receive feedback here yet. Please try again later.")
         )
-    context.app.wake_sender()
     assert context.user_data is not None
-    sent = [*_recent_sends(context), context.now()]
+    sent = [*_recent_sends(context), work.now]
     context.user_data[SENT] = [at.isoformat() for at in sent]
-    if context.viewer.effective_role is None:
+    if work.viewer.effective_role is None:
         thanks = t.gettext("Thank you! Your message was passed on to the team.")
     else:
         thanks = t.gettext("Thank you! Your feedback was passed on to your sales contact.")

@@ -122,6 +122,7 @@ PAGE = Int(0, 10_000)
 FIELD_ROLES: frozenset[Role | None] = frozenset({Role.REP, Role.MANAGER})
 MANAGEMENT_ROLES: frozenset[Role | None] = frozenset({Role.ADMIN, Role.MANAGER})
 EVERYONE: frozenset[Role | None] = frozenset({None, *Role})
+STAFF: frozenset[Role | None] = FIELD_ROLES | {Role.ADMIN}
 
 
 class Button:

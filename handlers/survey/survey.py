@@ -15,12 +15,19 @@ from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
 from bot.services import surveys
 from bot.services.surveys import AlreadyAnswered, Answered, SurveyClosed, SurveyGone
-from handlers import callbacks
 from handlers.common import dialogs
+from handlers.survey import callbacks
 
 DRAFT = "survey_comment"
 COMMENT = 0
 TIMEOUT_SECONDS = 3600
+
+
+class CommentDraft(dialogs.Draft):
+    """The survey the customer's next text comments on."""
+
+    KEY = DRAFT
+    survey_id: int | None = None
 
 
 def thanks_text(t: Translator, answered: Answered) -> str:
@@ -55,18 +62,17 @@ async def scored(update: Update, context: CrmContext) -> int:
     """A score button: record it once, then ask for the optional comment."""
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     t = context.t
     args = callbacks.SURVEY_SCORE.parse(query.data)
     survey_id, score = args["survey_id"], args["score"]
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             answered = await surveys.answer(
-                session,
-                viewer=context.viewer,
+                work.session,
+                viewer=work.viewer,
                 survey_id=survey_id,
                 score=score,
-                now=context.now(),
+                now=work.now,
                 translator_for=context.translator_for,
             )
     except AlreadyAnswered:
@@ -79,8 +85,7 @@ async def scored(update: Update, context: CrmContext) -> int:
     except SurveyGone:
         await query.answer(t.gettext("This button is not available to you."), show_alert=True)
         return ConversationHandler.END
-    context.app.wake_sender()
-    dialogs.draft_in(context, DRAFT)["survey_id"] = survey_id
+    dialogs.keep(context, CommentDraft(survey_id=survey_id))
     await query.answer()
     await query.edit_message_text(thanks_text(t, answered), reply_markup=skip_keyboard(t, survey_id))
     return COMMENT
@@ -89,26 +94,25 @@ async def scored(update: Update, context: CrmContext) -> int:
 async def commented(update: Update, context: CrmContext) -> int:
     """The customer's next text: kept with their answer (and passed on, for a low score)."""
     assert update.effective_message is not None
-    assert context.viewer is not None
     message = update.effective_message
-    survey_id = dialogs.forget(context, DRAFT).get("survey_id")
+    survey_id = dialogs.load(context, CommentDraft).survey_id
+    dialogs.forget(context, DRAFT)
     t = context.t
-    if not isinstance(survey_id, int) or not message.text:
+    if survey_id is None or not message.text:
         return ConversationHandler.END
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             kept = await surveys.add_comment(
-                session,
-                viewer=context.viewer,
+                work.session,
+                viewer=work.viewer,
                 survey_id=survey_id,
                 text=message.text,
-                now=context.now(),
+                now=work.now,
                 translator_for=context.translator_for,
             )
     except SurveyGone:
         kept = False
     if kept:
-        context.app.wake_sender()
         await message.reply_text(t.gettext("Thank you, we have passed your words on to the team."))
     else:
         await message.reply_text(t.gettext("Thank you! Your answer was saved already."))
@@ -120,10 +124,9 @@ async def skipped(update: Update, context: CrmContext) -> int:
     dialogs.forget(context, DRAFT)
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     survey_id = callbacks.SURVEY_SKIP.parse(query.data)["survey_id"]
-    async with context.db() as session:
-        own = await surveys.is_own(session, viewer=context.viewer, survey_id=survey_id)
+    async with context.work() as work:
+        own = await surveys.is_own(work.session, viewer=work.viewer, survey_id=survey_id)
     if not own:
         await query.answer(context.t.gettext("This button is not available to you."), show_alert=True)
         return ConversationHandler.END

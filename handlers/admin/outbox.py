@@ -12,7 +12,7 @@ from bot.domain.enums import OutboxStatus
 from bot.domain.text import one_line
 from bot.i18n import Translator
 from bot.runtime.context import CrmContext
-from handlers import callbacks
+from handlers.admin import callbacks
 from storage.queries import outbox
 from storage.queries.outbox import BLOCKED_PREFIX, DeadLetter
 

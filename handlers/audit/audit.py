@@ -23,7 +23,7 @@ from bot.runtime.context import CrmContext
 from bot.services import audit_log
 from bot.services.audit_log import AuditPage, Subject
 from bot.services.errors import NotAllowed, NotFound
-from handlers import callbacks
+from handlers.audit import callbacks
 from handlers.card.erased import erased_label
 from handlers.common.texts import role_label
 from handlers.settings.team import LABELS as SETTING_LABELS

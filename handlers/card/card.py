@@ -19,9 +19,13 @@ from bot.services import card, timeline
 from bot.services.card import CustomerCard
 from bot.services.timeline import HistoryPage
 from bot.services.visibility import NotVisible
-from handlers import callbacks
-from handlers.card import erased
+from handlers.card import callbacks, erased
 from handlers.common.buttons import Button
+from handlers.customer.callbacks import CUSTOMER_LINK, EDIT_CUSTOMER, ERASE_ASK
+from handlers.order.callbacks import START_ORDER
+from handlers.reminder.callbacks import NEW_REMINDER
+from handlers.transfer.callbacks import XFER_PICK
+from handlers.visit.callbacks import START_VISIT
 from storage.queries.card import TimelineRow
 
 MAX_MESSAGE = 4000
@@ -208,36 +212,30 @@ def card_keyboard(view: CustomerCard, t: Translator, *, manage: bool = False) ->
     cid = view.id
     managing = [
         [
-            InlineKeyboardButton(
-                t.gettext("🔁 Transfer"), callback_data=callbacks.XFER_PICK.data(customer_id=cid)
-            ),
-            InlineKeyboardButton(
-                t.gettext("🗑 Erase data"), callback_data=callbacks.ERASE_ASK.data(customer_id=cid)
-            ),
+            InlineKeyboardButton(t.gettext("🔁 Transfer"), callback_data=XFER_PICK.data(customer_id=cid)),
+            InlineKeyboardButton(t.gettext("🗑 Erase data"), callback_data=ERASE_ASK.data(customer_id=cid)),
         ]
     ]
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    t.gettext("📝 Log visit"), callback_data=callbacks.START_VISIT.data(customer_id=cid)
+                    t.gettext("📝 Log visit"), callback_data=START_VISIT.data(customer_id=cid)
                 ),
                 InlineKeyboardButton(
-                    t.gettext("💰 Log order"), callback_data=callbacks.START_ORDER.data(customer_id=cid)
+                    t.gettext("💰 Log order"), callback_data=START_ORDER.data(customer_id=cid)
                 ),
             ],
             [
                 InlineKeyboardButton(
-                    t.gettext("⏰ Set reminder"), callback_data=callbacks.NEW_REMINDER.data(customer_id=cid)
+                    t.gettext("⏰ Set reminder"), callback_data=NEW_REMINDER.data(customer_id=cid)
                 ),
                 InlineKeyboardButton(
                     t.gettext("📍 Show on map"), callback_data=callbacks.CUSTOMER_MAP.data(customer_id=cid)
                 ),
             ],
             [
-                InlineKeyboardButton(
-                    t.gettext("✏️ Edit"), callback_data=callbacks.EDIT_CUSTOMER.data(customer_id=cid)
-                ),
+                InlineKeyboardButton(t.gettext("✏️ Edit"), callback_data=EDIT_CUSTOMER.data(customer_id=cid)),
                 InlineKeyboardButton(
                     t.gettext("🕘 History"),
                     callback_data=callbacks.CUSTOMER_HISTORY.data(customer_id=cid, page=0),
@@ -246,7 +244,7 @@ def card_keyboard(view: CustomerCard, t: Translator, *, manage: bool = False) ->
             [
                 InlineKeyboardButton(
                     t.gettext("🔗 Customer's link to the bot"),
-                    callback_data=callbacks.CUSTOMER_LINK.data(customer_id=cid),
+                    callback_data=CUSTOMER_LINK.data(customer_id=cid),
                 )
             ],
             *(managing if manage else []),
@@ -279,9 +277,7 @@ def open_card_markup(t: Translator, customer_id: int) -> InlineKeyboardMarkup:
 async def _load_card(context: CrmContext, customer_id: int) -> CustomerCard:
     assert context.viewer is not None
     async with context.db.begin() as session:
-        return await card.card_for(
-            session, viewer=context.viewer, customer_id=customer_id, now=context.now()
-        )
+        return await card.card_for(session, viewer=context.viewer, customer_id=customer_id, now=context.now())
 
 
 async def send_card(update: Update, context: CrmContext, customer_id: int) -> None:

@@ -25,10 +25,9 @@ from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
 from bot.services import customer_records, customers
 from bot.services.visibility import NotVisible
-from handlers import callbacks
 from handlers.card import card
 from handlers.common import dialogs
-from handlers.customer import field_input
+from handlers.customer import callbacks, field_input
 from storage.db import utcnow
 
 PICK, VALUE = range(2)

@@ -27,10 +27,10 @@ from bot.runtime.context import CrmContext
 from bot.services import customer_records, customers, transfers
 from bot.services.customer_records import Draft, DuplicateOfAnother, Lookalike
 from bot.services.errors import NotAllowed, NoTeam, NotFound
-from handlers import callbacks
 from handlers.card import card
+from handlers.card.callbacks import OPEN_CUSTOMER
 from handlers.common import dialogs
-from handlers.customer import field_input
+from handlers.customer import callbacks, field_input
 from storage.db import utcnow
 
 NAME, COMPANY, PHONE, ADDRESS, BIRTHDAY, TIER, TAGS, DUPLICATE = range(8)
@@ -262,11 +262,7 @@ def _duplicate_offer(found: list[Lookalike], t: Translator) -> tuple[str, Inline
     lines += [f"• {_who(f)}" + (f" — {f.owner_name}" if f.owner_name else "") for f in found]
     lines.append(t.gettext("Open the existing one, or create the new one anyway?"))
     rows = [
-        [
-            InlineKeyboardButton(
-                _who(f)[:60], callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=f.customer_id)
-            )
-        ]
+        [InlineKeyboardButton(_who(f)[:60], callback_data=OPEN_CUSTOMER.data(customer_id=f.customer_id))]
         for f in found
     ]
     rows.append(
@@ -288,7 +284,7 @@ async def open_existing(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
     assert context.user_data is not None
-    customer_id = callbacks.OPEN_CUSTOMER.parse(query.data)["customer_id"]
+    customer_id = OPEN_CUSTOMER.parse(query.data)["customer_id"]
     context.user_data.pop(DRAFT, None)
     await query.answer()
     await query.edit_message_reply_markup(None)
@@ -368,7 +364,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     states[DUPLICATE] = [
         CallbackQueryHandler(transfer_requested, pattern=callbacks.NEW_TRANSFER),
         CallbackQueryHandler(create_anyway, pattern=callbacks.NEW_ANYWAY),
-        CallbackQueryHandler(open_existing, pattern=callbacks.OPEN_CUSTOMER),
+        CallbackQueryHandler(open_existing, pattern=OPEN_CUSTOMER),
         CallbackQueryHandler(cancelled, pattern=callbacks.NEW_CANCEL),
         MessageHandler(~filters.COMMAND, waiting_for_button),
     ]

@@ -19,7 +19,8 @@ from bot.runtime.context import CrmContext
 from bot.services import digest, digest_message
 from bot.services.digest import Drill
 from bot.services.errors import NotAllowed, NoTeam
-from handlers import callbacks
+from handlers.card.callbacks import OPEN_CUSTOMER
+from handlers.digest import callbacks
 from storage.queries.digest import Listing
 
 LIST_LIMIT = 10
@@ -105,7 +106,7 @@ def render_listing(t: Translator, what: Drill, listing: Listing) -> tuple[str, I
         if row.get("customer_id") is not None and row.get("customer_name"):
             seen.setdefault(int(row["customer_id"]), clip(str(row["customer_name"]), BUTTON_LIMIT))
     buttons = [
-        InlineKeyboardButton(name, callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=cid))
+        InlineKeyboardButton(name, callback_data=OPEN_CUSTOMER.data(customer_id=cid))
         for cid, name in seen.items()
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]

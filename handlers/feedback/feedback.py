@@ -23,8 +23,8 @@ from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
 from bot.services import feedback
 from bot.services.feedback import Route, Sender, TooLong
-from handlers import callbacks
 from handlers.common import dialogs
+from handlers.feedback import callbacks
 
 DRAFT = "feedback_draft"
 # When this person's last feedback went out (ISO times), for the strangers' daily cap.

@@ -24,10 +24,11 @@ from bot.services.errors import NotAllowed, NotFound
 from bot.services.handover import Done, NoSuccessor, NotInTeam, Plan
 from bot.services.transfers import OtherTeam
 from bot.services.visibility import NotVisible
-from handlers import callbacks
+from handlers.card.callbacks import OPEN_CUSTOMER
 from handlers.card.card import not_visible_text
 from handlers.common import menu
 from handlers.common.dialogs import draft_in, forget
+from handlers.handover import callbacks
 from storage.queries.handover import RepLoad
 
 DRAFT = "handover"
@@ -360,7 +361,7 @@ def _list_keyboard(
     buttons = [
         InlineKeyboardButton(
             f"{number}. {clip(item.name, 20)}",
-            callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=item.customer_id),
+            callback_data=OPEN_CUSTOMER.data(customer_id=item.customer_id),
         )
         for number, item in enumerate(items, start=page * PER_PAGE + 1)
     ]

@@ -25,9 +25,9 @@ from bot.runtime.context import CrmContext
 from bot.services import orders, visits
 from bot.services.orders import MAX_PRODUCT
 from bot.services.visibility import NotVisible
-from handlers import callbacks
 from handlers.common import dialogs, pickers
 from handlers.common.typed_dates import order_refusal
+from handlers.order import callbacks
 from handlers.order import summary as order_summary
 from handlers.order.summary import (
     AMOUNT,

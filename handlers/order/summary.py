@@ -17,9 +17,9 @@ from bot.runtime.context import CrmContext
 from bot.services import orders
 from bot.services.orders import OrderDraft
 from bot.services.visibility import NotVisible
-from handlers import callbacks
 from handlers.card.card import open_card_markup
 from handlers.common import dialogs
+from handlers.order import callbacks
 from storage.db import utcnow
 
 CUSTOMER, AMOUNT, CURRENCY, PRODUCT, DATE, SUMMARY = range(6)

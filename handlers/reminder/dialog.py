@@ -27,9 +27,9 @@ from bot.services import reminders
 from bot.services.errors import NoTeam
 from bot.services.reminders import MAX_NOTE, Later
 from bot.services.visibility import NotVisible, visible_customer
-from handlers import callbacks
 from handlers.common import dialogs, pickers
 from handlers.common.typed_dates import ahead_refusal
+from handlers.reminder import callbacks
 from handlers.reminder.pushes import later_labels, note_line
 
 TARGET, CUSTOMER, NOTE, WHEN = range(4)

@@ -18,7 +18,8 @@ from bot.i18n import Translator
 from bot.runtime.context import CrmContext
 from bot.services import reminders
 from bot.services.reminders import AlreadyDone, Later, ReminderGone, ReminderView
-from handlers import callbacks
+from handlers.card.callbacks import OPEN_CUSTOMER
+from handlers.reminder import callbacks
 from storage.queries.reminders import DueReminder
 
 MAX_PUSH_NOTE = 1000
@@ -47,7 +48,7 @@ def _open_button(t: Translator, customer_id: int | None) -> list[list[InlineKeyb
         [
             InlineKeyboardButton(
                 t.gettext("Open customer"),
-                callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=customer_id),
+                callback_data=OPEN_CUSTOMER.data(customer_id=customer_id),
             )
         ]
     ]

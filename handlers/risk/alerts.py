@@ -20,7 +20,8 @@ from bot.runtime.context import CrmContext
 from bot.services import risk_alerts
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.risk_alerts import AlertGone, Answered, NotYours
-from handlers import callbacks
+from handlers.card.callbacks import OPEN_CUSTOMER
+from handlers.risk import callbacks
 
 # The answers a rep or manager gives on the alert itself; None schedules a visit.
 ANSWERS = {
@@ -70,7 +71,7 @@ def _after(t: Translator, done: Answered) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     t.gettext("Open customer"),
-                    callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=done.customer_id),
+                    callback_data=OPEN_CUSTOMER.data(customer_id=done.customer_id),
                 )
             ]
         ]

@@ -15,8 +15,9 @@ from bot.i18n import Translator
 from bot.runtime.context import CrmContext
 from bot.services import customers
 from bot.services.customers import CustomerHit
-from handlers import callbacks
+from handlers.card.callbacks import OPEN_CUSTOMER
 from handlers.common import fallback
+from handlers.search import callbacks
 
 PER_PAGE = 8
 MAX_QUERY = 100
@@ -46,7 +47,7 @@ async def results(context: CrmContext, text: str, page: int) -> tuple[str, Inlin
             text=text
         ), None
     rows = [
-        [InlineKeyboardButton(hit_label(hit), callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=hit.id))]
+        [InlineKeyboardButton(hit_label(hit), callback_data=OPEN_CUSTOMER.data(customer_id=hit.id))]
         for hit in found.hits
     ]
     nav = []

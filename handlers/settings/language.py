@@ -8,8 +8,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.i18n import LOCALES, language_name
 from bot.runtime.context import CrmContext
 from bot.services import users
-from handlers import callbacks
 from handlers.common import menu
+from handlers.settings import callbacks
 
 
 def language_keyboard(current: str) -> InlineKeyboardMarkup:

@@ -22,8 +22,8 @@ from bot.runtime.context import CrmContext
 from bot.services import team_settings
 from bot.services.errors import NoTeam, ServiceError
 from bot.services.team_settings import TeamSettings
-from handlers import callbacks
 from handlers.common import dialogs
+from handlers.settings import callbacks
 from storage.db import utcnow
 
 DRAFT = "team_settings"

@@ -12,8 +12,7 @@ from bot.runtime.context import CrmContext
 from bot.services import exports
 from bot.services.errors import NotAllowed, NoTeam
 from bot.services.exports import ExportKind, FileFormat
-from handlers import callbacks
-from handlers.sheets import export_sheets
+from handlers.sheets import callbacks, export_sheets
 from handlers.sheets.export_sheets import KIND_NAMES
 
 # Telegram's limit for a document a bot sends.

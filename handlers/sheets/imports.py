@@ -34,8 +34,8 @@ from bot.runtime.context import CrmContext
 from bot.services import imports
 from bot.services.errors import NotAllowed, NoTeam
 from bot.services.imports import CheckedFile, HeadersNotFound, NoRows, PlanChanged, Setup, SheetFile
-from handlers import callbacks
 from handlers.common import fallback
+from handlers.sheets import callbacks
 from handlers.sheets import import_text as text
 from handlers.sheets.export_sheets import CUSTOMER_EXTRA_LABELS
 

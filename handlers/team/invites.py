@@ -13,8 +13,8 @@ from bot.runtime.context import CrmContext
 from bot.services import invites
 from bot.services.errors import NotAllowed, NoTeam, NotFound
 from bot.services.invites import NewInvite
-from handlers import callbacks
 from handlers.common.texts import role_label
+from handlers.team import callbacks
 from storage.db import utcnow
 
 ROLE_WORDS: dict[str, Role] = {

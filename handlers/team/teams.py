@@ -20,9 +20,9 @@ from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
 from bot.services import teams
 from bot.services.errors import NotAllowed, NoTeam
-from handlers import callbacks
 from handlers.common import dialogs
 from handlers.common.texts import role_label
+from handlers.team import callbacks
 from handlers.team.invites import no_team_text
 from storage.db import utcnow
 

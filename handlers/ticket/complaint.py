@@ -22,8 +22,8 @@ from bot.services import ticket_notices as notices
 from bot.services import tickets
 from bot.services.errors import ServiceError
 from bot.services.tickets import CATEGORIES, MAX_DESCRIPTION, NotLinked
-from handlers import callbacks
 from handlers.common import dialogs
+from handlers.ticket import callbacks
 from handlers.ticket.tickets import refusal
 
 CATEGORY, DESCRIPTION, PHOTO = range(3)

@@ -15,9 +15,9 @@ from bot.services import ticket_notices as notices
 from bot.services import tickets
 from bot.services.errors import ServiceError
 from bot.services.tickets import MAX_REPLY
-from handlers import callbacks
 from handlers.common import dialogs
 from handlers.search import find
+from handlers.ticket import callbacks
 from handlers.ticket.relay import added_text, too_long_text
 from handlers.ticket.tickets import refusal
 

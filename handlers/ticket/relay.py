@@ -18,9 +18,9 @@ from bot.services import ticket_notices as notices
 from bot.services import tickets
 from bot.services.errors import ServiceError
 from bot.services.tickets import MAX_REPLY
-from handlers import callbacks
 from handlers.common import dialogs
 from handlers.common.buttons import Button
+from handlers.ticket import callbacks
 from handlers.ticket.tickets import refusal
 
 # Which message a write button asks for: the customer's, a reply to the customer, an internal note.

@@ -22,10 +22,10 @@ from bot.services import tickets
 from bot.services.errors import NotAllowed, NotFound, ServiceError
 from bot.services.ticket_notices import TicketView
 from bot.services.tickets import NotLinked, TicketGone, WrongState
-from handlers import callbacks
 from handlers.card.card import manages
 from handlers.common.buttons import Button
 from handlers.common.refusals import REP_GONE_TEXT, Refusals
+from handlers.ticket import callbacks
 
 MAX_NAME = 30
 MAX_LAST = 80

@@ -16,8 +16,9 @@ from bot.runtime.context import CrmContext
 from bot.services import today
 from bot.services.errors import NoTeam
 from bot.services.today import Agenda, Section
-from handlers import callbacks
+from handlers.card.callbacks import OPEN_CUSTOMER
 from handlers.team.invites import no_team_text
+from handlers.visit.callbacks import START_VISIT
 
 SHOWN_PER_SECTION = 5
 NAME_LIMIT = 40
@@ -167,9 +168,9 @@ def _keyboard(t: Translator, agenda: Agenda, shown: int) -> InlineKeyboardMarkup
                 seen[customer_id] = clip(str(item["customer_name"]), BUTTON_LIMIT)
     rows = [
         [
-            InlineKeyboardButton(name, callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=customer_id)),
+            InlineKeyboardButton(name, callback_data=OPEN_CUSTOMER.data(customer_id=customer_id)),
             InlineKeyboardButton(
-                t.gettext("📝 Log visit"), callback_data=callbacks.START_VISIT.data(customer_id=customer_id)
+                t.gettext("📝 Log visit"), callback_data=START_VISIT.data(customer_id=customer_id)
             ),
         ]
         for customer_id, name in seen.items()

@@ -16,8 +16,9 @@ from bot.runtime.context import CrmContext
 from bot.services import handover, transfers
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.transfers import Decision
-from handlers import callbacks
+from handlers.card.callbacks import OPEN_CUSTOMER
 from handlers.handover.handover import MAX_REPS, refusal, rep_label
+from handlers.transfer import callbacks
 
 
 async def transfer_picked(update: Update, context: CrmContext) -> None:
@@ -65,7 +66,7 @@ def _open_markup(t: Translator, customer_id: int) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     t.gettext("Open customer"),
-                    callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=customer_id),
+                    callback_data=OPEN_CUSTOMER.data(customer_id=customer_id),
                 )
             ]
         ]
@@ -165,7 +166,7 @@ async def decided(update: Update, context: CrmContext) -> None:
             [
                 InlineKeyboardButton(
                     t.gettext("Open the customer"),
-                    callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=decision.customer_id),
+                    callback_data=OPEN_CUSTOMER.data(customer_id=decision.customer_id),
                 )
             ]
         ]

@@ -11,9 +11,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.i18n import N_, Translator
 from bot.services import visits
-from handlers import callbacks
 from handlers.common import dialogs, pickers
-from handlers.visit import checkin, save
+from handlers.visit import callbacks, checkin, save
 from handlers.visit import steps as visit_steps
 from handlers.visit.prompts import (
     ADOPT,

@@ -14,11 +14,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
 from bot.domain.dates import QuickChoice
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
-from handlers import callbacks
 from handlers.card.card import KIND_LABELS, OUTCOME_LABELS, label
 from handlers.common import dialogs, pickers
 from handlers.common.buttons import Button
 from handlers.common.typed_dates import ahead_examples
+from handlers.visit import callbacks
 
 CUSTOMER, KIND, OUTCOME, NOTES, CHECKIN, ADOPT, FOLLOW_UP, SUMMARY = range(8)
 PICKER = pickers.Picker("visit", callbacks.VISIT_PICK, callbacks.VISIT_PAGE, callbacks.VISIT_CANCEL)

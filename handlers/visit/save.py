@@ -11,9 +11,9 @@ from bot.runtime.context import CrmContext
 from bot.services import visits
 from bot.services.visibility import NotVisible
 from bot.services.visits import VisitDraft
-from handlers import callbacks
 from handlers.card.card import open_card_markup
 from handlers.common import dialogs
+from handlers.visit import callbacks
 from handlers.visit.prompts import (
     DRAFT,
     FOLLOW_UP,

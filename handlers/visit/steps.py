@@ -10,9 +10,9 @@ from bot.runtime.context import CrmContext
 from bot.services import visits
 from bot.services.visibility import NotVisible
 from bot.services.visits import MAX_NOTES
-from handlers import callbacks
 from handlers.common import pickers
 from handlers.common.typed_dates import ahead_examples, ahead_refusal
+from handlers.visit import callbacks
 from handlers.visit.prompts import (
     CUSTOMER,
     DRAFT,

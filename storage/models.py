@@ -724,25 +724,3 @@ class PersistedChatData(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     data: Mapped[dict[str, Any]]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, server_default=func.now())
-
-
-class PersistedBotData(Base):
-    """The single row (id 1) of bot_data."""
-
-    __tablename__ = "persistence_bot_data"
-    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False, default=1)
-    data: Mapped[dict[str, Any]]
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, server_default=func.now())
-
-
-class PersistedCallbackData(Base):
-    """The single row (id 1) of PTB's callback-data cache, as [[uuid, time, data], ...], {...}."""
-
-    __tablename__ = "persistence_callback_data"
-    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False, default=1)
-    data: Mapped[list[Any]]
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, server_default=func.now())

@@ -6,12 +6,16 @@ with TypeError when PTB writes it, rather than silently changed; PTB reports the
 through the application's error handlers. Conversation states must be JSON too (PTB's
 usual int or str states are).
 
+bot_data and callback_data are not stored: bot_data holds only what one process keeps while
+it runs (its server, background tasks, renderers), which PTB keeps in memory, and the bot
+does not use arbitrary callback data. PTB still asks for their methods, which do nothing.
+
 The database is assumed to have one writer, the leader process, so `refresh_*` have
 nothing to re-read, and writes of data equal to what was last stored are skipped (PTB
-hands over bot_data and callback_data on every run of its updater). "What was last stored"
-is kept as JSON text, never as the object read: PTB keeps and changes the very dicts
-`get_*_data` return, so a kept object would always equal the new data and a user's changes
-after a restart would never be written. A standby that becomes the leader first loads
+hands over the user's and chat's data after every update it handles, changed or not).
+"What was last stored" is kept as JSON text, never as the object read: PTB keeps and changes
+the very dicts `get_*_data` return, so a kept object would always equal the new data and a
+user's changes after a restart would never be written. A standby that becomes the leader first loads
 everything again (`reload_into`).
 
 The writes PTB hands over in one run of its updater (it starts them side by side) are made in
@@ -33,31 +37,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Application, BasePersistence, ConversationHandler, PersistenceInput
 
-from storage.models import (
-    Base,
-    PersistedBotData,
-    PersistedCallbackData,
-    PersistedChatData,
-    PersistedConversation,
-    PersistedUserData,
-)
+from storage.models import Base, PersistedChatData, PersistedConversation, PersistedUserData
 
 Data = dict[Any, Any]
 # PTB's own aliases (telegram.ext._utils.types is private).
 ConversationKey = tuple[int | str, ...]
 ConversationDict = MutableMapping[ConversationKey, object]
 CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
-SINGLE_ROW = 1
 
 Statement = Callable[[AsyncSession], Awaitable[None]]
 
-DataTable = type[PersistedUserData | PersistedChatData | PersistedBotData | PersistedCallbackData]
-KEY_COLUMN: dict[DataTable, str] = {
-    PersistedUserData: "user_id",
-    PersistedChatData: "chat_id",
-    PersistedBotData: "id",
-    PersistedCallbackData: "id",
-}
+DataTable = type[PersistedUserData | PersistedChatData]
+KEY_COLUMN: dict[DataTable, str] = {PersistedUserData: "user_id", PersistedChatData: "chat_id"}
+# In memory only: see the module's docstring.
+STORED = PersistenceInput(bot_data=False, callback_data=False)
 
 
 @dataclass
@@ -70,7 +63,7 @@ class _Run:
 
 
 class SqlPersistence(BasePersistence[Data, Data, Data]):
-    """user_data, chat_data, bot_data, callback_data and conversations in SQL tables.
+    """user_data, chat_data and conversations in SQL tables.
 
     `update_interval` is how often PTB writes changes (seconds); it is short because a
     replica that takes over can only resume from what was written.
@@ -81,9 +74,8 @@ class SqlPersistence(BasePersistence[Data, Data, Data]):
         session_factory: async_sessionmaker[AsyncSession],
         *,
         update_interval: float = 1.0,
-        store_data: PersistenceInput | None = None,
     ) -> None:
-        super().__init__(store_data=store_data, update_interval=update_interval)
+        super().__init__(store_data=STORED, update_interval=update_interval)
         self._db = session_factory
         # What the database holds, as last read or written, keyed by (table, id): JSON text, so
         # nothing PTB later changes in place can alter it.
@@ -101,25 +93,12 @@ class SqlPersistence(BasePersistence[Data, Data, Data]):
         return dict(rows)
 
     async def get_bot_data(self) -> Data:
-        async with self._db() as session:
-            data = await session.scalar(
-                select(PersistedBotData.data).where(PersistedBotData.id == SINGLE_ROW)
-            )
-        if data is None:
-            return {}
-        self._stored[(PersistedBotData, SINGLE_ROW)] = snapshot(data)
-        return dict(data)
+        """Nothing stored: bot_data starts empty in every process."""
+        return {}
 
     async def get_callback_data(self) -> CDCData | None:
-        async with self._db() as session:
-            data = await session.scalar(
-                select(PersistedCallbackData.data).where(PersistedCallbackData.id == SINGLE_ROW)
-            )
-        if data is None:
-            return None
-        self._stored[(PersistedCallbackData, SINGLE_ROW)] = snapshot(data)
-        buttons, mapping = data
-        return [(uuid, float(at), payload) for uuid, at, payload in buttons], mapping
+        """Nothing stored: the bot does not use arbitrary callback data."""
+        return None
 
     async def get_conversations(self, name: str) -> ConversationDict:
         rows = await self._all(
@@ -144,13 +123,10 @@ class SqlPersistence(BasePersistence[Data, Data, Data]):
         await self._write(PersistedChatData, chat_id, as_json(data, "chat_data"))
 
     async def update_bot_data(self, data: Data) -> None:
-        await self._write(PersistedBotData, SINGLE_ROW, as_json(data, "bot_data"))
+        """Not stored: bot_data lives in memory only."""
 
     async def update_callback_data(self, data: CDCData) -> None:
-        buttons, mapping = data
-        await self._write(
-            PersistedCallbackData, SINGLE_ROW, as_json([[list(b) for b in buttons], mapping], "callback_data")
-        )
+        """Not stored: the bot does not use arbitrary callback data."""
 
     async def drop_user_data(self, user_id: int) -> None:
         await self._drop(PersistedUserData, user_id)
@@ -183,7 +159,7 @@ class SqlPersistence(BasePersistence[Data, Data, Data]):
         """Nothing to do: only this process writes these tables."""
 
     async def refresh_bot_data(self, bot_data: Data) -> None:
-        """Nothing to do: only this process writes these tables."""
+        """Nothing to do: bot_data lives in memory only."""
 
     async def flush(self) -> None:
         """Nothing is buffered: every update was written when PTB handed it over."""

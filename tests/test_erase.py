@@ -344,8 +344,10 @@ def test_the_scan_reads_every_kind_of_column_and_formatting() -> None:
         "dedupe_key",
     }
     assert {column.name for column in text_columns(Base.metadata.tables["persistence_user_data"])} == {"data"}
-    assert {column.name for column in text_columns(Base.metadata.tables["persistence_callback_data"])} == {
-        "data"
+    assert {column.name for column in text_columns(Base.metadata.tables["persistence_conversations"])} == {
+        "name",
+        "key",
+        "state",
     }
     words = [NAME, FEEDBACK[:30]]
     assert traces_in(stored_text({"t": f"<b>{NAME}</b>"}), words, PHONE_DIGITS) == [NAME]

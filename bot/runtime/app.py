@@ -6,7 +6,7 @@ import logging
 import warnings
 from typing import cast
 
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, PersistenceInput
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import LOCALES, I18n
@@ -39,7 +39,7 @@ def build_application(settings: Settings) -> CrmApplication:
         .bot(build_bot(settings))
         .concurrent_updates(PerChatOrder(concurrency_for(settings.database_url), limiter=limiter))
         .context_types(ContextTypes(context=CrmContext))
-        .persistence(SqlPersistence(db, store_data=PersistenceInput(bot_data=False)))
+        .persistence(SqlPersistence(db))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

@@ -16,9 +16,10 @@ from telegram.ext import (
     BasePersistence,
     CommandHandler,
     ConversationHandler,
+    PersistenceInput,
 )
 
-from storage.models import PersistedBotData, PersistedConversation, PersistedUserData
+from storage.models import PersistedChatData, PersistedConversation, PersistedUserData
 from storage.persistence import SqlPersistence
 
 CHAT_ID = -1001234567890
@@ -44,13 +45,26 @@ async def test_a_fresh_database_holds_nothing(persistence: SqlPersistence) -> No
     assert await persistence.get_conversations("visit") == {}
 
 
+async def test_bot_data_and_callback_data_stay_in_memory(
+    session_factory: async_sessionmaker[AsyncSession], persistence: SqlPersistence
+) -> None:
+    """PTB is told not to store them; should it hand them over anyway, nothing is kept."""
+    assert persistence.store_data == PersistenceInput(bot_data=False, callback_data=False)
+
+    await persistence.update_bot_data({"started": "2026-11-24"})
+    await persistence.update_callback_data(CALLBACK_DATA)
+    await persistence.refresh_bot_data({})
+
+    restarted = SqlPersistence(session_factory)
+    assert await restarted.get_bot_data() == {}
+    assert await restarted.get_callback_data() is None
+
+
 async def test_a_new_process_reads_what_the_last_one_wrote(
     session_factory: async_sessionmaker[AsyncSession], persistence: SqlPersistence
 ) -> None:
     await persistence.update_user_data(USER_ID, {"draft": {"customer_id": 7, "notes": "带样品"}})
     await persistence.update_chat_data(CHAT_ID, {"lang": "zh_Hans"})
-    await persistence.update_bot_data({"started": "2026-11-24"})
-    await persistence.update_callback_data(CALLBACK_DATA)
     await persistence.update_conversation("visit", (CHAT_ID, USER_ID), 3)
     await persistence.update_conversation("visit", (CHAT_ID, USER_ID, "inline-msg"), "NOTES")
     await persistence.update_conversation("order", (USER_ID, USER_ID), 1)
@@ -59,8 +73,6 @@ async def test_a_new_process_reads_what_the_last_one_wrote(
 
     assert await restarted.get_user_data() == {USER_ID: {"draft": {"customer_id": 7, "notes": "带样品"}}}
     assert await restarted.get_chat_data() == {CHAT_ID: {"lang": "zh_Hans"}}
-    assert await restarted.get_bot_data() == {"started": "2026-11-24"}
-    assert await restarted.get_callback_data() == CALLBACK_DATA
     assert await restarted.get_conversations("visit") == {
         (CHAT_ID, USER_ID): 3,
         (CHAT_ID, USER_ID, "inline-msg"): "NOTES",
@@ -71,13 +83,13 @@ async def test_a_new_process_reads_what_the_last_one_wrote(
 async def test_later_writes_replace_earlier_ones(persistence: SqlPersistence) -> None:
     await persistence.update_user_data(USER_ID, {"step": 1})
     await persistence.update_user_data(USER_ID, {"step": 2})
-    await persistence.update_bot_data({"v": 1})
-    await persistence.update_bot_data({"v": 2})
+    await persistence.update_chat_data(CHAT_ID, {"v": 1})
+    await persistence.update_chat_data(CHAT_ID, {"v": 2})
     await persistence.update_conversation("visit", (CHAT_ID, USER_ID), 1)
     await persistence.update_conversation("visit", (CHAT_ID, USER_ID), 2)
 
     assert await persistence.get_user_data() == {USER_ID: {"step": 2}}
-    assert await persistence.get_bot_data() == {"v": 2}
+    assert await persistence.get_chat_data() == {CHAT_ID: {"v": 2}}
     assert await persistence.get_conversations("visit") == {(CHAT_ID, USER_ID): 2}
 
 
@@ -107,14 +119,14 @@ async def test_data_written_again_after_a_drop(persistence: SqlPersistence) -> N
 async def test_unchanged_data_is_not_written_again(
     session_factory: async_sessionmaker[AsyncSession], persistence: SqlPersistence
 ) -> None:
-    await persistence.update_bot_data({"v": 1})
+    await persistence.update_chat_data(CHAT_ID, {"v": 1})
     async with session_factory.begin() as session:
-        await session.execute(delete(PersistedBotData))
+        await session.execute(delete(PersistedChatData))
 
-    await persistence.update_bot_data({"v": 1})
+    await persistence.update_chat_data(CHAT_ID, {"v": 1})
 
     async with session_factory() as session:
-        assert await session.scalar(select(func.count()).select_from(PersistedBotData)) == 0
+        assert await session.scalar(select(func.count()).select_from(PersistedChatData)) == 0
 
 
 @pytest.mark.parametrize(
@@ -167,43 +179,21 @@ async def test_data_loaded_at_start_then_changed_in_place_is_written(
     still written, however often the process restarts."""
     await persistence.update_user_data(USER_ID, {"draft": {"step": 1, "notes": []}})
     await persistence.update_chat_data(CHAT_ID, {"lang": "en"})
-    await persistence.update_callback_data(CALLBACK_DATA)
 
     for step in (2, 3):
         restarted = SqlPersistence(session_factory)
         user_data = (await restarted.get_user_data())[USER_ID]
         chat_data = (await restarted.get_chat_data())[CHAT_ID]
-        callback_data = await restarted.get_callback_data()
-        assert callback_data is not None
         user_data["draft"]["step"] = step
         user_data["draft"]["notes"].append(f"note {step}")
         chat_data["lang"] = f"v{step}"
-        callback_data[0][0][2]["btn"] = f"visit:{step}"
         # As PTB hands data over: a deep copy of the live dicts.
         await restarted.update_user_data(USER_ID, deepcopy(user_data))
         await restarted.update_chat_data(CHAT_ID, deepcopy(chat_data))
-        await restarted.update_callback_data(deepcopy(callback_data))
 
     reread = SqlPersistence(session_factory)
     assert await reread.get_user_data() == {USER_ID: {"draft": {"step": 3, "notes": ["note 2", "note 3"]}}}
     assert await reread.get_chat_data() == {CHAT_ID: {"lang": "v3"}}
-    assert await reread.get_callback_data() == (
-        [("5f1c", 1764000000.5, {"btn": "visit:3"})],
-        {"cq-1": "5f1c"},
-    )
-
-
-async def test_bot_data_loaded_then_changed_in_place_is_written(
-    session_factory: async_sessionmaker[AsyncSession], persistence: SqlPersistence
-) -> None:
-    await persistence.update_bot_data({"counts": {"a": 1}})
-    restarted = SqlPersistence(session_factory)
-    bot_data = await restarted.get_bot_data()
-    bot_data["counts"]["a"] = 2
-
-    await restarted.update_bot_data(deepcopy(bot_data))
-
-    assert await SqlPersistence(session_factory).get_bot_data() == {"counts": {"a": 2}}
 
 
 async def test_key_order_alone_is_not_a_change(

@@ -15,12 +15,13 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.domain.enums import RiskAnswer
 from bot.domain.text import clip
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
 from bot.services import risk_alerts
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.risk_alerts import AlertGone, Answered, NotYours
 from handlers.card.callbacks import OPEN_CUSTOMER
+from handlers.common.refusals import REP_GONE_TEXT, Refusals
 from handlers.risk import callbacks
 
 # The answers a rep or manager gives on the alert itself; None schedules a visit.
@@ -33,14 +34,12 @@ MAX_REPS = 20
 MAX_BUTTON_NAME = 30
 
 
-def _refusal(t: Translator, error: Exception) -> str:
-    if isinstance(error, NotYours):
-        return t.gettext("This customer is no longer yours; the alert is for the current owner.")
-    if isinstance(error, AlertGone):
-        return t.gettext("This alert is no longer valid.")
-    if isinstance(error, NotAllowed):
-        return t.gettext("Only a manager can reassign a customer.")
-    return t.gettext("That rep is no longer in the team. Please pick another.")
+_refusal = Refusals(
+    (NotYours, N_("This customer is no longer yours; the alert is for the current owner.")),
+    (AlertGone, N_("This alert is no longer valid.")),
+    (NotAllowed, N_("Only a manager can reassign a customer.")),
+    otherwise=REP_GONE_TEXT,
+)
 
 
 def outcome_text(t: Translator, done: Answered) -> str:
@@ -94,25 +93,21 @@ async def _show(update: Update, t: Translator, done: Answered) -> None:
 async def answered(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     button = next(button for button in ANSWERS if button.owns(query.data or ""))
     answer, alert_id = ANSWERS[button], button.parse(query.data)["alert_id"]
-    now = context.now()
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             if answer is None:
                 done = await risk_alerts.schedule_visit(
-                    session, viewer=context.viewer, alert_id=alert_id, now=now
+                    work.session, viewer=work.viewer, alert_id=alert_id, now=work.now
                 )
             else:
                 done = await risk_alerts.mute(
-                    session, viewer=context.viewer, alert_id=alert_id, answer=answer, now=now
+                    work.session, viewer=work.viewer, alert_id=alert_id, answer=answer, now=work.now
                 )
     except (NotFound, NotAllowed) as error:
         await query.answer(_refusal(context.t, error), show_alert=True)
         return
-    if answer is None:
-        context.app.wake_sender()
     await _show(update, context.t, done)
 
 
@@ -120,13 +115,12 @@ async def choose_rep(update: Update, context: CrmContext) -> None:
     """A manager's Reassign: the team's other reps as buttons, the alert itself left as it is."""
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     t = context.t
     alert_id = callbacks.RISK_MOVE.parse(query.data)["alert_id"]
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             customer, reps = await risk_alerts.reassign_choices(
-                session, viewer=context.viewer, alert_id=alert_id
+                work.session, viewer=work.viewer, alert_id=alert_id
             )
     except (NotFound, NotAllowed) as error:
         await query.answer(_refusal(t, error), show_alert=True)
@@ -159,22 +153,20 @@ async def choose_rep(update: Update, context: CrmContext) -> None:
 async def moved(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     args = callbacks.RISK_MOVE_TO.parse(query.data)
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             done = await risk_alerts.reassign(
-                session,
-                viewer=context.viewer,
+                work.session,
+                viewer=work.viewer,
                 alert_id=args["alert_id"],
                 to_user_id=args["rep_id"],
-                now=context.now(),
+                now=work.now,
                 translator_for=context.translator_for,
             )
     except (NotFound, NotAllowed) as error:
         await query.answer(_refusal(context.t, error), show_alert=True)
         return
-    context.app.wake_sender()
     await query.answer(context.t.gettext("Done."))
     await query.edit_message_text(
         outcome_text(context.t, done),

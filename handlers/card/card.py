@@ -21,6 +21,16 @@ from bot.services.timeline import HistoryPage
 from bot.services.visibility import NotVisible
 from handlers.card import callbacks, erased
 from handlers.common.buttons import Button
+from handlers.common.labels import (
+    KIND_LABELS,
+    OUTCOME_LABELS,
+    REMINDER_LABELS,
+    TICKET_STATUS_LABELS,
+    bold,
+    label,
+    owner_line,
+)
+from handlers.common.refusals import not_visible_text
 from handlers.customer.callbacks import CUSTOMER_LINK, EDIT_CUSTOMER, ERASE_ASK
 from handlers.order.callbacks import START_ORDER
 from handlers.reminder.callbacks import NEW_REMINDER
@@ -30,53 +40,6 @@ from storage.queries.card import TimelineRow
 
 MAX_MESSAGE = 4000
 NOTE_PREVIEW = 80
-
-KIND_LABELS = {
-    "on_site": N_("On-site"),
-    "phone": N_("Phone"),
-    "online": N_("Online"),
-    "other": N_("Other"),
-}
-OUTCOME_LABELS = {
-    "positive": N_("Positive"),
-    "neutral": N_("Neutral"),
-    "negative": N_("Negative"),
-    "won": N_("Deal won"),
-}
-STAGE_LABELS = {
-    "potential": N_("potential"),
-    "new": N_("new"),
-    "active": N_("active"),
-    "loyal": N_("loyal"),
-    "at_risk": N_("at risk"),
-    "churned": N_("churned"),
-}
-REMINDER_LABELS = {
-    "follow_up": N_("Follow-up"),
-    "revisit": N_("Revisit"),
-    "birthday": N_("Birthday"),
-    "holiday": N_("Holiday greeting"),
-    "custom": N_("Reminder"),
-}
-TICKET_STATUS_LABELS = {
-    "open": N_("open"),
-    "in_progress": N_("in progress"),
-    "answered": N_("answered"),
-    "resolved": N_("resolved"),
-    "closed": N_("closed"),
-}
-
-
-def bold(text: str) -> str:
-    """Plain text (escaped here) shown in bold."""
-    return f"<b>{escape(text)}</b>"
-
-
-def label(t: Translator, labels: dict[str, str], value: str | None) -> str:
-    if value is None:
-        return ""
-    return t.gettext(labels[value]) if value in labels else value
-
 
 NPS_GROUPS = {"promoter": N_("promoter"), "passive": N_("passive"), "detractor": N_("detractor")}
 
@@ -115,13 +78,6 @@ def survey_lines(t: Translator, view: CustomerCard) -> list[str]:
             )
         )
     return lines
-
-
-def owner_line(t: Translator, *, owner: str | None, tier: str, stage: str) -> str:
-    """Who owns the customer, its tier and stage: the card's second line, and a shared card's."""
-    return t.gettext("Owner: {owner} · Tier {tier} · {stage}").format(
-        owner=escape(owner or "—"), tier=escape(tier), stage=label(t, STAGE_LABELS, stage)
-    )
 
 
 def render_card(view: CustomerCard, t: Translator) -> str:
@@ -252,14 +208,6 @@ def card_keyboard(view: CustomerCard, t: Translator, *, manage: bool = False) ->
     )
 
 
-def manages(context: CrmContext) -> bool:
-    return context.viewer is not None and context.viewer.manages
-
-
-def not_visible_text(t: Translator) -> str:
-    return t.gettext("This customer is not in your list (or no longer exists).")
-
-
 def open_card_markup(t: Translator, customer_id: int) -> InlineKeyboardMarkup:
     """The one button under a dialog's last message that leads back to the customer."""
     return InlineKeyboardMarkup(
@@ -295,7 +243,7 @@ async def send_card(update: Update, context: CrmContext, customer_id: int) -> No
         chat.id,
         render_card(view, t),
         parse_mode=ParseMode.HTML,
-        reply_markup=card_keyboard(view, t, manage=manages(context)),
+        reply_markup=card_keyboard(view, t, manage=context.me.manages),
     )
 
 
@@ -324,7 +272,7 @@ async def open_card(update: Update, context: CrmContext) -> None:
         update.effective_chat.id,
         render_card(view, context.t),
         parse_mode=ParseMode.HTML,
-        reply_markup=card_keyboard(view, context.t, manage=manages(context)),
+        reply_markup=card_keyboard(view, context.t, manage=context.me.manages),
     )
 
 
@@ -336,7 +284,7 @@ async def back_to_card(update: Update, context: CrmContext) -> None:
     await update.callback_query.edit_message_text(
         render_card(view, context.t),
         parse_mode=ParseMode.HTML,
-        reply_markup=card_keyboard(view, context.t, manage=manages(context)),
+        reply_markup=card_keyboard(view, context.t, manage=context.me.manages),
     )
 
 

@@ -17,8 +17,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
-from handlers.card.card import not_visible_text
 from handlers.common.buttons import Button
+from handlers.common.refusals import not_visible_text
 
 Step = Callable[[Update, CrmContext], Coroutine[Any, Any, Any]]
 TimedOut = Callable[[object, CrmContext], Coroutine[Any, Any, None]]

@@ -1,6 +1,6 @@
 """The customer picker that dialogs share: recent customers as buttons, or type a name to search.
 
-A dialog gives its own pick, page and cancel buttons (declared in handlers/callbacks.py); the
+A dialog gives its own pick, page and cancel buttons (declared in its feature's callbacks.py); the
 picker writes a pick button per hit for the dialog to handle, and pages through results itself.
 The search text is kept in user_data (it may not fit in 64 bytes of callback data).
 """
@@ -19,9 +19,9 @@ from bot.i18n import Translator
 from bot.runtime.context import CrmContext
 from bot.services import customers
 from bot.services.customers import CustomerHit
-from handlers.card.card import not_visible_text
 from handlers.common.buttons import Button
 from handlers.common.dialogs import Step
+from handlers.common.refusals import not_visible_text
 from storage.db import utcnow
 
 PER_PAGE = 8

@@ -22,6 +22,11 @@ REP_GONE_TEXT = N_("That rep is no longer in the team. Please pick another.")
 NOT_VISIBLE: Refusal = (NotVisible, NOT_VISIBLE_TEXT)
 
 
+def not_visible_text(t: Translator) -> str:
+    """The answer when the customer a press or a message names is out of the reader's sight."""
+    return t.gettext(NOT_VISIBLE_TEXT)
+
+
 class Refusals:
     """A feature's errors and their sentences; called with the reader's translator and an error."""
 

@@ -27,6 +27,7 @@ from bot.services import customer_records, customers
 from bot.services.visibility import NotVisible
 from handlers.card import card
 from handlers.common import dialogs
+from handlers.common.refusals import not_visible_text
 from handlers.customer import callbacks, field_input
 from storage.db import utcnow
 
@@ -65,7 +66,7 @@ async def start(update: Update, context: CrmContext) -> int:
         async with context.db.begin() as session:
             record = await customer_records.editable(session, viewer=context.viewer, customer_id=customer_id)
     except NotVisible:
-        await query.answer(card.not_visible_text(t), show_alert=True)
+        await query.answer(not_visible_text(t), show_alert=True)
         return ConversationHandler.END
     await query.answer()
     context.user_data[STATE] = {"id": record.customer_id, "locale": context.viewer.locale}
@@ -104,7 +105,7 @@ async def field_picked(update: Update, context: CrmContext) -> int:
             record = await customer_records.editable(session, viewer=context.viewer, customer_id=customer_id)
     except NotVisible:
         context.user_data.pop(STATE, None)
-        await query.answer(card.not_visible_text(t), show_alert=True)
+        await query.answer(not_visible_text(t), show_alert=True)
         return ConversationHandler.END
     await query.answer()
     state["field"] = field.value
@@ -198,7 +199,7 @@ async def _save(update: Update, context: CrmContext, field: Field, value: Any) -
                 now=utcnow(),
             )
     except NotVisible:
-        await context.bot.send_message(update.effective_chat.id, card.not_visible_text(t))
+        await context.bot.send_message(update.effective_chat.id, not_visible_text(t))
         return ConversationHandler.END
     except customer_records.PhoneTaken as taken:
         await context.bot.send_message(update.effective_chat.id, phone_taken_text(taken, t))

@@ -19,9 +19,9 @@ from bot.runtime.context import CrmContext
 from bot.services import erase
 from bot.services.erase import AlreadyErased
 from bot.services.errors import NotAllowed, NotFound
-from handlers.card.card import not_visible_text
 from handlers.card.erased import render_erased
 from handlers.common.dialogs import forget
+from handlers.common.refusals import not_visible_text
 from handlers.customer import callbacks
 
 DRAFT = "erase"

@@ -15,8 +15,8 @@ from bot.runtime.context import CrmContext
 from bot.services import linking
 from bot.services.linking import Linking, LinkOutcome
 from bot.services.visibility import NotVisible
-from handlers.card.card import not_visible_text
 from handlers.common import menu
+from handlers.common.refusals import not_visible_text
 from handlers.customer import callbacks
 
 QR_SCALE = 10

@@ -25,9 +25,9 @@ from bot.services.handover import Done, NoSuccessor, NotInTeam, Plan
 from bot.services.transfers import OtherTeam
 from bot.services.visibility import NotVisible
 from handlers.card.callbacks import OPEN_CUSTOMER
-from handlers.card.card import not_visible_text
 from handlers.common import menu
 from handlers.common.dialogs import draft_in, forget
+from handlers.common.refusals import not_visible_text
 from handlers.handover import callbacks
 from storage.queries.handover import RepLoad
 

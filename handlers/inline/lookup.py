@@ -18,8 +18,8 @@ from bot.domain.roles import Role
 from bot.i18n import Translator
 from bot.runtime.context import CrmContext
 from bot.services import inline_lookup
-from handlers.card.card import STAGE_LABELS, label, owner_line
 from handlers.common.buttons import PAGE, StaleButton
+from handlers.common.labels import STAGE_LABELS, label, owner_line
 from storage.db import utcnow
 from storage.queries.shared_cards import SharedCard
 

@@ -16,7 +16,7 @@ from bot.domain.spreadsheets import OutCell, write_csv, write_xlsx
 from bot.i18n import N_, Translator
 from bot.services.exports import ExportKind, FileFormat
 from bot.services.ticket_notices import CATEGORY_LABELS, SEVERITY_LABELS, STATUS_LABELS
-from handlers.card.card import KIND_LABELS, OUTCOME_LABELS, STAGE_LABELS
+from handlers.common.labels import KIND_LABELS, OUTCOME_LABELS, STAGE_LABELS
 
 Value = str | int | Decimal | date | datetime | None
 """A cell before it is written: datetimes aware, localized when the file is made."""

@@ -22,7 +22,6 @@ from bot.services import tickets
 from bot.services.errors import NotAllowed, NotFound, ServiceError
 from bot.services.ticket_notices import TicketView
 from bot.services.tickets import NotLinked, TicketGone, WrongState
-from handlers.card.card import manages
 from handlers.common.buttons import Button
 from handlers.common.refusals import REP_GONE_TEXT, Refusals
 from handlers.ticket import callbacks
@@ -145,7 +144,7 @@ async def show_card(update: Update, context: CrmContext) -> None:
 async def _render(update: Update, context: CrmContext, view: TicketView, *, fresh: bool) -> None:
     t = context.t
     text = notices.card_text(t, view)
-    keyboard = notices.staff_keyboard(t, view, manager=manages(context))
+    keyboard = notices.staff_keyboard(t, view, manager=context.me.manages)
     query = update.callback_query
     if query is not None and not fresh:
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)

@@ -8,7 +8,7 @@ from telegram.ext import ConversationHandler
 from bot.runtime.context import CrmContext
 from bot.services import visits
 from bot.services.visibility import NotVisible
-from handlers.card.card import not_visible_text
+from handlers.common.refusals import not_visible_text
 from handlers.visit import callbacks
 from handlers.visit.prompts import (
     ADOPT,

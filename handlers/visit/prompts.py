@@ -14,9 +14,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
 from bot.domain.dates import QuickChoice
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
-from handlers.card.card import KIND_LABELS, OUTCOME_LABELS, label
 from handlers.common import dialogs, pickers
 from handlers.common.buttons import Button
+from handlers.common.labels import KIND_LABELS, OUTCOME_LABELS, label
 from handlers.common.typed_dates import ahead_examples
 from handlers.visit import callbacks
 

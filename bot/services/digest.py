@@ -29,7 +29,8 @@ from bot.services.errors import NotAllowed, NoTeam
 from storage.models import Outbox
 from storage.queries import digest as queries
 from storage.queries import outbox
-from storage.queries.digest import Exceptions, Listing, Manager, RepVisits, Sales, Satisfaction, TeamRow
+from storage.queries.digest import Exceptions, Manager, RepVisits, Sales, Satisfaction, TeamRow
+from storage.queries.digest import Listing as Listing
 
 PUSH_PRIORITY = 6
 KIND_NAMES = {Kind.DAILY: "daily", Kind.WEEKLY: "weekly"}

@@ -17,11 +17,10 @@ from bot.i18n import N_, Translator
 from bot.present.charts import render_png
 from bot.runtime.context import CrmContext
 from bot.services import digest, digest_message
-from bot.services.digest import Drill
+from bot.services.digest import Drill, Listing
 from bot.services.errors import NotAllowed, NoTeam
 from handlers.card.callbacks import OPEN_CUSTOMER
 from handlers.digest import callbacks
-from storage.queries.digest import Listing
 
 LIST_LIMIT = 10
 NAME_LIMIT = 40
@@ -128,11 +127,10 @@ def parse(data: str) -> tuple[Drill, Period | None]:
 async def show_digest(update: Update, context: CrmContext) -> None:
     """Today's digest so far, then its chart."""
     assert update.message is not None
-    assert context.viewer is not None
     t = context.t
     try:
-        async with context.db.begin() as session:
-            found = await digest.for_viewer(session, viewer=context.viewer, now=context.now())
+        async with context.work() as work:
+            found = await digest.for_viewer(work.session, viewer=work.viewer, now=work.now)
     except NoTeam:
         await update.message.reply_text(t.gettext("The digest is for a team: join or create one first."))
         return
@@ -151,7 +149,6 @@ async def drill_down(update: Update, context: CrmContext) -> None:
     """Answer a digest button with the list behind it, as a new message under the digest."""
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     t = context.t
     if query.message is None:
         await query.answer(
@@ -160,14 +157,9 @@ async def drill_down(update: Update, context: CrmContext) -> None:
         return
     what, period = parse(query.data or "")
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             listing = await digest.drill(
-                session,
-                viewer=context.viewer,
-                what=what,
-                period=period,
-                now=context.now(),
-                limit=LIST_LIMIT,
+                work.session, viewer=work.viewer, what=what, period=period, now=work.now, limit=LIST_LIMIT
             )
     except (NoTeam, NotAllowed):
         await query.answer(t.gettext("This button is not available to you."), show_alert=True)

@@ -180,15 +180,14 @@ def _keyboard(t: Translator, agenda: Agenda, shown: int) -> InlineKeyboardMarkup
 
 async def show_today(update: Update, context: CrmContext) -> None:
     assert update.message is not None
-    assert context.viewer is not None
     t = context.t
     try:
-        async with context.db.begin() as session:
-            agenda = await today.today(session, viewer=context.viewer, now=context.now())
+        async with context.work() as work:
+            agenda = await today.today(work.session, viewer=work.viewer, now=work.now)
     except NoTeam:
         await update.message.reply_text(no_team_text(t))
         return
-    text, keyboard = render(t, agenda, by_owner=context.viewer.effective_role is not Role.REP)
+    text, keyboard = render(t, agenda, by_owner=work.viewer.effective_role is not Role.REP)
     await update.message.reply_text(text, reply_markup=keyboard)
 
 

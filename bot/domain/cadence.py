@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
 from typing import Any
 
 DEFAULT_CADENCE_DAYS: Mapping[str, int] = {"VIP": 14, "A": 30, "B": 60, "C": 90}
@@ -35,17 +34,3 @@ def cadence_days(tier: str, overrides: Mapping[str, int] | None = None) -> int:
 def cadence_table(overrides: Mapping[str, int] | None = None) -> dict[str, int]:
     """Every tier's cadence, defaults merged with overrides."""
     return {tier: cadence_days(tier, overrides) for tier in DEFAULT_CADENCE_DAYS}
-
-
-def next_visit_due(tier: str, last_contact: datetime, overrides: Mapping[str, int] | None = None) -> date:
-    """The day the next visit falls due."""
-    return (last_contact + timedelta(days=cadence_days(tier, overrides))).date()
-
-
-def revisit_due(
-    tier: str, last_contact: datetime | None, *, now: datetime, overrides: Mapping[str, int] | None = None
-) -> bool:
-    """Whether a customer is due a visit: never contacted, or the tier's cadence has passed."""
-    if last_contact is None:
-        return True
-    return now - last_contact >= timedelta(days=cadence_days(tier, overrides))

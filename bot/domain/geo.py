@@ -7,10 +7,6 @@ from math import asin, cos, radians, sin, sqrt
 EARTH_RADIUS_M = 6_371_008.8
 
 
-def valid_coordinates(latitude: float, longitude: float) -> bool:
-    return -90.0 <= latitude <= 90.0 and -180.0 <= longitude <= 180.0
-
-
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in metres between two WGS84 points."""
     phi1, phi2 = radians(lat1), radians(lat2)

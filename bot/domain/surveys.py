@@ -84,13 +84,6 @@ def csat_due(visited_at: datetime, *, timing: SurveyTiming, tz: str) -> datetime
     return timing.daytime_from(visited_at + timing.delay, tz)
 
 
-def nps_eligible(*, linked_at: datetime | None, last_nps_at: datetime | None, now: datetime) -> bool:
-    """Linked for at least 60 days and not asked for an NPS in the last 90 days."""
-    if linked_at is None or now - linked_at < NPS_LINKED_FOR:
-        return False
-    return last_nps_at is None or now - last_nps_at >= NPS_EVERY
-
-
 def score_range(kind: str) -> range:
     return CSAT_RANGE if kind == "csat" else NPS_RANGE
 

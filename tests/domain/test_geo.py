@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.domain.geo import haversine_m, valid_coordinates
+from bot.domain.geo import haversine_m
 
 
 def test_same_point_is_zero() -> None:
@@ -27,11 +27,3 @@ def test_symmetric_and_across_the_antimeridian() -> None:
 
 def test_antipodes_are_half_the_circumference() -> None:
     assert haversine_m(0, 0, 0, 180) == pytest.approx(20_015_000, rel=0.001)
-
-
-@pytest.mark.parametrize(
-    ("lat", "lon", "ok"),
-    [(0, 0, True), (90, 180, True), (-90, -180, True), (90.1, 0, False), (0, 180.5, False)],
-)
-def test_valid_coordinates(lat: float, lon: float, ok: bool) -> None:
-    assert valid_coordinates(lat, lon) is ok

@@ -1,11 +1,9 @@
-"""Survey timing without I/O: the delay, the customer's daytime window, DST days, the NPS cadence."""
+"""Survey timing without I/O: the delay, the customer's daytime window, DST days; low scores and closing."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from bot.domain.surveys import (
     SurveyTiming,
@@ -13,7 +11,6 @@ from bot.domain.surveys import (
     is_closed,
     is_detractor,
     is_low_csat,
-    nps_eligible,
     timing,
 )
 
@@ -111,23 +108,6 @@ def test_no_delay_is_allowed() -> None:
 
 
 NOW = datetime(2027, 5, 1, 2, 0, tzinfo=UTC)
-
-
-@pytest.mark.parametrize(
-    ("linked_days", "last_days", "eligible"),
-    [
-        (None, None, False),
-        (59, None, False),
-        (60, None, True),
-        (400, 89, False),
-        (400, 90, True),
-        (400, 91, True),
-    ],
-)
-def test_nps_cadence(linked_days: int | None, last_days: int | None, eligible: bool) -> None:
-    linked = NOW - timedelta(days=linked_days) if linked_days is not None else None
-    last = NOW - timedelta(days=last_days) if last_days is not None else None
-    assert nps_eligible(linked_at=linked, last_nps_at=last, now=NOW) is eligible
 
 
 def test_low_scores_detractors_and_closing() -> None:

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain.roles import Role, roles_invitable_by
+from bot.domain.viewer import Viewer
 from bot.i18n import Translator
-from bot.runtime.context import CrmContext
+from bot.runtime.context import CrmContext, Work
 from bot.services import invites
 from bot.services.errors import NotAllowed, NoTeam, NotFound
-from bot.services.invites import NewInvite
+from bot.services.invites import NewInvite, OpenInvite
 from handlers.common.texts import role_label
 from handlers.team import callbacks
-from storage.db import utcnow
 
 ROLE_WORDS: dict[str, Role] = {
     "manager": Role.MANAGER,
@@ -29,10 +30,9 @@ ROLE_WORDS: dict[str, Role] = {
 async def invite(update: Update, context: CrmContext) -> None:
     """`/invite rep` answers with a link at once; bare `/invite` offers the roles as buttons."""
     assert update.message is not None
-    assert context.viewer is not None
     t = context.t
-    choices = roles_invitable_by(context.viewer.effective_role)
-    if context.viewer.team_id is None:
+    choices = roles_invitable_by(context.me.effective_role)
+    if context.me.team_id is None:
         await update.message.reply_text(no_team_text(t))
         return
     if not context.args:
@@ -55,8 +55,7 @@ async def invite(update: Update, context: CrmContext) -> None:
 async def invite_role_chosen(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
-    offered = {r.value: r for r in roles_invitable_by(context.viewer.effective_role)}
+    offered = {r.value: r for r in roles_invitable_by(context.me.effective_role)}
     role = offered.get(callbacks.INVITE_ROLE.parse(query.data)["role"])
     if role is None:
         # Only a role this viewer was offered as a button; anything else is a stale or crafted press.
@@ -67,17 +66,16 @@ async def invite_role_chosen(update: Update, context: CrmContext) -> None:
 
 
 async def _send_invite(update: Update, context: CrmContext, role: Role) -> None:
-    assert context.viewer is not None
     assert update.effective_message is not None
     t = context.t
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             created = await invites.create_invite(
-                session,
-                inviter=context.viewer,
+                work.session,
+                inviter=work.viewer,
                 role=role,
                 ttl=context.settings.invite_ttl(),
-                now=utcnow(),
+                now=work.now,
             )
     except NoTeam:
         await update.effective_message.reply_text(no_team_text(t))
@@ -111,36 +109,46 @@ def no_team_text(t: Translator) -> str:
 
 async def list_invites(update: Update, context: CrmContext) -> None:
     assert update.message is not None
-    text, markup = await _invites_screen(context)
+    async with context.work() as work:
+        pending = await _open_invites(work)
+    text, markup = _invites_screen(context.t, context.me, pending)
     await update.message.reply_text(text, reply_markup=markup)
 
 
 async def revoke(update: Update, context: CrmContext) -> None:
+    """Withdraw an invite, then show the list as it is now (one transaction for both)."""
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     t = context.t
     invite_id = callbacks.REVOKE_INVITE.parse(query.data)["invite_id"]
-    try:
-        async with context.db.begin() as session:
-            role = await invites.revoke_invite(
-                session, viewer=context.viewer, invite_id=invite_id, now=utcnow()
+    async with context.work() as work:
+        try:
+            role: Role | None = await invites.revoke_invite(
+                work.session, viewer=work.viewer, invite_id=invite_id, now=work.now
             )
-    except (NotFound, NotAllowed):
+        except (NotFound, NotAllowed):
+            role = None
+        pending = await _open_invites(work)
+    if role is None:
         await query.answer(t.gettext("That invite is no longer open."), show_alert=True)
     else:
         await query.answer(t.gettext("Invite for a {role} withdrawn.").format(role=role_label(role, t)))
-    text, markup = await _invites_screen(context)
+    text, markup = _invites_screen(t, context.me, pending)
     await query.edit_message_text(text, reply_markup=markup)
 
 
-async def _invites_screen(context: CrmContext) -> tuple[str, InlineKeyboardMarkup | None]:
-    assert context.viewer is not None
-    t = context.t
+async def _open_invites(work: Work) -> Sequence[OpenInvite] | None:
+    """The open invites of the viewer's team; None when they have no team."""
     try:
-        async with context.db.begin() as session:
-            pending = await invites.open_invites(session, viewer=context.viewer, now=utcnow())
+        return await invites.open_invites(work.session, viewer=work.viewer, now=work.now)
     except NoTeam:
+        return None
+
+
+def _invites_screen(
+    t: Translator, viewer: Viewer, pending: Sequence[OpenInvite] | None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    if pending is None:
         return no_team_text(t), None
     if not pending:
         return t.gettext("There are no open invite links. Create one with /invite."), None
@@ -155,7 +163,7 @@ async def _invites_screen(context: CrmContext) -> tuple[str, InlineKeyboardMarku
                 date=t.date(item.expires_at),
             )
         )
-        if context.viewer.may_invite(item.role):
+        if viewer.may_invite(item.role):
             label = t.gettext("Withdraw {number}").format(number=number)
             buttons.append(
                 InlineKeyboardButton(label, callback_data=callbacks.REVOKE_INVITE.data(invite_id=item.id))

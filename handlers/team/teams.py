@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import MessageLimit
 from telegram.ext import (
@@ -24,9 +26,16 @@ from handlers.common import dialogs
 from handlers.common.texts import role_label
 from handlers.team import callbacks
 from handlers.team.invites import no_team_text
-from storage.db import utcnow
 
 NAME, TIMEZONE, CONFIRM = range(3)
+
+
+class NewTeamDraft(dialogs.Draft):
+    """/newteam's answers so far: the name, then the time zone."""
+
+    KEY = "new_team"
+    name: str = ""
+    timezone: str = ""
 
 
 async def new_team(update: Update, context: CrmContext) -> int:
@@ -42,7 +51,6 @@ async def new_team(update: Update, context: CrmContext) -> int:
 async def team_name(update: Update, context: CrmContext) -> int:
     assert update.message is not None
     assert update.message.text is not None
-    assert context.user_data is not None
     t = context.t
     name, problem = check_team_name(update.message.text)
     if problem is NameProblem.TOO_LONG:
@@ -55,12 +63,12 @@ async def team_name(update: Update, context: CrmContext) -> int:
     if problem is not None:
         await update.message.reply_text(t.gettext("Please send the team name as one line of text."))
         return NAME
-    context.user_data["new_team"] = {"name": name}
+    dialogs.keep(context, NewTeamDraft(name=name))
     await update.message.reply_text(
         t.gettext(
             "Which time zone does {team} work in? Pick one, or type a city or an offset such as UTC+8."
         ).format(team=name),
-        reply_markup=zone_keyboard(t),
+        reply_markup=zone_keyboard(t, context.now()),
     )
     return TIMEZONE
 
@@ -86,25 +94,24 @@ async def zone_typed(update: Update, context: CrmContext) -> int:
                 'I don\'t know the time zone "{text}". Try a city (Shanghai, 上海, London), '
                 "a zone name (Asia/Shanghai) or an offset (UTC+8)."
             ).format(text=update.message.text[:64]),
-            reply_markup=zone_keyboard(context.t),
+            reply_markup=zone_keyboard(context.t, context.now()),
         )
         return TIMEZONE
     return await _confirm(update, context, zone)
 
 
 async def _confirm(update: Update, context: CrmContext, zone: str) -> int:
-    assert context.user_data is not None
     assert update.effective_message is not None
     t = context.t
-    draft = context.user_data.get("new_team") or {}
-    if "name" not in draft:
+    draft = dialogs.load(context, NewTeamDraft)
+    if not draft.name:
         await update.effective_message.reply_text(t.gettext("Let's start again: /newteam"))
         return ConversationHandler.END
-    draft["timezone"] = zone
-    context.user_data["new_team"] = draft
+    draft.timezone = zone
+    dialogs.keep(context, draft)
     await update.effective_message.reply_text(
         t.gettext("Create the team {team} in {zone}?").format(
-            team=draft["name"], zone=t.timezone_with_offset(zone)
+            team=draft.name, zone=t.timezone_with_offset(zone)
         ),
         reply_markup=InlineKeyboardMarkup(
             [
@@ -121,16 +128,15 @@ async def _confirm(update: Update, context: CrmContext, zone: str) -> int:
 async def confirmed(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    assert context.user_data is not None
-    assert context.viewer is not None
     t = context.t
-    draft = context.user_data.pop("new_team", None) or {}
-    if "name" not in draft or "timezone" not in draft:
+    draft = dialogs.load(context, NewTeamDraft)
+    dialogs.forget(context, NewTeamDraft.KEY)
+    if not draft.name or not draft.timezone:
         await query.answer(t.gettext("This button is no longer active."))
         return ConversationHandler.END
-    async with context.db.begin() as session:
+    async with context.work() as work:
         team = await teams.create_team(
-            session, admin=context.viewer, name=draft["name"], timezone=draft["timezone"], now=utcnow()
+            work.session, admin=work.viewer, name=draft.name, timezone=draft.timezone, now=work.now
         )
     await query.answer()
     await query.edit_message_text(
@@ -139,12 +145,12 @@ async def confirmed(update: Update, context: CrmContext) -> int:
     return ConversationHandler.END
 
 
-cancelled = dialogs.canceller(N_("Cancelled. Nothing was created."), "new_team")
+cancelled = dialogs.canceller(N_("Cancelled. Nothing was created."), NewTeamDraft.KEY)
 waiting_for_button = dialogs.nudge(N_("Please press Create or Cancel above, or send /cancel."), CONFIRM)
 
 
-def zone_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    now = utcnow()
+def zone_keyboard(t: Translator, now: datetime) -> InlineKeyboardMarkup:
+    """The common zones with their offset at `now`."""
     buttons = [
         InlineKeyboardButton(
             f"{t.timezone_name(zone)} {utc_offset_label(zone, now=now)}",
@@ -157,11 +163,10 @@ def zone_keyboard(t: Translator) -> InlineKeyboardMarkup:
 
 async def show_team(update: Update, context: CrmContext) -> None:
     assert update.message is not None
-    assert context.viewer is not None
     t = context.t
     try:
-        async with context.db.begin() as session:
-            view = await teams.overview(session, viewer=context.viewer, now=utcnow())
+        async with context.work() as work:
+            view = await teams.overview(work.session, viewer=work.viewer, now=work.now)
     except (NoTeam, NotAllowed):
         await update.message.reply_text(no_team_text(t))
         return

@@ -24,9 +24,7 @@ from bot.services.errors import NoTeam, ServiceError
 from bot.services.team_settings import TeamSettings
 from handlers.common import dialogs
 from handlers.settings import callbacks
-from storage.db import utcnow
 
-DRAFT = "team_settings"
 TYPING = 0
 TIMEOUT_SECONDS = 10 * 60
 MAX_TYPED = 200
@@ -66,6 +64,15 @@ PROMPTS: dict[Field, str] = {
         "Reminders set for a time and tickets still arrive."
     ),
 }
+
+
+class SettingDraft(dialogs.Draft):
+    """Which setting the next typed value is for."""
+
+    KEY = "team_settings"
+    field: Field | None = None
+
+
 SEVERITY_NAMES = {
     "low": N_("low"),
     "normal": N_("normal"),
@@ -119,12 +126,11 @@ def refusal(t: Translator, error: ServiceError) -> str:
 
 async def show(update: Update, context: CrmContext) -> int:
     assert update.message is not None
-    assert context.viewer is not None
     t = context.t
-    dialogs.forget(context, DRAFT)
+    dialogs.forget(context, SettingDraft.KEY)
     try:
-        async with context.db.begin() as session:
-            view = await team_settings.current(session, viewer=context.viewer)
+        async with context.work() as work:
+            view = await team_settings.current(work.session, viewer=work.viewer)
     except ServiceError as error:
         await update.message.reply_text(refusal(t, error))
         return ConversationHandler.END
@@ -138,7 +144,7 @@ async def pick(update: Update, context: CrmContext) -> int:
     t = context.t
     field = Field(callbacks.CHANGE_SETTING.parse(query.data)["field"])
     await query.answer()
-    dialogs.draft_in(context, DRAFT)["field"] = field.value
+    dialogs.keep(context, SettingDraft(field=field))
     assert update.effective_chat is not None
     await context.bot.send_message(
         update.effective_chat.id, t.gettext(PROMPTS[field]) + "\n" + t.gettext("Or send /cancel.")
@@ -150,21 +156,19 @@ async def typed(update: Update, context: CrmContext) -> int | None:
     message = update.message
     assert message is not None
     assert message.text is not None
-    assert context.viewer is not None
     t = context.t
-    raw = dialogs.draft_in(context, DRAFT).get("field")
-    if not isinstance(raw, str) or raw not in set(Field):
-        dialogs.forget(context, DRAFT)
+    field = dialogs.load(context, SettingDraft).field
+    if field is None:
+        dialogs.forget(context, SettingDraft.KEY)
         await message.reply_text(t.gettext("This change was put aside. Send /settings to start again."))
         return ConversationHandler.END
-    field = Field(raw)
     text = message.text.strip()
     try:
         if len(text) > MAX_TYPED:
             raise Invalid(field)
-        async with context.db.begin() as session:
+        async with context.work() as work:
             view = await team_settings.change(
-                session, viewer=context.viewer, field=field, text=text, now=utcnow()
+                work.session, viewer=work.viewer, field=field, text=text, now=work.now
             )
     except Invalid:
         await message.reply_text(
@@ -176,10 +180,10 @@ async def typed(update: Update, context: CrmContext) -> int | None:
         )
         return None
     except ServiceError as error:
-        dialogs.forget(context, DRAFT)
+        dialogs.forget(context, SettingDraft.KEY)
         await message.reply_text(refusal(t, error))
         return ConversationHandler.END
-    dialogs.forget(context, DRAFT)
+    dialogs.forget(context, SettingDraft.KEY)
     await message.reply_text(t.gettext("✅ Saved.") + "\n\n" + render(t, view), reply_markup=keyboard(t))
     return ConversationHandler.END
 
@@ -193,9 +197,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
                 CallbackQueryHandler(pick, pattern=callbacks.CHANGE_SETTING),
             ],
             states={TYPING: [MessageHandler(filters.TEXT & ~filters.COMMAND, typed)]},
-            cancel=dialogs.canceller(N_("Nothing was changed."), DRAFT),
+            cancel=dialogs.canceller(N_("Nothing was changed."), SettingDraft.KEY),
             timed_out=dialogs.timeout_note(
-                lambda t: t.gettext("Your unfinished change of the settings was put aside."), DRAFT
+                lambda t: t.gettext("Your unfinished change of the settings was put aside."), SettingDraft.KEY
             ),
             timeout=TIMEOUT_SECONDS,
         )

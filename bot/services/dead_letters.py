@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.outbox import payloads
 from storage.queries import outbox, users
+from storage.queries.outbox import BLOCKED_PREFIX
+from storage.queries.outbox import DeadLetter as DeadLetter
 
 TranslatorFor = Callable[[str | None, str], Translator]
 NOTICE_PRIORITY = 2
@@ -43,3 +46,27 @@ async def notify_admins(
             )
         )
     return await outbox.enqueue_many(session, pushes=pushes, now=now)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxState:
+    """What /outbox shows: rows per status (except sent) and the newest undelivered pushes."""
+
+    counts: dict[str, int]
+    dead: list[DeadLetter]
+
+
+async def outbox_state(session: AsyncSession, *, shown: int) -> OutboxState:
+    return OutboxState(
+        counts=await outbox.status_counts(session), dead=await outbox.dead_letters(session, limit=shown)
+    )
+
+
+def blocked(letter: DeadLetter) -> bool:
+    """The recipient blocked the bot, so sending again would not reach them."""
+    return (letter.last_error or "").startswith(BLOCKED_PREFIX)
+
+
+async def retry_undelivered(session: AsyncSession, *, now: datetime) -> int:
+    """Queue undelivered pushes again with fresh attempts, except to people who blocked the bot."""
+    return await outbox.revive_dead(session, now=now)

@@ -12,9 +12,9 @@ from bot.domain.enums import OutboxStatus
 from bot.domain.text import one_line
 from bot.i18n import Translator
 from bot.runtime.context import CrmContext
+from bot.services import dead_letters
+from bot.services.dead_letters import DeadLetter, OutboxState
 from handlers.admin import callbacks
-from storage.queries import outbox
-from storage.queries.outbox import BLOCKED_PREFIX, DeadLetter
 
 SHOWN = 10
 ERROR_PREVIEW = 80
@@ -22,7 +22,7 @@ ERROR_PREVIEW = 80
 
 def dead_line(t: Translator, letter: DeadLetter) -> str:
     who = escape(letter.recipient) if letter.recipient else str(letter.chat_id)
-    if (letter.last_error or "").startswith(BLOCKED_PREFIX):
+    if dead_letters.blocked(letter):
         why = t.gettext("blocked the bot")
     else:
         why = escape(one_line(letter.last_error or "—", ERROR_PREVIEW))
@@ -31,7 +31,8 @@ def dead_line(t: Translator, letter: DeadLetter) -> str:
     )
 
 
-def report(t: Translator, counts: dict[str, int], letters: list[DeadLetter]) -> str:
+def report(t: Translator, state: OutboxState) -> str:
+    counts, letters = state.counts, state.dead
     lines = [
         t.gettext("📮 Outbox: {pending} waiting, {sending} being sent, {dead} undelivered.").format(
             pending=t.number(counts.get(OutboxStatus.PENDING, 0)),
@@ -49,9 +50,8 @@ def report(t: Translator, counts: dict[str, int], letters: list[DeadLetter]) -> 
 async def show(update: Update, context: CrmContext) -> None:
     assert update.message is not None
     t = context.t
-    async with context.db() as session:
-        counts = await outbox.status_counts(session)
-        letters = await outbox.dead_letters(session, limit=SHOWN)
+    async with context.work() as work:
+        state = await dead_letters.outbox_state(work.session, shown=SHOWN)
     keyboard = (
         InlineKeyboardMarkup(
             [
@@ -62,29 +62,24 @@ async def show(update: Update, context: CrmContext) -> None:
                 ]
             ]
         )
-        if letters
+        if state.dead
         else None
     )
-    await update.message.reply_text(
-        report(t, counts, letters), parse_mode=ParseMode.HTML, reply_markup=keyboard
-    )
+    await update.message.reply_text(report(t, state), parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
 
 async def retry(update: Update, context: CrmContext) -> None:
+    """Queue the undelivered pushes again and show the outbox as that left it (one transaction)."""
     query = update.callback_query
     assert query is not None
     t = context.t
-    async with context.db.begin() as session:
-        revived = await outbox.revive_dead(session, now=context.now())
-    if revived:
-        context.app.wake_sender()
+    async with context.work() as work:
+        revived = await dead_letters.retry_undelivered(work.session, now=work.now)
+        state = await dead_letters.outbox_state(work.session, shown=SHOWN)
     await query.answer(
         t.ngettext("{n} push queued again.", "{n} pushes queued again.", revived).format(n=revived)
     )
-    async with context.db() as session:
-        counts = await outbox.status_counts(session)
-        letters = await outbox.dead_letters(session, limit=SHOWN)
-    await query.edit_message_text(report(t, counts, letters), parse_mode=ParseMode.HTML)
+    await query.edit_message_text(report(t, state), parse_mode=ParseMode.HTML)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

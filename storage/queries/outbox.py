@@ -279,7 +279,10 @@ async def revive_dead(session: AsyncSession, *, now: datetime) -> int:
         )
         .values(status=OutboxStatus.PENDING, attempts=0, not_before=now, claimed_at=None)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    revived = int(getattr(result, "rowcount", 0) or 0)
+    if revived:
+        session.info[_PUSHED] = True
+    return revived
 
 
 async def staff_team_settings(

@@ -19,8 +19,8 @@ from bot.domain.enums import ReminderKind, RiskLevel
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from storage.models import Contact, Customer, Reminder, User
+from storage.queries import reminders
 from storage.queries.customers import visible_to
-from storage.queries.reminders import OPEN
 from storage.queries.revisits import overdue
 
 Owner = aliased(User, name="owner")
@@ -56,27 +56,12 @@ async def follow_ups(
     window = [Reminder.due_at < due_before]
     if due_from is not None:
         window.append(Reminder.due_at >= due_from)
-    query = (
-        select(
-            Reminder.id,
-            Reminder.kind,
-            Reminder.due_at,
-            Reminder.note,
-            Reminder.customer_id,
-            Customer.name.label("customer_name"),
-            Owner.first_name.label("owner_name"),
-        )
-        .join(Owner, Owner.id == Reminder.user_id)
-        .outerjoin(Customer, Customer.id == Reminder.customer_id)
-        .where(
-            _reminders_of(viewer),
-            Reminder.status.in_(OPEN),
-            # Revisits by cadence have their own section.
-            Reminder.kind != ReminderKind.REVISIT,
-            *window,
-            or_(Reminder.customer_id.is_(None), Customer.erased_at.is_(None)),
-        )
-        .order_by(Reminder.due_at, Reminder.id)
+    query = reminders.listed(
+        _reminders_of(viewer),
+        Reminder.status.in_(reminders.OPEN),
+        # Revisits by cadence have their own section.
+        Reminder.kind != ReminderKind.REVISIT,
+        *window,
     )
     return await _rows(session, query, limit)
 

@@ -30,11 +30,11 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 from bot.domain.digest import PROMOTER, Window
 from bot.domain.enums import FeedbackKind, RiskLevel, TicketStatus
 from bot.domain.roles import Role
+from bot.domain.surveys import DETRACTOR_MAX
 from storage.models import Customer, Feedback, Order, Reminder, RiskAlert, Team, Ticket, User, Visit
-from storage.queries.reminders import OPEN as OPEN_REMINDERS
+from storage.queries import reminders
 
 OPEN_TICKETS = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.ANSWERED)
-DETRACTOR_MAX = 6
 
 Owner = aliased(User, name="owner")
 
@@ -273,7 +273,7 @@ def _overdue_ticket(now: datetime) -> ColumnElement[bool]:
 
 
 def _overdue_follow_up(team_id: int, now: datetime) -> ColumnElement[bool]:
-    return and_(Reminder.team_id == team_id, Reminder.status.in_(OPEN_REMINDERS), Reminder.due_at < now)
+    return and_(Reminder.team_id == team_id, Reminder.status.in_(reminders.OPEN), Reminder.due_at < now)
 
 
 def _high_risk(team_id: int, period: Window) -> ColumnElement[bool]:
@@ -349,23 +349,7 @@ async def overdue_tickets_list(session: AsyncSession, *, team_id: int, now: date
 async def overdue_follow_ups_list(
     session: AsyncSession, *, team_id: int, now: datetime, limit: int
 ) -> Listing:
-    query = (
-        select(
-            Reminder.due_at,
-            Reminder.note,
-            Reminder.customer_id,
-            Customer.name.label("customer_name"),
-            Owner.first_name.label("owner_name"),
-        )
-        .join(Owner, Owner.id == Reminder.user_id)
-        .outerjoin(Customer, Customer.id == Reminder.customer_id)
-        .where(
-            _overdue_follow_up(team_id, now),
-            or_(Reminder.customer_id.is_(None), Customer.erased_at.is_(None)),
-        )
-        .order_by(Reminder.due_at, Reminder.id)
-    )
-    return await _listed(session, query, limit)
+    return await _listed(session, reminders.listed(_overdue_follow_up(team_id, now)), limit)
 
 
 async def visits_list(session: AsyncSession, *, team_id: int, period: Window, limit: int) -> Listing:

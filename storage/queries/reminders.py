@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import ColumnElement, Row, Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from bot.domain.enums import ReminderStatus
 from storage.models import Customer, Reminder, Team, User
 
 OPEN = (ReminderStatus.PENDING, ReminderStatus.SNOOZED)
+
+Owner = aliased(User, name="owner")
 
 
 async def add(
@@ -124,4 +126,24 @@ async def by_id(session: AsyncSession, *, reminder_id: int) -> Reminder | None:
         .where(Reminder.id == reminder_id)
         .options(selectinload(Reminder.customer))
         .with_for_update(of=Reminder)
+    )
+
+
+def listed(*conditions: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """Reminders that meet `conditions`, earliest first, with their customer's and owner's names,
+    as /today and the digest list them; a reminder about an erased customer is left out."""
+    return (
+        select(
+            Reminder.id,
+            Reminder.kind,
+            Reminder.due_at,
+            Reminder.note,
+            Reminder.customer_id,
+            Customer.name.label("customer_name"),
+            Owner.first_name.label("owner_name"),
+        )
+        .join(Owner, Owner.id == Reminder.user_id)
+        .outerjoin(Customer, Customer.id == Reminder.customer_id)
+        .where(*conditions, or_(Reminder.customer_id.is_(None), Customer.erased_at.is_(None)))
+        .order_by(Reminder.due_at, Reminder.id)
     )

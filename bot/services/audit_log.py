@@ -12,7 +12,8 @@ from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from bot.services.errors import NotAllowed, NotFound
 from storage.queries import audit_log as queries
-from storage.queries.audit_log import Entry, Person
+from storage.queries.audit_log import Entry as Entry
+from storage.queries.audit_log import Person
 
 PAGE = 10
 MATCHES = 8

@@ -21,13 +21,12 @@ from bot.domain.text import clip
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
 from bot.services import audit_log
-from bot.services.audit_log import AuditPage, Subject
+from bot.services.audit_log import AuditPage, Entry, Subject
 from bot.services.errors import NotAllowed, NotFound
 from handlers.audit import callbacks
 from handlers.card.erased import erased_label
 from handlers.common.texts import role_label
 from handlers.settings.team import LABELS as SETTING_LABELS
-from storage.queries.audit_log import Entry
 
 ALL_ENTRIES = callbacks.AUDIT_PAGE.data(scope=Scope.ALL, ref=0, direction="o", cursor=0)
 NAME = 40
@@ -204,21 +203,20 @@ def _choices(t: Translator, found: list[Subject]) -> InlineKeyboardMarkup:
 async def audit(update: Update, context: CrmContext) -> None:
     """/audit [@username | user <name> | customer <name> | <name>]."""
     assert update.message is not None
-    assert context.viewer is not None
     t = context.t
     query = parse_args(" ".join(context.args or []))
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             if query.scope is Scope.ALL:
-                page = await audit_log.page(session, viewer=context.viewer, scope=Scope.ALL, ref=0)
+                page = await audit_log.page(work.session, viewer=work.viewer, scope=Scope.ALL, ref=0)
                 found: list[Subject] = []
             else:
                 found = await audit_log.matches(
-                    session, viewer=context.viewer, scope=query.scope, text=query.text
+                    work.session, viewer=work.viewer, scope=query.scope, text=query.text
                 )
                 if len(found) == 1:
                     page = await audit_log.page(
-                        session, viewer=context.viewer, scope=found[0].scope, ref=found[0].id
+                        work.session, viewer=work.viewer, scope=found[0].scope, ref=found[0].id
                     )
     except NotAllowed:
         await update.message.reply_text(t.gettext("The audit log is for admins only."))
@@ -240,15 +238,14 @@ async def paged(update: Update, context: CrmContext) -> None:
     """Newer / Older / a filter button: the list in place of the pressed message."""
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     t = context.t
     args = callbacks.AUDIT_PAGE.parse(query.data)
     scope, ref, direction, cursor = Scope(args["scope"]), args["ref"], args["direction"], args["cursor"]
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             page = await audit_log.page(
-                session,
-                viewer=context.viewer,
+                work.session,
+                viewer=work.viewer,
                 scope=scope,
                 ref=ref,
                 before_id=cursor if direction == "o" and cursor else None,
@@ -268,11 +265,10 @@ async def who(update: Update, context: CrmContext) -> None:
     """👤 Filter by person: whoever acted most recently, one press each."""
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     t = context.t
     try:
-        async with context.db.begin() as session:
-            found = await audit_log.recent_people(session, viewer=context.viewer)
+        async with context.work() as work:
+            found = await audit_log.recent_people(work.session, viewer=work.viewer)
     except NotAllowed:
         await query.answer(t.gettext("The audit log is for admins only."), show_alert=True)
         return

@@ -16,11 +16,12 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.digest import daily
 from bot.domain.roles import Role
 from bot.i18n import I18n, Translator
-from bot.services import digest_message, revisits, risk_alerts, transfers
+from bot.services import digest_message, revisits, transfers
 from bot.services.customer_records import Draft
 from bot.services.digest import Digest
 from bot.services.errors import NotFound
 from handlers.common.buttons import INT32_MAX, INT64_MAX, button_index
+from handlers.risk import pushes as risk_pushes
 from sandbox.factories import (
     MANAGER_TG,
     NOT_YOURS,
@@ -319,8 +320,8 @@ async def test_every_button_these_services_write_is_one_the_guard_accepts_from_i
         chart_revenue=[],
     )
     written: list[tuple[Role, InlineKeyboardMarkup | None]] = [
-        (Role.REP, risk_alerts.alert_keyboard(t, INT64_MAX, INT32_MAX, for_manager=False)),
-        (Role.MANAGER, risk_alerts.alert_keyboard(t, INT64_MAX, INT32_MAX, for_manager=True)),
+        (Role.REP, risk_pushes.alert_keyboard(t, INT64_MAX, INT32_MAX, for_manager=False)),
+        (Role.MANAGER, risk_pushes.alert_keyboard(t, INT64_MAX, INT32_MAX, for_manager=True)),
         (Role.REP, revisits.summary_keyboard([planned])),
         (Role.MANAGER, digest_message.keyboard(t, digest)),
     ]

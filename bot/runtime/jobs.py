@@ -24,6 +24,7 @@ from telegram.request import HTTPXRequest
 from bot.i18n import Translator
 from bot.outbox.sender import Drained, Limits, OutboxSender, Outcome
 from bot.runtime.context import CrmApplication
+from bot.runtime.pushes import queue
 from bot.services import (
     dead_letters,
     digest,
@@ -258,12 +259,10 @@ class Background:
         queued = 0
         for start in range(0, len(rises), ALERT_CHUNK):
             async with self.application.db.begin() as session:
-                queued += await risk_alerts.enqueue_rises(
-                    session,
-                    rises=rises[start : start + ALERT_CHUNK],
-                    now=now,
-                    translator_for=self._translator,
+                alerts = await risk_alerts.alert_rises(
+                    session, rises=rises[start : start + ALERT_CHUNK], now=now
                 )
+                queued += await queue(session, self.application, alerts, now=now)
         if queued:
             self.kick()
         return queued

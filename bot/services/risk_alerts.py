@@ -1,4 +1,5 @@
-"""Churn-risk alerts: a rise found by the rescan becomes a push with reasons and four answers.
+"""Churn-risk alerts: a rise found by the rescan becomes an alert, and a push with reasons and four
+answers (worded by handlers/risk/pushes.py).
 
 Who is told: the owner; for a rise to high (or a customer without a reachable owner) also the
 team's managers, who alone may reassign. The same level is not alerted again for 7 days, and a
@@ -8,27 +9,23 @@ answer is kept on the alert so the model can later be checked against what reps 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from html import escape
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.dates import QuickChoice, quick_choice
 from bot.domain.enums import HandoverVia, ReminderKind, RiskAnswer, RiskLevel
 from bot.domain.roles import Role
-from bot.domain.text import clip
 from bot.domain.viewer import Viewer
-from bot.i18n import Translator
-from bot.outbox import payloads
-from bot.present.explain import reason_texts, risk_label
 from bot.services import ownership
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.health import RiskRise
+from bot.services.pushes import PushRequest, Recipient
 from storage.models import Customer, RiskAlert, User
-from storage.queries import outbox, reminders, users
+from storage.queries import reminders, users
 from storage.queries import risk_alerts as queries
 from storage.queries.handover import Move
 from storage.queries.risk_alerts import AlertTarget
@@ -37,9 +34,6 @@ COOLDOWN = timedelta(days=7)
 SNOOZE = timedelta(days=7)
 NOT_A_RISK = timedelta(days=30)
 PUSH_PRIORITY = 3
-MAX_NAME = 80
-
-TranslatorFor = Callable[[str | None, str], Translator]
 
 
 class AlertGone(NotFound):
@@ -60,14 +54,41 @@ class Answered:
     answer: RiskAnswer
     until: datetime | None = None
     new_owner: str | None = None
+    pushes: tuple[PushRequest, ...] = ()
 
 
-async def enqueue_rises(
-    session: AsyncSession, *, rises: Sequence[RiskRise], now: datetime, translator_for: TranslatorFor
-) -> int:
-    """Record and queue alerts for the rises that pass the mute and the cooldown; pushes queued."""
+@dataclass(frozen=True, slots=True)
+class ChurnAlert:
+    """A customer's risk rose: who, how far, why; a manager's copy also names the owner and offers
+    Reassign."""
+
+    alert_id: int
+    customer_id: int
+    name: str
+    company: str | None
+    level: str
+    score: int | None
+    reasons: list[Any]
+    owner_name: str | None
+    for_manager: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HandedToYou:
+    """A customer reassigned from its alert: the new owner hears at what risk it came to them."""
+
+    customer_id: int
+    name: str
+    level: str
+    reasons: list[Any]
+
+
+async def alert_rises(
+    session: AsyncSession, *, rises: Sequence[RiskRise], now: datetime
+) -> list[PushRequest]:
+    """Record alerts for the rises that pass the mute and the cooldown; their pushes, to queue."""
     if not rises:
-        return 0
+        return []
     rose = {rise.customer_id: rise for rise in rises}
     targets = await queries.targets(session, customer_ids=list(rose))
     recent = await queries.alerted_since(
@@ -75,7 +96,7 @@ async def enqueue_rises(
         pairs=[(target.customer_id, rose[target.customer_id].after.value) for target in targets],
         since=now - COOLDOWN,
     )
-    pushes: list[outbox.Push] = []
+    pushes: list[PushRequest] = []
     managers_by_team: dict[tuple[int, int | None], list[User]] = {}
     for target in targets:
         rise = rose[target.customer_id]
@@ -97,73 +118,44 @@ async def enqueue_rises(
             session, target=target, level=level, previous_level=rise.before.value, now=now
         )
         if target.owner_chat_id is not None and target.owner_id is not None:
-            t = translator_for(
-                target.owner_locale or target.team_locale, target.owner_timezone or target.team_timezone
+            owner = Recipient(
+                chat_id=target.owner_chat_id,
+                user_id=target.owner_id,
+                locale=target.owner_locale or target.team_locale,
+                timezone=target.owner_timezone or target.team_timezone,
             )
-            pushes.append(_push(t, alert, target, chat_id=target.owner_chat_id, user_id=target.owner_id))
+            pushes.append(_push(alert, target, to=owner))
         for manager in managers:
             if manager.id == target.owner_id or manager.chat_id is None:
                 continue
-            t = translator_for(manager.locale or target.team_locale, manager.timezone or target.team_timezone)
-            pushes.append(
-                _push(t, alert, target, chat_id=manager.chat_id, user_id=manager.id, for_manager=True)
+            to = Recipient(
+                chat_id=manager.chat_id,
+                user_id=manager.id,
+                locale=manager.locale or target.team_locale,
+                timezone=manager.timezone or target.team_timezone,
             )
-    return await outbox.enqueue_many(session, pushes=pushes, now=now)
+            pushes.append(_push(alert, target, to=to, for_manager=True))
+    return pushes
 
 
-def alert_text(t: Translator, target: AlertTarget, *, level: str, for_manager: bool) -> str:
-    """Headline, score and up to three reasons; a manager also reads whose customer it is."""
-    name = escape(clip(target.name, MAX_NAME))
-    if target.company:
-        name += f" · {escape(clip(target.company, MAX_NAME))}"
-    if level == RiskLevel.HIGH:
-        head = t.gettext("🔴 {customer} is now at high risk of churning.")
-    else:
-        head = t.gettext("🟠 {customer} is now at medium risk of churning.")
-    lines = [head.format(customer=f"<b>{name}</b>")]
-    lines.append(
-        t.gettext("Health {score}/100, {risk}.").format(score=target.score or 0, risk=risk_label(t, level))
+def _push(alert: RiskAlert, target: AlertTarget, *, to: Recipient, for_manager: bool = False) -> PushRequest:
+    assert to.user_id is not None
+    notice = ChurnAlert(
+        alert_id=alert.id,
+        customer_id=target.customer_id,
+        name=target.name,
+        company=target.company,
+        level=alert.level,
+        score=target.score,
+        reasons=target.reasons,
+        owner_name=target.owner_name,
+        for_manager=for_manager,
     )
-    if for_manager:
-        owner = escape(target.owner_name) if target.owner_name else t.gettext("nobody")
-        lines.append(t.gettext("Owner: {owner}").format(owner=owner))
-    lines.extend(f"• {escape(text)}" for text in reason_texts(t, target.reasons))
-    return "\n".join(lines)
-
-
-def alert_keyboard(
-    t: Translator, alert_id: int, customer_id: int, *, for_manager: bool
-) -> InlineKeyboardMarkup:
-    rows = [
-        [InlineKeyboardButton(t.gettext("📅 Schedule visit"), callback_data=f"risk:visit:{alert_id}")],
-        [
-            InlineKeyboardButton(t.gettext("💤 Snooze 7 days"), callback_data=f"risk:snooze:{alert_id}"),
-            InlineKeyboardButton(t.gettext("👍 Not a risk"), callback_data=f"risk:fine:{alert_id}"),
-        ],
-    ]
-    if for_manager:
-        rows.append([InlineKeyboardButton(t.gettext("🔁 Reassign"), callback_data=f"risk:move:{alert_id}")])
-    rows.append([InlineKeyboardButton(t.gettext("Open customer"), callback_data=f"cust:open:{customer_id}")])
-    return InlineKeyboardMarkup(rows)
-
-
-def _push(
-    t: Translator,
-    alert: RiskAlert,
-    target: AlertTarget,
-    *,
-    chat_id: int,
-    user_id: int,
-    for_manager: bool = False,
-) -> outbox.Push:
-    text = alert_text(t, target, level=alert.level, for_manager=for_manager)
-    keyboard = alert_keyboard(t, alert.id, target.customer_id, for_manager=for_manager)
-    return outbox.Push(
-        dedupe_key=f"risk:{alert.id}:{user_id}",
-        chat_id=chat_id,
-        user_id=user_id,
+    return PushRequest(
+        dedupe_key=f"risk:{alert.id}:{to.user_id}",
         kind="risk_alert",
-        payload=payloads.message(text, keyboard),
+        to=to,
+        notice=notice,
         priority=PUSH_PRIORITY,
     )
 
@@ -238,10 +230,9 @@ async def reassign(
     alert_id: int,
     to_user_id: int,
     now: datetime,
-    translator_for: TranslatorFor,
 ) -> Answered:
-    """Move the customer with its open reminders and tickets to another rep of the team, tell that
-    rep; audit-logged (see `ownership.move`)."""
+    """Move the customer with its open reminders and tickets to another rep of the team, with the
+    push that tells that rep; audit-logged (see `ownership.move`)."""
     if viewer.effective_role not in (Role.MANAGER, Role.ADMIN):
         raise NotAllowed
     alert, customer = await _answerable(session, viewer=viewer, alert_id=alert_id)
@@ -250,6 +241,7 @@ async def reassign(
     if target is None:
         raise NotFound(to_user_id)
     previous = customer.owner_id
+    pushes: list[PushRequest] = []
     if previous != target.id:
         await ownership.move(
             session,
@@ -262,37 +254,23 @@ async def reassign(
         )
         await session.refresh(customer, ["owner_id"])
         if target.chat_id is not None:
-            await _tell_new_owner(
-                session,
-                alert=alert,
-                customer=customer,
-                rep=target,
-                now=now,
-                t=translator_for(target.locale, target.timezone or viewer.timezone),
+            to = Recipient(target.chat_id, target.id, target.locale, target.timezone or viewer.timezone)
+            pushes.append(
+                PushRequest(
+                    dedupe_key=f"risk-handover:{alert.id}:{target.id}",
+                    kind="risk_handover",
+                    to=to,
+                    notice=HandedToYou(customer.id, customer.name, alert.level, alert.reasons),
+                    priority=PUSH_PRIORITY,
+                )
             )
     _answer(alert, RiskAnswer.REASSIGNED, viewer=viewer, now=now)
     await session.flush()
-    return Answered(alert.id, customer.id, customer.name, RiskAnswer.REASSIGNED, new_owner=target.full_name)
-
-
-async def _tell_new_owner(
-    session: AsyncSession, *, alert: RiskAlert, customer: Customer, rep: User, now: datetime, t: Translator
-) -> None:
-    assert rep.chat_id is not None
-    text = t.gettext(
-        "🔁 {customer} is now your customer: it was at {risk} when it was handed to you."
-    ).format(customer=f"<b>{escape(clip(customer.name, MAX_NAME))}</b>", risk=risk_label(t, alert.level))
-    lines = [text, *(f"• {escape(reason)}" for reason in reason_texts(t, alert.reasons))]
-    keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t.gettext("Open customer"), callback_data=f"cust:open:{customer.id}")]]
-    )
-    await outbox.enqueue(
-        session,
-        dedupe_key=f"risk-handover:{alert.id}:{rep.id}",
-        chat_id=rep.chat_id,
-        user_id=rep.id,
-        kind="risk_handover",
-        payload=payloads.message("\n".join(lines), keyboard),
-        now=now,
-        priority=PUSH_PRIORITY,
+    return Answered(
+        alert.id,
+        customer.id,
+        customer.name,
+        RiskAnswer.REASSIGNED,
+        new_owner=target.full_name,
+        pushes=tuple(pushes),
     )

@@ -17,12 +17,12 @@ from bot.domain.enums import RiskAnswer
 from bot.domain.text import clip
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
+from bot.runtime.pushes import queue
 from bot.services import risk_alerts
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.risk_alerts import AlertGone, Answered, NotYours
-from handlers.card.callbacks import OPEN_CUSTOMER
 from handlers.common.refusals import REP_GONE_TEXT, Refusals
-from handlers.risk import callbacks
+from handlers.risk import callbacks, pushes
 
 # The answers a rep or manager gives on the alert itself; None schedules a visit.
 ANSWERS = {
@@ -65,16 +65,7 @@ def outcome_text(t: Translator, done: Answered) -> str:
 
 
 def _after(t: Translator, done: Answered) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t.gettext("Open customer"),
-                    callback_data=OPEN_CUSTOMER.data(customer_id=done.customer_id),
-                )
-            ]
-        ]
-    )
+    return InlineKeyboardMarkup([pushes.open_customer_row(t, done.customer_id)])
 
 
 async def _show(update: Update, t: Translator, done: Answered) -> None:
@@ -162,8 +153,8 @@ async def moved(update: Update, context: CrmContext) -> None:
                 alert_id=args["alert_id"],
                 to_user_id=args["rep_id"],
                 now=work.now,
-                translator_for=context.translator_for,
             )
+            await queue(work.session, context.app, done.pushes, now=work.now)
     except (NotFound, NotAllowed) as error:
         await query.answer(_refusal(context.t, error), show_alert=True)
         return
@@ -180,3 +171,4 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         application.add_handler(CallbackQueryHandler(answered, pattern=button))
     application.add_handler(CallbackQueryHandler(choose_rep, pattern=callbacks.RISK_MOVE))
     application.add_handler(CallbackQueryHandler(moved, pattern=callbacks.RISK_MOVE_TO))
+    pushes.register(application)

@@ -1,4 +1,4 @@
-"""A churn-risk alert's buttons (written by bot/services/risk_alerts.py); only a manager reassigns."""
+"""A churn-risk alert's buttons (written by handlers/risk/pushes.py); only a manager reassigns."""
 
 from __future__ import annotations
 

@@ -1,80 +1,115 @@
-"""Every handler, in the order PTB tries them."""
+"""Every feature, in the order PTB tries their handlers, and the command table built from theirs."""
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from handlers.admin import outbox as outbox_admin
-from handlers.audit import audit
-from handlers.card import card
-from handlers.common import access, buttons, errors, fallback
-from handlers.customer import edit as customer_edit
-from handlers.customer import erase
-from handlers.customer import link as customer_link
-from handlers.customer import new as customers_new
-from handlers.digest import digest
-from handlers.feedback import feedback
-from handlers.handover import handover
-from handlers.inline import lookup as inline_lookup
-from handlers.order import dialog as orders
-from handlers.reminder import dialog as remind
-from handlers.reminder import pushes as reminder_pushes
-from handlers.risk import alerts as risk_alerts
-from handlers.search import find as search
-from handlers.settings import language
-from handlers.settings import team as team_settings
-from handlers.sheets import exports, imports
-from handlers.start import start
-from handlers.survey import survey as surveys
-from handlers.team import invites, teams
-from handlers.ticket import complaint as complaints
-from handlers.ticket import customer_text, tickets
-from handlers.ticket import relay as ticket_relay
-from handlers.today import today
-from handlers.transfer import transfer as transfers
-from handlers.visit import dialog as visits
+from handlers import (
+    admin,
+    audit,
+    card,
+    customer,
+    digest,
+    feedback,
+    handover,
+    inline,
+    order,
+    reminder,
+    risk,
+    search,
+    settings,
+    sheets,
+    start,
+    survey,
+    team,
+    ticket,
+    today,
+    transfer,
+    visit,
+)
+from handlers.common import access, buttons, errors, fallback, menu
+from handlers.common.menu import Command
 
 GUARD_GROUP = -1
 
 
+class Feature(Protocol):
+    """A package under handlers/: the commands it adds to the menu and the handlers it registers."""
+
+    COMMANDS: tuple[Command, ...]
+
+    def register(self, application: Application) -> None: ...  # type: ignore[type-arg]
+
+
+# PTB hands an update to the first handler that takes it. The dialogs keep this relative order (a
+# person can be inside two at once, and the first takes their text), all before a spreadsheet upload
+# and plain text; /new, which can open an existing customer's card, comes before the card.
+FEATURES: tuple[Feature, ...] = (
+    start,
+    team,
+    settings,
+    admin,
+    survey,
+    feedback,
+    ticket,
+    visit,
+    order,
+    customer,
+    search,
+    card,
+    reminder,
+    risk,
+    today,
+    digest,
+    inline,
+    sheets,
+    handover,
+    transfer,
+    audit,
+)
+
+# The order of the Telegram menu and of /help: a rep's day first, then administration and the
+# manager's tools, the customer's commands, and what everyone has.
+MENU_ORDER = (
+    "start",
+    "today",
+    "find",
+    "visit",
+    "order",
+    "new",
+    "remind",
+    "newteam",
+    "outbox",
+    "audit",
+    "digest",
+    "team",
+    "invite",
+    "invites",
+    "handover",
+    "import",
+    "export",
+    "settings",
+    "feedback",
+    "complaint",
+    "tickets",
+    "lang",
+    "help",
+    "cancel",
+)
+COMMANDS = menu.in_menu_order(
+    [*(c for feature in FEATURES for c in feature.COMMANDS), menu.CANCEL], MENU_ORDER
+)
+
+
 def register_all(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(TypeHandler(Update, access.guard), group=GUARD_GROUP)
-    for feature in (
-        start,
-        teams,
-        team_settings,
-        invites,
-        outbox_admin,
-        language,
-        surveys,
-        feedback,
-        complaints,
-        ticket_relay,
-        tickets,
-        visits,
-        orders,
-        customers_new,
-        customer_edit,
-        search,
-        card,
-        customer_link,
-        remind,
-        reminder_pushes,
-        risk_alerts,
-        today,
-        digest,
-        inline_lookup,
-        imports,
-        exports,
-        handover,
-        transfers,
-        erase,
-        audit,
-    ):
+    for feature in FEATURES:
         feature.register(application)
-    # Customers' plain text goes to their complaint; everyone else's on to the find.
-    customer_text.register(application)
+    ticket.register_typed_text(application)
     fallback.register(application)
     buttons.index_buttons(application)
+    menu.install(application, COMMANDS)
     application.add_error_handler(errors.on_error)

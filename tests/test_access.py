@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.roles import Role
-from handlers.common.menu import COMMANDS
+from handlers.registry import COMMANDS
 from sandbox.harness import Harness, Person
 from storage.db import utcnow
 from storage.models import Team, User

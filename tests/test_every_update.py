@@ -24,7 +24,7 @@ from bot.domain.enums import InboxStatus
 from bot.domain.roles import Role
 from bot.runtime import webhook
 from handlers.common.buttons import Button, Day, Int, OneOf, Token, button_index
-from handlers.common.menu import COMMANDS
+from handlers.registry import COMMANDS
 from sandbox import SandboxServer
 from sandbox.factories import REP_TG, customer, fetch, plant_button, sales_team
 from sandbox.factories import person as rep_person

@@ -57,7 +57,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     if missing:
         log.warning("no compiled catalogue for %s: run `make locales`", ", ".join(missing))
     translators = [application.i18n.translator(locale, application.settings.timezone) for locale in LOCALES]
-    await menu.set_default_menus(application.bot, translators)
+    await menu.set_default_menus(application, translators)
     background = await jobs.build(application, push_payload=pushes.push_payload)
     background.sender.metrics = application.metrics
     await http.start(application)

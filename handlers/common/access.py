@@ -98,9 +98,10 @@ async def guard(update: Update, context: CrmContext) -> None:
     role = viewer.effective_role
     command = command_of(update)
     if command is not None:
-        if command == "start" or menu.allowed(command, role):
+        commands = menu.command_table(context.application)
+        if command == "start" or commands.allowed(command, role):
             return
-        await _explain(update, context, known=command in menu.BY_NAME)
+        await _explain(update, context, known=commands.knows(command))
         raise ApplicationHandlerStop
     if role is None and not feedback.in_dialog(context.user_data):
         await _explain(update, context, known=False)

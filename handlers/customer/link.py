@@ -120,7 +120,7 @@ async def open_link(update: Update, context: CrmContext, payload: str) -> None:
         context.app.wake_sender()
     t = context.t
     await update.message.reply_text(linking_text(t, result))
-    await menu.set_user_menu(context.bot, update.message.chat_id, result.viewer.effective_role, t)
+    await menu.set_user_menu(context.application, update.message.chat_id, result.viewer.effective_role, t)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -327,7 +327,7 @@ async def confirmed(update: Update, context: CrmContext) -> None:
     await query.edit_message_text(done_text(t, done))
     if done.deactivated and done.leaving_chat_id is not None:
         await menu.set_user_menu(
-            context.bot, done.leaving_chat_id, None, context.translator_for(done.leaving_locale)
+            context.application, done.leaving_chat_id, None, context.translator_for(done.leaving_locale)
         )
 
 

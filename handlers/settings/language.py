@@ -46,7 +46,7 @@ async def set_language(update: Update, context: CrmContext) -> None:
         t.gettext("Done: I will talk to you in English from now on."), reply_markup=None
     )
     if query.message is not None:
-        await menu.set_user_menu(context.bot, query.message.chat.id, context.viewer.effective_role, t)
+        await menu.set_user_menu(context.application, query.message.chat.id, context.viewer.effective_role, t)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

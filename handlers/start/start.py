@@ -39,14 +39,20 @@ async def start(update: Update, context: CrmContext) -> None:
         await update.message.reply_text(
             context.t.gettext("That link is not valid, so I opened the start page.")
         )
-    await update.message.reply_text(welcome_text(context.viewer, context.t))
-    await menu.set_user_menu(context.bot, update.message.chat_id, context.viewer.effective_role, context.t)
+    await update.message.reply_text(
+        welcome_text(context.viewer, context.t, menu.command_table(context.application))
+    )
+    await menu.set_user_menu(
+        context.application, update.message.chat_id, context.viewer.effective_role, context.t
+    )
 
 
 async def help_command(update: Update, context: CrmContext) -> None:
     assert update.message is not None
     assert context.viewer is not None
-    await update.message.reply_text(help_text(context.viewer, context.t))
+    await update.message.reply_text(
+        help_text(context.viewer, context.t, menu.command_table(context.application))
+    )
 
 
 async def _redeem(update: Update, context: CrmContext, payload: str) -> None:
@@ -71,8 +77,10 @@ async def _redeem(update: Update, context: CrmContext, payload: str) -> None:
     joined = t.gettext("Welcome to {team}, {name}! You have joined as {role}.").format(
         team=result.team_name, name=viewer.first_name, role=role_label(result.role, t)
     )
-    await update.message.reply_text(joined + "\n\n" + help_text(viewer, t))
-    await menu.set_user_menu(context.bot, update.message.chat_id, viewer.effective_role, t)
+    await update.message.reply_text(
+        joined + "\n\n" + help_text(viewer, t, menu.command_table(context.application))
+    )
+    await menu.set_user_menu(context.application, update.message.chat_id, viewer.effective_role, t)
 
 
 def redemption_problem(result: Redemption, viewer: Viewer, t: Translator) -> str:
@@ -102,7 +110,7 @@ def redemption_problem(result: Redemption, viewer: Viewer, t: Translator) -> str
     )
 
 
-def welcome_text(viewer: Viewer, t: Translator) -> str:
+def welcome_text(viewer: Viewer, t: Translator, commands: menu.CommandTable) -> str:
     if viewer.role is None:
         return stranger_text(t)
     if not viewer.is_active:
@@ -112,7 +120,11 @@ def welcome_text(viewer: Viewer, t: Translator) -> str:
             "Welcome, {name}! You are a FieldCRM admin.\n\nStart by creating your team with /newteam; "
             "then /invite managers, and they invite their reps."
         ).format(name=viewer.first_name)
-    return t.gettext("Welcome back, {name}!").format(name=viewer.first_name) + "\n\n" + help_text(viewer, t)
+    return (
+        t.gettext("Welcome back, {name}!").format(name=viewer.first_name)
+        + "\n\n"
+        + help_text(viewer, t, commands)
+    )
 
 
 ROLE_INTROS: dict[Role, str] = {
@@ -123,12 +135,12 @@ ROLE_INTROS: dict[Role, str] = {
 }
 
 
-def help_text(viewer: Viewer, t: Translator) -> str:
+def help_text(viewer: Viewer, t: Translator, commands: menu.CommandTable) -> str:
     role = viewer.effective_role
     if role is None:
         return deactivated_text(t) if viewer.role is not None else stranger_text(t)
     lines = [t.gettext(ROLE_INTROS[role]), ""]
-    lines += [f"/{c.name} — {t.gettext(c.description)}" for c in menu.commands_for(role) if c.in_menu]
+    lines += [f"/{c.name} — {t.gettext(c.description)}" for c in commands.for_role(role) if c.in_menu]
     return "\n".join(lines)
 
 

@@ -1,1 +1,23 @@
 """/newteam, /team and invites."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from bot.domain.roles import Role
+from bot.i18n import N_
+from handlers.common.menu import Command
+
+COMMANDS: tuple[Command, ...] = (
+    Command("newteam", N_("Create a team"), (Role.ADMIN,)),
+    Command("team", N_("Your team and its members"), (Role.ADMIN, Role.MANAGER)),
+    Command("invite", N_("Invite someone to your team"), (Role.ADMIN, Role.MANAGER)),
+    Command("invites", N_("Open invite links; withdraw one"), (Role.ADMIN, Role.MANAGER)),
+)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    from handlers.team import invites, teams
+
+    for module in (teams, invites):
+        module.register(application)

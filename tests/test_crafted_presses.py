@@ -13,9 +13,11 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.enums import SurveyKind, TicketStatus
 from bot.domain.roles import Role
 from bot.i18n import I18n
-from bot.services import briefing, surveys, ticket_notices, ticket_sla
+from bot.services import briefing, surveys
 from bot.services.ticket_notices import TicketView
 from handlers.common.buttons import INT32_MAX, INT64_MAX, button_index
+from handlers.ticket import pushes as ticket_pushes
+from handlers.ticket import render as ticket_render
 from sandbox.factories import NOT_YOURS, STALE, junk, refused_as, row_counts
 from sandbox.harness import ADMIN_ID, Harness, Person
 from storage.models import (
@@ -30,7 +32,7 @@ from storage.models import (
     TicketEvent,
     User,
 )
-from tests.test_complaints import Desk, desk
+from tests.support.complaints import Desk, desk
 
 HUGE = "9" * 40
 
@@ -179,8 +181,8 @@ async def test_every_button_the_services_write_is_one_the_guard_accepts_from_its
     index = button_index(bot.app)
     now = datetime(2027, 5, 12, tzinfo=UTC)
     written: list[tuple[Role, InlineKeyboardMarkup]] = [
-        (Role.CUSTOMER, ticket_notices.reply_button(t, INT32_MAX)),
-        (Role.CUSTOMER, ticket_notices.resolved_keyboard(t, INT32_MAX)),
+        (Role.CUSTOMER, ticket_render.reply_button(t, INT32_MAX)),
+        (Role.CUSTOMER, ticket_pushes.resolved_keyboard(t, INT32_MAX)),
         (Role.CUSTOMER, surveys.question_keyboard(INT64_MAX, SurveyKind.NPS)),
         (Role.CUSTOMER, surveys.question_keyboard(INT64_MAX, SurveyKind.CSAT)),
         (Role.REP, briefing.briefing_keyboard(t, [], handover_id=INT32_MAX, total=1)),
@@ -190,10 +192,10 @@ async def test_every_button_the_services_write_is_one_the_guard_accepts_from_its
         ticket = Ticket(id=INT32_MAX, number=1, status=status.value)
         view = TicketView(ticket, INT32_MAX, "Lotus", None, [], {}, now)
         written += [
-            (Role.REP, ticket_notices.staff_keyboard(t, view, manager=False)),
-            (Role.MANAGER, ticket_notices.staff_keyboard(t, view, manager=True)),
-            (Role.REP, ticket_notices.open_button(t, ticket)),
-            (Role.MANAGER, ticket_sla.escalation_keyboard(t, view)),
+            (Role.REP, ticket_render.staff_keyboard(t, view, manager=False)),
+            (Role.MANAGER, ticket_render.staff_keyboard(t, view, manager=True)),
+            (Role.REP, ticket_pushes.reply_or_open(t, INT32_MAX)),
+            (Role.MANAGER, ticket_pushes.escalation_keyboard(t, INT32_MAX)),
         ]
     for reader, markup in written:
         for data in datas(markup):

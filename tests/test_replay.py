@@ -29,7 +29,7 @@ from storage.models import (
     Ticket,
     TicketEvent,
 )
-from tests.test_complaints import desk
+from tests.support.complaints import desk
 
 STATE_TABLES: tuple[type[Base], ...] = (PersistedConversation, PersistedUserData)
 Saved = dict[type[Base], list[dict[str, Any]]]

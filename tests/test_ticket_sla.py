@@ -10,7 +10,7 @@ from sqlalchemy import update
 from sandbox.factories import OTHER_REP_TG, fetch, person
 from sandbox.harness import Harness
 from storage.models import Team, Ticket, TicketEvent
-from tests.test_complaints import NOW, Desk, desk, file_complaint, send_out
+from tests.support.complaints import NOW, Desk, desk, file_complaint, send_out
 
 
 async def watch_at(d: Desk, at: timedelta) -> int:

@@ -8,11 +8,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain.enums import TicketStatus
+from bot.runtime.pushes import queue
 from bot.services import tickets as service
 from sandbox.factories import OTHER_REP_TG, customer, fetch, person, press_forged
 from sandbox.harness import Harness, Reply
 from storage.models import Customer, Team, Ticket, TicketEvent
-from tests.test_complaints import NOW, OTHER_CUSTOMER_TG, Desk, desk, file_complaint, link_account, send_out
+from tests.support.complaints import (
+    NOW,
+    OTHER_CUSTOMER_TG,
+    Desk,
+    desk,
+    file_complaint,
+    link_account,
+    send_out,
+)
 
 
 def toast(answer: dict[str, object] | None) -> object:
@@ -186,14 +195,16 @@ async def test_tickets_lists_overdue_first_per_role(bot: Harness) -> None:
         for customer_id, hours_ago in ((mine_later, 1), (others, 2), (d.customer_id, 6)):
             row = await session.get(Customer, customer_id)
             assert row is not None
-            await service.open_ticket(
+            opened_at = NOW - timedelta(hours=hours_ago)
+            opened = await service.open_ticket(
                 session,
                 customer=row,
                 category="service",
                 description="Rude driver",
-                now=NOW - timedelta(hours=hours_ago),
+                now=opened_at,
                 opened_by_id=None,
             )
+            await queue(session, bot.app, opened.pushes, now=opened_at)
 
     listed = await d.rep.send("/tickets")
     assert listed.text.splitlines() == [
@@ -235,7 +246,8 @@ async def test_forged_and_stale_buttons_change_nothing(bot: Harness) -> None:
             now=NOW,
             opened_by_id=None,
         )
-        theirs_id = theirs.id
+        await queue(session, bot.app, theirs.pushes, now=NOW)
+        theirs_id = theirs.ticket.id
 
     gone = "This ticket is not available to you (or no longer exists)."
     not_yours = "This button is not available to you."

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.viewer import Viewer
 from bot.services.visibility import visible_customer
 from storage.queries import card
-from storage.queries.card import TimelineRow
+from storage.queries.card import TimelineRow as TimelineRow
 
 PER_PAGE = 8
 

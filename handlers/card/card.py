@@ -15,9 +15,10 @@ from bot.domain.text import one_line
 from bot.i18n import N_, Translator
 from bot.present.explain import reason_texts, risk_label
 from bot.runtime.context import CrmContext
-from bot.services import card, timeline
+from bot.services import card, erase, timeline
 from bot.services.card import CustomerCard
-from bot.services.timeline import HistoryPage
+from bot.services.erase import ErasedCard
+from bot.services.timeline import HistoryPage, TimelineRow
 from bot.services.visibility import NotVisible
 from handlers.card import callbacks, erased
 from handlers.common.buttons import Button
@@ -36,7 +37,6 @@ from handlers.order.callbacks import START_ORDER
 from handlers.reminder.callbacks import NEW_REMINDER
 from handlers.transfer.callbacks import XFER_PICK
 from handlers.visit.callbacks import START_VISIT
-from storage.queries.card import TimelineRow
 
 MAX_MESSAGE = 4000
 NOTE_PREVIEW = 80
@@ -222,10 +222,21 @@ def open_card_markup(t: Translator, customer_id: int) -> InlineKeyboardMarkup:
     )
 
 
-async def _load_card(context: CrmContext, customer_id: int) -> CustomerCard:
-    assert context.viewer is not None
-    async with context.db.begin() as session:
-        return await card.card_for(session, viewer=context.viewer, customer_id=customer_id, now=context.now())
+async def _load_card(context: CrmContext, customer_id: int) -> CustomerCard | ErasedCard | None:
+    """The customer's card; else, to a manager of an erased customer's team, the erased card; None
+    when the viewer may see neither."""
+    view: CustomerCard | ErasedCard | None
+    async with context.work() as work:
+        try:
+            view = await card.card_for(
+                work.session, viewer=work.viewer, customer_id=customer_id, now=work.now
+            )
+        except NotVisible:
+            try:
+                view = await erase.erased_card(work.session, viewer=work.viewer, customer_id=customer_id)
+            except NotVisible:
+                view = None
+    return view
 
 
 async def send_card(update: Update, context: CrmContext, customer_id: int) -> None:
@@ -233,11 +244,12 @@ async def send_card(update: Update, context: CrmContext, customer_id: int) -> No
     chat = update.effective_chat
     assert chat is not None
     t = context.t
-    try:
-        view = await _load_card(context, customer_id)
-    except NotVisible:
-        if not await erased.send_if_erased(update, context, customer_id):
-            await context.bot.send_message(chat.id, not_visible_text(t))
+    view = await _load_card(context, customer_id)
+    if isinstance(view, ErasedCard):
+        await erased.send_erased(update, context, view)
+        return
+    if view is None:
+        await context.bot.send_message(chat.id, not_visible_text(t))
         return
     await context.bot.send_message(
         chat.id,
@@ -253,11 +265,12 @@ async def _pressed_card(update: Update, context: CrmContext, button: Button) -> 
     query = update.callback_query
     assert query is not None
     customer_id = button.parse(query.data)["customer_id"]
-    try:
-        view = await _load_card(context, customer_id)
-    except NotVisible:
-        if not await erased.send_if_erased(update, context, customer_id):
-            await query.answer(not_visible_text(context.t), show_alert=True)
+    view = await _load_card(context, customer_id)
+    if isinstance(view, ErasedCard):
+        await erased.send_erased(update, context, view)
+        return None
+    if view is None:
+        await query.answer(not_visible_text(context.t), show_alert=True)
         return None
     await query.answer()
     return view
@@ -361,12 +374,11 @@ def history_keyboard(page: HistoryPage, t: Translator) -> InlineKeyboardMarkup:
 async def show_history(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     args = callbacks.CUSTOMER_HISTORY.parse(query.data)
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             page = await timeline.history(
-                session, viewer=context.viewer, customer_id=args["customer_id"], page=args["page"]
+                work.session, viewer=work.viewer, customer_id=args["customer_id"], page=args["page"]
             )
     except NotVisible:
         await query.answer(not_visible_text(context.t), show_alert=True)
@@ -382,13 +394,12 @@ async def show_history(update: Update, context: CrmContext) -> None:
 async def show_on_map(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     assert update.effective_chat is not None
     customer_id = callbacks.CUSTOMER_MAP.parse(query.data)["customer_id"]
     t = context.t
     try:
-        async with context.db.begin() as session:
-            place = await card.location_of(session, viewer=context.viewer, customer_id=customer_id)
+        async with context.work() as work:
+            place = await card.location_of(work.session, viewer=work.viewer, customer_id=customer_id)
     except NotVisible:
         await query.answer(not_visible_text(t), show_alert=True)
         return

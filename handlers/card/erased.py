@@ -13,10 +13,8 @@ from telegram.constants import ParseMode
 
 from bot.i18n import Translator
 from bot.runtime.context import CrmContext
-from bot.services import erase
 from bot.services.briefing import stage_label
 from bot.services.erase import ErasedCard
-from bot.services.visibility import NotVisible
 
 
 def erased_label(t: Translator, customer_id: int) -> str:
@@ -47,19 +45,11 @@ def render_erased(card: ErasedCard, t: Translator) -> str:
     return "\n".join(lines)
 
 
-async def send_if_erased(update: Update, context: CrmContext, customer_id: int) -> bool:
-    """Show the erased card to a manager or admin of its team (answering a press first); False
-    when it is not an erased customer they may see."""
-    assert context.viewer is not None
+async def send_erased(update: Update, context: CrmContext, card: ErasedCard) -> None:
+    """Show the erased card where a card was asked for (answering a press first)."""
     assert update.effective_chat is not None
-    try:
-        async with context.db.begin() as session:
-            card = await erase.erased_card(session, viewer=context.viewer, customer_id=customer_id)
-    except NotVisible:
-        return False
     if update.callback_query is not None:
         await update.callback_query.answer()
     await context.bot.send_message(
         update.effective_chat.id, render_erased(card, context.t), parse_mode=ParseMode.HTML
     )
-    return True

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.viewer import Viewer
 from bot.services import customers
-from storage.queries.shared_cards import SharedCard, shared_cards
+from storage.queries.shared_cards import SharedCard as SharedCard
+from storage.queries.shared_cards import shared_cards
 
 PER_PAGE = 10
 

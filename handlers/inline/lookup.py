@@ -18,10 +18,9 @@ from bot.domain.roles import Role
 from bot.i18n import Translator
 from bot.runtime.context import CrmContext
 from bot.services import inline_lookup
+from bot.services.inline_lookup import SharedCard
 from handlers.common.buttons import PAGE, StaleButton
 from handlers.common.labels import STAGE_LABELS, label, owner_line
-from storage.db import utcnow
-from storage.queries.shared_cards import SharedCard
 
 MAY_LOOK_UP = (Role.REP, Role.MANAGER, Role.ADMIN)
 # The buttons above the results open the bot with these /start payloads: a plain start page.
@@ -82,8 +81,10 @@ async def answer(update: Update, context: CrmContext) -> None:
     if page is None:
         await query.answer([], cache_time=CACHE_SECONDS, is_personal=True, next_offset="")
         return
-    async with context.db.begin() as session:
-        found = await inline_lookup.lookup(session, viewer=viewer, text=query.query, page=page, now=utcnow())
+    async with context.work() as work:
+        found = await inline_lookup.lookup(
+            work.session, viewer=work.viewer, text=query.query, page=page, now=work.now
+        )
     button = None
     if not found.cards and page == 0:
         button = InlineQueryResultsButton(

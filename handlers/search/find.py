@@ -34,11 +34,10 @@ def hit_label(hit: CustomerHit) -> str:
 
 
 async def results(context: CrmContext, text: str, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    assert context.viewer is not None
     t = context.t
-    async with context.db.begin() as session:
+    async with context.work() as work:
         found = await customers.search(
-            session, viewer=context.viewer, text=text, page=page, per_page=PER_PAGE
+            work.session, viewer=work.viewer, text=text, page=page, per_page=PER_PAGE
         )
     if not found.hits:
         if page > 0:

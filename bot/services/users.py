@@ -107,3 +107,20 @@ async def set_locale(session: AsyncSession, *, user_id: int, locale: str) -> Non
     user = await session.get(User, user_id)
     assert user is not None
     user.locale = locale
+
+
+@dataclass(frozen=True, slots=True)
+class AdminChat:
+    """Where a listed admin can be told something, and in which language."""
+
+    chat_id: int
+    locale: str | None
+
+
+async def admin_chats(session: AsyncSession, *, admin_ids: frozenset[int]) -> list[AdminChat]:
+    """The listed admins who have started the bot and not blocked it."""
+    return [
+        AdminChat(chat_id=admin.chat_id, locale=admin.locale)
+        for admin in await users.admins_with_chat(session, admin_ids)
+        if admin.chat_id is not None
+    ]

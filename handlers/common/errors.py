@@ -11,8 +11,7 @@ from telegram.error import TelegramError
 
 from bot.i18n import Translator
 from bot.runtime.context import CrmContext
-from storage.db import utcnow
-from storage.queries import users
+from bot.services import users
 
 log = logging.getLogger(__name__)
 
@@ -81,22 +80,23 @@ async def _notify_admins(context: CrmContext, error: BaseException | None, updat
         return
     last_sent[kind] = time.monotonic()
     try:
+        # No unit of work: the update may have failed before (or because) the viewer was resolved.
         async with context.db.begin() as session:
-            admins = await users.admins_with_chat(session, context.settings.admin_ids)
-            recipients = [(admin.chat_id, admin.locale) for admin in admins if admin.chat_id is not None]
+            admins = await users.admin_chats(session, admin_ids=context.settings.admin_ids)
     except Exception:
         log.warning("could not look up admins to notify about %s", kind)
         return
-    for chat_id, locale in recipients:
-        t = context.translator_for(locale)
+    now = context.now()
+    for admin in admins:
+        t = context.translator_for(admin.locale)
         text = t.gettext(
             "Error notice: {kind} while handling update {update}, at {time}. The log has the details."
         ).format(
             kind=kind,
             update=update_id if update_id is not None else "—",
-            time=t.datetime(utcnow(), format="short"),
+            time=t.datetime(now, format="short"),
         )
         try:
-            await context.bot.send_message(chat_id, text)
+            await context.bot.send_message(admin.chat_id, text)
         except TelegramError:
-            log.warning("could not notify admin chat %s", chat_id)
+            log.warning("could not notify admin chat %s", admin.chat_id)

@@ -14,26 +14,32 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.domain.text import clip
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
 from bot.services import erase
 from bot.services.erase import AlreadyErased
 from bot.services.errors import NotAllowed, NotFound
 from handlers.card.erased import render_erased
-from handlers.common.dialogs import forget
-from handlers.common.refusals import not_visible_text
+from handlers.common.dialogs import Draft, forget, keep, load
+from handlers.common.refusals import NOT_VISIBLE_TEXT, Refusals
 from handlers.customer import callbacks
 
-DRAFT = "erase"
 BUTTON_NAME = 24
 
 
-def refusal(t: Translator, error: Exception) -> str:
-    if isinstance(error, AlreadyErased):
-        return t.gettext("This customer's personal data has already been erased.")
-    if isinstance(error, NotAllowed):
-        return t.gettext("Only a manager of the customer's team can erase their data.")
-    return not_visible_text(t)
+class EraseDraft(Draft):
+    """The confirmation handed out last: whom it erases and the code its button carries."""
+
+    KEY = "erase"
+    customer: int = 0
+    code: str = ""
+
+
+refusal = Refusals(
+    (AlreadyErased, N_("This customer's personal data has already been erased.")),
+    (NotAllowed, N_("Only a manager of the customer's team can erase their data.")),
+    otherwise=NOT_VISIBLE_TEXT,
+)
 
 
 def _cancel_button(t: Translator) -> InlineKeyboardButton:
@@ -43,14 +49,14 @@ def _cancel_button(t: Translator) -> InlineKeyboardButton:
 async def _name_of(update: Update, context: CrmContext, customer_id: int) -> str | None:
     """The customer's name if the viewer may erase it; None after alerting why not."""
     assert update.callback_query is not None
-    assert context.viewer is not None
     try:
-        async with context.db.begin() as session:
-            return await erase.erasable(session, viewer=context.viewer, customer_id=customer_id)
+        async with context.work() as work:
+            name = await erase.erasable(work.session, viewer=work.viewer, customer_id=customer_id)
     except (NotFound, NotAllowed, AlreadyErased) as error:
-        forget(context, DRAFT)
+        forget(context, EraseDraft.KEY)
         await update.callback_query.answer(refusal(context.t, error), show_alert=True)
         return None
+    return name
 
 
 async def asked(update: Update, context: CrmContext) -> None:
@@ -90,14 +96,13 @@ async def sure(update: Update, context: CrmContext) -> None:
     """Step two: the last check, with a button only this confirmation carries."""
     query = update.callback_query
     assert query is not None
-    assert context.user_data is not None
     customer_id = callbacks.ERASE_SURE.parse(query.data)["customer_id"]
     name = await _name_of(update, context, customer_id)
     if name is None:
         return
     t = context.t
     code = secrets.token_hex(4)
-    context.user_data[DRAFT] = {"customer": customer_id, "code": code}
+    keep(context, EraseDraft(customer=customer_id, code=code))
     await query.answer()
     keyboard = InlineKeyboardMarkup(
         [
@@ -122,23 +127,21 @@ async def sure(update: Update, context: CrmContext) -> None:
 async def erased(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
-    assert context.user_data is not None
     assert update.effective_chat is not None
     t = context.t
     args = callbacks.ERASE_DO.parse(query.data)
     customer_id, code = args["customer_id"], args["code"]
-    draft = context.user_data.get(DRAFT)
-    if not isinstance(draft, dict) or draft.get("customer") != customer_id or draft.get("code") != code:
+    draft = load(context, EraseDraft)
+    if draft.customer != customer_id or draft.code != code:
         await query.answer(
             t.gettext("This confirmation is no longer valid. Open the card and start again."), show_alert=True
         )
         return
-    forget(context, DRAFT)
+    forget(context, EraseDraft.KEY)
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             erasure = await erase.erase(
-                session, viewer=context.viewer, customer_id=customer_id, now=context.now()
+                work.session, viewer=work.viewer, customer_id=customer_id, now=work.now
             )
     except (NotFound, NotAllowed, AlreadyErased) as error:
         await query.answer(refusal(t, error), show_alert=True)
@@ -169,7 +172,7 @@ def _forget_in_memory(application: Application, erasure: erase.Erasure) -> None:
 async def cancelled(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
-    forget(context, DRAFT)
+    forget(context, EraseDraft.KEY)
     await query.answer()
     await query.edit_message_text(context.t.gettext("Cancelled. Nothing was erased."))
 

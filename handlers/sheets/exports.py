@@ -55,12 +55,11 @@ def refusal(t: Translator, error: NotAllowed | NoTeam) -> str:
 async def ask_what(update: Update, context: CrmContext) -> None:
     message = update.message
     assert message is not None
-    assert context.viewer is not None
     t = context.t
-    if not exports.may_export(context.viewer):
+    if not exports.may_export(context.me):
         await message.reply_text(refusal(t, NotAllowed()))
         return
-    if context.viewer.team_id is None:
+    if context.me.team_id is None:
         await message.reply_text(refusal(t, NoTeam()))
         return
     await message.reply_text(t.gettext("What would you like to export?"), reply_markup=_kinds_keyboard(t))
@@ -82,18 +81,17 @@ async def format_chosen(update: Update, context: CrmContext) -> None:
     """Query, audit and send: the rows the viewer may see, as a document in their language."""
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     t = context.t
     args = callbacks.EXPORT_FORMAT.parse(query.data)
     kind, file_format = ExportKind(args["kind"]), FileFormat(args["file_format"])
     if not isinstance(query.message, Message):
         await query.answer(t.gettext("This button is out of date. Send /export again."), show_alert=True)
         return
-    now = context.now()
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
+            now = work.now
             rows = await exports.export(
-                session, viewer=context.viewer, kind=kind, file_format=file_format, now=now
+                work.session, viewer=work.viewer, kind=kind, file_format=file_format, now=now
             )
     except (NotAllowed, NoTeam) as error:
         await query.answer(refusal(t, error), show_alert=True)

@@ -17,7 +17,6 @@ import logging
 import secrets
 import time
 from datetime import date
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -35,13 +34,14 @@ from bot.services import imports
 from bot.services.errors import NotAllowed, NoTeam
 from bot.services.imports import CheckedFile, HeadersNotFound, NoRows, PlanChanged, Setup, SheetFile
 from handlers.common import fallback
+from handlers.common.dialogs import Draft, forget, keep, load
 from handlers.sheets import callbacks
 from handlers.sheets import import_text as text
 from handlers.sheets.export_sheets import CUSTOMER_EXTRA_LABELS
 
 log = logging.getLogger(__name__)
 
-PENDING = "import_pending"
+# The token of the last preview confirmed, so a second press hears it was applied.
 APPLIED = "import_applied"
 # Telegram's Bot API lets a bot download files of up to 20 MB.
 DOWNLOAD_LIMIT_MB = 20
@@ -50,6 +50,17 @@ MEGABYTE = 1024 * 1024
 PROGRESS_EVERY = 1.0
 PROGRESS_FROM_ROWS = imports.CHECK_CHUNK
 STAFF = (Role.REP, Role.MANAGER, Role.ADMIN)
+
+
+class PendingImport(Draft):
+    """The preview a manager may confirm: the token its buttons carry, the file to read again and
+    the counts it showed."""
+
+    KEY = "import_pending"
+    token: str = ""
+    file_id: str = ""
+    file_name: str = ""
+    counts: tuple[int, ...] = ()
 
 
 def _translators(context: CrmContext) -> list[Translator]:
@@ -122,16 +133,14 @@ async def _download(context: CrmContext, file_id: str) -> bytes:
 
 
 def _today(context: CrmContext) -> date:
-    assert context.viewer is not None
-    return context.now().astimezone(ZoneInfo(context.viewer.timezone)).date()
+    return context.now().astimezone(ZoneInfo(context.me.timezone)).date()
 
 
 async def _read_and_check(
     context: CrmContext, status: Message, *, file_id: str, file_name: str
 ) -> tuple[Setup, SheetFile, CheckedFile]:
-    assert context.viewer is not None
-    async with context.db.begin() as session:
-        setup = await imports.setup(session, viewer=context.viewer)
+    async with context.work() as work:
+        setup = await imports.setup(work.session, viewer=work.viewer)
     data = await _download(context, file_id)
     sheet = await imports.read(file_name, data, aliases=_aliases(context), known_extra=_known_extra(context))
     checked = await imports.check(sheet, setup, today=_today(context), progress=_Progress(status, context.t))
@@ -160,22 +169,19 @@ async def _show_preview(
     context: CrmContext, status: Message, *, sheet: SheetFile, plan: Plan, file_id: str, file_name: str
 ) -> None:
     """The preview in the status message; the rejected rows as a file under it; the note to confirm."""
-    assert context.user_data is not None
     t = context.t
     counts = plan.counts
     body = text.preview(
         t, file_name=file_name, counts=counts, rejected=plan.rejected, ignored=sheet.headers.ignored
     )
-    context.user_data.pop(PENDING, None)
+    forget(context, PendingImport.KEY)
     markup = None
     if counts.new or counts.updated:
         token = secrets.token_urlsafe(6)
-        context.user_data[PENDING] = {
-            "token": token,
-            "file_id": file_id,
-            "file_name": file_name,
-            "counts": counts.as_list(),
-        }
+        keep(
+            context,
+            PendingImport(token=token, file_id=file_id, file_name=file_name, counts=tuple(counts.as_list())),
+        )
         markup = _keyboard(t, token)
     await _edit(status, body, markup)
     if plan.rejected:
@@ -239,9 +245,8 @@ async def _preview(context: CrmContext, status: Message, *, file_id: str, file_n
     t = context.t
     try:
         setup, sheet, checked = await _read_and_check(context, status, file_id=file_id, file_name=file_name)
-        assert context.viewer is not None
-        async with context.db.begin() as session:
-            plan = await imports.preview(session, viewer=context.viewer, setup=setup, checked=checked)
+        async with context.work() as work:
+            plan = await imports.preview(work.session, viewer=work.viewer, setup=setup, checked=checked)
     except EXPECTED as error:
         await _edit(status, _refusal(t, error))
         return
@@ -271,12 +276,12 @@ async def _pressed(update: Update, context: CrmContext, *, confirm: bool) -> Non
     if background.busy(context.application, _sender_id(update)):
         await query.answer(text.still_working(t), show_alert=True)
         return
-    pending = context.user_data.get(PENDING)
-    if not isinstance(pending, dict) or pending.get("token") != token:
+    pending = load(context, PendingImport)
+    if pending.token != token:
         done = context.user_data.get(APPLIED) == token
         await query.answer(text.already_applied(t) if done else text.stale(t), show_alert=True)
         return
-    del context.user_data[PENDING]
+    forget(context, PendingImport.KEY)
     await query.answer()
     status = query.message
     assert isinstance(status, Message)
@@ -292,24 +297,23 @@ async def _pressed(update: Update, context: CrmContext, *, confirm: bool) -> Non
     )
 
 
-async def _confirm(context: CrmContext, status: Message, pending: dict[str, Any], *, token: str) -> None:
-    assert context.viewer is not None
+async def _confirm(context: CrmContext, status: Message, pending: PendingImport, *, token: str) -> None:
     assert context.user_data is not None
     t = context.t
-    file_id, file_name = str(pending["file_id"]), str(pending["file_name"])
+    file_id, file_name = pending.file_id, pending.file_name
     await _edit(status, text.importing(t, file_name))
     try:
         setup, sheet, checked = await _read_and_check(context, status, file_id=file_id, file_name=file_name)
         await _edit(status, text.saving(t))
-        async with context.db.begin() as session:
+        async with context.work() as work:
             plan = await imports.apply(
-                session,
-                viewer=context.viewer,
+                work.session,
+                viewer=work.viewer,
                 setup=setup,
                 checked=checked,
-                expected=Counts(*pending["counts"]),
+                expected=Counts(*pending.counts),
                 file_name=file_name,
-                now=context.now(),
+                now=work.now,
             )
     except PlanChanged as changed:
         await _show_preview(

@@ -36,17 +36,16 @@ async def choose_language(update: Update, context: CrmContext) -> None:
 async def set_language(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     locale = callbacks.LANGUAGE.parse(query.data)["locale"]
-    async with context.db.begin() as session:
-        await users.set_locale(session, user_id=context.viewer.user_id, locale=locale)
-    t = context.translator_for(locale, context.viewer.timezone)
+    async with context.work() as work:
+        await users.set_locale(work.session, user_id=work.viewer.user_id, locale=locale)
+    t = context.translator_for(locale, context.me.timezone)
     await query.answer()
     await query.edit_message_text(
         t.gettext("Done: I will talk to you in English from now on."), reply_markup=None
     )
     if query.message is not None:
-        await menu.set_user_menu(context.application, query.message.chat.id, context.viewer.effective_role, t)
+        await menu.set_user_menu(context.application, query.message.chat.id, context.me.effective_role, t)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

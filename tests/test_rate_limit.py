@@ -19,7 +19,7 @@ from sandbox import SandboxServer
 from sandbox.factories import REP_TG, customer, fetch, person, plant_button, press_through, sales_team
 from sandbox.harness import Harness, Person, running_bot, settings_for, webhook_bot
 from storage.models import Feedback, Visit
-from tests.test_feedback import linked_customer, send_photo
+from tests.support.feedback import linked_customer, send_photo
 
 MB = 1024 * 1024
 # The defaults as declared, whatever this machine's environment says.

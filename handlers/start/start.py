@@ -15,13 +15,11 @@ from handlers.common import menu
 from handlers.common.texts import deactivated_text, role_label, stranger_text
 from handlers.customer import link as customer_link
 from handlers.inline import lookup
-from storage.db import utcnow
 
 
 async def start(update: Update, context: CrmContext) -> None:
     """Greet by role; open an invite link; make a listed admin an admin."""
     assert update.message is not None
-    assert context.viewer is not None
     payload = context.args[0] if context.args else ""
     if payload.startswith(invites.PAYLOAD_PREFIX):
         await _redeem(update, context, payload)
@@ -29,9 +27,9 @@ async def start(update: Update, context: CrmContext) -> None:
     if payload.startswith(linking.PAYLOAD_PREFIX):
         await customer_link.open_link(update, context, payload)
         return
-    async with context.db.begin() as session:
+    async with context.work() as work:
         promoted = await users.promote_listed_admin(
-            session, context.viewer, admin_ids=context.settings.admin_ids, now=utcnow()
+            work.session, work.viewer, admin_ids=context.settings.admin_ids, now=work.now
         )
     if promoted is not None:
         context.set_viewer(promoted)
@@ -40,38 +38,33 @@ async def start(update: Update, context: CrmContext) -> None:
             context.t.gettext("That link is not valid, so I opened the start page.")
         )
     await update.message.reply_text(
-        welcome_text(context.viewer, context.t, menu.command_table(context.application))
+        welcome_text(context.me, context.t, menu.command_table(context.application))
     )
     await menu.set_user_menu(
-        context.application, update.message.chat_id, context.viewer.effective_role, context.t
+        context.application, update.message.chat_id, context.me.effective_role, context.t
     )
 
 
 async def help_command(update: Update, context: CrmContext) -> None:
     assert update.message is not None
-    assert context.viewer is not None
-    await update.message.reply_text(
-        help_text(context.viewer, context.t, menu.command_table(context.application))
-    )
+    await update.message.reply_text(help_text(context.me, context.t, menu.command_table(context.application)))
 
 
 async def _redeem(update: Update, context: CrmContext, payload: str) -> None:
     assert update.message is not None
-    assert context.viewer is not None
-    async with context.db.begin() as session:
+    async with context.work() as work:
         result = await invites.redeem_invite(
-            session,
-            viewer=context.viewer,
+            work.session,
+            viewer=work.viewer,
             payload=payload,
-            now=utcnow(),
+            now=work.now,
             translator_for=context.translator_for,
         )
     if result.viewer is None:
-        await update.message.reply_text(redemption_problem(result, context.viewer, context.t))
+        await update.message.reply_text(redemption_problem(result, context.me, context.t))
         return
     viewer = result.viewer
     context.set_viewer(viewer)
-    context.app.wake_sender()
     t = context.t
     assert result.role is not None
     joined = t.gettext("Welcome to {team}, {name}! You have joined as {role}.").format(

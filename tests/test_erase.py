@@ -47,7 +47,7 @@ from storage.models import (
     Visit,
 )
 from storage.queries import erase as erase_queries
-from tests.test_handover import link_account, other_team
+from tests.support.handover import link_account, other_team
 
 NOW = datetime(2027, 5, 12, 2, 0, tzinfo=UTC)
 GUEST_TG = 9601

@@ -4,12 +4,11 @@ the card's Transfer; the duplicate guard's requests approved and refused; every 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import event, func, insert, select
 
-from bot.domain.roles import Role
 from bot.runtime.jobs import background
 from bot.services.customers import search_columns
 from sandbox.factories import (
@@ -25,10 +24,10 @@ from sandbox.factories import (
     sales_team,
 )
 from sandbox.harness import Harness, Person, Reply
-from storage.models import AuditLog, Customer, Reminder, Team, Ticket, TicketEvent, TransferRequest, User
+from storage.models import AuditLog, Customer, Reminder, Ticket, TicketEvent, TransferRequest, User
+from tests.support.handover import NOW, add_rep, link_account, other_team
 
-NOW = datetime(2027, 5, 12, 2, 0, tzinfo=UTC)
-ZHAO_TG, WU_TG, ELSEWHERE_TG, ELSEWHERE_REP_TG = 8201, 8202, 8203, 8204
+ZHAO_TG, WU_TG = 8201, 8202
 GUEST_TG = 9501
 
 
@@ -39,25 +38,6 @@ async def deliver(bot: Harness) -> None:
         jobs.clock = lambda step=step: NOW + timedelta(seconds=2 * step)  # type: ignore[misc]
         await jobs.deliver()
     jobs.clock = lambda: NOW
-
-
-async def add_rep(
-    bot: Harness, team_id: int, telegram_id: int, first: str, last: str, *, locale: str = "en"
-) -> int:
-    async with bot.app.db.begin() as session:
-        user = User(
-            telegram_id=telegram_id,
-            chat_id=telegram_id,
-            first_name=first,
-            last_name=last,
-            role=Role.REP.value,
-            team_id=team_id,
-            locale=locale,
-            timezone="Asia/Shanghai",
-        )
-        session.add(user)
-        await session.flush()
-        return user.id
 
 
 async def bulk_customers(bot: Harness, team: SalesTeam, owner_id: int, n: int, *, prefix: str) -> list[int]:
@@ -88,28 +68,6 @@ async def bulk_customers(bot: Harness, team: SalesTeam, owner_id: int, n: int, *
             select(Customer.id).where(Customer.owner_id == owner_id, Customer.name.startswith(prefix))
         )
         return sorted(ids)
-
-
-async def link_account(bot: Harness, customer_id: int, telegram_id: int, locale: str) -> Person:
-    async with bot.app.db.begin() as session:
-        team_id = (await session.get(Customer, customer_id)).team_id  # type: ignore[union-attr]
-        account = User(
-            telegram_id=telegram_id,
-            chat_id=telegram_id,
-            first_name="Lin",
-            role=Role.CUSTOMER.value,
-            team_id=team_id,
-            locale=locale,
-        )
-        session.add(account)
-        await session.flush()
-        row = await session.get(Customer, customer_id)
-        assert row is not None
-        row.user_id = account.id
-        row.linked_at = NOW
-    guest = await bot.person(telegram_id, "Lin", language_code="zh-hans" if locale == "zh_Hans" else "en")
-    await guest.send("/start")
-    return guest
 
 
 async def open_items(bot: Harness, team: SalesTeam, ids: list[int], stray: int) -> None:
@@ -465,28 +423,6 @@ async def test_a_request_overtaken_by_events_lapses(bot: Harness) -> None:
     )
     assert await owners(bot, [theirs]) == {team.other_rep_id: 1}
     assert (await fetch(bot, TransferRequest))[0].status == "void"
-
-
-async def other_team(bot: Harness) -> tuple[Person, int]:
-    """A second team with its own manager (Ola) and rep (Ben)."""
-    async with bot.app.db.begin() as session:
-        team = Team(name="West", timezone="Asia/Shanghai")
-        session.add(team)
-        await session.flush()
-        boss = User(
-            telegram_id=ELSEWHERE_TG,
-            chat_id=ELSEWHERE_TG,
-            first_name="Ola",
-            role="manager",
-            team_id=team.id,
-            locale="en",
-        )
-        session.add(boss)
-        team_id = team.id
-    ben = await add_rep(bot, team_id, ELSEWHERE_REP_TG, "Ben", "Hu")
-    ola = await bot.person(ELSEWHERE_TG, "Ola")
-    await ola.send("/help")
-    return ola, ben
 
 
 async def test_refusals_for_reps_other_teams_and_stale_buttons(bot: Harness) -> None:

@@ -9,17 +9,7 @@ from sqlalchemy import update
 from bot.domain.enums import ReminderStatus
 from sandbox.harness import Harness
 from storage.models import Contact, Team
-from tests.test_reminders import (
-    MANAGER,
-    REP,
-    Desk,
-    T,
-    add_customer,
-    add_reminder,
-    chatting,
-    desk,
-    frozen,
-)
+from tests.support.reminders import MANAGER, REP, Desk, T, add_customer, add_reminder, chatting, desk, frozen
 
 
 async def seed_day(bot: Harness, d: Desk) -> dict[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
+from functools import partial
 from html import escape
 from typing import Any
 
@@ -112,16 +113,13 @@ def render_listing(t: Translator, what: Drill, listing: Listing) -> tuple[str, I
     return "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None
 
 
-def parse(data: str) -> tuple[Drill, Period | None]:
-    """The list a pressed drill-down button asks for (its handler took it, so it is one of them)."""
-    for what, button in callbacks.DIGEST_NOW_LISTS.items():
-        if button.owns(data):
-            return what, None
-    for what, button in callbacks.DIGEST_PERIOD_LISTS.items():
-        if button.owns(data):
-            args = button.parse(data)
-            return what, starting(Kind(args["period"]), args["first"])
-    raise ValueError(data)
+def period_of(what: Drill, data: str | None) -> Period | None:
+    """The period a pressed drill-down button names; the lists of what is overdue now have none."""
+    button = callbacks.DIGEST_PERIOD_LISTS.get(what)
+    if button is None:
+        return None
+    args = button.parse(data)
+    return starting(Kind(args["period"]), args["first"])
 
 
 async def show_digest(update: Update, context: CrmContext) -> None:
@@ -145,8 +143,9 @@ async def show_digest(update: Update, context: CrmContext) -> None:
     await update.message.reply_photo(png, caption=digest_message.caption(t, found), filename="digest.png")
 
 
-async def drill_down(update: Update, context: CrmContext) -> None:
-    """Answer a digest button with the list behind it, as a new message under the digest."""
+async def drill_down(what: Drill, update: Update, context: CrmContext) -> None:
+    """Answer a digest button with the list behind it (`what`, bound where the handler is registered),
+    as a new message under the digest."""
     query = update.callback_query
     assert query is not None
     t = context.t
@@ -155,7 +154,7 @@ async def drill_down(update: Update, context: CrmContext) -> None:
             t.gettext("This button is out of date. Send /digest for a fresh one."), show_alert=True
         )
         return
-    what, period = parse(query.data or "")
+    period = period_of(what, query.data)
     try:
         async with context.work() as work:
             listing = await digest.drill(
@@ -176,5 +175,5 @@ async def drill_down(update: Update, context: CrmContext) -> None:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("digest", show_digest))
-    for button in (*callbacks.DIGEST_PERIOD_LISTS.values(), *callbacks.DIGEST_NOW_LISTS.values()):
-        application.add_handler(CallbackQueryHandler(drill_down, pattern=button))
+    for what, button in (*callbacks.DIGEST_PERIOD_LISTS.items(), *callbacks.DIGEST_NOW_LISTS.items()):
+        application.add_handler(CallbackQueryHandler(partial(drill_down, what), pattern=button))

@@ -7,6 +7,7 @@ alert keeps its text and gains a line saying what was done.
 
 from __future__ import annotations
 
+from functools import partial
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -21,6 +22,7 @@ from bot.runtime.pushes import queue
 from bot.services import risk_alerts
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.risk_alerts import AlertGone, Answered, NotYours
+from handlers.common.buttons import Button
 from handlers.common.refusals import REP_GONE_TEXT, Refusals
 from handlers.risk import callbacks, pushes
 
@@ -81,10 +83,10 @@ async def _show(update: Update, t: Translator, done: Answered) -> None:
     )
 
 
-async def answered(update: Update, context: CrmContext) -> None:
+async def answered(button: Button, update: Update, context: CrmContext) -> None:
+    """One of ANSWERS pressed on the alert (`button` is bound where the handler is registered)."""
     query = update.callback_query
     assert query is not None
-    button = next(button for button in ANSWERS if button.owns(query.data or ""))
     answer, alert_id = ANSWERS[button], button.parse(query.data)["alert_id"]
     try:
         async with context.work() as work:
@@ -168,7 +170,7 @@ async def moved(update: Update, context: CrmContext) -> None:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     for button in ANSWERS:
-        application.add_handler(CallbackQueryHandler(answered, pattern=button))
+        application.add_handler(CallbackQueryHandler(partial(answered, button), pattern=button))
     application.add_handler(CallbackQueryHandler(choose_rep, pattern=callbacks.RISK_MOVE))
     application.add_handler(CallbackQueryHandler(moved, pattern=callbacks.RISK_MOVE_TO))
     pushes.register(application)

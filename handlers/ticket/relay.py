@@ -8,6 +8,8 @@ button is pressed and again when the message arrives.
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
@@ -48,15 +50,15 @@ def too_long_text(t: Translator, length: int) -> str:
     )
 
 
-async def start(update: Update, context: CrmContext) -> int:
+async def start(mode: str, update: Update, context: CrmContext) -> int:
     """Ask for the one message; refuse at once when the ticket is not the presser's or is closed.
 
-    The guard lets only customers press "ans" and only staff "reply" and "note"."""
+    `mode` (a WRITE_MODES key) is bound where the handler is registered. The guard lets only
+    customers press "ans" and only staff "reply" and "note"."""
     query = update.callback_query
     assert query is not None
     assert query.data is not None
-    mode, button = next((mode, button) for mode, button in WRITE_MODES.items() if button.owns(query.data))
-    ticket_id = button.parse(query.data)["ticket_id"]
+    ticket_id = WRITE_MODES[mode].parse(query.data)["ticket_id"]
     t = context.t
     customer = context.me.effective_role is Role.CUSTOMER
     try:
@@ -147,13 +149,13 @@ def added_text(t: Translator, *, reopened: bool) -> str:
     return t.gettext("✉️ Added to {ticket}. We will get back to you.")
 
 
-async def answered(update: Update, context: CrmContext) -> None:
-    """The customer's Yes (settled: close it) or No (reopen it) under a resolved complaint."""
+async def answered(button: Button, update: Update, context: CrmContext) -> None:
+    """The customer's Yes (settled: close it) or No (reopen it) under a resolved complaint; `button`,
+    which of the two, is bound where the handler is registered."""
     query = update.callback_query
     assert query is not None
     assert query.data is not None
-    settled = callbacks.TICKET_SETTLED.owns(query.data)
-    button = callbacks.TICKET_SETTLED if settled else callbacks.TICKET_NOT_SETTLED
+    settled = button is callbacks.TICKET_SETTLED
     ticket_id = button.parse(query.data)["ticket_id"]
     t = context.t
     try:
@@ -194,7 +196,10 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(
         dialogs.conversation(
             "ticket_reply",
-            entry_points=[CallbackQueryHandler(start, pattern=button) for button in WRITE_MODES.values()],
+            entry_points=[
+                CallbackQueryHandler(partial(start, mode), pattern=button)
+                for mode, button in WRITE_MODES.items()
+            ],
             states={
                 WRITING: [
                     MessageHandler(filters.TEXT & ~filters.COMMAND, written),
@@ -206,5 +211,5 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             timeout=TIMEOUT_SECONDS,
         )
     )
-    application.add_handler(CallbackQueryHandler(answered, pattern=callbacks.TICKET_SETTLED))
-    application.add_handler(CallbackQueryHandler(answered, pattern=callbacks.TICKET_NOT_SETTLED))
+    for button in (callbacks.TICKET_SETTLED, callbacks.TICKET_NOT_SETTLED):
+        application.add_handler(CallbackQueryHandler(partial(answered, button), pattern=button))

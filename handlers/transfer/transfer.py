@@ -4,6 +4,7 @@ that moves customers (bot/services/ownership.py), as /handover does."""
 
 from __future__ import annotations
 
+from functools import partial
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -17,6 +18,7 @@ from bot.services import handover, transfers
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.transfers import Decision
 from handlers.card.callbacks import OPEN_CUSTOMER
+from handlers.common.buttons import Button
 from handlers.handover.handover import MAX_REPS, refusal, rep_label
 from handlers.transfer import callbacks
 
@@ -129,14 +131,14 @@ def decision_text(t: Translator, decision: Decision, *, html: bool = True) -> st
     )
 
 
-async def decided(update: Update, context: CrmContext) -> None:
-    """✅ Approve / ✖ Refuse under a rep's transfer request: the notice gains a line saying what happened."""
+async def decided(button: Button, update: Update, context: CrmContext) -> None:
+    """✅ Approve / ✖ Refuse (`button`, bound where the handler is registered) under a rep's transfer
+    request: the notice gains a line saying what happened."""
     query = update.callback_query
     assert query is not None
     assert context.viewer is not None
     t = context.t
-    approve = callbacks.XFER_APPROVE.owns(query.data or "")
-    button = callbacks.XFER_APPROVE if approve else callbacks.XFER_REFUSE
+    approve = button is callbacks.XFER_APPROVE
     request_id = button.parse(query.data)["request_id"]
     try:
         async with context.db.begin() as session:
@@ -181,5 +183,5 @@ async def decided(update: Update, context: CrmContext) -> None:
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CallbackQueryHandler(transfer_picked, pattern=callbacks.XFER_PICK))
     application.add_handler(CallbackQueryHandler(transferred, pattern=callbacks.XFER_TO))
-    application.add_handler(CallbackQueryHandler(decided, pattern=callbacks.XFER_APPROVE))
-    application.add_handler(CallbackQueryHandler(decided, pattern=callbacks.XFER_REFUSE))
+    for button in (callbacks.XFER_APPROVE, callbacks.XFER_REFUSE):
+        application.add_handler(CallbackQueryHandler(partial(decided, button), pattern=button))

@@ -123,6 +123,7 @@ async def turn_page(update: Update, context: CrmContext) -> None:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    """/find and its pages; plain text reaches `typed` via handlers/customer_text.py, after all dialogs."""
+    """/find and its pages; plain text reaches `typed` via handlers/ticket/customer_text.py,
+    after all dialogs."""
     application.add_handler(CommandHandler("find", find))
     application.add_handler(CallbackQueryHandler(turn_page, pattern=callbacks.FIND_PAGE))

@@ -109,6 +109,6 @@ async def _add(update: Update, context: CrmContext, ticket_id: int, text: str) -
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    """Registered just before the search, in its place: after every dialog that waits for text."""
+    """Registered after every feature (handlers/registry.py), as every dialog waiting for text goes first."""
     application.add_handler(CallbackQueryHandler(picked, pattern=callbacks.ADD_TO_TICKET))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, typed))

@@ -3,8 +3,8 @@
 Seeds one team (a manager, reps, customers, and `--reminders` follow-ups all due in the last ten
 hours) with bulk inserts into a scratch database (PostgreSQL through TEST_POSTGRES_URL), then times:
 
-- the reminder scan: `bot.services.reminders.enqueue_due` in batches until none is left, rendering
-  every push as the job does, each batch one transaction;
+- the reminder scan: `bot.services.reminders.take_due` in batches until none is left, rendering
+  and queueing every push as the job does, each batch one transaction;
 - /today as a rep and as the manager: `bot.services.today.today`, median of a few runs;
 - one paced sender pass: `OutboxSender.drain` with the production limits, sending to the sandbox
   Bot API over HTTP.
@@ -34,11 +34,13 @@ from bot.domain.viewer import Viewer
 from bot.i18n import I18n
 from bot.outbox.sender import OutboxSender, Outcome
 from bot.services import reminders, today
+from bot.services.pushes import PushRequest
+from bot.services.reminders import ReminderDue
 from handlers.reminder.pushes import push_payload
 from sandbox import SandboxClient, SandboxServer
 from storage.db import create_engine, create_session_factory
 from storage.models import Customer, Reminder, Team, User
-from storage.queries.reminders import DueReminder
+from storage.queries import outbox
 
 # 09:00 in Shanghai; the reminders fell due over the ten hours before.
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
@@ -172,8 +174,17 @@ async def reminder_scan(db: async_sessionmaker[AsyncSession], *, reminder_count:
     """All due reminders pushed the way the job does it: batch after batch until one comes back short."""
     i18n = I18n()
 
-    def payload(due: DueReminder) -> dict[str, Any]:
-        return push_payload(due, i18n.translator(due.locale, due.timezone or TEAM_TIMEZONE))
+    def push(request: PushRequest) -> outbox.Push:
+        assert isinstance(request.notice, ReminderDue)
+        t = i18n.translator(request.to.locale, request.to.timezone or TEAM_TIMEZONE)
+        return outbox.Push(
+            dedupe_key=request.dedupe_key,
+            chat_id=request.to.chat_id,
+            user_id=request.to.user_id,
+            kind=request.kind,
+            payload=push_payload(request.notice, t),
+            priority=request.priority,
+        )
 
     queued = batches = 0
 
@@ -181,10 +192,10 @@ async def reminder_scan(db: async_sessionmaker[AsyncSession], *, reminder_count:
         nonlocal queued, batches
         for _ in range(reminder_count // reminders.PUSH_BATCH + 2):
             async with db.begin() as session:
-                pushed = await reminders.enqueue_due(session, now=NOW, payload_for=payload)
-            queued += pushed.queued
+                due = await reminders.take_due(session, now=NOW)
+                queued += await outbox.enqueue_many(session, pushes=[push(r) for r in due.pushes], now=NOW)
             batches += 1
-            if pushed.handled < reminders.PUSH_BATCH:
+            if due.handled < reminders.PUSH_BATCH:
                 return
 
     ms = await timed(scan)

@@ -13,9 +13,10 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.enums import SurveyKind, TicketStatus
 from bot.domain.roles import Role
 from bot.i18n import I18n
-from bot.services import briefing, surveys
+from bot.services import briefing
 from bot.services.ticket_notices import TicketView
 from handlers.common.buttons import INT32_MAX, INT64_MAX, button_index
+from handlers.survey import pushes as survey_pushes
 from handlers.ticket import pushes as ticket_pushes
 from handlers.ticket import render as ticket_render
 from sandbox.factories import NOT_YOURS, STALE, junk, refused_as, row_counts
@@ -183,8 +184,8 @@ async def test_every_button_the_services_write_is_one_the_guard_accepts_from_its
     written: list[tuple[Role, InlineKeyboardMarkup]] = [
         (Role.CUSTOMER, ticket_render.reply_button(t, INT32_MAX)),
         (Role.CUSTOMER, ticket_pushes.resolved_keyboard(t, INT32_MAX)),
-        (Role.CUSTOMER, surveys.question_keyboard(INT64_MAX, SurveyKind.NPS)),
-        (Role.CUSTOMER, surveys.question_keyboard(INT64_MAX, SurveyKind.CSAT)),
+        (Role.CUSTOMER, survey_pushes.question_keyboard(INT64_MAX, SurveyKind.NPS)),
+        (Role.CUSTOMER, survey_pushes.question_keyboard(INT64_MAX, SurveyKind.CSAT)),
         (Role.REP, briefing.briefing_keyboard(t, [], handover_id=INT32_MAX, total=1)),
         (Role.REP, briefing.open_customer_keyboard(t, INT32_MAX)),
     ]

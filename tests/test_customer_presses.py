@@ -16,11 +16,14 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.digest import daily
 from bot.domain.roles import Role
 from bot.i18n import I18n, Translator
-from bot.services import digest_message, revisits, transfers
+from bot.services import transfers
 from bot.services.customer_records import Draft
 from bot.services.digest import Digest
 from bot.services.errors import NotFound
+from bot.services.revisits import DueRevisit
 from handlers.common.buttons import INT32_MAX, INT64_MAX, button_index
+from handlers.digest import message as digest_message
+from handlers.reminder import revisits as revisit_pushes
 from handlers.risk import pushes as risk_pushes
 from sandbox.factories import (
     MANAGER_TG,
@@ -51,7 +54,6 @@ from storage.models import (
     Visit,
 )
 from storage.queries.digest import Exceptions, RepVisits, Sales, Satisfaction, TeamRow
-from storage.queries.revisits import Planned
 
 HUGE = "9" * 40
 PAST_INT64 = str(INT64_MAX + 1)
@@ -290,21 +292,12 @@ def datas(markup: InlineKeyboardMarkup | None) -> list[str]:
 async def test_every_button_these_services_write_is_one_the_guard_accepts_from_its_reader(
     bot: Harness,
 ) -> None:
-    """Risk alerts, revisit summaries and the digest build their keyboards in services with
-    f-strings: each must parse as a declared button, with the largest id its column holds, and be
-    pressable by the role it is sent to."""
+    """Risk alerts, revisit summaries and the digest are pushed with keyboards: each button must
+    parse as a declared button, with the largest id its column holds, and be pressable by the role
+    it is sent to."""
     t = I18n().translator("en", "Asia/Shanghai")
     index = button_index(bot.app)
-    planned = Planned(
-        owner_id=1,
-        chat_id=1,
-        owner_locale="en",
-        owner_timezone="Asia/Shanghai",
-        customer_id=INT32_MAX,
-        customer_name="Lotus",
-        tier="A",
-        last_visit_at=None,
-    )
+    planned = DueRevisit(customer_id=INT32_MAX, customer_name="Lotus", tier="A", last_visit_at=None)
     team = TeamRow(id=1, name="East", timezone="Asia/Shanghai", currency="CNY", locale="en", settings={})
     digest = Digest(
         team=team,
@@ -322,7 +315,7 @@ async def test_every_button_these_services_write_is_one_the_guard_accepts_from_i
     written: list[tuple[Role, InlineKeyboardMarkup | None]] = [
         (Role.REP, risk_pushes.alert_keyboard(t, INT64_MAX, INT32_MAX, for_manager=False)),
         (Role.MANAGER, risk_pushes.alert_keyboard(t, INT64_MAX, INT32_MAX, for_manager=True)),
-        (Role.REP, revisits.summary_keyboard([planned])),
+        (Role.REP, revisit_pushes.summary_keyboard([planned])),
         (Role.MANAGER, digest_message.keyboard(t, digest)),
     ]
     for reader, markup in written:

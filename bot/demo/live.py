@@ -61,7 +61,6 @@ class DemoLive:
         """The latest daily digest to every manager now, through the same queue as the scheduled one:
         today's once its hour has come, else yesterday's (a whole day, whatever the hour in Shanghai)."""
         now = self.jobs.now()
-        i18n = self.app.i18n
         queued = 0
         async with self.app.db.begin() as session:
             for team in await digest_queries.teams(session):
@@ -69,13 +68,7 @@ class DemoLive:
                 today = figures.today(now, team.timezone).first
                 period = figures.daily_due(now, team.timezone, at) or figures.daily(today - timedelta(days=1))
                 managers = await digest_queries.managers(session, team_id=team.id)
-                queued += await digest.enqueue_for_team(
-                    session,
-                    due=digest.Due(team, period, managers),
-                    now=now,
-                    translator=i18n.translator,
-                    default_locale=i18n.default_locale,
-                )
+                queued += await self.jobs.queue_digests(session, digest.Due(team, period, managers), now=now)
         self.jobs.kick()
         if not queued:
             return "The latest digest was sent already; managers can see today's so far with /digest."

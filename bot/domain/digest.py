@@ -74,10 +74,6 @@ class Period:
         """The fourteen local days the chart shows, ending with the period's last day."""
         return [self.last - timedelta(days=CHART_DAYS - 1 - i) for i in range(CHART_DAYS)]
 
-    def code(self) -> str:
-        """The period as button data: "d:20261124"."""
-        return f"{self.kind.value}:{self.first:%Y%m%d}"
-
     def dedupe_part(self) -> str:
         """The daily key's local date, or the ISO week the weekly digest is sent in."""
         if self.kind is Kind.DAILY:

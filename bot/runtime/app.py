@@ -17,7 +17,6 @@ from bot.runtime.settings import Settings
 from bot.runtime.telegram_bot import build_bot
 from handlers.common import menu
 from handlers.registry import register_all
-from handlers.reminder import pushes
 from storage.db import create_engine, create_session_factory
 from storage.persistence import SqlPersistence
 
@@ -58,7 +57,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
         log.warning("no compiled catalogue for %s: run `make locales`", ", ".join(missing))
     translators = [application.i18n.translator(locale, application.settings.timezone) for locale in LOCALES]
     await menu.set_default_menus(application, translators)
-    background = await jobs.build(application, push_payload=pushes.push_payload)
+    background = await jobs.build(application)
     background.sender.metrics = application.metrics
     await http.start(application)
     leadership = await leader.start(application, background)

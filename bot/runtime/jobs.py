@@ -37,7 +37,6 @@ from bot.services import (
 )
 from bot.services import surveys as survey_service
 from storage.db import utcnow
-from storage.queries.reminders import DueReminder
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +60,6 @@ STOP_WAIT = 3.0
 
 Clock = Callable[[], datetime]
 TeamMorningWork = Callable[[AsyncSession, "greetings.TeamDay", datetime], Awaitable[int]]
-PushRenderer = Callable[[DueReminder, Translator], dict[str, Any]]
 
 
 class Background:
@@ -72,12 +70,10 @@ class Background:
         application: CrmApplication,
         sender: OutboxSender,
         *,
-        push_payload: PushRenderer,
         clock: Clock = utcnow,
     ) -> None:
         self.application = application
         self.sender = sender
-        self.push_payload = push_payload
         self.clock = clock
         application.wake_sender = self.kick
         self._reminders_lock = asyncio.Lock()
@@ -156,9 +152,10 @@ class Background:
         async with self._reminders_lock:
             for _ in range(MAX_REMINDER_BATCHES):
                 async with self.application.db.begin() as session:
-                    pushed = await reminders.enqueue_due(session, now=self.clock(), payload_for=self._payload)
-                queued += pushed.queued
-                if pushed.handled < reminders.PUSH_BATCH:
+                    now = self.clock()
+                    due = await reminders.take_due(session, now=now)
+                    queued += await queue(session, self.application, due.pushes, now=now)
+                if due.handled < reminders.PUSH_BATCH:
                     break
         if queued:
             log.info("queued %d reminder pushes", queued)
@@ -170,12 +167,11 @@ class Background:
 
         Each team is one transaction; the dedupe keys keep a rerun (or a restart) from queueing twice.
         """
-        i18n = self.application.i18n
+        default_locale = self.application.i18n.default_locale
 
         async def greet(session: AsyncSession, due: greetings.TeamDay, now: datetime) -> int:
-            return await greetings.enqueue_for_team(
-                session, due=due, now=now, translator=i18n.translator, default_locale=i18n.default_locale
-            )
+            greeted = await greetings.greetings_for_team(session, due=due, default_locale=default_locale)
+            return await queue(session, self.application, greeted, now=now)
 
         queued = await self._each_team_morning(self._greeted, greet)
         if queued:
@@ -190,31 +186,36 @@ class Background:
         """
         queued = 0
         now = self.clock()
-        i18n = self.application.i18n
         async with self._digest_lock:
             async with self.application.db.begin() as session:
                 due = await digest.due(session, now=now)
             for team_due in due:
                 async with self.application.db.begin() as session:
-                    queued += await digest.enqueue_for_team(
-                        session,
-                        due=team_due,
-                        now=now,
-                        translator=i18n.translator,
-                        default_locale=i18n.default_locale,
-                    )
+                    queued += await self.queue_digests(session, team_due, now=now)
         if queued:
             log.info("queued %d digests", queued)
             self.kick()
+        return queued
+
+    async def queue_digests(self, session: AsyncSession, due: digest.Due, *, now: datetime) -> int:
+        """Queue a team's digest for its waiting managers, each text followed by its chart; how many
+        managers were queued (one whose text was queued before gets neither again)."""
+        managers = await digest.digests_for_team(
+            session, due=due, now=now, default_locale=self.application.i18n.default_locale
+        )
+        queued = 0
+        for manager in managers:
+            if await queue(session, self.application, [manager.text], now=now):
+                await queue(session, self.application, [manager.chart], now=now)
+                queued += 1
         return queued
 
     async def plan_revisits(self) -> int:
         """Turn customers overdue by their tier's cadence into reminders, once per team morning."""
 
         async def plan(session: AsyncSession, due: greetings.TeamDay, now: datetime) -> int:
-            return await revisits.plan_for_team(
-                session, team_id=due.team.id, day=due.day, now=now, translator=self._translator
-            )
+            summaries = await revisits.plan_for_team(session, team_id=due.team.id, day=due.day, now=now)
+            return await queue(session, self.application, summaries, now=now)
 
         queued = await self._each_team_morning(self._planned, plan)
         if queued:
@@ -276,8 +277,8 @@ class Background:
             await self._plan_nps(now)
             for _ in range(MAX_SURVEY_BATCHES):
                 async with self.application.db.begin() as session:
-                    sent = await survey_service.send_due(session, now=now, translator_for=self._translator)
-                queued += sent.queued
+                    sent = await survey_service.send_due(session, now=now)
+                    queued += await queue(session, self.application, sent.pushes, now=now)
                 if sent.handled < survey_service.SEND_BATCH:
                     break
             async with self.application.db.begin() as session:
@@ -346,16 +347,11 @@ class Background:
         now = self.clock()
         settings = self.application.settings
         async with self.application.db.begin() as session:
-            queued = await dead_letters.notify_admins(
-                session, admin_ids=settings.admin_ids, now=now, translator_for=self._translator
-            )
+            notices = await dead_letters.notices_for_admins(session, admin_ids=settings.admin_ids, now=now)
+            queued = await queue(session, self.application, notices, now=now)
         if queued:
             self._wake.set()
         return queued
-
-    def _payload(self, due: DueReminder) -> dict[str, Any]:
-        t = self.application.i18n.translator(due.locale, due.timezone or self.application.settings.timezone)
-        return self.push_payload(due, t)
 
 
 def _forget_old(done: set[tuple[int, date]], now: datetime) -> None:
@@ -380,12 +376,11 @@ def kick(application: CrmApplication) -> None:
     application.wake_sender()
 
 
-async def build(application: CrmApplication, *, push_payload: PushRenderer) -> Background:
+async def build(application: CrmApplication) -> Background:
     """Open the sender's own connection; the jobs and the sender loop start with `start_duties`.
 
-    `push_payload` renders a reminder's push in its recipient's language. The sender gets a bot
-    without PTB's rate limiter: it paces itself and handles 429 itself, so a flood wait on a bulk
-    push never stalls interactive replies.
+    The sender gets a bot without PTB's rate limiter: it paces itself and handles 429 itself, so a
+    flood wait on a bulk push never stalls interactive replies.
     """
     settings = application.settings
     sender_bot = Bot(
@@ -401,14 +396,14 @@ async def build(application: CrmApplication, *, push_payload: PushRenderer) -> B
         limits=Limits(per_second=settings.outbox_rate),
         drain_for=SENDER_PASS,
     )
-    jobs = Background(application, sender, push_payload=push_payload)
+    jobs = Background(application, sender)
     application.bot_data[BACKGROUND_KEY] = jobs
     return jobs
 
 
-async def start(application: CrmApplication, *, push_payload: PushRenderer) -> Background:
+async def start(application: CrmApplication) -> Background:
     """Build the background and start its duties at once: for a process that always leads."""
-    jobs = await build(application, push_payload=push_payload)
+    jobs = await build(application)
     jobs.start_duties()
     return jobs
 

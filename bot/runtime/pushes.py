@@ -2,12 +2,13 @@
 
 Features register a renderer per notice type when they are registered (`handlers/registry.py`);
 jobs and handlers then queue any service's requests the same way, in the recipient's language and
-time zone, inside the unit of work that produced them.
+time zone, inside the unit of work that produced them. A renderer with slow work to do (drawing a
+chart) may be a coroutine function, so it can do that work in a thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -21,7 +22,7 @@ from storage.queries import outbox
 
 N = TypeVar("N")
 Payload = dict[str, Any]
-Renderer = Callable[[N, Translator], Payload]
+Renderer = Callable[[N, Translator], Payload | Awaitable[Payload]]
 
 _RENDERERS = "push_renderers"
 
@@ -34,14 +35,14 @@ def render_with(application: Application, notice_type: type[N], renderer: Render
     renderers[notice_type] = renderer
 
 
-def payload(application: CrmApplication, request: PushRequest) -> Payload:
+async def payload(application: CrmApplication, request: PushRequest) -> Payload:
     renderer = application.bot_data.get(_RENDERERS, {}).get(type(request.notice))
     if renderer is None:
         raise LookupError(f"no renderer for {type(request.notice).__name__}")
     to = request.to
     t = application.i18n.translator(to.locale, to.timezone or application.settings.timezone)
-    result: Payload = renderer(request.notice, t)
-    return result
+    result = renderer(request.notice, t)
+    return result if isinstance(result, dict) else await result
 
 
 async def queue(
@@ -54,7 +55,7 @@ async def queue(
             chat_id=request.to.chat_id,
             user_id=request.to.user_id,
             kind=request.kind,
-            payload=payload(application, request),
+            payload=await payload(application, request),
             priority=request.priority,
             not_before=request.not_before,
         )

@@ -1,14 +1,13 @@
 """The manager digest: a team's figures for a period, queued for each manager or shown on /digest.
 
 Figures are gathered once per team and period, then rendered per manager in their own language
-and time zone. The text (with drill-down buttons) and the chart go out as two outbox rows queued
-in that order; their dedupe keys make every later run, or a restart, queue nothing again.
+and time zone (handlers/digest/pushes.py). The text (with drill-down buttons) and the chart go out
+as two outbox rows queued in that order; their dedupe keys make every later run, or a restart,
+queue nothing again.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,21 +20,15 @@ from bot.domain import digest as figures
 from bot.domain.digest import Kind, Period
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
-from bot.i18n import Translator
-from bot.outbox import payloads
-from bot.present.charts import render_png
-from bot.services import digest_message
 from bot.services.errors import NotAllowed, NoTeam
+from bot.services.pushes import PushRequest, Recipient
 from storage.models import Outbox
 from storage.queries import digest as queries
-from storage.queries import outbox
 from storage.queries.digest import Exceptions, Manager, RepVisits, Sales, Satisfaction, TeamRow
 from storage.queries.digest import Listing as Listing
 
 PUSH_PRIORITY = 6
 KIND_NAMES = {Kind.DAILY: "daily", Kind.WEEKLY: "weekly"}
-
-TranslatorFor = Callable[[str | None, str], Translator]
 
 
 class Drill(StrEnum):
@@ -64,6 +57,29 @@ class Digest:
     chart_days: list[date]
     chart_visits: list[tuple[str, list[int]]]
     chart_revenue: list[Decimal]
+
+
+@dataclass(frozen=True, slots=True)
+class DigestText:
+    """A team's digest as a message with drill-down buttons."""
+
+    digest: Digest
+
+
+@dataclass(frozen=True, eq=False)
+class DigestChart:
+    """A team's digest as a chart; one notice serves all the team's managers, so each language's
+    chart is drawn once (compared by identity)."""
+
+    digest: Digest
+
+
+@dataclass(frozen=True, slots=True)
+class ManagerDigest:
+    """One manager's digest: the text, and the chart to queue after it when the text was new."""
+
+    text: PushRequest
+    chart: PushRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,46 +183,25 @@ async def due(session: AsyncSession, *, now: datetime) -> list[Due]:
     return found
 
 
-async def enqueue_for_team(
-    session: AsyncSession, *, due: Due, now: datetime, translator: TranslatorFor, default_locale: str
-) -> int:
-    """Queue the digest text and chart for each waiting manager; how many managers were queued."""
+async def digests_for_team(
+    session: AsyncSession, *, due: Due, now: datetime, default_locale: str
+) -> list[ManagerDigest]:
+    """The digest for each waiting manager, gathered once for the team."""
     digest = await gather(session, team=due.team, period=due.period, now=now)
-    charts: dict[str, bytes] = {}
-    queued = 0
+    text, chart = DigestText(digest), DigestChart(digest)
+    found = []
     for manager in due.managers:
-        t = translator(
-            manager.locale or due.team.locale or default_locale, manager.timezone or due.team.timezone
-        )
-        if t.locale not in charts:
-            charts[t.locale] = await asyncio.to_thread(
-                render_png, digest_message.chart_data(digest), digest_message.chart_labels(t, digest)
-            )
         key = dedupe_key(due.period, manager.user_id)
-        text, keyboard = digest_message.render(t, digest)
-        fresh = await outbox.enqueue(
-            session,
-            dedupe_key=key,
-            chat_id=manager.chat_id,
-            user_id=manager.user_id,
-            kind="digest",
-            payload=payloads.message(text, keyboard),
-            now=now,
-            priority=PUSH_PRIORITY,
+        to = Recipient(
+            manager.chat_id,
+            manager.user_id,
+            manager.locale or due.team.locale or default_locale,
+            manager.timezone or due.team.timezone,
         )
-        if not fresh:
-            continue
-        await outbox.enqueue(
-            session,
-            dedupe_key=f"{key}:chart",
-            chat_id=manager.chat_id,
-            user_id=manager.user_id,
-            kind="digest",
-            payload=payloads.photo(
-                charts[t.locale], filename="digest.png", caption=digest_message.caption(t, digest)
-            ),
-            now=now,
-            priority=PUSH_PRIORITY,
+        found.append(
+            ManagerDigest(
+                text=PushRequest(key, "digest", to, text, priority=PUSH_PRIORITY),
+                chart=PushRequest(f"{key}:chart", "digest", to, chart, priority=PUSH_PRIORITY),
+            )
         )
-        queued += 1
-    return queued
+    return found

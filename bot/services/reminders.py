@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,10 +13,11 @@ from bot.domain.dates import QuickChoice, quick_choice
 from bot.domain.enums import ReminderKind, ReminderStatus
 from bot.domain.viewer import Viewer
 from bot.services.errors import NoTeam, NotFound
+from bot.services.pushes import PushRequest, Recipient
 from bot.services.visibility import visible_customer
 from storage.models import Reminder
-from storage.queries import outbox, reminders
-from storage.queries.reminders import OPEN, DueReminder
+from storage.queries import reminders
+from storage.queries.reminders import OPEN
 
 MAX_NOTE = 500
 PUSH_BATCH = 500
@@ -53,11 +53,23 @@ class ReminderView:
     customer_name: str | None
 
 
-class Pushed(NamedTuple):
-    """How many due reminders one pass handled, and how many pushes it queued."""
+@dataclass(frozen=True, slots=True)
+class ReminderDue:
+    """A reminder whose time has come, as its push (handlers/reminder/pushes.py) shows it."""
+
+    id: int
+    kind: str
+    due_at: datetime
+    note: str | None
+    customer_id: int | None
+    customer_name: str | None
+
+
+class DuePass(NamedTuple):
+    """How many due reminders one pass handled, and the pushes to queue for them."""
 
     handled: int
-    queued: int
+    pushes: list[PushRequest]
 
 
 def later(choice: Later, *, now: datetime, tz: str) -> datetime:
@@ -73,34 +85,29 @@ def dedupe_key(reminder_id: int, due_at: datetime) -> str:
     return f"reminder:{reminder_id}:{due_at.isoformat()}"
 
 
-async def enqueue_due(
-    session: AsyncSession,
-    *,
-    now: datetime,
-    payload_for: Callable[[DueReminder], dict[str, Any]],
-    limit: int = PUSH_BATCH,
-) -> Pushed:
-    """Queue a push for up to `limit` due reminders and mark them notified, in the caller's transaction.
+async def take_due(session: AsyncSession, *, now: datetime, limit: int = PUSH_BATCH) -> DuePass:
+    """Mark up to `limit` due reminders notified, with their pushes for the caller to queue in the
+    same transaction.
 
     Pushes and notified_at commit together, so a reminder is never pushed twice nor lost; a
     recipient who cannot be reached (deactivated, no chat, customer erased) is marked all the same.
     """
     due = await reminders.due(session, now=now, limit=limit)
     pushes = [
-        outbox.Push(
+        PushRequest(
             dedupe_key=dedupe_key(item.id, item.due_at),
-            chat_id=item.chat_id,
-            user_id=item.user_id,
             kind="reminder",
-            payload=payload_for(item),
+            to=Recipient(item.chat_id, item.user_id, item.locale, item.timezone),
+            notice=ReminderDue(
+                item.id, item.kind, item.due_at, item.note, item.customer_id, item.customer_name
+            ),
             priority=PUSH_PRIORITY,
         )
         for item in due
         if item.deliverable and item.chat_id is not None
     ]
-    queued = await outbox.enqueue_many(session, pushes=pushes, now=now)
     await reminders.mark_notified(session, ids=[item.id for item in due], now=now)
-    return Pushed(handled=len(due), queued=queued)
+    return DuePass(handled=len(due), pushes=pushes)
 
 
 async def complete(session: AsyncSession, *, viewer: Viewer, reminder_id: int, now: datetime) -> ReminderView:

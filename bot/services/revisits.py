@@ -2,47 +2,54 @@
 
 A customer whose last visit is older than its tier's cadence (VIP 14, A 30, B 60, C 90 days unless
 the team says otherwise) gets one open "revisit" reminder; logging a visit closes it. The owner is
-told once per morning in a single message listing the new ones, never one push per customer.
+told once per morning in a single message listing the new ones, never one push per customer
+(worded by handlers/reminder/revisits.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time
-from html import escape
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.cadence import cadence_overrides, cadence_table
-from bot.domain.text import clip, one_line
-from bot.i18n import Translator
-from bot.outbox import payloads
-from storage.queries import outbox, revisits, teams
-from storage.queries.revisits import Planned
+from bot.services.pushes import PushRequest, Recipient
+from storage.queries import revisits, teams
 
 MORNING = time(9, 0)
-LISTED = 10
-BUTTONS = 5
-MAX_NAME = 40
 PUSH_PRIORITY = 4
 
-TranslatorFor = Callable[[str | None, str], Translator]
+
+@dataclass(frozen=True, slots=True)
+class DueRevisit:
+    customer_id: int
+    customer_name: str
+    tier: str
+    last_visit_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RevisitSummary:
+    """An owner's customers that fell due a visit this morning; `as_of` dates their last visits."""
+
+    due: list[DueRevisit]
+    as_of: datetime
 
 
 async def plan_for_team(
-    session: AsyncSession, *, team_id: int, day: date, now: datetime, translator: TranslatorFor
-) -> int:
-    """Plan the team's overdue revisits for `day` (its local date) and queue the summaries; pushes queued."""
+    session: AsyncSession, *, team_id: int, day: date, now: datetime
+) -> list[PushRequest]:
+    """Plan the team's overdue revisits for `day` (its local date); each owner's summary, to queue."""
     team = await teams.by_id(session, team_id)
     if team is None:
-        return 0
+        return []
     cadence = cadence_table(cadence_overrides(team.settings))
     due_at = datetime.combine(day, MORNING, tzinfo=ZoneInfo(team.timezone))
     if not await revisits.plan(session, team_id=team_id, cadence=cadence, due_at=due_at, now=now):
-        return 0
+        return []
     planned = await revisits.planned_at(session, team_id=team_id, at=now)
     pushes = []
     for owner_id, group in groupby(planned, key=lambda row: row.owner_id):
@@ -50,50 +57,22 @@ async def plan_for_team(
         first = rows[0]
         if first.chat_id is None:
             continue
-        t = translator(first.owner_locale or team.locale, first.owner_timezone or team.timezone)
+        summary = RevisitSummary(
+            [DueRevisit(row.customer_id, row.customer_name, row.tier, row.last_visit_at) for row in rows],
+            as_of=now,
+        )
         pushes.append(
-            outbox.Push(
+            PushRequest(
                 dedupe_key=f"revisits:{owner_id}:{day.isoformat()}",
-                chat_id=first.chat_id,
-                user_id=owner_id,
                 kind="revisits",
-                payload=payloads.message(summary_text(t, rows, now=now), summary_keyboard(rows)),
+                to=Recipient(
+                    first.chat_id,
+                    owner_id,
+                    first.owner_locale or team.locale,
+                    first.owner_timezone or team.timezone,
+                ),
+                notice=summary,
                 priority=PUSH_PRIORITY,
             )
         )
-    return await outbox.enqueue_many(session, pushes=pushes, now=now)
-
-
-def summary_text(t: Translator, rows: list[Planned], *, now: datetime) -> str:
-    lines = [
-        t.ngettext(
-            "🚗 {n} customer is due a visit by your visit plan:",
-            "🚗 {n} customers are due a visit by your visit plan:",
-            len(rows),
-        ).format(n=len(rows))
-    ]
-    for row in rows[:LISTED]:
-        name = escape(one_line(row.customer_name, MAX_NAME))
-        if row.last_visit_at is None:
-            line = t.gettext("{customer} ({tier}) — never visited").format(customer=name, tier=row.tier)
-        else:
-            line = t.gettext("{customer} ({tier}) — last visit {ago}").format(
-                customer=name, tier=row.tier, ago=t.relative(row.last_visit_at - now)
-            )
-        lines.append(f"• {line}")
-    if len(rows) > LISTED:
-        lines.append(t.gettext("…and {n} more in /today.").format(n=len(rows) - LISTED))
-    return "\n".join(lines)
-
-
-def summary_keyboard(rows: list[Planned]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    clip(row.customer_name, MAX_NAME), callback_data=f"cust:open:{row.customer_id}"
-                )
-            ]
-            for row in rows[:BUTTONS]
-        ]
-    )
+    return pushes

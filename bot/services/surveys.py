@@ -2,43 +2,36 @@
 
 A low CSAT (1–2) opens a service ticket and alerts the visiting rep and their manager; an NPS
 detractor (0–6) alerts the owner. The customer's optional comment is added to the same feedback,
-and, for those, passed on to the same people and to the ticket.
+and, for those, passed on to the same people and to the ticket. The question and the alerts are
+push requests, worded by handlers/survey/pushes.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from html import escape
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain import surveys as rules
 from bot.domain.enums import SurveyKind, SurveyStatus, TicketEventKind, TicketSeverity
 from bot.domain.roles import Role
 from bot.domain.text import clip
 from bot.domain.viewer import Viewer
-from bot.i18n import Translator
-from bot.outbox import payloads
 from bot.services.errors import NotFound, ServiceError
+from bot.services.pushes import PushRequest, Recipient
 from bot.services.tickets import open_ticket
 from storage.models import Customer, Feedback, Survey, Team, Ticket, User
-from storage.queries import outbox, tickets, users
 from storage.queries import surveys as queries
-from storage.queries.surveys import DueSurvey
+from storage.queries import tickets, users
 
 SEND_BATCH = 200
 PLAN_BATCH = 500
 MAX_COMMENT = 2000
-MAX_NAME = 80
 ALERT_PRIORITY = 3
-
-TranslatorFor = Callable[[str | None, str], Translator]
 
 
 class SurveyGone(NotFound):
@@ -58,12 +51,48 @@ class Answered:
     survey_id: int
     kind: SurveyKind
     score: int
+    pushes: tuple[PushRequest, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Commented:
+    """A comment kept with its answer, and the alerts it sends on (for a low score)."""
+
+    pushes: tuple[PushRequest, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class SendPass:
+    """How many due surveys one pass handled, and the questions to queue."""
+
     handled: int
-    queued: int
+    pushes: list[PushRequest]
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyQuestion:
+    """The question put to a customer: a visit's rating (by whom, when) or the NPS question."""
+
+    survey_id: int
+    kind: str
+    team_name: str
+    rep_name: str | None
+    visited_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class LowScore:
+    """A low score, or the comment that followed one, for the staff concerned; a manager's copy
+    names the rep."""
+
+    customer_id: int
+    customer_name: str
+    kind: str
+    score: int
+    comment: str | None
+    answered_at: datetime
+    rep_name: str | None
+    ticket_number: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,38 +130,12 @@ async def schedule_csat(
     )
 
 
-def question_text(t: Translator, due: DueSurvey) -> str:
-    if due.kind == SurveyKind.NPS:
-        return t.gettext(
-            "📣 How likely are you to recommend {team} to a friend or colleague?\n"
-            "0 = not at all likely, 10 = extremely likely."
-        ).format(team=f"<b>{escape(clip(due.team_name, MAX_NAME))}</b>")
-    day = t.date(due.visited_at, format="long") if due.visited_at is not None else ""
-    if due.rep_name:
-        head = t.gettext("⭐ How was the visit from {rep} ({team}) on {date}?").format(
-            rep=escape(clip(due.rep_name, MAX_NAME)), team=escape(clip(due.team_name, MAX_NAME)), date=day
-        )
-    else:
-        head = t.gettext("⭐ How was our visit on {date}?").format(date=day)
-    return head + "\n" + t.gettext("Please rate it from 1 (very poor) to 5 (excellent).")
-
-
-def question_keyboard(survey_id: int, kind: str) -> InlineKeyboardMarkup:
-    """Score buttons `srv:<survey>:<score>`: 1–5 on a row, or 0–10 on two."""
-
-    def row(scores: range) -> list[InlineKeyboardButton]:
-        return [InlineKeyboardButton(str(s), callback_data=f"srv:{survey_id}:{s}") for s in scores]
-
-    if kind == SurveyKind.NPS:
-        return InlineKeyboardMarkup([row(range(0, 6)), row(range(6, 11))])
-    return InlineKeyboardMarkup([row(rules.CSAT_RANGE)])
-
-
-async def send_due(session: AsyncSession, *, now: datetime, translator_for: TranslatorFor) -> SendPass:
-    """Queue one batch of due surveys. One due at night (the job was down) waits for the morning;
-    one whose customer is gone (unlinked, erased, blocked the bot) is cancelled."""
+async def send_due(session: AsyncSession, *, now: datetime) -> SendPass:
+    """Mark one batch of due surveys sent, with their questions to queue. One due at night (the job
+    was down) waits for the morning; one whose customer is gone (unlinked, erased, blocked the bot)
+    is cancelled."""
     batch = await queries.due(session, now=now, limit=SEND_BATCH)
-    pushes: list[outbox.Push] = []
+    pushes: list[PushRequest] = []
     sent: list[int] = []
     gone: list[int] = []
     for due in batch:
@@ -145,21 +148,19 @@ async def send_due(session: AsyncSession, *, now: datetime, translator_for: Tran
                 session, survey_id=due.survey_id, due_at=timing.daytime_from(now, due.timezone)
             )
             continue
-        t = translator_for(due.locale, due.timezone)
+        question = SurveyQuestion(due.survey_id, due.kind, due.team_name, due.rep_name, due.visited_at)
         pushes.append(
-            outbox.Push(
+            PushRequest(
                 dedupe_key=f"survey:{due.survey_id}",
-                chat_id=due.chat_id,
-                user_id=due.account_id,
                 kind="survey",
-                payload=payloads.message(question_text(t, due), question_keyboard(due.survey_id, due.kind)),
+                to=Recipient(due.chat_id, due.account_id, due.locale, due.timezone),
+                notice=question,
             )
         )
         sent.append(due.survey_id)
     await queries.set_status(session, survey_ids=sent, status=SurveyStatus.SENT, now=now)
     await queries.set_status(session, survey_ids=gone, status=SurveyStatus.CANCELLED, now=now)
-    queued = await outbox.enqueue_many(session, pushes=pushes, now=now)
-    return SendPass(handled=len(batch), queued=queued)
+    return SendPass(handled=len(batch), pushes=pushes)
 
 
 async def expire_unanswered(session: AsyncSession, *, now: datetime) -> int:
@@ -235,7 +236,6 @@ async def answer(
     survey_id: int,
     score: int,
     now: datetime,
-    translator_for: TranslatorFor,
 ) -> Answered:
     """Record the customer's score once; a low one opens a ticket and alerts the staff concerned."""
     survey, customer = await _own_survey(session, viewer=viewer, survey_id=survey_id)
@@ -251,10 +251,11 @@ async def answer(
     feedback = await queries.add_feedback(session, survey=survey, rep_id=rep_id, score=score, now=now)
     survey.status = SurveyStatus.ANSWERED.value
     survey.answered_at = now
+    pushes: list[PushRequest] = []
     if is_low(kind, score):
         ticket = None
         if kind is SurveyKind.CSAT:
-            ticket = await open_ticket(
+            opened = await open_ticket(
                 session,
                 customer=customer,
                 category="service",
@@ -264,9 +265,11 @@ async def answer(
                 severity=TicketSeverity.HIGH,
                 feedback_id=feedback.id,
             )
-        await _alert(session, customer=customer, feedback=feedback, now=now, ticket=ticket, tf=translator_for)
+            ticket = opened.ticket
+            pushes += opened.pushes
+        pushes += await _alerts(session, customer=customer, feedback=feedback, ticket=ticket)
     await session.flush()
-    return Answered(survey.id, kind, score)
+    return Answered(survey.id, kind, score, tuple(pushes))
 
 
 async def add_comment(
@@ -276,14 +279,13 @@ async def add_comment(
     survey_id: int,
     text: str,
     now: datetime,
-    translator_for: TranslatorFor,
-) -> bool:
-    """Keep the customer's comment (or NPS reason) on their answer; False when there is no answer
+) -> Commented | None:
+    """Keep the customer's comment (or NPS reason) on their answer; None when there is no answer
     to add to or it has one already. For a low score it also reaches the ticket and the staff."""
     survey, customer = await _own_survey(session, viewer=viewer, survey_id=survey_id)
     feedback = await queries.feedback_of(session, survey_id=survey.id)
     if feedback is None or feedback.comment is not None or feedback.score is None:
-        return False
+        return None
     feedback.comment = clip(text.strip(), MAX_COMMENT)
     ticket = await session.scalar(select(Ticket).where(Ticket.feedback_id == feedback.id))
     if ticket is not None:
@@ -296,10 +298,11 @@ async def add_comment(
             actor_id=viewer.user_id,
             body=feedback.comment,
         )
+    alerts: list[PushRequest] = []
     if is_low(feedback.kind, feedback.score):
-        await _alert(session, customer=customer, feedback=feedback, now=now, ticket=ticket, tf=translator_for)
+        alerts = await _alerts(session, customer=customer, feedback=feedback, ticket=ticket)
     await session.flush()
-    return True
+    return Commented(tuple(alerts))
 
 
 def _ticket_description(feedback: Feedback) -> str:
@@ -323,78 +326,39 @@ async def _recipients(
     return chosen
 
 
-async def _alert(
-    session: AsyncSession,
-    *,
-    customer: Customer,
-    feedback: Feedback,
-    now: datetime,
-    ticket: Ticket | None,
-    tf: TranslatorFor,
-) -> None:
+async def _alerts(
+    session: AsyncSession, *, customer: Customer, feedback: Feedback, ticket: Ticket | None
+) -> list[PushRequest]:
     team = await session.get(Team, customer.team_id)
     assert team is not None
+    assert feedback.score is not None
     rep = await session.get(User, feedback.rep_id) if feedback.rep_id is not None else None
+    step = "comment" if feedback.comment is not None else "score"
     pushes = []
     for user, for_manager in await _recipients(session, customer=customer, feedback=feedback):
         assert user.chat_id is not None
-        t = tf(user.locale or team.locale, user.timezone or team.timezone)
-        text = alert_text(
-            t, customer=customer, feedback=feedback, ticket=ticket, rep=rep, for_manager=for_manager
+        alert = LowScore(
+            customer_id=customer.id,
+            customer_name=customer.name,
+            kind=feedback.kind,
+            score=feedback.score,
+            comment=feedback.comment,
+            answered_at=feedback.created_at,
+            rep_name=rep.first_name if for_manager and rep is not None else None,
+            ticket_number=ticket.number if ticket is not None else None,
         )
-        keyboard = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(t.gettext("Open customer"), callback_data=f"cust:open:{customer.id}")]]
-        )
-        step = "comment" if feedback.comment is not None else "score"
         pushes.append(
-            outbox.Push(
+            PushRequest(
                 dedupe_key=f"survey-{step}:{feedback.id}:{user.id}",
-                chat_id=user.chat_id,
-                user_id=user.id,
                 kind="survey_alert",
-                payload=payloads.message(text, keyboard),
+                to=Recipient(
+                    user.chat_id, user.id, user.locale or team.locale, user.timezone or team.timezone
+                ),
+                notice=alert,
                 priority=ALERT_PRIORITY,
             )
         )
-    await outbox.enqueue_many(session, pushes=pushes, now=now)
-
-
-def alert_text(
-    t: Translator,
-    *,
-    customer: Customer,
-    feedback: Feedback,
-    ticket: Ticket | None,
-    rep: User | None,
-    for_manager: bool,
-) -> str:
-    """The staff's alert on a low score, or on the comment that followed it."""
-    name = f"<b>{escape(clip(customer.name, MAX_NAME))}</b>"
-    score = feedback.score
-    lines: list[str] = []
-    if feedback.comment is not None:
-        if feedback.kind == SurveyKind.CSAT:
-            head = t.gettext("💬 {customer} explained their rating of {score}/5:")
-        else:
-            head = t.gettext("💬 {customer} gave this main reason for their NPS of {score}/10:")
-        lines += [head.format(customer=name, score=score), f"“{escape(feedback.comment)}”"]
-    elif feedback.kind == SurveyKind.CSAT:
-        lines.append(
-            t.gettext("⚠️ {customer} rated the visit on {date} only {score}/5.").format(
-                customer=name, score=score, date=t.date(feedback.created_at, format="medium")
-            )
-        )
-    else:
-        lines.append(
-            t.gettext(
-                "📣 {customer} gave an NPS of {score}/10: a detractor. A call could win them back."
-            ).format(customer=name, score=score)
-        )
-    if for_manager and rep is not None:
-        lines.append(t.gettext("Rep: {rep}").format(rep=escape(rep.first_name)))
-    if ticket is not None:
-        lines.append(t.gettext("Ticket #{number} is open for it.").format(number=ticket.number))
-    return "\n".join(lines)
+    return pushes
 
 
 def is_low(kind: str, score: int) -> bool:

@@ -12,9 +12,11 @@ from bot.domain.enums import OutboxStatus
 from bot.domain.text import one_line
 from bot.i18n import Translator
 from bot.runtime.context import CrmContext
+from bot.runtime.pushes import render_with
 from bot.services import dead_letters
-from bot.services.dead_letters import DeadLetter, OutboxState
+from bot.services.dead_letters import DeadLetter, OutboxState, Undelivered
 from handlers.admin import callbacks
+from handlers.admin import dead_letters as dead_letters_notice
 
 SHOWN = 10
 ERROR_PREVIEW = 80
@@ -85,3 +87,4 @@ async def retry(update: Update, context: CrmContext) -> None:
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("outbox", show))
     application.add_handler(CallbackQueryHandler(retry, pattern=callbacks.RETRY_OUTBOX))
+    render_with(application, Undelivered, dead_letters_notice.notice_payload)

@@ -1,4 +1,4 @@
-"""The digest's drill-down buttons (written by bot/services/digest_message.py): a list over a period,
+"""The digest's drill-down buttons (written by handlers/digest/message.py): a list over a period,
 daily or weekly from its first day, or a list of what is overdue now."""
 
 from __future__ import annotations

@@ -17,11 +17,11 @@ from bot.domain.text import clip
 from bot.i18n import N_, Translator
 from bot.present.charts import render_png
 from bot.runtime.context import CrmContext
-from bot.services import digest, digest_message
+from bot.services import digest
 from bot.services.digest import Drill, Listing
 from bot.services.errors import NotAllowed, NoTeam
 from handlers.card.callbacks import OPEN_CUSTOMER
-from handlers.digest import callbacks
+from handlers.digest import callbacks, message, pushes
 
 LIST_LIMIT = 10
 NAME_LIMIT = 40
@@ -135,12 +135,10 @@ async def show_digest(update: Update, context: CrmContext) -> None:
     except NotAllowed:
         await update.message.reply_text(t.gettext("The digest is for managers."))
         return
-    text, keyboard = digest_message.render(t, found)
+    text, keyboard = message.render(t, found)
     await update.message.reply_text(text, reply_markup=keyboard, parse_mode=ParseMode.HTML)
-    png = await asyncio.to_thread(
-        render_png, digest_message.chart_data(found), digest_message.chart_labels(t, found)
-    )
-    await update.message.reply_photo(png, caption=digest_message.caption(t, found), filename="digest.png")
+    png = await asyncio.to_thread(render_png, message.chart_data(found), message.chart_labels(t, found))
+    await update.message.reply_photo(png, caption=message.caption(t, found), filename="digest.png")
 
 
 async def drill_down(what: Drill, update: Update, context: CrmContext) -> None:
@@ -177,3 +175,4 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("digest", show_digest))
     for what, button in (*callbacks.DIGEST_PERIOD_LISTS.items(), *callbacks.DIGEST_NOW_LISTS.items()):
         application.add_handler(CallbackQueryHandler(partial(drill_down, what), pattern=button))
+    pushes.register(application)

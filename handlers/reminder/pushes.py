@@ -1,7 +1,8 @@
 """Reminder pushes: how a due reminder reads in its recipient's chat, and its Done/Snooze buttons.
 
-The push is rendered here and queued by the reminder job through the outbox; the buttons are
-re-checked against the database on every press, so a stale or forwarded push changes nothing.
+The push is rendered here when the reminder job queues it through the outbox; the buttons are
+re-checked against the database on every press, so a stale or forwarded push changes nothing. The
+feature's other morning pushes read as revisits.py and greetings.py say.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from bot.domain.enums import ReminderKind
 from bot.domain.text import clip
 from bot.i18n import Translator
 from bot.runtime.context import CrmContext
+from bot.runtime.pushes import render_with
 from bot.services import reminders
-from bot.services.reminders import AlreadyDone, Later, ReminderGone, ReminderView
+from bot.services.reminders import AlreadyDone, Later, ReminderDue, ReminderGone, ReminderView
+from bot.services.revisits import RevisitSummary
 from handlers.card.callbacks import OPEN_CUSTOMER
-from handlers.reminder import callbacks
-from storage.queries.reminders import DueReminder
+from handlers.reminder import callbacks, greetings, revisits
 
 MAX_PUSH_NOTE = 1000
 
@@ -87,7 +89,7 @@ def push_text(t: Translator, *, kind: str, due_at: datetime, customer: str | Non
     return head + note_line(note)
 
 
-def push_payload(due: DueReminder, t: Translator) -> dict[str, Any]:
+def push_payload(due: ReminderDue, t: Translator) -> dict[str, Any]:
     """The push for a due reminder, in its recipient's language and time zone."""
     text = push_text(t, kind=due.kind, due_at=due.due_at, customer=due.customer_name, note=due.note)
     keyboard = push_keyboard(t, due.id, due.customer_id)
@@ -172,3 +174,6 @@ async def snooze_pressed(update: Update, context: CrmContext) -> None:
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CallbackQueryHandler(done_pressed, pattern=callbacks.REMINDER_DONE))
     application.add_handler(CallbackQueryHandler(snooze_pressed, pattern=callbacks.REMINDER_SNOOZE))
+    render_with(application, ReminderDue, push_payload)
+    render_with(application, RevisitSummary, revisits.summary_payload)
+    greetings.register(application)

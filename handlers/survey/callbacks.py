@@ -1,4 +1,4 @@
-"""A survey's score buttons (written by bot/services/surveys.py) and the Skip of its comment."""
+"""A survey's score buttons (written by handlers/survey/pushes.py) and the Skip of its comment."""
 
 from __future__ import annotations
 

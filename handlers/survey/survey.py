@@ -13,10 +13,11 @@ from telegram.ext import Application, CallbackQueryHandler, ConversationHandler,
 from bot.domain.enums import SurveyKind
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
+from bot.runtime.pushes import queue
 from bot.services import surveys
 from bot.services.surveys import AlreadyAnswered, Answered, SurveyClosed, SurveyGone
 from handlers.common import dialogs
-from handlers.survey import callbacks
+from handlers.survey import callbacks, pushes
 
 DRAFT = "survey_comment"
 COMMENT = 0
@@ -73,8 +74,8 @@ async def scored(update: Update, context: CrmContext) -> int:
                 survey_id=survey_id,
                 score=score,
                 now=work.now,
-                translator_for=context.translator_for,
             )
+            await queue(work.session, context.app, answered.pushes, now=work.now)
     except AlreadyAnswered:
         await query.answer(t.gettext("Thank you, we already have your answer."), show_alert=True)
         return ConversationHandler.END
@@ -108,11 +109,12 @@ async def commented(update: Update, context: CrmContext) -> int:
                 survey_id=survey_id,
                 text=message.text,
                 now=work.now,
-                translator_for=context.translator_for,
             )
+            if kept is not None:
+                await queue(work.session, context.app, kept.pushes, now=work.now)
     except SurveyGone:
-        kept = False
-    if kept:
+        kept = None
+    if kept is not None:
         await message.reply_text(t.gettext("Thank you, we have passed your words on to the team."))
     else:
         await message.reply_text(t.gettext("Thank you! Your answer was saved already."))
@@ -162,3 +164,4 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         )
     )
     application.add_handler(CallbackQueryHandler(skipped, pattern=callbacks.SURVEY_SKIP))
+    pushes.register(application)

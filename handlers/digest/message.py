@@ -1,14 +1,13 @@
 """The digest put into words for one manager: short lines, exceptions first, empty sections left out.
 
 Numbers, money, percentages and dates are formatted with Babel in the reader's locale. Shared by
-the scheduled push and /digest, so both read the same.
+the scheduled push (pushes.py) and /digest, so both read the same.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from html import escape
-from typing import TYPE_CHECKING
 
 from babel.numbers import format_decimal, format_percent
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -17,9 +16,8 @@ from bot.domain.digest import Kind, change, nps
 from bot.domain.text import clip
 from bot.i18n import Translator
 from bot.present.charts import ChartData, Labels
-
-if TYPE_CHECKING:
-    from bot.services.digest import Digest
+from bot.services.digest import Digest, Drill
+from handlers.digest.callbacks import DIGEST_NOW_LISTS, DIGEST_PERIOD_LISTS
 
 SHOWN_REPS = 8
 NAME_LIMIT = 30
@@ -165,14 +163,22 @@ def _open_tickets(t: Translator, digest: Digest) -> list[str]:
 
 def keyboard(t: Translator, digest: Digest) -> InlineKeyboardMarkup | None:
     """One button per list worth opening, two to a row."""
-    e, code = digest.exceptions, digest.period.code()
+    e, period = digest.exceptions, digest.period
+
+    def over_period(what: Drill) -> str:
+        return DIGEST_PERIOD_LISTS[what].data(period=period.kind, first=period.first)
+
     candidates = [
-        (e.new_high_risk, t.gettext("🔥 High risk ({n})"), f"dig:risk:{code}"),
-        (e.overdue_tickets, t.gettext("🎫 Overdue tickets ({n})"), "dig:tickets"),
-        (e.overdue_follow_ups, t.gettext("⏰ Overdue follow-ups ({n})"), "dig:followups"),
-        (sum(r.visits for r in digest.reps), t.gettext("🚗 Visits ({n})"), f"dig:visits:{code}"),
-        (digest.new_customers, t.gettext("👤 New customers ({n})"), f"dig:new:{code}"),
-        (digest.sales.orders, t.gettext("💰 Orders ({n})"), f"dig:orders:{code}"),
+        (e.new_high_risk, t.gettext("🔥 High risk ({n})"), over_period(Drill.RISK)),
+        (e.overdue_tickets, t.gettext("🎫 Overdue tickets ({n})"), DIGEST_NOW_LISTS[Drill.TICKETS].data()),
+        (
+            e.overdue_follow_ups,
+            t.gettext("⏰ Overdue follow-ups ({n})"),
+            DIGEST_NOW_LISTS[Drill.FOLLOW_UPS].data(),
+        ),
+        (sum(r.visits for r in digest.reps), t.gettext("🚗 Visits ({n})"), over_period(Drill.VISITS)),
+        (digest.new_customers, t.gettext("👤 New customers ({n})"), over_period(Drill.NEW)),
+        (digest.sales.orders, t.gettext("💰 Orders ({n})"), over_period(Drill.ORDERS)),
     ]
     buttons = [
         InlineKeyboardButton(label.format(n=t.number(n)), callback_data=data)

@@ -22,7 +22,7 @@ from sandbox import SandboxClient, SandboxServer, SandboxUser
 from sandbox.factories import REP_TG
 from sandbox.harness import TOKEN, fieldcrm_run
 from storage.models import Order
-from tests.test_restart import ORDER, Step, rep_with_acme, stored
+from tests.support.restarts import ORDER, Step, rep_with_acme, stored
 
 # Guards against a hang only: each is expected long before.
 START_LIMIT = 60.0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -13,7 +15,7 @@ from bot.domain.viewer import Viewer
 from bot.services.customers import search_columns
 from sandbox.harness import Harness, Person, Reply
 from storage.db import utcnow
-from storage.models import Base, Customer, Tag, Team, User, customer_tags
+from storage.models import Base, Customer, Order, Tag, Team, User, Visit, customer_tags
 
 REP_TG, OTHER_REP_TG, MANAGER_TG = 8101, 8102, 8103
 NAMES = {REP_TG: ("Rita", "Wang"), OTHER_REP_TG: ("Li", "Wei"), MANAGER_TG: ("Mona", "Chen")}
@@ -112,6 +114,37 @@ async def customer(
                 tag_id = tag.id
             await session.execute(insert(customer_tags).values(customer_id=row.id, tag_id=tag_id))
         return row.id
+
+
+async def buyer(
+    bot: Harness, team: SalesTeam, name: str, *, now: datetime, every: int, last: int, orders: int = 8
+) -> int:
+    """A customer with `orders` orders `every` days apart, the latest `last` days ago, and a recent visit."""
+    customer_id = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name=name, tier="A")
+    async with bot.app.db.begin() as session:
+        for index in range(orders):
+            session.add(
+                Order(
+                    team_id=team.team_id,
+                    customer_id=customer_id,
+                    rep_id=team.rep_id,
+                    amount=Decimal("500"),
+                    currency="CNY",
+                    ordered_at=now - timedelta(days=last + index * every),
+                    created_at=now - timedelta(days=last + index * every),
+                )
+            )
+        session.add(
+            Visit(
+                team_id=team.team_id,
+                customer_id=customer_id,
+                rep_id=team.rep_id,
+                kind="on_site",
+                visited_at=now - timedelta(days=3),
+                created_at=now - timedelta(days=3),
+            )
+        )
+    return customer_id
 
 
 async def person(bot: Harness, telegram_id: int, *, chinese: bool = False) -> Person:

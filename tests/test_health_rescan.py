@@ -10,41 +10,10 @@ from sqlalchemy import update
 
 from bot.runtime.jobs import background
 from bot.services import health as rescan
-from sandbox.factories import REP_TG, SalesTeam, customer, fetch, person, plant_button, sales_team
+from sandbox.factories import REP_TG, SalesTeam, buyer, customer, fetch, person, plant_button, sales_team
 from sandbox.harness import Harness
 from storage.db import utcnow
-from storage.models import Customer, Feedback, Order, Team, Ticket, Visit
-
-
-async def buyer(
-    bot: Harness, team: SalesTeam, name: str, *, now: datetime, every: int, last: int, orders: int = 8
-) -> int:
-    """A customer with `orders` orders `every` days apart, the latest `last` days ago, and a recent visit."""
-    customer_id = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name=name, tier="A")
-    async with bot.app.db.begin() as session:
-        for index in range(orders):
-            session.add(
-                Order(
-                    team_id=team.team_id,
-                    customer_id=customer_id,
-                    rep_id=team.rep_id,
-                    amount=Decimal("500"),
-                    currency="CNY",
-                    ordered_at=now - timedelta(days=last + index * every),
-                    created_at=now - timedelta(days=last + index * every),
-                )
-            )
-        session.add(
-            Visit(
-                team_id=team.team_id,
-                customer_id=customer_id,
-                rep_id=team.rep_id,
-                kind="on_site",
-                visited_at=now - timedelta(days=3),
-                created_at=now - timedelta(days=3),
-            )
-        )
-    return customer_id
+from storage.models import Customer, Feedback, Order, Team, Ticket
 
 
 async def crafted(bot: Harness, team: SalesTeam, now: datetime) -> dict[str, int]:

@@ -15,6 +15,7 @@ from sandbox.factories import (
     OTHER_REP_TG,
     REP_TG,
     SalesTeam,
+    buyer,
     fetch,
     person,
     press_forged,
@@ -22,7 +23,6 @@ from sandbox.factories import (
 )
 from sandbox.harness import Harness, Person
 from storage.models import AuditLog, Customer, Reminder, RiskAlert
-from tests.test_health_rescan import buyer
 
 # 10:00 in Shanghai.
 NOW = datetime(2027, 5, 12, 2, 0, tzinfo=UTC)

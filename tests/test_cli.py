@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,25 +11,9 @@ import pytest
 
 from sandbox import SandboxServer
 from sandbox.harness import fieldcrm_run
+from tests.support.cli import fieldcrm
 
 COMMANDS = ["run", "migrate", "sandbox", "demo"]
-
-
-def fieldcrm(
-    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "ADMIN_IDS", "DATABASE_URL", "TIMEZONE"}
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env={**clean, **(env or {})},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize("command", COMMANDS)

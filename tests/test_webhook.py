@@ -22,7 +22,7 @@ from sandbox import SandboxClient, SandboxServer, harness
 from sandbox.harness import ADMIN_ID, TOKEN, WEBHOOK_SECRET, inbox_processed
 from storage.models import Inbox
 from storage.queries import inbox as inbox_queries
-from tests.test_cli import fieldcrm
+from tests.support.cli import fieldcrm
 
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
 

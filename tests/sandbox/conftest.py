@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 from telegram import Bot, Message, Update
 
 from sandbox import SandboxClient, SandboxServer, SandboxUser
+from tests.support.sandbox_fixtures import Incoming, Pending
 
 TOKEN = "123456789:AAH-sandbox_test_token"
-Pending = Callable[..., Awaitable[list[Update]]]
-Incoming = Callable[[], Awaitable[list[Message]]]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from telegram import Bot
 from telegram.error import BadRequest
 
 from sandbox import SandboxUser
-from tests.sandbox.conftest import Incoming
+from tests.support.sandbox_fixtures import Incoming
 
 MB = 1024 * 1024
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 import pytest
 from telegram import (
@@ -18,15 +18,12 @@ from telegram import (
     MessageEntity,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
-    Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from sandbox import SandboxClient, SandboxServer, SandboxUser
-
-Pending = Callable[..., Awaitable[list[Update]]]
-Incoming = Callable[[], Awaitable[list[Message]]]
+from tests.support.sandbox_fixtures import Incoming, Pending
 
 
 def keyboard(*labels: str) -> InlineKeyboardMarkup:

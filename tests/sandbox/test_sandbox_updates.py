@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
 from aiohttp import web
-from telegram import Bot, Message, MessageEntity, Update
+from telegram import Bot, MessageEntity
 from telegram.error import Conflict, EndPointNotFound, InvalidToken
 
 from sandbox import SandboxClient, SandboxServer, SandboxUser
+from tests.support.sandbox_fixtures import Incoming, Pending
 
-Pending = Callable[..., Awaitable[list[Update]]]
-Incoming = Callable[[], Awaitable[list[Message]]]
 WebhookReceiver = tuple[str, list[tuple[dict[str, object], str | None]], list[int]]
 
 

@@ -13,9 +13,9 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.enums import SurveyKind, TicketStatus
 from bot.domain.roles import Role
 from bot.i18n import I18n
-from bot.services import briefing
 from bot.services.ticket_notices import TicketView
 from handlers.common.buttons import INT32_MAX, INT64_MAX, button_index
+from handlers.handover import briefing
 from handlers.survey import pushes as survey_pushes
 from handlers.ticket import pushes as ticket_pushes
 from handlers.ticket import render as ticket_render
@@ -175,9 +175,9 @@ def datas(markup: InlineKeyboardMarkup) -> list[str]:
     return [str(button.callback_data) for row in markup.inline_keyboard for button in row]
 
 
-async def test_every_button_the_services_write_is_one_the_guard_accepts_from_its_reader(bot: Harness) -> None:
-    """Pushes build their keyboards in services with f-strings: each must parse as a declared button,
-    with the largest id its column holds, and be pressable by the role it is sent to."""
+async def test_every_button_a_push_carries_is_one_the_guard_accepts_from_its_reader(bot: Harness) -> None:
+    """Tickets, surveys and briefings are pushed with keyboards: each button must parse as a declared
+    button, with the largest id its column holds, and be pressable by the role it is sent to."""
     t = I18n().translator("en", "Asia/Shanghai")
     index = button_index(bot.app)
     now = datetime(2027, 5, 12, tzinfo=UTC)

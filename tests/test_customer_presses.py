@@ -15,7 +15,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.digest import daily
 from bot.domain.roles import Role
-from bot.i18n import I18n, Translator
+from bot.i18n import I18n
 from bot.services import transfers
 from bot.services.customer_records import Draft
 from bot.services.digest import Digest
@@ -244,18 +244,11 @@ async def test_the_service_refuses_a_transfer_for_a_customer_that_does_not_match
     viewer = rep_viewer(team)
     typed = Draft(name="汪五", phone="+8613900001111")
     now = datetime(2026, 11, 24, tzinfo=UTC)
-    i18n = I18n()
-
-    def tf(locale: str | None, timezone: str | None) -> Translator:
-        return i18n.translator(locale, timezone or "Asia/Shanghai")
-
     async with bot.app.db.begin() as session:
         with pytest.raises(NotFound):
-            await transfers.request_transfer(
-                session, viewer=viewer, customer_id=secret, draft=typed, now=now, translator_for=tf
-            )
+            await transfers.request_transfer(session, viewer=viewer, customer_id=secret, draft=typed, now=now)
         asked = await transfers.request_transfer(
-            session, viewer=viewer, customer_id=theirs, draft=typed, now=now, translator_for=tf
+            session, viewer=viewer, customer_id=theirs, draft=typed, now=now
         )
     assert asked.customer_name == "王五"
     assert [r.customer_id for r in await fetch(bot, TransferRequest)] == [theirs]
@@ -289,7 +282,7 @@ def datas(markup: InlineKeyboardMarkup | None) -> list[str]:
     return [str(button.callback_data) for row in markup.inline_keyboard for button in row]
 
 
-async def test_every_button_these_services_write_is_one_the_guard_accepts_from_its_reader(
+async def test_every_button_these_pushes_carry_is_one_the_guard_accepts_from_its_reader(
     bot: Harness,
 ) -> None:
     """Risk alerts, revisit summaries and the digest are pushed with keyboards: each button must

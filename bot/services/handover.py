@@ -2,12 +2,13 @@
 customer moves from its card. Only a manager (or admin) of the rep's own team may do either.
 
 Everything happens in the caller's one unit of work: the move (see `ownership`), what the leaving
-rep still held, their deactivation if asked, the audit entries and the queued messages.
+rep still held, their deactivation if asked, the audit entries; the messages (see `briefing`) are
+returned for the caller to queue in it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,17 +20,15 @@ from bot.domain.enums import AuditAction, HandoverVia
 from bot.domain.handover import deal
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
-from bot.i18n import Translator
 from bot.services import briefing, ownership
 from bot.services.errors import NotAllowed, NotFound, ServiceError
-from bot.services.ownership import Moved
+from bot.services.pushes import PushRequest
 from bot.services.visibility import visible_customer
 from storage.models import Customer, User
 from storage.queries import audit, transfers
 from storage.queries import handover as queries
-from storage.queries.handover import Move, RepLoad
-
-TranslatorFor = Callable[[str | None, str | None], Translator]
+from storage.queries.handover import Move
+from storage.queries.handover import RepLoad as RepLoad
 
 
 class NotInTeam(NotFound):
@@ -66,6 +65,17 @@ class Done:
     # Where the leaving rep's command menu lives, to take it away when they were deactivated.
     leaving_chat_id: int | None = None
     leaving_locale: str | None = None
+    # The briefings and notices to queue.
+    pushes: tuple[PushRequest, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Transferred:
+    """A customer moved from its card: the names for the reply, and the pushes to queue."""
+
+    customer_name: str
+    rep_name: str
+    pushes: tuple[PushRequest, ...] = ()
 
 
 def _team_of(viewer: Viewer) -> int:
@@ -126,7 +136,6 @@ async def hand_over(
     tell_customers: bool,
     deactivate: bool,
     now: datetime,
-    translator_for: TranslatorFor,
 ) -> Done:
     """Move all of the leaving rep's customers, open reminders and open tickets to the successors;
     brief each successor in one message; tell customers if asked; deactivate the rep if asked."""
@@ -154,9 +163,10 @@ async def hand_over(
     if deactivate:
         await _deactivate(session, viewer=viewer, team_id=team_id, user_id=from_id, now=now)
     audience = await briefing.audience_of(session, team_id=team_id, user_ids=[from_id, *split])
-    told = 0
+    told: list[PushRequest] = []
+    announced: list[PushRequest] = []
     if moved is not None:
-        told = await _announce(
+        announced, told = await _announce(
             session,
             handover_id=moved.handover_id,
             audience=audience,
@@ -164,8 +174,6 @@ async def hand_over(
             counts=counts,
             tell_customers=tell_customers,
             tell_leaving=not deactivate,
-            now=now,
-            translator_for=translator_for,
         )
     leaving_user = audience.people.get(from_id)
     done = Done(
@@ -175,10 +183,11 @@ async def hand_over(
         customers=moved.customers if moved is not None else 0,
         reminders=(moved.reminders if moved is not None else 0) + stray_reminders,
         tickets=(moved.tickets if moved is not None else 0) + stray_tickets,
-        customers_told=told,
+        customers_told=len(told),
         deactivated=deactivate,
         leaving_chat_id=leaving_user.chat_id if leaving_user is not None else None,
         leaving_locale=leaving_user.locale if leaving_user is not None else None,
+        pushes=(*announced, *told),
     )
     await audit.record(
         session,
@@ -193,7 +202,7 @@ async def hand_over(
             "customers": done.customers,
             "reminders": done.reminders,
             "tickets": done.tickets,
-            "customers_told": told,
+            "customers_told": len(told),
             "deactivated": deactivate,
         },
     )
@@ -209,35 +218,23 @@ async def _announce(
     counts: dict[int, int],
     tell_customers: bool,
     tell_leaving: bool,
-    now: datetime,
-    translator_for: TranslatorFor,
-) -> int:
-    """Queue the successors' briefings, the customers' notices if asked and the leaving rep's
-    notice if they stay; how many customers are told."""
-    await briefing.brief_successors(
-        session,
-        handover_id=handover_id,
-        audience=audience,
-        from_user_id=from_id,
-        now=now,
-        translator_for=translator_for,
+) -> tuple[list[PushRequest], list[PushRequest]]:
+    """The successors' briefings and the leaving rep's notice if they stay; and, apart, the
+    customers' notices if asked."""
+    staff = await briefing.brief_successors(
+        session, handover_id=handover_id, audience=audience, from_user_id=from_id
     )
     if tell_leaving:
-        await briefing.tell_previous_owner(
-            session,
+        staff += briefing.tell_previous_owner(
             handover_id=handover_id,
             audience=audience,
             previous_id=from_id,
             moved={to: n for to, n in counts.items() if n},
             customer_name=None,
-            now=now,
-            translator_for=translator_for,
         )
     if not tell_customers:
-        return 0
-    return await briefing.tell_customers(
-        session, handover_id=handover_id, audience=audience, now=now, translator_for=translator_for
-    )
+        return staff, []
+    return staff, await briefing.tell_customers(session, handover_id=handover_id, audience=audience)
 
 
 async def _hand_strays(
@@ -296,12 +293,11 @@ async def hand_one(
     to: User,
     via: HandoverVia,
     now: datetime,
-    translator_for: TranslatorFor,
-    head: Callable[[Translator], str] | None = None,
+    approved_by: str | None = None,
     details: dict[str, Any] | None = None,
-) -> Moved:
-    """Move one customer (already checked to be in the viewer's team) to `to`, brief them, and tell
-    the previous owner."""
+) -> list[PushRequest]:
+    """Move one customer (already checked to be in the viewer's team) to `to`; the new owner's
+    briefing and the previous owner's notice, to queue."""
     previous = customer.owner_id
     moved = await ownership.move(
         session,
@@ -314,27 +310,22 @@ async def hand_one(
     )
     await session.refresh(customer, ["owner_id"])
     audience = await briefing.audience_of(session, team_id=customer.team_id, user_ids=[previous, to.id])
-    await briefing.brief_successors(
+    told = await briefing.brief_successors(
         session,
         handover_id=moved.handover_id,
         audience=audience,
         from_user_id=previous,
-        now=now,
-        translator_for=translator_for,
-        head=head,
+        approved_by=approved_by,
     )
     if previous is not None:
-        await briefing.tell_previous_owner(
-            session,
+        told += briefing.tell_previous_owner(
             handover_id=moved.handover_id,
             audience=audience,
             previous_id=previous,
             moved={to.id: 1},
             customer_name=customer.name,
-            now=now,
-            translator_for=translator_for,
         )
-    return moved
+    return told
 
 
 async def transfer_one(
@@ -344,29 +335,19 @@ async def transfer_one(
     customer_id: int,
     to_user_id: int,
     now: datetime,
-    translator_for: TranslatorFor,
-) -> tuple[str, str]:
-    """A manager moves one customer from its card to another active rep of the team; the
-    customer's and the rep's names."""
+) -> Transferred:
+    """A manager moves one customer from its card to another active rep of the team."""
     customer, choices = await transfer_choices(session, viewer=viewer, customer_id=customer_id)
     if customer.owner_id == to_user_id:
         to = await session.get(User, to_user_id)
         assert to is not None
-        return customer.name, to.full_name
+        return Transferred(customer.name, to.full_name)
     if all(rep.id != to_user_id for rep in choices):
         raise NotInTeam(to_user_id)
     to = await session.get(User, to_user_id)
     assert to is not None
-    await hand_one(
-        session,
-        viewer=viewer,
-        customer=customer,
-        to=to,
-        via=HandoverVia.CARD,
-        now=now,
-        translator_for=translator_for,
-    )
-    return customer.name, to.full_name
+    told = await hand_one(session, viewer=viewer, customer=customer, to=to, via=HandoverVia.CARD, now=now)
+    return Transferred(customer.name, to.full_name, tuple(told))
 
 
 async def handed_page(

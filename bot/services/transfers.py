@@ -1,28 +1,26 @@
 """A rep asks to take over a customer another rep owns; their manager(s) are told through the outbox,
-with buttons to approve or refuse. The first decision wins; the requester and the old owner are told."""
+with buttons to approve or refuse. The first decision wins; the requester and the old owner are told.
+The notices are push requests for the caller to queue, worded by handlers/transfer/pushes.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import AuditAction, HandoverVia, TransferStatus
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
-from bot.i18n import Translator
 from bot.services import briefing, customer_records, handover
 from bot.services.customer_records import Draft
 from bot.services.errors import NotAllowed, NotFound
+from bot.services.pushes import PushRequest, Recipient
 from storage import models
-from storage.models import Customer, User
-from storage.queries import audit, customers, outbox, users
+from storage.models import Customer, Outbox, User
+from storage.queries import audit, customers, users
 from storage.queries import transfers as requests
-
-TranslatorFor = Callable[[str | None, str | None], Translator]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +29,27 @@ class TransferRequest:
     owner_name: str | None
     managers_told: int
     already_asked: bool
+    pushes: tuple[PushRequest, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TransferAsked:
+    """A manager's notice of a rep's request, with Approve and Refuse."""
+
+    request_id: int
+    customer_id: int
+    customer_name: str
+    company: str | None
+    requester: str
+    owner: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TransferRefused:
+    """The requester's note that a manager declined."""
+
+    manager: str
+    customer_name: str
 
 
 def _name(user: User | None) -> str | None:
@@ -44,7 +63,6 @@ async def request_transfer(
     customer_id: int,
     draft: Draft,
     now: datetime,
-    translator_for: TranslatorFor,
 ) -> TransferRequest:
     """Ask the manager(s) to move a teammate's customer to the viewer; while a request is pending,
     asking again changes nothing.
@@ -83,45 +101,28 @@ async def request_transfer(
         owner_id=customer.owner_id,
         now=now,
     )
-    told = 0
-    fresh = False
-    for manager in managers:
-        if manager.chat_id is None:
-            continue
-        t = translator_for(manager.locale, manager.timezone)
-        text = _notice(t, requester=requester.full_name, customer=customer, owner=_name(owner))
-        queued = await outbox.enqueue(
-            session,
+    asked = TransferAsked(
+        request.id, customer.id, customer.name, customer.company, requester.full_name, _name(owner)
+    )
+    notices = [
+        PushRequest(
             dedupe_key=f"transfer:{customer.id}:{requester.id}:{manager.id}"
             + (f":{request.id}" if again else ""),
-            chat_id=manager.chat_id,
-            user_id=manager.id,
             kind="transfer_request",
-            payload={
-                "method": "sendMessage",
-                "params": {
-                    "chat_id": manager.chat_id,
-                    "text": text,
-                    "reply_markup": {
-                        "inline_keyboard": [
-                            [
-                                {
-                                    "text": t.gettext("Open the customer"),
-                                    "callback_data": f"cust:open:{customer.id}",
-                                }
-                            ],
-                            [
-                                {"text": t.gettext("✅ Approve"), "callback_data": f"xfer:ok:{request.id}"},
-                                {"text": t.gettext("✖ Refuse"), "callback_data": f"xfer:no:{request.id}"},
-                            ],
-                        ]
-                    },
-                },
-            },
-            now=now,
+            to=Recipient(manager.chat_id, manager.id, manager.locale, manager.timezone),
+            notice=asked,
         )
-        told += 1
-        fresh = fresh or queued
+        for manager in managers
+        if manager.chat_id is not None
+    ]
+    told = len(notices)
+    # Telling a manager counts when their notice is new: its key was never queued before.
+    queued = set(
+        await session.scalars(
+            select(Outbox.dedupe_key).where(Outbox.dedupe_key.in_([n.dedupe_key for n in notices]))
+        )
+    )
+    fresh = any(notice.dedupe_key not in queued for notice in notices)
     if fresh:
         await audit.record(
             session,
@@ -138,29 +139,8 @@ async def request_transfer(
         owner_name=_name(owner),
         managers_told=told,
         already_asked=told > 0 and not fresh,
+        pushes=tuple(notices),
     )
-
-
-def _notice(t: Translator, *, requester: str, customer: Customer, owner: str | None) -> str:
-    if customer.company:
-        if owner:
-            return t.gettext(
-                "{rep} asks to take over the customer {customer} ({company}), now with {owner}. "
-                "If you agree, reassign the customer to {rep}."
-            ).format(rep=requester, customer=customer.name, company=customer.company, owner=owner)
-        return t.gettext(
-            "{rep} asks to take over the customer {customer} ({company}), who has no owner. "
-            "If you agree, reassign the customer to {rep}."
-        ).format(rep=requester, customer=customer.name, company=customer.company)
-    if owner:
-        return t.gettext(
-            "{rep} asks to take over the customer {customer}, now with {owner}. "
-            "If you agree, reassign the customer to {rep}."
-        ).format(rep=requester, customer=customer.name, owner=owner)
-    return t.gettext(
-        "{rep} asks to take over the customer {customer}, who has no owner. "
-        "If you agree, reassign the customer to {rep}."
-    ).format(rep=requester, customer=customer.name)
 
 
 class OtherTeam(NotAllowed):
@@ -177,6 +157,7 @@ class Decision:
     requester_name: str
     already: bool = False
     decided_by: str | None = None
+    pushes: tuple[PushRequest, ...] = ()
 
 
 async def decide(
@@ -186,7 +167,6 @@ async def decide(
     request_id: int,
     approve: bool,
     now: datetime,
-    translator_for: TranslatorFor,
 ) -> Decision:
     """Approve (the customer moves to the requester, who gets its briefing; the old owner is told) or
     refuse (the requester is told). A request overtaken by events lapses instead; audit-logged."""
@@ -220,32 +200,24 @@ async def decide(
     if not _still_possible(request, customer, requester):
         request.status = TransferStatus.VOID.value
         return Decision(TransferStatus.VOID, customer.id, customer.name, requester.full_name)
+    told: list[PushRequest] = []
     if approve:
         if customer.owner_id != requester.id:
-            await handover.hand_one(
+            told = await handover.hand_one(
                 session,
                 viewer=viewer,
                 customer=customer,
                 to=requester,
                 via=HandoverVia.REQUEST,
                 now=now,
-                translator_for=translator_for,
-                head=lambda t: t.gettext("✅ {manager} approved your request.").format(
-                    manager=escape(manager.full_name)
-                ),
+                approved_by=manager.full_name,
                 details={"request": request.id},
             )
         request.status = TransferStatus.APPROVED.value
     else:
         request.status = TransferStatus.REFUSED.value
-        await _tell_refused(
-            session,
-            request=request,
-            requester=requester,
-            manager=manager,
-            customer=customer,
-            now=now,
-            translator_for=translator_for,
+        told = await _refusal_note(
+            session, request=request, requester=requester, manager=manager, customer=customer
         )
     await audit.record(
         session,
@@ -257,7 +229,9 @@ async def decide(
         target_user_id=requester.id,
         details={"request": request.id, "owner": request.owner_id},
     )
-    return Decision(TransferStatus(request.status), customer.id, customer.name, requester.full_name)
+    return Decision(
+        TransferStatus(request.status), customer.id, customer.name, requester.full_name, pushes=tuple(told)
+    )
 
 
 def _still_possible(request: models.TransferRequest, customer: Customer, requester: User) -> bool:
@@ -271,29 +245,23 @@ def _still_possible(request: models.TransferRequest, customer: Customer, request
     )
 
 
-async def _tell_refused(
+async def _refusal_note(
     session: AsyncSession,
     *,
     request: models.TransferRequest,
     requester: User,
     manager: User,
     customer: Customer,
-    now: datetime,
-    translator_for: TranslatorFor,
-) -> None:
+) -> list[PushRequest]:
     audience = await briefing.audience_of(session, team_id=request.team_id, user_ids=[requester.id])
     if not briefing.reachable(requester):
-        return
-    t = audience.translator(requester, translator_for)
-    text = t.gettext("✖ {manager} declined your request to take over {customer}.").format(
-        manager=escape(manager.full_name), customer=f"<b>{escape(customer.name)}</b>"
-    )
-    await briefing.push_to(
-        session,
-        requester,
-        key=f"transfer-refused:{request.id}",
-        kind="transfer_decision",
-        text=text,
-        keyboard=None,
-        now=now,
-    )
+        return []
+    return [
+        briefing.to_staff(
+            requester,
+            key=f"transfer-refused:{request.id}",
+            kind="transfer_decision",
+            notice=TransferRefused(manager.full_name, customer.name),
+            audience=audience,
+        )
+    ]

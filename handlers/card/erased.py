@@ -13,8 +13,8 @@ from telegram.constants import ParseMode
 
 from bot.i18n import Translator
 from bot.runtime.context import CrmContext
-from bot.services.briefing import stage_label
 from bot.services.erase import ErasedCard
+from handlers.common.labels import owner_line
 
 
 def erased_label(t: Translator, customer_id: int) -> str:
@@ -29,9 +29,7 @@ def render_erased(card: ErasedCard, t: Translator) -> str:
             "Personal data erased on {date} at the customer's request. "
             "The record is kept for statistics only."
         ).format(date=t.date(card.erased_at)),
-        t.gettext("Owner: {owner} · Tier {tier} · {stage}").format(
-            owner=escape(card.owner_name or "—"), tier=escape(card.tier), stage=stage_label(t, card.stage)
-        ),
+        owner_line(t, owner=card.owner_name, tier=card.tier, stage=card.stage),
         t.gettext("Visits: {visits} · Orders: {orders} · Tickets: {tickets} · Scores: {scores}").format(
             visits=t.number(kept.visits),
             orders=t.number(kept.orders),

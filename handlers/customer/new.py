@@ -24,6 +24,7 @@ from telegram.ext import (
 from bot.domain.customer_fields import TIERS, Field
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
+from bot.runtime.pushes import queue
 from bot.services import customer_records, customers, transfers
 from bot.services.customer_records import Draft, DuplicateOfAnother, Lookalike
 from bot.services.errors import NotAllowed, NoTeam, NotFound
@@ -312,8 +313,8 @@ async def transfer_requested(update: Update, context: CrmContext) -> int:
                 customer_id=customer_id,
                 draft=Draft.from_json(draft),
                 now=utcnow(),
-                translator_for=context.translator_for,
             )
+            await queue(session, context.app, result.pushes, now=utcnow())
     except (NotFound, NotAllowed, NoTeam):
         await query.answer(t.gettext("This button is no longer active."), show_alert=True)
         return DUPLICATE

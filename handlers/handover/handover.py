@@ -18,8 +18,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.domain.text import clip
 from bot.i18n import Translator
 from bot.runtime.context import CrmContext
+from bot.runtime.pushes import queue
 from bot.services import handover
-from bot.services.briefing import item_lines
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.handover import Done, NoSuccessor, NotInTeam, Plan
 from bot.services.transfers import OtherTeam
@@ -28,7 +28,8 @@ from handlers.card.callbacks import OPEN_CUSTOMER
 from handlers.common import menu
 from handlers.common.dialogs import draft_in, forget
 from handlers.common.refusals import not_visible_text
-from handlers.handover import callbacks
+from handlers.handover import briefing, callbacks
+from handlers.handover.briefing import item_lines
 from storage.queries.handover import RepLoad
 
 DRAFT = "handover"
@@ -316,8 +317,8 @@ async def confirmed(update: Update, context: CrmContext) -> None:
                 tell_customers=bool(draft.get("tell")),
                 deactivate=bool(draft.get("off")),
                 now=context.now(),
-                translator_for=context.translator_for,
             )
+            await queue(session, context.app, done.pushes, now=context.now())
     except (NotFound, NotAllowed, NoSuccessor) as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
@@ -436,3 +437,4 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CallbackQueryHandler(cancelled, pattern=callbacks.HANDOVER_CANCEL))
     application.add_handler(CallbackQueryHandler(handed_list, pattern=callbacks.HANDED_LIST))
     application.add_handler(CallbackQueryHandler(handed_page, pattern=callbacks.HANDED_PAGE))
+    briefing.register(application)

@@ -14,13 +14,14 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.domain.enums import TransferStatus
 from bot.i18n import Translator
 from bot.runtime.context import CrmContext
+from bot.runtime.pushes import queue
 from bot.services import handover, transfers
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.transfers import Decision
 from handlers.card.callbacks import OPEN_CUSTOMER
 from handlers.common.buttons import Button
 from handlers.handover.handover import MAX_REPS, refusal, rep_label
-from handlers.transfer import callbacks
+from handlers.transfer import callbacks, pushes
 
 
 async def transfer_picked(update: Update, context: CrmContext) -> None:
@@ -84,14 +85,10 @@ async def transferred(update: Update, context: CrmContext) -> None:
     customer_id, to_id = args["customer_id"], args["rep_id"]
     try:
         async with context.db.begin() as session:
-            name, rep = await handover.transfer_one(
-                session,
-                viewer=context.viewer,
-                customer_id=customer_id,
-                to_user_id=to_id,
-                now=context.now(),
-                translator_for=context.translator_for,
+            moved = await handover.transfer_one(
+                session, viewer=context.viewer, customer_id=customer_id, to_user_id=to_id, now=context.now()
             )
+            await queue(session, context.app, moved.pushes, now=context.now())
     except (NotFound, NotAllowed) as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
@@ -99,7 +96,7 @@ async def transferred(update: Update, context: CrmContext) -> None:
     await query.answer(t.gettext("Done."))
     await query.edit_message_text(
         t.gettext("🔁 {customer} now belongs to {rep}; they have been told.").format(
-            customer=f"<b>{escape(name)}</b>", rep=escape(rep)
+            customer=f"<b>{escape(moved.customer_name)}</b>", rep=escape(moved.rep_name)
         ),
         parse_mode=ParseMode.HTML,
         reply_markup=_open_markup(t, customer_id),
@@ -148,8 +145,8 @@ async def decided(button: Button, update: Update, context: CrmContext) -> None:
                 request_id=request_id,
                 approve=approve,
                 now=context.now(),
-                translator_for=context.translator_for,
             )
+            await queue(session, context.app, decision.pushes, now=context.now())
     except (NotFound, NotAllowed) as error:
         text = (
             t.gettext("This request no longer exists.") if isinstance(error, NotFound) else refusal(t, error)
@@ -185,3 +182,4 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CallbackQueryHandler(transferred, pattern=callbacks.XFER_TO))
     for button in (callbacks.XFER_APPROVE, callbacks.XFER_REFUSE):
         application.add_handler(CallbackQueryHandler(partial(decided, button), pattern=button))
+    pushes.register(application)

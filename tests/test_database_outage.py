@@ -33,7 +33,7 @@ from sandbox.harness import (
     webhook_bot,
 )
 from storage.models import Inbox
-from tests.outage import DatabaseLink
+from tests.support.outage import DatabaseLink
 
 UNAVAILABLE = {
     "en": "FieldCRM is temporarily unavailable. Please try again in a minute.",

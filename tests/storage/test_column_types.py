@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import utcnow
 from storage.models import Order, Reminder
-from tests.storage.seed import seed
+from tests.support.seed import seed
 
 SHANGHAI = timezone(timedelta(hours=8))
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import utcnow
 from storage.models import Base, Feedback, Inbox, Invite, Outbox, User, Visit
-from tests.storage.seed import Seed, seed
+from tests.support.seed import Seed, seed
 
 Factory = Callable[[Seed], Base]
 

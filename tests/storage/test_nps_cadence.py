@@ -13,7 +13,7 @@ from bot.domain.enums import SurveyKind, SurveyStatus
 from bot.domain.roles import Role
 from bot.services.surveys import plan_nps
 from storage.models import Customer, Survey, User
-from tests.storage.seed import seed
+from tests.support.seed import seed
 
 NOW = datetime(2027, 5, 1, 2, 0, tzinfo=UTC)
 _telegram_ids = count(20_000_001)

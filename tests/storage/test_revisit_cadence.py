@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain.cadence import cadence_overrides, cadence_table
 from storage.models import Customer
 from storage.queries.revisits import overdue
-from tests.storage.seed import seed
+from tests.support.seed import seed
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 OLD = timedelta(days=400)

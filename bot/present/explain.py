@@ -1,4 +1,4 @@
-"""Health verdicts in words: risk labels, reasons and suggested actions in the reader's language.
+"""Health verdicts in words: risk labels and reasons in the reader's language.
 
 Reasons are stored as {"code": ..., "params": {...}} (bot.domain.health.Reason). Each code has a
 literal gettext/ngettext call below so pybabel extracts it with its plural forms; an unknown code
@@ -13,12 +13,6 @@ from typing import Any
 from bot.i18n import N_, Translator
 
 RISK_LABELS = {"low": N_("low risk"), "medium": N_("medium risk"), "high": N_("high risk")}
-ACTION_TEXTS = {
-    "schedule_visit": N_("Schedule a visit"),
-    "call": N_("Call to ask how things are going"),
-    "resolve_ticket": N_("Resolve the open complaint"),
-    "first_order_offer": N_("Offer a first-order deal"),
-}
 
 
 def risk_label(t: Translator, level: str | None) -> str:
@@ -84,7 +78,3 @@ def reason_text(t: Translator, reason: object) -> str | None:
 
 def reason_texts(t: Translator, reasons: list[Any], limit: int = 3) -> list[str]:
     return [text for reason in reasons if (text := reason_text(t, reason))][:limit]
-
-
-def action_text(t: Translator, code: str) -> str | None:
-    return t.gettext(ACTION_TEXTS[code]) if code in ACTION_TEXTS else None

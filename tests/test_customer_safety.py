@@ -27,7 +27,7 @@ from sandbox.factories import (
 from sandbox.harness import Harness, Person
 from storage.models import Customer, Feedback, Survey, Ticket, TicketEvent, Visit
 from storage.queries import tickets as ticket_queries
-from tests.test_feedback import deliver, linked_customer
+from tests.support.feedback import deliver, linked_customer
 
 NOW = datetime(2027, 5, 12, 2, 0, tzinfo=UTC)
 STRANGER_TG = 9601

@@ -1,5 +1,5 @@
 """The buttons of /handover, and of the successor's list of what it gave them (written by
-bot/services/briefing.py)."""
+handlers/handover/briefing.py)."""
 
 from __future__ import annotations
 

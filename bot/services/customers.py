@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import duplicates, names, phones
 from bot.domain.customer_fields import tag_name
 from bot.domain.viewer import Viewer
+from bot.services.visibility import visible_customer
 from storage.models import Team
 from storage.queries import customers as queries
 from storage.queries.customers import Ranked, SearchTerms
@@ -31,6 +32,14 @@ class CustomerHit:
     company: str | None
     phone_masked: str | None
     tier: str
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerBrief:
+    """The customer a dialog is about, as it names them."""
+
+    id: int
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +133,12 @@ async def recent(
     """Customers for a picker's first screen: due follow-ups, recently visited, newly added."""
     ids = await queries.recent_ids(session, viewer=viewer, now=now, limit=limit)
     return [_hit(row) for row in await queries.hits_by_id(session, viewer=viewer, ids=ids)]
+
+
+async def brief(session: AsyncSession, *, viewer: Viewer, customer_id: int) -> CustomerBrief:
+    """The customer a dialog is about, if the viewer may act on them (raises NotVisible)."""
+    customer = await visible_customer(session, viewer=viewer, customer_id=customer_id)
+    return CustomerBrief(id=customer.id, name=customer.name)
 
 
 async def team_region(session: AsyncSession, *, viewer: Viewer) -> str:

@@ -16,7 +16,9 @@ MAX_PRODUCT = 200
 
 
 @dataclass(frozen=True)
-class OrderDraft:
+class NewOrder:
+    """An order as the rep entered it, complete."""
+
     customer_id: int
     amount: Decimal
     currency: str
@@ -47,28 +49,28 @@ async def is_saved(session: AsyncSession, *, client_ref: str) -> bool:
 
 
 async def save_order(
-    session: AsyncSession, *, viewer: Viewer, draft: OrderDraft, client_ref: str, now: datetime
+    session: AsyncSession, *, viewer: Viewer, order: NewOrder, client_ref: str, now: datetime
 ) -> SavedOrder:
     """Store the order once: a redelivered Save press finds the first one and stops."""
-    customer = await visible_customer(session, viewer=viewer, customer_id=draft.customer_id)
+    customer = await visible_customer(session, viewer=viewer, customer_id=order.customer_id)
     existing = await orders.by_client_ref(session, client_ref=client_ref)
     if existing is not None:
         return SavedOrder(
             existing.id, customer.name, existing.amount, existing.currency, existing.ordered_at, True
         )
-    order = await orders.add(
+    row = await orders.add(
         session,
         team_id=customer.team_id,
         customer_id=customer.id,
         rep_id=viewer.user_id,
-        amount=draft.amount,
-        currency=draft.currency,
-        ordered_at=draft.ordered_at,
+        amount=order.amount,
+        currency=order.currency,
+        ordered_at=order.ordered_at,
         client_ref=client_ref,
         now=now,
-        note=draft.product[:MAX_PRODUCT] if draft.product else None,
+        note=order.product[:MAX_PRODUCT] if order.product else None,
     )
-    if customer.last_order_at is None or customer.last_order_at < draft.ordered_at:
-        customer.last_order_at = draft.ordered_at
+    if customer.last_order_at is None or customer.last_order_at < order.ordered_at:
+        customer.last_order_at = order.ordered_at
     await session.flush()
-    return SavedOrder(order.id, customer.name, draft.amount, draft.currency, draft.ordered_at, False)
+    return SavedOrder(row.id, customer.name, order.amount, order.currency, order.ordered_at, False)

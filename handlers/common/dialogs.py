@@ -187,9 +187,9 @@ def stale_save(
         query = update.callback_query
         assert query is not None
         assert query.message is not None
-        async with context.db.begin() as session:
+        async with context.work() as work:
             saved = await is_saved(
-                session, client_ref=client_ref(query.message.chat.id, query.message.message_id)
+                work.session, client_ref=client_ref(query.message.chat.id, query.message.message_id)
             )
         t = context.t
         await query.answer(t.gettext(saved_text if saved else inactive_text), show_alert=True)

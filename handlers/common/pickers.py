@@ -20,9 +20,8 @@ from bot.runtime.context import CrmContext
 from bot.services import customers
 from bot.services.customers import CustomerHit
 from handlers.common.buttons import Button
-from handlers.common.dialogs import Step
+from handlers.common.dialogs import Draft, Step, forget, keep
 from handlers.common.refusals import not_visible_text
-from storage.db import utcnow
 
 PER_PAGE = 8
 MAX_QUERY = 100
@@ -59,7 +58,7 @@ class UseCustomer(Protocol):
 
 
 def customer_entry(
-    draft_key: str,
+    draft: type[Draft],
     picker: Picker,
     start_button: Button,
     question: str,
@@ -68,17 +67,16 @@ def customer_entry(
     asking: int,
 ) -> tuple[Step, Step, Step]:
     """A dialog's ways in: its command (ask which customer, `question` an N_ msgid), a card's start
-    button (the customer is known, but still checked against the viewer) and a picked hit."""
+    button (the customer is known, but still checked against the viewer) and a picked hit; the
+    first two start the dialog's `draft` afresh."""
 
     async def start(update: Update, context: CrmContext) -> int:
-        assert context.user_data is not None
-        context.user_data[draft_key] = {}
+        keep(context, draft())
         await ask_customer(update, context, picker, context.t.gettext(question))
         return asking
 
     async def start_for_customer(update: Update, context: CrmContext) -> int:
-        assert context.user_data is not None
-        context.user_data[draft_key] = {}
+        keep(context, draft())
         return await use_customer(update, context, pressed_customer(update, start_button), fresh=True)
 
     async def customer_picked(update: Update, context: CrmContext) -> int:
@@ -87,12 +85,11 @@ def customer_entry(
     return start, start_for_customer, customer_picked
 
 
-async def customer_refused(update: Update, context: CrmContext, draft_key: str) -> int:
+async def customer_refused(update: Update, context: CrmContext, draft: type[Draft]) -> int:
     """The chosen customer is not visible to the viewer: alert on the button, drop the draft, end."""
-    assert context.user_data is not None
     if update.callback_query is not None:
         await update.callback_query.answer(not_visible_text(context.t), show_alert=True)
-    context.user_data.pop(draft_key, None)
+    forget(context, draft.KEY)
     return ConversationHandler.END
 
 
@@ -114,13 +111,12 @@ def _cancel_row(picker: Picker, t: Translator) -> list[InlineKeyboardButton]:
 
 async def ask_customer(update: Update, context: CrmContext, picker: Picker, question: str) -> None:
     """Ask which customer, offering the viewer's recent customers as buttons."""
-    assert context.viewer is not None
     assert context.user_data is not None
     assert update.effective_chat is not None
     t = context.t
     context.user_data.pop(picker.query_key, None)
-    async with context.db.begin() as session:
-        hits = await customers.recent(session, viewer=context.viewer, now=utcnow())
+    async with context.work() as work:
+        hits = await customers.recent(work.session, viewer=work.viewer, now=work.now)
     hint = (
         t.gettext("Pick a recent customer or type a name, company or phone number to search.")
         if hits
@@ -180,11 +176,10 @@ def customer_step(picker: Picker, picked: Step, *, stay: object) -> list[BaseHan
 async def _results(
     context: CrmContext, picker: Picker, text: str, *, page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
-    assert context.viewer is not None
     t = context.t
-    async with context.db.begin() as session:
+    async with context.work() as work:
         found = await customers.search(
-            session, viewer=context.viewer, text=text, page=page, per_page=PER_PAGE
+            work.session, viewer=work.viewer, text=text, page=page, per_page=PER_PAGE
         )
     if not found.hits:
         reply = t.gettext(

@@ -1,13 +1,12 @@
 """/order: log an order — customer, amount, currency, product, date — then Save.
 
 This module holds the steps up to the summary and wires the dialog; the summary and Save are in
-order_summary.
+summary, the answers so far in draft.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -22,42 +21,39 @@ from bot.domain.dates import Refused, read_order_date
 from bot.domain.money import CURRENCIES, MAX_AMOUNT, AmountProblem, parse_amount
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
-from bot.services import orders, visits
+from bot.services import customers, orders
 from bot.services.orders import MAX_PRODUCT
 from bot.services.visibility import NotVisible
 from handlers.common import dialogs, pickers
 from handlers.common.typed_dates import order_refusal
 from handlers.order import callbacks
 from handlers.order import summary as order_summary
+from handlers.order.draft import OrderDraft
 from handlers.order.summary import (
     AMOUNT,
     CURRENCY,
     CUSTOMER,
     DATE,
-    DRAFT,
     PRODUCT,
     SUMMARY,
     cancel_row,
-    draft_of,
     show_summary,
 )
-from storage.db import utcnow
 
 TIMEOUT_SECONDS = 15 * 60
 PICKER = pickers.Picker("order", callbacks.ORDER_PICK, callbacks.ORDER_PAGE, callbacks.ORDER_CANCEL)
 
 
 async def _use_customer(update: Update, context: CrmContext, customer_id: int, *, fresh: bool = False) -> int:
-    assert context.viewer is not None
-    assert context.user_data is not None
     t = context.t
     try:
-        async with context.db.begin() as session:
-            brief = await visits.customer_brief(session, viewer=context.viewer, customer_id=customer_id)
-            currency = await orders.team_currency(session, viewer=context.viewer)
+        async with context.work() as work:
+            brief = await customers.brief(work.session, viewer=work.viewer, customer_id=customer_id)
+            currency = await orders.team_currency(work.session, viewer=work.viewer)
     except NotVisible:
-        return await pickers.customer_refused(update, context, DRAFT)
-    draft_of(context).update(customer_id=brief.id, customer_name=brief.name, currency=currency)
+        return await pickers.customer_refused(update, context, OrderDraft)
+    with dialogs.editing(context, OrderDraft) as draft:
+        draft.customer_id, draft.customer_name, draft.currency = brief.id, brief.name, currency
     await dialogs.say(
         update, _amount_question(t, brief.name), InlineKeyboardMarkup([cancel_row(t)]), fresh=fresh
     )
@@ -65,7 +61,7 @@ async def _use_customer(update: Update, context: CrmContext, customer_id: int, *
 
 
 start, start_for_customer, customer_picked = pickers.customer_entry(
-    DRAFT,
+    OrderDraft,
     PICKER,
     callbacks.START_ORDER,
     N_("Which customer is the order from?"),
@@ -99,9 +95,9 @@ async def amount_typed(update: Update, context: CrmContext) -> int:
             )
         await update.message.reply_text(text, reply_markup=InlineKeyboardMarkup([cancel_row(t)]))
         return AMOUNT
-    draft = draft_of(context)
-    draft["amount"] = str(parsed.amount)
-    if draft.get("editing"):
+    with dialogs.editing(context, OrderDraft) as draft:
+        draft.amount = parsed.amount
+    if draft.editing:
         return await show_summary(update, context)
     return await _ask_currency(update, context)
 
@@ -109,7 +105,7 @@ async def amount_typed(update: Update, context: CrmContext) -> int:
 async def amount_unexpected(update: Update, context: CrmContext) -> int:
     assert update.message is not None
     t = context.t
-    await update.message.reply_text(_amount_question(t, draft_of(context).get("customer_name", "")))
+    await update.message.reply_text(_amount_question(t, dialogs.load(context, OrderDraft).customer_name))
     return AMOUNT
 
 
@@ -123,12 +119,13 @@ def _currency_keyboard(t: Translator, default: str) -> InlineKeyboardMarkup:
 
 async def _ask_currency(update: Update, context: CrmContext) -> int:
     t = context.t
-    draft = draft_of(context)
-    amount = Decimal(draft["amount"])
+    draft = dialogs.load(context, OrderDraft)
+    # Asked right after the amount, or from the summary.
+    assert draft.amount is not None
     await dialogs.say(
         update,
-        t.gettext("Which currency is {amount} in?").format(amount=t.number(amount)),
-        _currency_keyboard(t, draft.get("currency", "CNY")),
+        t.gettext("Which currency is {amount} in?").format(amount=t.number(draft.amount)),
+        _currency_keyboard(t, draft.currency or "CNY"),
     )
     return CURRENCY
 
@@ -136,10 +133,9 @@ async def _ask_currency(update: Update, context: CrmContext) -> int:
 async def currency_picked(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    code = callbacks.ORDER_CURRENCY.parse(query.data)["code"]
-    draft = draft_of(context)
-    draft["currency"] = code
-    if draft.get("editing"):
+    with dialogs.editing(context, OrderDraft) as draft:
+        draft.currency = callbacks.ORDER_CURRENCY.parse(query.data)["code"]
+    if draft.editing:
         return await show_summary(update, context)
     return await _ask_product(update, context)
 
@@ -174,17 +170,17 @@ async def product_typed(update: Update, context: CrmContext) -> int:
             )
         )
         return PRODUCT
-    draft = draft_of(context)
-    draft["product"] = text
-    if draft.get("editing"):
+    with dialogs.editing(context, OrderDraft) as draft:
+        draft.product = text
+    if draft.editing:
         return await show_summary(update, context)
     return await _ask_date(update, context)
 
 
 async def product_skipped(update: Update, context: CrmContext) -> int:
-    draft = draft_of(context)
-    draft.pop("product", None)
-    if draft.get("editing"):
+    with dialogs.editing(context, OrderDraft) as draft:
+        draft.product = None
+    if draft.editing:
         return await show_summary(update, context)
     return await _ask_date(update, context)
 
@@ -215,25 +211,24 @@ async def _ask_date(update: Update, context: CrmContext) -> int:
 async def date_picked(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    now = utcnow()
+    now = context.now()
     choice = callbacks.ORDER_DATE.parse(query.data)["day"]
-    when = now if choice == "today" else now - timedelta(days=1)
-    draft_of(context)["ordered_at"] = when.isoformat()
+    with dialogs.editing(context, OrderDraft) as draft:
+        draft.ordered_at = now if choice == "today" else now - timedelta(days=1)
     return await show_summary(update, context)
 
 
 async def date_typed(update: Update, context: CrmContext) -> int:
     assert update.message is not None
-    assert context.viewer is not None
     t = context.t
-    now = utcnow()
+    now = context.now()
     typed = update.message.text or ""
-    when = read_order_date(typed, now=now, tz=context.viewer.timezone)
+    when = read_order_date(typed, now=now, tz=context.me.timezone)
     if isinstance(when, Refused):
         await update.message.reply_text(order_refusal(t, when, typed), reply_markup=_date_keyboard(t))
         return DATE
-    ordered_at = now if when.date() == now.astimezone(t.tz).date() else when
-    draft_of(context)["ordered_at"] = ordered_at.isoformat()
+    with dialogs.editing(context, OrderDraft) as draft:
+        draft.ordered_at = now if when.date() == now.astimezone(t.tz).date() else when
     return await show_summary(update, context)
 
 
@@ -245,7 +240,7 @@ async def go_to_step(update: Update, context: CrmContext) -> int:
     if step == "amount":
         await dialogs.say(
             update,
-            _amount_question(t, draft_of(context)["customer_name"]),
+            _amount_question(t, dialogs.load(context, OrderDraft).customer_name),
             InlineKeyboardMarkup([cancel_row(t)]),
         )
         return AMOUNT
@@ -259,7 +254,7 @@ async def go_to_step(update: Update, context: CrmContext) -> int:
     return SUMMARY
 
 
-cancel = dialogs.canceller(N_("Cancelled. No order was saved."), DRAFT, PICKER.query_key)
+cancel = dialogs.canceller(N_("Cancelled. No order was saved."), OrderDraft.KEY, PICKER.query_key)
 stale_save = dialogs.stale_save(
     orders.is_saved,
     order_summary.client_ref,
@@ -276,7 +271,7 @@ def _timeout_text(t: Translator) -> str:
     ).format(n=round(TIMEOUT_SECONDS / 60))
 
 
-timed_out = dialogs.timeout_note(_timeout_text, DRAFT)
+timed_out = dialogs.timeout_note(_timeout_text, OrderDraft.KEY)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -1,13 +1,6 @@
-"""The end of /order: the summary, Edit and Save (once per summary message), and the draft the steps share.
-
-The draft lives in user_data["order"] as JSON (the amount as a string), so a restart resumes it.
-"""
+"""The end of /order: the summary, Edit and Save (once per summary message)."""
 
 from __future__ import annotations
-
-from datetime import datetime
-from decimal import Decimal
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
@@ -15,40 +8,38 @@ from telegram.ext import ConversationHandler
 from bot.i18n import Translator
 from bot.runtime.context import CrmContext
 from bot.services import orders
-from bot.services.orders import OrderDraft
+from bot.services.orders import NewOrder
 from bot.services.visibility import NotVisible
 from handlers.card.card import open_card_markup
 from handlers.common import dialogs
 from handlers.order import callbacks
-from storage.db import utcnow
+from handlers.order.draft import OrderDraft
 
 CUSTOMER, AMOUNT, CURRENCY, PRODUCT, DATE, SUMMARY = range(6)
-DRAFT = "order"
-
-
-def draft_of(context: CrmContext) -> dict[str, Any]:
-    return dialogs.draft_in(context, DRAFT)
 
 
 def cancel_row(t: Translator) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(t.gettext("Cancel"), callback_data=callbacks.ORDER_CANCEL.data())]
 
 
-def _summary_text(draft: dict[str, Any], t: Translator) -> str:
+def _summary_text(customer_name: str, order: NewOrder, t: Translator) -> str:
     lines = [
-        t.gettext("Order from {customer}").format(customer=draft["customer_name"]),
-        t.gettext("Amount: {amount}").format(amount=t.money(Decimal(draft["amount"]), draft["currency"])),
+        t.gettext("Order from {customer}").format(customer=customer_name),
+        t.gettext("Amount: {amount}").format(amount=t.money(order.amount, order.currency)),
     ]
-    if draft.get("product"):
-        lines.append(t.gettext("Product: {product}").format(product=draft["product"]))
-    lines.append(t.gettext("Date: {date}").format(date=t.date(datetime.fromisoformat(draft["ordered_at"]))))
+    if order.product:
+        lines.append(t.gettext("Product: {product}").format(product=order.product))
+    lines.append(t.gettext("Date: {date}").format(date=t.date(order.ordered_at)))
     return "\n".join(lines)
 
 
 async def show_summary(update: Update, context: CrmContext) -> int:
     t = context.t
-    draft = draft_of(context)
-    draft["editing"] = True
+    with dialogs.editing(context, OrderDraft) as draft:
+        draft.editing = True
+    # Every step before the summary is answered by now.
+    order = draft.for_save()
+    assert order is not None
     markup = InlineKeyboardMarkup(
         [
             [
@@ -58,7 +49,7 @@ async def show_summary(update: Update, context: CrmContext) -> int:
             cancel_row(t),
         ]
     )
-    await dialogs.say(update, _summary_text(draft, t), markup)
+    await dialogs.say(update, _summary_text(draft.customer_name, order, t), markup)
     return SUMMARY
 
 
@@ -89,29 +80,20 @@ async def save(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
     assert query.message is not None
-    assert context.viewer is not None
-    assert context.user_data is not None
     t = context.t
-    draft = draft_of(context)
-    if not {"customer_id", "amount", "currency", "ordered_at"} <= draft.keys():
+    order = dialogs.load(context, OrderDraft).for_save()
+    if order is None:
         await query.answer(t.gettext("This button is no longer active."))
         return ConversationHandler.END
-    order = OrderDraft(
-        customer_id=int(draft["customer_id"]),
-        amount=Decimal(draft["amount"]),
-        currency=draft["currency"],
-        ordered_at=datetime.fromisoformat(draft["ordered_at"]),
-        product=draft.get("product") or None,
-    )
     ref = client_ref(query.message.chat.id, query.message.message_id)
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             saved = await orders.save_order(
-                session, viewer=context.viewer, draft=order, client_ref=ref, now=utcnow()
+                work.session, viewer=work.viewer, order=order, client_ref=ref, now=work.now
             )
     except NotVisible:
-        return await dialogs.save_refused(update, context, DRAFT)
-    context.user_data.pop(DRAFT, None)
+        return await dialogs.save_refused(update, context, OrderDraft.KEY)
+    dialogs.forget(context, OrderDraft.KEY)
     await query.answer()
     await query.edit_message_text(
         t.gettext("Order of {amount} from {customer} saved.").format(

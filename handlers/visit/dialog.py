@@ -1,7 +1,7 @@
 """/visit: log a visit in a few taps — customer, kind, outcome, notes, check-in, next follow-up.
 
-The steps live in visit_steps, visit_checkin and visit_save, their questions in visit_prompts;
-this module wires them into one dialog and says what happens when it is cancelled or left idle.
+The steps live in steps, checkin and save, their questions in prompts and the answers so far in
+draft; this module wires them into one dialog and says what happens when it is cancelled or left idle.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from bot.services import visits
 from handlers.common import dialogs, pickers
 from handlers.visit import callbacks, checkin, save
 from handlers.visit import steps as visit_steps
+from handlers.visit.draft import VisitDraft
 from handlers.visit.prompts import (
     ADOPT,
     CHECKIN,
     CUSTOMER,
-    DRAFT,
     FOLLOW_UP,
     KIND,
     NOTES,
@@ -30,7 +30,7 @@ from handlers.visit.prompts import (
 TIMEOUT_SECONDS = 15 * 60
 
 cancel = dialogs.canceller(
-    N_("Cancelled. No visit was saved."), DRAFT, PICKER.query_key, reply_markup=ReplyKeyboardRemove()
+    N_("Cancelled. No visit was saved."), VisitDraft.KEY, PICKER.query_key, reply_markup=ReplyKeyboardRemove()
 )
 adopt_unexpected = dialogs.nudge(N_("Please press Yes or No above, or send /cancel."), ADOPT)
 summary_unexpected = dialogs.nudge(N_("Please press Save, Edit or Cancel above, or send /cancel."), SUMMARY)
@@ -50,7 +50,7 @@ def _timeout_text(t: Translator) -> str:
     ).format(n=round(TIMEOUT_SECONDS / 60))
 
 
-timed_out = dialogs.timeout_note(_timeout_text, DRAFT, reply_markup=ReplyKeyboardRemove())
+timed_out = dialogs.timeout_note(_timeout_text, VisitDraft.KEY, reply_markup=ReplyKeyboardRemove())
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

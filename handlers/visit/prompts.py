@@ -1,13 +1,10 @@
 """The questions of /visit and the summary it ends on, with their keyboards.
 
-The draft lives in user_data["visit"] as JSON (ISO strings for times), so a restart resumes it;
-every step module asks the next question through here.
+Every step module asks the next question through here; what the answers so far are is the
+draft (handlers/visit/draft.py).
 """
 
 from __future__ import annotations
-
-from datetime import datetime
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, Update
 
@@ -19,10 +16,10 @@ from handlers.common.buttons import Button
 from handlers.common.labels import KIND_LABELS, OUTCOME_LABELS, label
 from handlers.common.typed_dates import ahead_examples
 from handlers.visit import callbacks
+from handlers.visit.draft import VisitDraft
 
 CUSTOMER, KIND, OUTCOME, NOTES, CHECKIN, ADOPT, FOLLOW_UP, SUMMARY = range(8)
 PICKER = pickers.Picker("visit", callbacks.VISIT_PICK, callbacks.VISIT_PAGE, callbacks.VISIT_CANCEL)
-DRAFT = "visit"
 
 FOLLOW_UP_LABELS = {
     QuickChoice.TOMORROW: N_("Tomorrow"),
@@ -38,10 +35,6 @@ STEP_LABELS = {
     "checkin": N_("Check-in"),
     "followup": N_("Follow-up"),
 }
-
-
-def draft_of(context: CrmContext) -> dict[str, Any]:
-    return dialogs.draft_in(context, DRAFT)
 
 
 def cancel_button(t: Translator) -> InlineKeyboardButton:
@@ -107,7 +100,7 @@ async def ask_kind(update: Update, context: CrmContext, *, fresh: bool = False) 
     await dialogs.say(
         update,
         t.gettext("Visit to {customer}. How did you meet?").format(
-            customer=draft_of(context)["customer_name"]
+            customer=dialogs.load(context, VisitDraft).customer_name
         ),
         _choices(t, callbacks.VISIT_KIND, "kind", KIND_LABELS),
         fresh=fresh,
@@ -159,36 +152,33 @@ async def ask_follow_up(update: Update, context: CrmContext) -> int:
     return FOLLOW_UP
 
 
-def _summary_text(draft: dict[str, Any], t: Translator) -> str:
+def _summary_text(draft: VisitDraft, t: Translator) -> str:
     lines = [
-        t.gettext("Visit to {customer}").format(customer=draft["customer_name"]),
-        t.gettext("Kind: {kind}").format(kind=label(t, KIND_LABELS, draft["kind"])),
-        t.gettext("Outcome: {outcome}").format(outcome=label(t, OUTCOME_LABELS, draft["outcome"])),
+        t.gettext("Visit to {customer}").format(customer=draft.customer_name),
+        t.gettext("Kind: {kind}").format(kind=label(t, KIND_LABELS, draft.kind)),
+        t.gettext("Outcome: {outcome}").format(outcome=label(t, OUTCOME_LABELS, draft.outcome)),
     ]
-    if draft.get("notes"):
-        lines.append(t.gettext("Notes: {notes}").format(notes=draft["notes"]))
-    if draft.get("photo"):
+    if draft.notes:
+        lines.append(t.gettext("Notes: {notes}").format(notes=draft.notes))
+    if draft.photo:
         lines.append(t.gettext("Photo attached"))
-    if draft.get("voice"):
+    if draft.voice:
         lines.append(t.gettext("Voice note attached"))
-    if draft.get("kind") == "on_site":
-        if "lat" not in draft:
+    if draft.on_site:
+        if draft.lat is None:
             lines.append(t.gettext("Check-in: skipped"))
-        elif draft.get("distance") is not None:
+        elif draft.distance is not None:
             lines.append(
                 t.gettext("Check-in: {distance} from the customer").format(
-                    distance=distance_text(t, float(draft["distance"]))
+                    distance=distance_text(t, draft.distance)
                 )
             )
-        elif draft.get("adopt"):
+        elif draft.adopt:
             lines.append(t.gettext("Check-in: saved as the customer's location"))
         else:
             lines.append(t.gettext("Check-in: location recorded"))
-    follow_up = draft.get("follow_up")
-    if follow_up:
-        lines.append(
-            t.gettext("Next follow-up: {when}").format(when=t.day_time(datetime.fromisoformat(follow_up)))
-        )
+    if draft.follow_up is not None:
+        lines.append(t.gettext("Next follow-up: {when}").format(when=t.day_time(draft.follow_up)))
     else:
         lines.append(t.gettext("Next follow-up: none"))
     return "\n".join(lines)
@@ -208,8 +198,8 @@ def _summary_keyboard(t: Translator) -> InlineKeyboardMarkup:
 
 async def show_summary(update: Update, context: CrmContext) -> int:
     t = context.t
-    draft = draft_of(context)
-    draft["editing"] = True
+    with dialogs.editing(context, VisitDraft) as draft:
+        draft.editing = True
     text = _summary_text(draft, t)
     query = update.callback_query
     if query is not None and query.message is not None:

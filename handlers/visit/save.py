@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
 from bot.runtime.context import CrmContext
 from bot.services import visits
 from bot.services.visibility import NotVisible
-from bot.services.visits import VisitDraft
 from handlers.card.card import open_card_markup
 from handlers.common import dialogs
 from handlers.visit import callbacks
+from handlers.visit.draft import VisitDraft
 from handlers.visit.prompts import (
-    DRAFT,
     FOLLOW_UP,
     STEP_LABELS,
     SUMMARY,
@@ -24,7 +21,6 @@ from handlers.visit.prompts import (
     ask_kind,
     ask_notes,
     ask_outcome,
-    draft_of,
     follow_up_keyboard,
 )
 
@@ -33,16 +29,13 @@ async def save(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
     assert query.message is not None
-    assert context.viewer is not None
-    assert context.user_data is not None
     t = context.t
-    draft = draft_of(context)
-    if not {"customer_id", "kind", "outcome"} <= draft.keys():
+    visit = dialogs.load(context, VisitDraft).for_save()
+    if visit is None:
         await query.answer(t.gettext("This button is no longer active."))
         return ConversationHandler.END
-    follow_up = datetime.fromisoformat(draft["follow_up"]) if draft.get("follow_up") else None
-    now = context.now()
-    if follow_up is not None and follow_up <= now:
+    follow_up = visit.follow_up_at
+    if follow_up is not None and follow_up <= context.now():
         await query.answer()
         await query.edit_message_text(
             t.gettext("{when} has already passed. Please pick a time in the future.").format(
@@ -51,31 +44,18 @@ async def save(update: Update, context: CrmContext) -> int:
             reply_markup=follow_up_keyboard(t),
         )
         return FOLLOW_UP
-    visit = VisitDraft(
-        customer_id=int(draft["customer_id"]),
-        kind=draft["kind"],
-        outcome=draft["outcome"],
-        notes=draft.get("notes") or None,
-        photo_file_id=draft.get("photo"),
-        voice_file_id=draft.get("voice"),
-        latitude=draft.get("lat"),
-        longitude=draft.get("lon"),
-        accuracy_m=draft.get("acc"),
-        adopt_location=bool(draft.get("adopt")),
-        follow_up_at=follow_up,
-    )
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             saved = await visits.save_visit(
-                session,
-                viewer=context.viewer,
-                draft=visit,
+                work.session,
+                viewer=work.viewer,
+                visit=visit,
                 client_ref=client_ref(query.message.chat.id, query.message.message_id),
-                now=now,
+                now=work.now,
             )
     except NotVisible:
-        return await dialogs.save_refused(update, context, DRAFT)
-    context.user_data.pop(DRAFT, None)
+        return await dialogs.save_refused(update, context, VisitDraft.KEY)
+    dialogs.forget(context, VisitDraft.KEY)
     await query.answer()
     lines = [t.gettext("Visit to {customer} saved.").format(customer=saved.customer_name)]
     if saved.follow_up_at is not None:
@@ -95,7 +75,7 @@ def client_ref(chat_id: int, message_id: int) -> str:
 async def edit(update: Update, context: CrmContext) -> int:
     t = context.t
     steps = dict(STEP_LABELS)
-    if draft_of(context).get("kind") != "on_site":
+    if not dialogs.load(context, VisitDraft).on_site:
         steps.pop("checkin")
     buttons = [
         InlineKeyboardButton(t.gettext(text), callback_data=callbacks.VISIT_GOTO.data(step=key))
@@ -119,7 +99,7 @@ async def go_to_step(update: Update, context: CrmContext) -> int:
         return await ask_outcome(update, context)
     if step == "notes":
         return await ask_notes(update, context)
-    if step == "checkin" and draft_of(context).get("kind") == "on_site":
+    if step == "checkin" and dialogs.load(context, VisitDraft).on_site:
         await query.answer()
         await query.edit_message_reply_markup(None)
         return await ask_checkin(update, context)

@@ -7,15 +7,15 @@ from telegram import Update
 from bot.domain.dates import QuickChoice, Refused, quick_choice, read_ahead
 from bot.i18n import N_
 from bot.runtime.context import CrmContext
-from bot.services import visits
+from bot.services import customers
 from bot.services.visibility import NotVisible
-from bot.services.visits import MAX_NOTES
-from handlers.common import pickers
+from bot.services.visits import MAX_NOTES, read_notes
+from handlers.common import dialogs, pickers
 from handlers.common.typed_dates import ahead_examples, ahead_refusal
 from handlers.visit import callbacks
+from handlers.visit.draft import VisitDraft
 from handlers.visit.prompts import (
     CUSTOMER,
-    DRAFT,
     FOLLOW_UP,
     NOTES,
     PICKER,
@@ -24,44 +24,43 @@ from handlers.visit.prompts import (
     ask_kind,
     ask_notes,
     ask_outcome,
-    draft_of,
     follow_up_keyboard,
     notes_keyboard,
     show_summary,
 )
-from storage.db import utcnow
 
 
 async def _use_customer(update: Update, context: CrmContext, customer_id: int, *, fresh: bool = False) -> int:
-    assert context.viewer is not None
-    assert context.user_data is not None
     try:
-        async with context.db.begin() as session:
-            brief = await visits.customer_brief(session, viewer=context.viewer, customer_id=customer_id)
+        async with context.work() as work:
+            brief = await customers.brief(work.session, viewer=work.viewer, customer_id=customer_id)
     except NotVisible:
-        return await pickers.customer_refused(update, context, DRAFT)
-    draft = draft_of(context)
-    draft.update(customer_id=brief.id, customer_name=brief.name)
+        return await pickers.customer_refused(update, context, VisitDraft)
+    with dialogs.editing(context, VisitDraft) as draft:
+        draft.customer_id, draft.customer_name = brief.id, brief.name
     return await ask_kind(update, context, fresh=fresh)
 
 
 # /visit, the card's "Log visit" button (customer known, still checked) and a picked hit.
 start, start_for_customer, customer_picked = pickers.customer_entry(
-    DRAFT, PICKER, callbacks.START_VISIT, N_("Which customer did you visit?"), _use_customer, asking=CUSTOMER
+    VisitDraft,
+    PICKER,
+    callbacks.START_VISIT,
+    N_("Which customer did you visit?"),
+    _use_customer,
+    asking=CUSTOMER,
 )
 
 
 async def kind_picked(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    kind = callbacks.VISIT_KIND.parse(query.data)["kind"]
-    draft = draft_of(context)
-    draft["kind"] = kind
-    if kind != "on_site":
-        for key in ("lat", "lon", "acc", "distance", "adopt"):
-            draft.pop(key, None)
-    if draft.get("editing"):
-        if kind == "on_site" and "lat" not in draft and not draft.get("checkin_skipped"):
+    with dialogs.editing(context, VisitDraft) as draft:
+        draft.kind = callbacks.VISIT_KIND.parse(query.data)["kind"]
+        if not draft.on_site:
+            draft.drop_checkin()
+    if draft.editing:
+        if draft.needs_checkin:
             await query.answer()
             return await ask_checkin(update, context)
         return await show_summary(update, context)
@@ -71,49 +70,48 @@ async def kind_picked(update: Update, context: CrmContext) -> int:
 async def outcome_picked(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    outcome = callbacks.VISIT_OUTCOME.parse(query.data)["outcome"]
-    draft = draft_of(context)
-    draft["outcome"] = outcome
-    if draft.get("editing"):
+    with dialogs.editing(context, VisitDraft) as draft:
+        draft.outcome = callbacks.VISIT_OUTCOME.parse(query.data)["outcome"]
+    if draft.editing:
         return await show_summary(update, context)
     return await ask_notes(update, context)
 
 
 async def notes_typed(update: Update, context: CrmContext) -> int:
     assert update.message is not None
-    text = (update.message.text or "").strip()
+    notes = read_notes(update.message.text or "")
     t = context.t
-    if len(text) > MAX_NOTES:
+    if notes.too_long:
         await update.message.reply_text(
             t.gettext(
                 "Notes can be at most {limit} characters; yours have {length}. Please shorten them."
-            ).format(limit=MAX_NOTES, length=len(text)),
+            ).format(limit=MAX_NOTES, length=notes.length),
             reply_markup=notes_keyboard(t),
         )
         return NOTES
-    draft_of(context)["notes"] = text
-    return await _after_notes(update, context)
+    with dialogs.editing(context, VisitDraft) as draft:
+        draft.notes = notes.text
+    return await _after_notes(update, context, draft)
 
 
 async def notes_media(update: Update, context: CrmContext) -> int:
     """A photo or a voice note is kept by its file_id; a photo's caption becomes the notes."""
     message = update.message
     assert message is not None
-    draft = draft_of(context)
-    if message.photo:
-        draft["photo"] = message.photo[-1].file_id
-    if message.voice:
-        draft["voice"] = message.voice.file_id
-    if message.caption:
-        draft["notes"] = message.caption.strip()[:MAX_NOTES]
-    return await _after_notes(update, context)
+    with dialogs.editing(context, VisitDraft) as draft:
+        if message.photo:
+            draft.photo = message.photo[-1].file_id
+        if message.voice:
+            draft.voice = message.voice.file_id
+        if message.caption:
+            draft.notes = read_notes(message.caption).text
+    return await _after_notes(update, context, draft)
 
 
 async def notes_skipped(update: Update, context: CrmContext) -> int:
-    draft = draft_of(context)
-    for key in ("notes", "photo", "voice"):
-        draft.pop(key, None)
-    return await _after_notes(update, context)
+    with dialogs.editing(context, VisitDraft) as draft:
+        draft.notes = draft.photo = draft.voice = None
+    return await _after_notes(update, context, draft)
 
 
 async def notes_unexpected(update: Update, context: CrmContext) -> int:
@@ -129,15 +127,13 @@ async def notes_unexpected(update: Update, context: CrmContext) -> int:
     return NOTES
 
 
-async def _after_notes(update: Update, context: CrmContext) -> int:
-    draft = draft_of(context)
-    needs_checkin = "lat" not in draft and not draft.get("checkin_skipped")
-    if draft.get("kind") == "on_site" and (not draft.get("editing") or needs_checkin):
+async def _after_notes(update: Update, context: CrmContext, draft: VisitDraft) -> int:
+    if draft.on_site and (not draft.editing or draft.needs_checkin):
         if update.callback_query is not None:
             await update.callback_query.answer()
             await update.callback_query.edit_message_reply_markup(None)
         return await ask_checkin(update, context)
-    if draft.get("editing"):
+    if draft.editing:
         return await show_summary(update, context)
     return await ask_follow_up(update, context)
 
@@ -145,28 +141,26 @@ async def _after_notes(update: Update, context: CrmContext) -> int:
 async def follow_up_picked(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     choice = callbacks.VISIT_FOLLOW_UP.parse(query.data)["choice"]
-    draft = draft_of(context)
-    if choice == "none":
-        draft["follow_up"] = None
-    else:
-        when = quick_choice(QuickChoice(choice), now=utcnow(), tz=context.viewer.timezone)
-        draft["follow_up"] = when.isoformat()
+    with dialogs.editing(context, VisitDraft) as draft:
+        draft.follow_up = (
+            None
+            if choice == "none"
+            else quick_choice(QuickChoice(choice), now=context.now(), tz=context.me.timezone)
+        )
     return await show_summary(update, context)
 
 
 async def follow_up_typed(update: Update, context: CrmContext) -> int:
     assert update.message is not None
-    assert context.viewer is not None
     t = context.t
-    now = utcnow()
     typed = update.message.text or ""
-    when = read_ahead(typed, now=now, tz=context.viewer.timezone)
+    when = read_ahead(typed, now=context.now(), tz=context.me.timezone)
     if isinstance(when, Refused):
         await update.message.reply_text(ahead_refusal(t, when, typed), reply_markup=follow_up_keyboard(t))
         return FOLLOW_UP
-    draft_of(context)["follow_up"] = when.isoformat()
+    with dialogs.editing(context, VisitDraft) as draft:
+        draft.follow_up = when
     return await show_summary(update, context)
 
 

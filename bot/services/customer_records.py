@@ -24,7 +24,7 @@ DUPLICATE_PREFIX = 4
 
 @dataclass(frozen=True, slots=True)
 class Draft:
-    """A customer as entered in /new, kept as plain data between the dialog's steps."""
+    """A customer as entered in /new."""
 
     name: str
     company: str | None = None
@@ -33,19 +33,6 @@ class Draft:
     birthday: date | None = None
     tier: str = DEFAULT_TIER
     tags: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Draft:
-        birthday = data.get("birthday")
-        return cls(
-            name=str(data["name"]),
-            company=data.get("company"),
-            phone=data.get("phone"),
-            address=data.get("address"),
-            birthday=date.fromisoformat(birthday) if birthday else None,
-            tier=str(data.get("tier") or DEFAULT_TIER),
-            tags=[str(t) for t in data.get("tags") or []],
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,19 +22,33 @@ from telegram.ext import (
 from bot.domain import phones
 from bot.domain.customer_fields import TIERS, Field
 from bot.i18n import N_, Translator
-from bot.runtime.context import CrmContext
+from bot.runtime.context import CrmContext, Work
 from bot.services import customer_records, customers
 from bot.services.visibility import NotVisible
 from handlers.card import card
 from handlers.common import dialogs
 from handlers.common.refusals import not_visible_text
 from handlers.customer import callbacks, field_input
-from storage.db import utcnow
 
 PICK, VALUE = range(2)
 TIMEOUT = timedelta(minutes=15)
-STATE = "edit_customer"
 OPTIONAL = (Field.COMPANY, Field.PHONE, Field.ADDRESS, Field.BIRTHDAY, Field.TAGS)
+
+
+class EditDraft(dialogs.Draft):
+    """Which customer is being edited and which field the next answer is for; the field names are
+    the JSON keys earlier releases wrote."""
+
+    KEY = "edit_customer"
+
+    id: int | None = None
+    # The editor's language, for the note if the edit times out.
+    locale: str | None = None
+    field: Field | None = None
+
+
+# Whether the field changed, or why it could not be.
+Outcome = bool | NotVisible | customer_records.PhoneTaken
 
 
 def _shown(field: Field, value: Any, t: Translator, *, is_owner: bool) -> str:
@@ -57,19 +71,19 @@ def _cancel_button(t: Translator) -> InlineKeyboardButton:
 async def start(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
-    assert context.user_data is not None
     assert update.effective_chat is not None
     t = context.t
     customer_id = callbacks.EDIT_CUSTOMER.parse(query.data)["customer_id"]
     try:
-        async with context.db.begin() as session:
-            record = await customer_records.editable(session, viewer=context.viewer, customer_id=customer_id)
+        async with context.work() as work:
+            record = await customer_records.editable(
+                work.session, viewer=work.viewer, customer_id=customer_id
+            )
     except NotVisible:
         await query.answer(not_visible_text(t), show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    context.user_data[STATE] = {"id": record.customer_id, "locale": context.viewer.locale}
+    dialogs.keep(context, EditDraft(id=record.customer_id, locale=context.me.locale))
     cid = record.customer_id
     buttons = [
         InlineKeyboardButton(
@@ -91,25 +105,25 @@ async def start(update: Update, context: CrmContext) -> int:
 async def field_picked(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
-    assert context.user_data is not None
     t = context.t
     args = callbacks.EDIT_FIELD.parse(query.data)
     customer_id, field = args["customer_id"], Field(args["field"])
-    state = context.user_data.get(STATE) or {}
-    if state.get("id") != customer_id:
+    draft = dialogs.load(context, EditDraft)
+    if draft.id != customer_id:
         await query.answer(t.gettext("This button is no longer active."), show_alert=True)
         return PICK
     try:
-        async with context.db.begin() as session:
-            record = await customer_records.editable(session, viewer=context.viewer, customer_id=customer_id)
+        async with context.work() as work:
+            record = await customer_records.editable(
+                work.session, viewer=work.viewer, customer_id=customer_id
+            )
     except NotVisible:
-        context.user_data.pop(STATE, None)
+        dialogs.forget(context, EditDraft.KEY)
         await query.answer(not_visible_text(t), show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    state["field"] = field.value
-    context.user_data[STATE] = state
+    draft.field = field
+    dialogs.keep(context, draft)
     rows: list[list[InlineKeyboardButton]] = []
     if field is Field.TIER:
         rows.append(
@@ -130,85 +144,99 @@ async def field_picked(update: Update, context: CrmContext) -> int:
 
 
 async def value_typed(update: Update, context: CrmContext) -> int:
-    assert update.message is not None
-    assert update.message.text is not None
-    assert context.viewer is not None
-    assert context.user_data is not None
-    state = context.user_data.get(STATE) or {}
-    if "field" not in state:
-        await update.message.reply_text(context.t.gettext("Please pick a field above, or send /cancel."))
+    message = update.message
+    assert message is not None
+    assert message.text is not None
+    t = context.t
+    draft = dialogs.load(context, EditDraft)
+    if draft.field is None:
+        await message.reply_text(t.gettext("Please pick a field above, or send /cancel."))
         return PICK
-    field = Field(state["field"])
-    async with context.db.begin() as session:
-        region = await customers.team_region(session, viewer=context.viewer)
-    today = utcnow().astimezone(ZoneInfo(context.viewer.timezone)).date()
-    parsed = field_input.parse(field, update.message.text, region=region, today=today, t=context.t)
+    field = draft.field
+    outcome: Outcome = False
+    try:
+        # The team's phone region to read the value by, and the change, in one transaction.
+        async with context.work() as work:
+            region = await customers.team_region(work.session, viewer=work.viewer)
+            today = work.now.astimezone(ZoneInfo(work.viewer.timezone)).date()
+            parsed = field_input.parse(field, message.text, region=region, today=today, t=t)
+            if parsed.error is None:
+                outcome = await _change(work, draft, field, parsed.value)
+    except (NotVisible, customer_records.PhoneTaken) as refused:
+        outcome = refused
     if parsed.error is not None:
-        await update.message.reply_text(
-            parsed.error + "\n\n" + context.t.gettext("Send the new value, or /cancel.")
-        )
+        await message.reply_text(parsed.error + "\n\n" + t.gettext("Send the new value, or /cancel."))
         return VALUE
     if parsed.note is not None:
-        await update.message.reply_text(parsed.note)
-    return await _save(update, context, field, parsed.value)
+        await message.reply_text(parsed.note)
+    return await _told(update, context, draft, field, outcome)
 
 
 async def tier_pressed(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    assert context.user_data is not None
     tier = callbacks.EDIT_TIER.parse(query.data)["tier"]
-    state = context.user_data.get(STATE) or {}
-    if state.get("field") != Field.TIER.value:
+    draft = dialogs.load(context, EditDraft)
+    if draft.field is not Field.TIER:
         await query.answer(context.t.gettext("This button is no longer active."))
         return VALUE
     await query.answer()
     await query.edit_message_reply_markup(None)
-    return await _save(update, context, Field.TIER, tier)
+    return await _save(update, context, draft, Field.TIER, tier)
 
 
 async def cleared(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    assert context.user_data is not None
-    state = context.user_data.get(STATE) or {}
-    field = Field(state["field"]) if state.get("field") in set(Field) else None
+    draft = dialogs.load(context, EditDraft)
+    field = draft.field
     if field is None or field not in OPTIONAL:
         await query.answer(context.t.gettext("This button is no longer active."))
         return VALUE
     await query.answer()
     await query.edit_message_reply_markup(None)
-    return await _save(update, context, field, [] if field is Field.TAGS else None)
+    return await _save(update, context, draft, field, [] if field is Field.TAGS else None)
 
 
-async def _save(update: Update, context: CrmContext, field: Field, value: Any) -> int:
-    assert context.viewer is not None
-    assert context.user_data is not None
+async def _change(work: Work, draft: EditDraft, field: Field, value: Any) -> bool:
+    return await customer_records.update_field(
+        work.session,
+        viewer=work.viewer,
+        customer_id=draft.id or 0,
+        field_name=field,
+        value=value,
+        now=work.now,
+    )
+
+
+async def _save(update: Update, context: CrmContext, draft: EditDraft, field: Field, value: Any) -> int:
+    """A pressed value (a tier, or Clear): the change in one transaction, then what came of it."""
+    outcome: Outcome
+    try:
+        async with context.work() as work:
+            outcome = await _change(work, draft, field, value)
+    except (NotVisible, customer_records.PhoneTaken) as refused:
+        outcome = refused
+    return await _told(update, context, draft, field, outcome)
+
+
+async def _told(update: Update, context: CrmContext, draft: EditDraft, field: Field, outcome: Outcome) -> int:
+    """Say whether the field changed, then show the card; the edit ends either way."""
     assert update.effective_chat is not None
     t = context.t
-    state = context.user_data.pop(STATE, None) or {}
-    customer_id = int(state.get("id", 0))
-    try:
-        async with context.db.begin() as session:
-            changed = await customer_records.update_field(
-                session,
-                viewer=context.viewer,
-                customer_id=customer_id,
-                field_name=field,
-                value=value,
-                now=utcnow(),
-            )
-    except NotVisible:
+    dialogs.forget(context, EditDraft.KEY)
+    customer_id = draft.id or 0
+    if isinstance(outcome, NotVisible):
         await context.bot.send_message(update.effective_chat.id, not_visible_text(t))
         return ConversationHandler.END
-    except customer_records.PhoneTaken as taken:
-        await context.bot.send_message(update.effective_chat.id, phone_taken_text(taken, t))
+    if isinstance(outcome, customer_records.PhoneTaken):
+        await context.bot.send_message(update.effective_chat.id, phone_taken_text(outcome, t))
         await card.send_card(update, context, customer_id)
         return ConversationHandler.END
     label = field_input.field_label(field, t)
     text = (
         t.gettext("Saved: {field} changed.").format(field=label)
-        if changed
+        if outcome
         else t.gettext("{field} was already like that; nothing changed.").format(field=label)
     )
     await context.bot.send_message(update.effective_chat.id, text)
@@ -227,7 +255,7 @@ def phone_taken_text(taken: customer_records.PhoneTaken, t: Translator) -> str:
 
 not_text = dialogs.nudge(N_("Please answer with text, or send /cancel."), VALUE)
 waiting_for_pick = dialogs.nudge(N_("Please pick a field above, or send /cancel."), PICK)
-cancelled = dialogs.canceller(N_("Cancelled. Nothing was changed."), STATE)
+cancelled = dialogs.canceller(N_("Cancelled. Nothing was changed."), EditDraft.KEY)
 
 
 def _timeout_text(t: Translator) -> str:
@@ -236,7 +264,7 @@ def _timeout_text(t: Translator) -> str:
     ).format(minutes=int(TIMEOUT.total_seconds() // 60))
 
 
-timed_out = dialogs.timeout_note(_timeout_text, STATE, in_draft_language=True)
+timed_out = dialogs.timeout_note(_timeout_text, EditDraft.KEY, in_draft_language=True)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

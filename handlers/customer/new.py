@@ -7,7 +7,7 @@ Before saving, the whole team is checked for the same customer: another rep's ma
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,22 +21,20 @@ from telegram.ext import (
     filters,
 )
 
-from bot.domain.customer_fields import TIERS, Field
+from bot.domain.customer_fields import DEFAULT_TIER, TIERS, Field
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
 from bot.runtime.pushes import queue
 from bot.services import customer_records, customers, transfers
-from bot.services.customer_records import Draft, DuplicateOfAnother, Lookalike
+from bot.services.customer_records import DuplicateOfAnother, Lookalike
 from bot.services.errors import NotAllowed, NoTeam, NotFound
 from handlers.card import card
 from handlers.card.callbacks import OPEN_CUSTOMER
 from handlers.common import dialogs
 from handlers.customer import callbacks, field_input
-from storage.db import utcnow
 
 NAME, COMPANY, PHONE, ADDRESS, BIRTHDAY, TIER, TAGS, DUPLICATE = range(8)
 TIMEOUT = timedelta(minutes=15)
-DRAFT = "new_customer"
 
 STEPS: tuple[tuple[int, Field], ...] = (
     (NAME, Field.NAME),
@@ -51,8 +49,41 @@ FIELD_OF = dict(STEPS)
 NEXT = {state: STEPS[i + 1][0] if i + 1 < len(STEPS) else None for i, (state, _) in enumerate(STEPS)}
 
 
-def _draft(context: CrmContext) -> dict[str, Any]:
-    return dialogs.draft_in(context, DRAFT)
+class NewCustomerDraft(dialogs.Draft):
+    """The answers so far; the field names are the JSON keys earlier releases wrote."""
+
+    KEY = "new_customer"
+
+    # Set at /new: where a phone without a country code is from, and the rep's language and time
+    # zone for the note if the form times out.
+    region: str = "CN"
+    locale: str | None = None
+    timezone: str | None = None
+    state: int = NAME
+    name: str | None = None
+    company: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    birthday: date | None = None
+    tier: str | None = None
+    tags: tuple[str, ...] = ()
+
+    def answer(self, field: Field, value: Any) -> None:
+        setattr(self, field.value, value)
+
+    def record(self) -> customer_records.Draft | None:
+        """The customer to look for and create, once it has a name."""
+        if self.name is None:
+            return None
+        return customer_records.Draft(
+            name=self.name,
+            company=self.company,
+            phone=self.phone,
+            address=self.address,
+            birthday=self.birthday,
+            tier=self.tier or DEFAULT_TIER,
+            tags=list(self.tags),
+        )
 
 
 def _skip_row(state: int, t: Translator) -> list[InlineKeyboardButton]:
@@ -63,8 +94,8 @@ def _skip_row(state: int, t: Translator) -> list[InlineKeyboardButton]:
     ]
 
 
-def _question(state: int, draft: dict[str, Any], t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
-    name = draft.get("name", "")
+def _question(state: int, draft: NewCustomerDraft, t: Translator) -> tuple[str, InlineKeyboardMarkup | None]:
+    name = draft.name or ""
     if state == NAME:
         return t.gettext("New customer. What is the customer's name?\n\n/cancel stops."), None
     if state == COMPANY:
@@ -74,7 +105,7 @@ def _question(state: int, draft: dict[str, Any], t: Translator) -> tuple[str, In
     if state == PHONE:
         text = t.gettext(
             "{name}'s phone number? Without a + and country code it is read as a number in {country}."
-        ).format(name=name, country=field_input.country_name(draft.get("region", "CN"), t))
+        ).format(name=name, country=field_input.country_name(draft.region, t))
         return text, InlineKeyboardMarkup([_skip_row(state, t)])
     if state == ADDRESS:
         return t.gettext("{name}'s address?").format(name=name), InlineKeyboardMarkup([_skip_row(state, t)])
@@ -97,92 +128,81 @@ def _question(state: int, draft: dict[str, Any], t: Translator) -> tuple[str, In
 
 async def _ask(update: Update, context: CrmContext, state: int) -> int:
     assert update.effective_chat is not None
-    text, markup = _question(state, _draft(context), context.t)
+    text, markup = _question(state, dialogs.load(context, NewCustomerDraft), context.t)
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
     return state
 
 
 async def start(update: Update, context: CrmContext) -> int:
-    assert context.user_data is not None
-    assert context.viewer is not None
-    async with context.db.begin() as session:
-        region = await customers.team_region(session, viewer=context.viewer)
-    context.user_data[DRAFT] = {
-        "region": region,
-        "locale": context.viewer.locale,
-        "timezone": context.viewer.timezone,
-    }
+    async with context.work() as work:
+        region = await customers.team_region(work.session, viewer=work.viewer)
+    me = context.me
+    dialogs.keep(context, NewCustomerDraft(region=region, locale=me.locale, timezone=me.timezone))
     return await _ask(update, context, NAME)
-
-
-def _state_of(context: CrmContext) -> int:
-    draft = _draft(context)
-    return int(draft.get("state", NAME))
 
 
 async def typed(update: Update, context: CrmContext) -> int:
     """A typed answer to the current step: saved and on to the next, or explained and asked again."""
     assert update.message is not None
     assert update.message.text is not None
-    assert context.viewer is not None
-    draft = _draft(context)
-    state = int(draft.get("state", NAME))
+    draft = dialogs.load(context, NewCustomerDraft)
+    state = draft.state
     field = FIELD_OF[state]
-    today = utcnow().astimezone(ZoneInfo(context.viewer.timezone)).date()
-    parsed = field_input.parse(
-        field, update.message.text, region=draft.get("region", "CN"), today=today, t=context.t
-    )
+    today = context.now().astimezone(ZoneInfo(context.me.timezone)).date()
+    parsed = field_input.parse(field, update.message.text, region=draft.region, today=today, t=context.t)
     if parsed.error is not None:
         text, markup = _question(state, draft, context.t)
         await update.message.reply_text(f"{parsed.error}\n\n{text}", reply_markup=markup)
         return state
     if parsed.note is not None:
         await update.message.reply_text(parsed.note)
-    draft[field.value] = parsed.value.isoformat() if field is Field.BIRTHDAY else parsed.value
-    return await _advance(update, context, state)
+    draft.answer(field, parsed.value)
+    return await _advance(update, context, draft)
 
 
-async def _advance(update: Update, context: CrmContext, state: int) -> int:
-    assert context.user_data is not None
-    draft = _draft(context)
-    following = NEXT[state]
+async def _advance(update: Update, context: CrmContext, draft: NewCustomerDraft) -> int:
+    """Keep the answers and ask the next step, or, after the last, look for duplicates and save."""
+    following = NEXT[draft.state]
+    if following is not None:
+        draft.state = following
+    dialogs.keep(context, draft)
     if following is None:
         return await _finish(update, context)
-    draft["state"] = following
-    context.user_data[DRAFT] = draft
     return await _ask(update, context, following)
 
 
 async def skipped(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    state = _state_of(context)
+    draft = dialogs.load(context, NewCustomerDraft)
     field = callbacks.NEW_SKIP.parse(query.data)["field"]
-    if field != FIELD_OF[state] or state == NAME:
+    if field != FIELD_OF[draft.state] or draft.state == NAME:
         await query.answer(context.t.gettext("This button is no longer active."))
-        return state
+        return draft.state
     await query.answer()
     await query.edit_message_reply_markup(None)
-    return await _advance(update, context, state)
+    return await _advance(update, context, draft)
 
 
 async def tier_pressed(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
     tier = callbacks.NEW_TIER.parse(query.data)["tier"]
-    if _state_of(context) != TIER:
+    draft = dialogs.load(context, NewCustomerDraft)
+    if draft.state != TIER:
         await query.answer(context.t.gettext("This button is no longer active."))
-        return _state_of(context)
+        return draft.state
     await query.answer()
     await query.edit_message_reply_markup(None)
-    _draft(context)["tier"] = tier
-    return await _advance(update, context, TIER)
+    draft.tier = tier
+    return await _advance(update, context, draft)
 
 
 async def not_text(update: Update, context: CrmContext) -> int:
     assert update.message is not None
-    state = _state_of(context)
-    text, markup = _question(state, _draft(context), context.t)
+    draft = dialogs.load(context, NewCustomerDraft)
+    state = draft.state
+    text, markup = _question(state, draft, context.t)
     await update.message.reply_text(
         context.t.gettext("Please answer with text.") + "\n\n" + text, reply_markup=markup
     )
@@ -191,42 +211,40 @@ async def not_text(update: Update, context: CrmContext) -> int:
 
 async def _finish(update: Update, context: CrmContext, *, anyway: bool = False) -> int:
     """The duplicate guard, then the save."""
-    assert context.viewer is not None
-    assert context.user_data is not None
     assert update.effective_chat is not None
     t = context.t
-    draft = _draft(context)
-    if "name" not in draft:
+    draft = dialogs.load(context, NewCustomerDraft)
+    record = draft.record()
+    if record is None:
         await context.bot.send_message(update.effective_chat.id, t.gettext("Let's start again: /new"))
         return ConversationHandler.END
-    record = Draft.from_json(draft)
     customer_id: int | None = None
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             found = (
                 []
                 if anyway
-                else await customer_records.lookalikes(session, viewer=context.viewer, draft=record)
+                else await customer_records.lookalikes(work.session, viewer=work.viewer, draft=record)
             )
             if not found:
                 customer_id = await customer_records.create(
-                    session, viewer=context.viewer, draft=record, now=utcnow()
+                    work.session, viewer=work.viewer, draft=record, now=work.now
                 )
     except DuplicateOfAnother as duplicate:
         found = [duplicate.lookalike]
     except (NoTeam, NotAllowed):
-        context.user_data.pop(DRAFT, None)
+        dialogs.forget(context, NewCustomerDraft.KEY)
         await context.bot.send_message(
             update.effective_chat.id, t.gettext("You need to be in a team to add customers.")
         )
         return ConversationHandler.END
     if found or customer_id is None:
-        draft["state"] = DUPLICATE
-        context.user_data[DRAFT] = draft
+        draft.state = DUPLICATE
+        dialogs.keep(context, draft)
         text, markup = _duplicate_offer(found, t)
         await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
         return DUPLICATE
-    context.user_data.pop(DRAFT, None)
+    dialogs.forget(context, NewCustomerDraft.KEY)
     await context.bot.send_message(
         update.effective_chat.id,
         t.gettext("Saved: {name} is now one of your customers.").format(name=record.name),
@@ -284,9 +302,8 @@ async def open_existing(update: Update, context: CrmContext) -> int:
     """The rep picked the existing customer: the draft is dropped and the card opened."""
     query = update.callback_query
     assert query is not None
-    assert context.user_data is not None
     customer_id = OPEN_CUSTOMER.parse(query.data)["customer_id"]
-    context.user_data.pop(DRAFT, None)
+    dialogs.forget(context, NewCustomerDraft.KEY)
     await query.answer()
     await query.edit_message_reply_markup(None)
     await card.send_card(update, context, customer_id)
@@ -296,30 +313,27 @@ async def open_existing(update: Update, context: CrmContext) -> int:
 async def transfer_requested(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
-    assert context.user_data is not None
     t = context.t
     customer_id = callbacks.NEW_TRANSFER.parse(query.data)["customer_id"]
-    draft = _draft(context)
     # The service asks again whether this customer matches what was typed: a crafted id is refused.
-    if "name" not in draft:
+    record = dialogs.load(context, NewCustomerDraft).record()
+    if record is None:
         await query.answer(t.gettext("This button is no longer active."), show_alert=True)
         return DUPLICATE
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             result = await transfers.request_transfer(
-                session,
-                viewer=context.viewer,
+                work.session,
+                viewer=work.viewer,
                 customer_id=customer_id,
-                draft=Draft.from_json(draft),
-                now=utcnow(),
+                draft=record,
+                now=work.now,
             )
-            await queue(session, context.app, result.pushes, now=utcnow())
+            await queue(work.session, context.app, result.pushes, now=work.now)
     except (NotFound, NotAllowed, NoTeam):
         await query.answer(t.gettext("This button is no longer active."), show_alert=True)
         return DUPLICATE
-    context.user_data.pop(DRAFT, None)
-    context.app.wake_sender()
+    dialogs.forget(context, NewCustomerDraft.KEY)
     await query.answer()
     if result.managers_told == 0:
         text = t.gettext(
@@ -339,7 +353,7 @@ async def transfer_requested(update: Update, context: CrmContext) -> int:
 
 
 waiting_for_button = dialogs.nudge(N_("Please press one of the buttons above, or send /cancel."), DUPLICATE)
-cancelled = dialogs.canceller(N_("Cancelled. Nothing was saved."), DRAFT)
+cancelled = dialogs.canceller(N_("Cancelled. Nothing was saved."), NewCustomerDraft.KEY)
 
 
 def _timeout_text(t: Translator) -> str:
@@ -349,7 +363,7 @@ def _timeout_text(t: Translator) -> str:
     ).format(minutes=int(TIMEOUT.total_seconds() // 60))
 
 
-timed_out = dialogs.timeout_note(_timeout_text, DRAFT, in_draft_language=True)
+timed_out = dialogs.timeout_note(_timeout_text, NewCustomerDraft.KEY, in_draft_language=True)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -2,13 +2,12 @@
 
 About a customer (picker, or the card's ⏰ Set reminder button) or just for me → what → when (quick
 buttons or a typed date) → saved and confirmed in the rep's time zone. The push it leads to lives
-in handlers/reminder_pushes.py.
+in handlers/reminder/pushes.py.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -23,10 +22,10 @@ from telegram.ext import (
 from bot.domain.dates import Refused, read_ahead
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
-from bot.services import reminders
+from bot.services import customers, reminders
 from bot.services.errors import NoTeam
 from bot.services.reminders import MAX_NOTE, Later
-from bot.services.visibility import NotVisible, visible_customer
+from bot.services.visibility import NotVisible
 from handlers.common import dialogs, pickers
 from handlers.common.typed_dates import ahead_refusal
 from handlers.reminder import callbacks
@@ -35,14 +34,16 @@ from handlers.reminder.pushes import later_labels, note_line
 TARGET, CUSTOMER, NOTE, WHEN = range(4)
 TIMEOUT_SECONDS = 15 * 60
 PICKER = pickers.Picker("rem", callbacks.REMIND_PICK, callbacks.REMIND_PAGE, callbacks.REMIND_CANCEL)
-DRAFT = "remind_draft"
 
 
-def _draft(context: CrmContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    draft = context.user_data.setdefault(DRAFT, {})
-    assert isinstance(draft, dict)
-    return draft
+class ReminderDraft(dialogs.Draft):
+    """Whom the reminder is about (None: just for me) and what it says; the field names are the
+    JSON keys earlier releases wrote."""
+
+    KEY = "remind_draft"
+
+    customer_id: int | None = None
+    note: str | None = None
 
 
 def _cancel_keyboard(t: Translator) -> InlineKeyboardMarkup:
@@ -55,9 +56,8 @@ def _cancel_button(t: Translator) -> InlineKeyboardButton:
 
 async def start_remind(update: Update, context: CrmContext) -> int:
     assert update.message is not None
-    assert context.user_data is not None
     t = context.t
-    context.user_data[DRAFT] = {}
+    dialogs.keep(context, ReminderDraft())
     await update.message.reply_text(
         t.gettext("What is the reminder about?\n\n/cancel stops."),
         reply_markup=InlineKeyboardMarkup(
@@ -78,8 +78,7 @@ async def start_remind(update: Update, context: CrmContext) -> int:
 
 async def from_card(update: Update, context: CrmContext) -> int:
     """The card's "Remind me" button: the customer is already chosen."""
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {}
+    dialogs.keep(context, ReminderDraft())
     customer_id = pickers.pressed_customer(update, callbacks.NEW_REMINDER)
     return await _customer_chosen(update, context, customer_id, refused=ConversationHandler.END)
 
@@ -96,7 +95,8 @@ async def for_me(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    _draft(context)["customer_id"] = None
+    with dialogs.editing(context, ReminderDraft) as draft:
+        draft.customer_id = None
     await query.edit_message_text(
         context.t.gettext("What should I remind you of? Send it as one message."),
         reply_markup=_cancel_keyboard(context.t),
@@ -116,17 +116,16 @@ async def customer_picked(update: Update, context: CrmContext) -> int:
 async def _customer_chosen(update: Update, context: CrmContext, customer_id: int, *, refused: int) -> int:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     t = context.t
     try:
-        async with context.db.begin() as session:
-            customer = await visible_customer(session, viewer=context.viewer, customer_id=customer_id)
+        async with context.work() as work:
+            customer = await customers.brief(work.session, viewer=work.viewer, customer_id=customer_id)
     except NotVisible:
         await query.answer(t.gettext("This customer is not in your list."), show_alert=True)
         return refused
     await query.answer()
-    draft = _draft(context)
-    draft.update(customer_id=customer.id, customer_name=customer.name)
+    with dialogs.editing(context, ReminderDraft) as draft:
+        draft.customer_id = customer.id
     assert update.effective_chat is not None
     await context.bot.send_message(
         update.effective_chat.id,
@@ -156,7 +155,8 @@ async def note_typed(update: Update, context: CrmContext) -> int:
             t.gettext("That is too long: at most {limit} characters, please.").format(limit=MAX_NOTE)
         )
         return NOTE
-    _draft(context)["note"] = note
+    with dialogs.editing(context, ReminderDraft) as draft:
+        draft.note = note
     await update.message.reply_text(
         t.gettext(
             "When should I remind you? Pick one, or type a day and time, "
@@ -181,21 +181,17 @@ def _when_keyboard(t: Translator) -> InlineKeyboardMarkup:
 async def when_picked(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     choice = Later(callbacks.REMIND_WHEN.parse(query.data)["choice"])
     await query.answer()
     await query.edit_message_reply_markup(None)
-    now = context.now()
-    return await _save(update, context, reminders.later(choice, now=now, tz=context.viewer.timezone))
+    return await _save(update, context, reminders.later(choice, now=context.now(), tz=context.me.timezone))
 
 
 async def when_typed(update: Update, context: CrmContext) -> int:
     assert update.message is not None
     assert update.message.text is not None
-    assert context.viewer is not None
     t = context.t
-    now = context.now()
-    due = read_ahead(update.message.text, now=now, tz=context.viewer.timezone)
+    due = read_ahead(update.message.text, now=context.now(), tz=context.me.timezone)
     if isinstance(due, Refused):
         await update.message.reply_text(
             ahead_refusal(t, due, update.message.text), reply_markup=_when_keyboard(t)
@@ -208,23 +204,22 @@ not_a_time = dialogs.nudge(N_("Please pick a button or type a day and time."), W
 
 
 async def _save(update: Update, context: CrmContext, due: datetime) -> int:
-    assert context.viewer is not None
-    assert context.user_data is not None
     assert update.effective_chat is not None
     t = context.t
-    draft = context.user_data.pop(DRAFT, None) or {}
-    if "note" not in draft:
+    draft = dialogs.load(context, ReminderDraft)
+    dialogs.forget(context, ReminderDraft.KEY)
+    if draft.note is None:
         await context.bot.send_message(update.effective_chat.id, t.gettext("Let's start again: /remind"))
         return ConversationHandler.END
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             view = await reminders.create(
-                session,
-                viewer=context.viewer,
-                customer_id=draft.get("customer_id"),
-                note=draft["note"],
+                work.session,
+                viewer=work.viewer,
+                customer_id=draft.customer_id,
+                note=draft.note,
                 due_at=due,
-                now=context.now(),
+                now=work.now,
             )
     except (NotVisible, NoTeam):
         await context.bot.send_message(
@@ -242,14 +237,14 @@ async def _save(update: Update, context: CrmContext, due: datetime) -> int:
     return ConversationHandler.END
 
 
-cancelled = dialogs.canceller(N_("Cancelled. No reminder was saved."), DRAFT, PICKER.query_key)
+cancelled = dialogs.canceller(N_("Cancelled. No reminder was saved."), ReminderDraft.KEY, PICKER.query_key)
 
 
 def _timeout_text(t: Translator) -> str:
     return t.gettext("The reminder was not saved: no answer for a while. /remind starts again.")
 
 
-timed_out = dialogs.timeout_note(_timeout_text, DRAFT)
+timed_out = dialogs.timeout_note(_timeout_text, ReminderDraft.KEY)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

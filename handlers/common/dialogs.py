@@ -70,16 +70,6 @@ def editing(context: CrmContext, kind: type[D]) -> Iterator[D]:
     keep(context, draft)
 
 
-def draft_in(context: CrmContext, key: str) -> dict[str, Any]:
-    """The dialog's JSON draft under `key`, started afresh when missing or damaged."""
-    assert context.user_data is not None
-    draft = context.user_data.get(key)
-    if not isinstance(draft, dict):
-        draft = {}
-        context.user_data[key] = draft
-    return draft
-
-
 def forget(context: CrmContext, key: str, *more: str) -> dict[str, Any]:
     """Drop the dialog's state; returns what was under `key` (empty when there was nothing)."""
     if context.user_data is None:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import SurveyKind, SurveyStatus, TicketEventKind, TicketStatus
 from bot.runtime.jobs import background
+from bot.runtime.pushes import queue
 from bot.services import tickets
 from sandbox.factories import (
     OTHER_REP_TG,
@@ -60,12 +61,14 @@ class World:
         self.otto_ticket = self.own_ticket = self.otto_survey = self.otto_visit = 0
 
 
-async def _open(session: AsyncSession, customer_id: int, description: str) -> Ticket:
+async def _open(bot: Harness, session: AsyncSession, customer_id: int, description: str) -> Ticket:
     row = await session.get(Customer, customer_id)
     assert row is not None
-    return await tickets.open_ticket(
+    opened = await tickets.open_ticket(
         session, customer=row, category="delivery", description=description, now=NOW, opened_by_id=None
     )
+    await queue(session, bot.app, opened.pushes, now=NOW)
+    return opened.ticket
 
 
 async def world(bot: Harness, *, chinese: bool = False) -> World:
@@ -90,8 +93,8 @@ async def world(bot: Harness, *, chinese: bool = False) -> World:
             sent_at=NOW,
         )
         session.add_all([visit, survey])
-        otto_ticket = await _open(session, otto, OTTO_COMPLAINT)
-        own_ticket = await _open(session, lotus, "Our tea arrived cold")
+        otto_ticket = await _open(bot, session, otto, OTTO_COMPLAINT)
+        own_ticket = await _open(bot, session, lotus, "Our tea arrived cold")
         await ticket_queries.add_event(
             session, ticket_id=own_ticket.id, kind=TicketEventKind.NOTE.value, now=NOW, body=STAFF_NOTE
         )

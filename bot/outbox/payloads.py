@@ -23,3 +23,8 @@ def photo(png: bytes, *, filename: str, caption: str | None = None) -> dict[str,
         params["caption"] = caption
     upload = {"filename": filename, "base64": base64.b64encode(png).decode("ascii")}
     return {"method": "sendPhoto", "params": params, "files": {"photo": upload}}
+
+
+def photo_by_id(file_id: str, caption: str) -> dict[str, Any]:
+    """A sendPhoto of a photo Telegram already holds: nothing to upload, the file_id is enough."""
+    return {"method": "sendPhoto", "params": {"photo": file_id, "caption": caption, "parse_mode": "HTML"}}

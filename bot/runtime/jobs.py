@@ -21,7 +21,6 @@ from telegram import Bot
 from telegram.ext import Application, CallbackContext, Job
 from telegram.request import HTTPXRequest
 
-from bot.i18n import Translator
 from bot.outbox.sender import Drained, Limits, OutboxSender, Outcome
 from bot.runtime.context import CrmApplication
 from bot.runtime.pushes import queue
@@ -311,16 +310,14 @@ class Background:
         async with self._tickets_lock:
             now = self.clock()
             async with self.application.db.begin() as session:
-                queued = await ticket_sla.escalate_overdue(session, now=now, translator_for=self._translator)
+                overdue = await ticket_sla.escalate_overdue(session, now=now)
+                queued = await queue(session, self.application, overdue, now=now)
             async with self.application.db.begin() as session:
                 await ticket_sla.close_resolved(session, now=now)
         if queued:
             log.info("queued %d ticket escalations", queued)
             self.kick()
         return queued
-
-    def _translator(self, locale: str | None, timezone: str) -> Translator:
-        return self.application.i18n.translator(locale, timezone)
 
     def kick(self) -> None:
         """Wake the sender now rather than at its next look, so a fresh push goes out at once."""

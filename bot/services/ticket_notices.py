@@ -1,7 +1,9 @@
-"""What tickets say: the staff card and history, the customer's notices, and the buttons on them.
+"""Who hears about a ticket and what about: the notices its changes produce, as plain data.
 
-Customers only ever read their ticket's number, the staff member's first name and team, and the
-replies meant for them; internal notes and other customers' names never reach these texts.
+The ticket feature words them in each recipient's language when the requests are queued
+(handlers/ticket/pushes.py). A customer's notices carry only their ticket's number, the staff
+member's first name and team, and the replies meant for them; internal notes and other
+customers' names never reach them.
 """
 
 from __future__ import annotations
@@ -9,49 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.enums import TicketEventKind, TicketSeverity, TicketStatus
-from bot.domain.text import clip
-from bot.i18n import N_, Translator
-from storage.models import Ticket, TicketEvent
+from bot.domain.roles import Role
+from bot.services.pushes import PushRequest, Recipient
+from storage.models import Customer, Team, Ticket, TicketEvent, User
+from storage.queries import tickets, users
 
-MAX_BODY = 700
-MAX_LINE = 160
-MAX_NAME = 80
-
-CATEGORY_LABELS: dict[str, str] = {
-    "product": N_("Product"),
-    "delivery": N_("Delivery"),
-    "service": N_("Service"),
-    "billing": N_("Billing"),
-    "other": N_("Other"),
-}
-SEVERITY_LABELS: dict[str, str] = {
-    TicketSeverity.LOW: N_("low"),
-    TicketSeverity.NORMAL: N_("normal"),
-    TicketSeverity.HIGH: N_("high"),
-    TicketSeverity.URGENT: N_("urgent"),
-}
-STATUS_LABELS: dict[str, str] = {
-    TicketStatus.OPEN: N_("not yet taken"),
-    TicketStatus.IN_PROGRESS: N_("in progress"),
-    TicketStatus.ANSWERED: N_("answered"),
-    TicketStatus.RESOLVED: N_("resolved"),
-    TicketStatus.CLOSED: N_("closed"),
-}
-EVENT_LABELS: dict[str, str] = {
-    TicketEventKind.CREATED: N_("opened"),
-    TicketEventKind.ASSIGNED: N_("assigned"),
-    TicketEventKind.REPLY_IN: N_("customer"),
-    TicketEventKind.REPLY_OUT: N_("reply"),
-    TicketEventKind.STATUS: N_("status"),
-    TicketEventKind.ESCALATED: N_("escalated"),
-    TicketEventKind.REOPENED: N_("reopened"),
-    TicketEventKind.NOTE: N_("internal note"),
-}
+PUSH_KIND = "ticket"
+PUSH_PRIORITY = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,167 +37,155 @@ class TicketView:
     now: datetime
 
 
-def label(t: Translator, table: dict[str, str], value: str) -> str:
-    return t.gettext(table.get(value, value))
+@dataclass(frozen=True, slots=True)
+class NewTicket:
+    """A complaint just opened, for a staff member who is to handle it: its card and buttons."""
+
+    view: TicketView
+    manager: bool
 
 
-def number_text(t: Translator, number: int) -> str:
-    return t.gettext("Complaint #{number}").format(number=number)
+@dataclass(frozen=True, slots=True)
+class NewTicketPhoto:
+    """The photo a complaint was filed with, sent just before its card."""
+
+    number: int
+    file_id: str
 
 
-def staff_name(t: Translator, *, first_name: str, team: str) -> str:
-    """How a customer sees the staff member: a first name and the team, never their Telegram account."""
-    return t.gettext("{name} from {team}").format(name=first_name, team=team)
+@dataclass(frozen=True, slots=True)
+class HandedOver:
+    """A manager gave the ticket to this rep: its card."""
+
+    view: TicketView
 
 
-def _due_line(t: Translator, caption: str, due: datetime | None, done: datetime | None, now: datetime) -> str:
-    if due is None:
-        return ""
-    if done is not None:
-        return t.gettext("{caption}: done {when}").format(caption=caption, when=t.datetime(done, "short"))
-    line = t.gettext("{caption}: by {when}").format(caption=caption, when=t.datetime(due, "short"))
-    return f"{line} {t.gettext('⚠️ overdue')}" if due <= now else line
+@dataclass(frozen=True, slots=True)
+class CustomerWrote:
+    """The customer wrote to their ticket, or said it is not settled (`reopened`, maybe no `body`)."""
+
+    ticket_id: int
+    number: int
+    customer_name: str
+    body: str
+    reopened: bool
 
 
-def event_line(t: Translator, event: TicketEvent, actors: dict[int, str]) -> str:
-    who = actors.get(event.actor_id) if event.actor_id is not None else None
-    head = f"{t.datetime(event.at, 'short')} · {label(t, EVENT_LABELS, event.kind)}"
-    if who and event.kind != TicketEventKind.REPLY_IN:
-        head += f" · {escape(who)}"
-    details = event.details or {}
-    if event.kind == TicketEventKind.STATUS and "status" in details:
-        body = label(t, STATUS_LABELS, str(details["status"]))
-    elif event.kind == TicketEventKind.STATUS and "severity" in details:
-        body = t.gettext("severity {level}").format(level=label(t, SEVERITY_LABELS, str(details["severity"])))
-    elif event.kind == TicketEventKind.ASSIGNED:
-        body = escape(str(details.get("to_name") or ""))
-    else:
-        body = escape(clip(event.body or "", MAX_LINE))
-    return f"• {head}: {body}" if body else f"• {head}"
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """The customer confirmed the ticket is settled; it is closed."""
+
+    ticket_id: int
+    number: int
+    customer_name: str
 
 
-def card_text(t: Translator, view: TicketView, *, head: str | None = None, events: int = 3) -> str:
-    """The card: customer, category, severity, status, deadlines in the reader's time, latest events."""
-    ticket = view.ticket
-    lines = [head] if head else []
-    lines.append(
-        f"🎫 <b>{escape(number_text(t, ticket.number))}</b> · {escape(clip(view.customer_name, MAX_NAME))}"
-    )
-    lines.append(
-        t.gettext("Category: {category} · Severity: {severity}").format(
-            category=label(t, CATEGORY_LABELS, ticket.category),
-            severity=label(t, SEVERITY_LABELS, ticket.severity),
-        )
-    )
-    assignee = escape(view.assignee_name) if view.assignee_name else t.gettext("nobody")
-    lines.append(
-        t.gettext("Status: {status} · Assigned to: {assignee}").format(
-            status=label(t, STATUS_LABELS, ticket.status), assignee=assignee
-        )
-    )
-    if ticket.status not in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
-        lines.append(
-            _due_line(
-                t,
-                t.gettext("First response"),
-                ticket.first_response_due_at,
-                ticket.first_response_at,
-                view.now,
-            )
-        )
-        lines.append(_due_line(t, t.gettext("Resolution"), ticket.resolve_due_at, None, view.now))
-    lines.append(f"<i>{escape(clip(ticket.description, MAX_BODY))}</i>")
-    shown = [event for event in view.events if event.kind != TicketEventKind.CREATED][-events:]
-    if shown:
-        lines.append(t.gettext("Latest:"))
-        lines.extend(event_line(t, event, view.actors) for event in shown)
-    return "\n".join(line for line in lines if line)
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """Who acted, as a customer sees them: a first name (none: the team's support) and the team,
+    never their Telegram account."""
+
+    first_name: str | None
+    team: str
 
 
-def history_text(t: Translator, view: TicketView) -> str:
-    lines = [f"🗂 <b>{escape(number_text(t, view.ticket.number))}</b> · {escape(view.customer_name)}"]
-    lines.extend(event_line(t, event, view.actors) for event in view.events)
-    return "\n".join(lines)
+@dataclass(frozen=True, slots=True)
+class Taken:
+    number: int
+    staff: Signature
 
 
-def staff_keyboard(t: Translator, view: TicketView, *, manager: bool) -> InlineKeyboardMarkup:
-    ticket_id, status = view.ticket.id, view.ticket.status
-    rows: list[list[InlineKeyboardButton]] = []
-    if status == TicketStatus.OPEN:
-        rows.append([InlineKeyboardButton(t.gettext("✋ Take"), callback_data=f"tkt:take:{ticket_id}")])
-    if status != TicketStatus.CLOSED:
-        rows.append(
-            [
-                InlineKeyboardButton(t.gettext("💬 Reply"), callback_data=f"tkt:reply:{ticket_id}"),
-                InlineKeyboardButton(t.gettext("📝 Note"), callback_data=f"tkt:note:{ticket_id}"),
-            ]
-        )
-    if status not in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
-        rows.append([InlineKeyboardButton(t.gettext("✅ Resolve"), callback_data=f"tkt:done:{ticket_id}")])
-    rows.append(
-        [
-            InlineKeyboardButton(t.gettext("Severity"), callback_data=f"tkt:sev:{ticket_id}"),
-            InlineKeyboardButton(t.gettext("History"), callback_data=f"tkt:hist:{ticket_id}"),
-        ]
-    )
-    if manager and status != TicketStatus.CLOSED:
-        rows.append([InlineKeyboardButton(t.gettext("🔁 Reassign"), callback_data=f"tkt:move:{ticket_id}")])
-    rows.append(
-        [InlineKeyboardButton(t.gettext("Open customer"), callback_data=f"cust:open:{view.customer_id}")]
-    )
-    return InlineKeyboardMarkup(rows)
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """Staff's reply to the customer, with a button to answer it."""
+
+    ticket_id: int
+    number: int
+    staff: Signature
+    body: str
 
 
-def open_button(t: Translator, ticket: Ticket) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(t.gettext("💬 Reply"), callback_data=f"tkt:reply:{ticket.id}")],
-            [InlineKeyboardButton(t.gettext("🎫 Open ticket"), callback_data=f"tkt:open:{ticket.id}")],
-        ]
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """Staff marked the ticket resolved; the customer is asked to confirm or reopen it."""
+
+    ticket_id: int
+    number: int
+    staff: Signature
+
+
+async def view_of(
+    session: AsyncSession, ticket: Ticket, customer: Customer, *, now: datetime, limit: int | None = 10
+) -> TicketView:
+    """The ticket with its history and the names of the staff in it."""
+    events = await tickets.history(session, ticket_id=ticket.id, limit=limit)
+    ids = {event.actor_id for event in events if event.actor_id is not None}
+    if ticket.assignee_id is not None:
+        ids.add(ticket.assignee_id)
+    people = {user.id: user.full_name for user in await session.scalars(select(User).where(User.id.in_(ids)))}
+    return TicketView(
+        ticket=ticket,
+        customer_id=customer.id,
+        customer_name=customer.name,
+        assignee_name=people.get(ticket.assignee_id) if ticket.assignee_id is not None else None,
+        events=events,
+        actors=people,
+        now=now,
     )
 
 
-def reply_button(t: Translator, ticket_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t.gettext("↩️ Reply"), callback_data=f"tkt:ans:{ticket_id}")]]
+async def recipient(session: AsyncSession, user: User) -> Recipient | None:
+    """Where and how `user` is told: their chat, language and time zone (the team's where they have
+    none); None when the bot cannot reach them."""
+    if user.chat_id is None or user.blocked_bot:
+        return None
+    team = await session.get(Team, user.team_id) if user.team_id is not None else None
+    return Recipient(
+        chat_id=user.chat_id,
+        user_id=user.id,
+        locale=user.locale or (team.locale if team else None),
+        timezone=user.timezone or (team.timezone if team else "UTC"),
     )
 
 
-def resolved_keyboard(t: Translator, ticket_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(t.gettext("👍 Yes, it is settled"), callback_data=f"tkt:ok:{ticket_id}")],
-            [InlineKeyboardButton(t.gettext("↩️ No, reopen it"), callback_data=f"tkt:again:{ticket_id}")],
-        ]
-    )
+def request(key: str, to: Recipient, notice: object) -> PushRequest:
+    return PushRequest(dedupe_key=key, kind=PUSH_KIND, to=to, notice=notice, priority=PUSH_PRIORITY)
 
 
-def taken_text(t: Translator, *, number: int, staff: str) -> str:
-    return t.gettext("🛠 {ticket}: {staff} has taken it and is working on it.").format(
-        ticket=f"<b>{escape(number_text(t, number))}</b>", staff=escape(staff)
-    )
+async def staff_audience(session: AsyncSession, ticket: Ticket, customer: Customer) -> list[User]:
+    """Who hears about a ticket: its assignee, or the managers when nobody (active) holds it."""
+    assignee = await session.get(User, ticket.assignee_id) if ticket.assignee_id is not None else None
+    if assignee is not None and assignee.is_active and assignee.chat_id is not None:
+        return [assignee]
+    owner = await session.get(User, customer.owner_id) if customer.owner_id is not None else None
+    preferred = (assignee.manager_id if assignee else None) or (owner.manager_id if owner else None)
+    return await users.managers_for(session, team_id=ticket.team_id, preferred_id=preferred)
 
 
-def answer_text(t: Translator, *, number: int, staff: str, body: str) -> str:
-    head = t.gettext("💬 {ticket} · {staff}:").format(
-        ticket=f"<b>{escape(number_text(t, number))}</b>", staff=escape(staff)
-    )
-    return f"{head}\n{escape(body)}"
+async def tell_staff(
+    session: AsyncSession, ticket: Ticket, customer: Customer, event: TicketEvent, notice: object
+) -> list[PushRequest]:
+    """The notice of a history line, to each staff member who hears about the ticket."""
+    told = []
+    for user in await staff_audience(session, ticket, customer):
+        to = await recipient(session, user)
+        if to is not None:
+            told.append(request(f"tkt-event:{event.id}:{user.id}", to, notice))
+    return told
 
 
-def resolved_text(t: Translator, *, number: int, staff: str) -> str:
-    return t.gettext("✅ {ticket} was marked as resolved by {staff}. Is everything settled for you?").format(
-        ticket=f"<b>{escape(number_text(t, number))}</b>", staff=escape(staff)
-    )
+async def signature(session: AsyncSession, ticket: Ticket, staff_id: int | None) -> Signature:
+    team = await session.get(Team, ticket.team_id)
+    staff = await session.get(User, staff_id) if staff_id is not None else None
+    return Signature(first_name=staff.first_name if staff else None, team=team.name if team else "")
 
 
-def customer_wrote_text(t: Translator, *, number: int, customer: str, body: str, reopened: bool) -> str:
-    ticket = f"<b>{escape(number_text(t, number))}</b>"
-    name = escape(clip(customer, MAX_NAME))
-    if reopened:
-        head = t.gettext("🔁 {ticket} was reopened: {customer} wrote again.").format(
-            ticket=ticket, customer=name
-        )
-    else:
-        head = t.gettext("💬 {ticket} · {customer} wrote:").format(ticket=ticket, customer=name)
-    return f"{head}\n{escape(body)}" if body else head
+async def tell_customer(
+    session: AsyncSession, customer: Customer, event: TicketEvent, notice: object
+) -> list[PushRequest]:
+    """The notice of a history line to the customer's own account; none when they cannot get it."""
+    account = await session.get(User, customer.user_id) if customer.user_id is not None else None
+    if account is None or account.role != Role.CUSTOMER or not account.is_active:
+        return []
+    to = await recipient(session, account)
+    return [request(f"tkt-event:{event.id}", to, notice)] if to is not None else []

@@ -1,62 +1,36 @@
-"""The SLA watch: a ticket past its first-response or resolution deadline goes to the manager once,
-with its history and a Reassign button; a resolved ticket nobody reopened closes after a week."""
+"""The SLA watch: a ticket past its first-response or resolution deadline goes to the manager once
+(handlers/ticket/pushes.py words it, with its history and a Reassign button); a resolved ticket
+nobody reopened closes after a week."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.enums import TicketEventKind, TicketStatus
-from bot.i18n import Translator
-from bot.outbox import payloads
 from bot.services import ticket_notices as notices
+from bot.services.pushes import PushRequest
 from bot.services.ticket_notices import TicketView
-from bot.services.tickets import TranslatorFor, push, translator_of, view_of
 from storage.models import Customer, Ticket, User
 from storage.queries import tickets, users
 
 AUTO_CLOSE_AFTER = timedelta(days=7)
 BATCH = 200
-MAX_ESCALATION_TEXT = 3800
 
 
-def escalation_text(t: Translator, view: TicketView) -> str:
-    ticket = view.ticket
-    ticket_name = f"<b>{escape(notices.number_text(t, ticket.number))}</b>"
-    if (
-        ticket.first_response_at is None
-        and ticket.first_response_due_at is not None
-        and ticket.first_response_due_at <= view.now
-    ):
-        head = t.gettext("⏰ {ticket} has had no first response; it was due {when}.").format(
-            ticket=ticket_name, when=t.datetime(ticket.first_response_due_at, "short")
-        )
-    else:
-        assert ticket.resolve_due_at is not None
-        head = t.gettext("⏰ {ticket} is not resolved; it was due {when}.").format(
-            ticket=ticket_name, when=t.datetime(ticket.resolve_due_at, "short")
-        )
-    text = f"{head}\n\n{notices.card_text(t, view, events=0)}\n\n{notices.history_text(t, view)}"
-    return text if len(text) <= MAX_ESCALATION_TEXT else text[: MAX_ESCALATION_TEXT - 1] + "…"
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    """A ticket past a deadline, for a manager: which deadline, its card and its whole history."""
+
+    view: TicketView
 
 
-def escalation_keyboard(t: Translator, view: TicketView) -> InlineKeyboardMarkup:
-    ticket_id = view.ticket.id
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(t.gettext("🔁 Reassign"), callback_data=f"tkt:move:{ticket_id}")],
-            [InlineKeyboardButton(t.gettext("🎫 Open ticket"), callback_data=f"tkt:open:{ticket_id}")],
-        ]
-    )
-
-
-async def escalate_overdue(session: AsyncSession, *, now: datetime, translator_for: TranslatorFor) -> int:
+async def escalate_overdue(session: AsyncSession, *, now: datetime) -> list[PushRequest]:
     """Escalate every breached ticket once (escalated_at is set even when no manager can be told);
-    how many pushes were queued."""
-    queued = 0
+    the pushes that tell the managers."""
+    told: list[PushRequest] = []
     for ticket in await tickets.due_for_escalation(session, now=now, limit=BATCH):
         customer = await session.get(Customer, ticket.customer_id)
         assert customer is not None
@@ -68,17 +42,12 @@ async def escalate_overdue(session: AsyncSession, *, now: datetime, translator_f
             now=now,
             details={"response_missed": ticket.first_response_at is None},
         )
-        view = await view_of(session, ticket, customer, now=now, limit=None)
+        view = await notices.view_of(session, ticket, customer, now=now, limit=None)
         for manager in await _managers(session, ticket, customer):
-            t = await translator_of(session, manager, translator_for)
-            queued += await push(
-                session,
-                manager,
-                key=f"tkt-event:{event.id}:{manager.id}",
-                now=now,
-                payload=payloads.message(escalation_text(t, view), escalation_keyboard(t, view)),
-            )
-    return queued
+            to = await notices.recipient(session, manager)
+            if to is not None:
+                told.append(notices.request(f"tkt-event:{event.id}:{manager.id}", to, Overdue(view)))
+    return told
 
 
 async def _managers(session: AsyncSession, ticket: Ticket, customer: Customer) -> list[User]:

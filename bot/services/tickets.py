@@ -3,43 +3,36 @@
 Every press is re-checked here, not trusted from a button: a rep acts only on tickets assigned to
 them or of their own customers, a manager on the team's, a customer only on their own and only
 with a customer's actions. Every change is a history event; every message to the customer goes
-through the outbox in the customer's language, signed with the staff member's first name.
+through the outbox, signed with the staff member's first name: each change returns the push
+requests that tell whom (bot/services/ticket_notices.py), for the caller to queue in the same unit
+of work.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from html import escape
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup
 
 from bot.domain.enums import TicketEventKind, TicketSeverity, TicketStatus
 from bot.domain.roles import Role
 from bot.domain.sla import sla_for
 from bot.domain.viewer import Viewer
-from bot.i18n import I18n, Translator
-from bot.outbox import payloads
 from bot.services import ticket_notices as notices
 from bot.services.errors import NotAllowed, NotFound, ServiceError
+from bot.services.pushes import PushRequest
 from bot.services.ticket_notices import TicketView
 from storage.models import Customer, Team, Ticket, TicketEvent, User
-from storage.queries import customers, outbox, tickets, users
+from storage.queries import customers, tickets, users
 from storage.queries.tickets import OPEN_STATUSES, TicketLine
 
 CATEGORIES = ("product", "delivery", "service", "billing", "other")
 MAX_DESCRIPTION = 2000
 MAX_REPLY = 2000
 LIST_LIMIT = 20
-PUSH_PRIORITY = 3
 STAFF = (Role.REP, Role.MANAGER, Role.ADMIN)
-
-TranslatorFor = Callable[[str | None, str], Translator]
 
 
 class TicketGone(NotFound):
@@ -60,23 +53,22 @@ class NotLinked(NotFound):
 
 @dataclass(frozen=True, slots=True)
 class Done:
-    """What a change did, for the presser's reply."""
+    """What a change did, for the presser's reply, and the pushes that tell the others."""
 
     ticket_id: int
     number: int
     status: str
     delivered: bool = True
     reopened: bool = False
+    pushes: tuple[PushRequest, ...] = ()
 
 
-@cache
-def _catalogues() -> I18n:
-    return I18n()
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """A ticket just opened (or the one a repeated message opened before), and its announcement."""
 
-
-def _default_translator(locale: str | None, timezone: str) -> Translator:
-    """For callers without the application's translators (the catalogues are the same files)."""
-    return _catalogues().translator(locale, timezone)
+    ticket: Ticket
+    pushes: tuple[PushRequest, ...] = ()
 
 
 async def open_ticket(
@@ -90,18 +82,17 @@ async def open_ticket(
     severity: TicketSeverity = TicketSeverity.NORMAL,
     photo_file_id: str | None = None,
     feedback_id: int | None = None,
-    translator_for: TranslatorFor | None = None,
     client_ref: str | None = None,
-) -> Ticket:
+) -> Opened:
     """A new open ticket assigned to the customer's owner, with its SLA deadlines and a history line;
-    the owner (or, without one, the managers) gets the card with its buttons.
+    the owner (or, without one, the managers) is to get the card with its buttons.
 
     With `client_ref` (the message that filed it), a second call for the same message returns the
     ticket the first one opened, so an update processed again after a crash opens nothing new."""
     if client_ref is not None:
         existing = await tickets.by_client_ref(session, client_ref=client_ref)
         if existing is not None:
-            return existing
+            return Opened(existing)
     team = await session.get(Team, customer.team_id)
     respond_by, resolve_by = sla_for(severity, team.settings if team else None).deadlines(now)
     ticket = await tickets.add(
@@ -132,108 +123,25 @@ async def open_ticket(
         body=ticket.description,
         details={"category": ticket.category, "severity": ticket.severity},
     )
-    await _announce(session, ticket, customer, now=now, translator_for=translator_for or _default_translator)
-    return ticket
+    return Opened(ticket, await _announcement(session, ticket, customer, now=now))
 
 
-async def _announce(
-    session: AsyncSession, ticket: Ticket, customer: Customer, *, now: datetime, translator_for: TranslatorFor
-) -> None:
-    view = await view_of(session, ticket, customer, now=now)
-    for user in await staff_audience(session, ticket, customer):
-        t = await translator_of(session, user, translator_for)
-        manager = user.role in (Role.MANAGER, Role.ADMIN)
+async def _announcement(
+    session: AsyncSession, ticket: Ticket, customer: Customer, *, now: datetime
+) -> tuple[PushRequest, ...]:
+    """The card (after the photo, if there is one) to each staff member who is to handle it."""
+    view = await notices.view_of(session, ticket, customer, now=now)
+    told: list[PushRequest] = []
+    for user in await notices.staff_audience(session, ticket, customer):
+        to = await notices.recipient(session, user)
+        if to is None:
+            continue
         if ticket.photo_file_id:
-            caption = notices.number_text(t, ticket.number)
-            await push(
-                session,
-                user,
-                key=f"tkt-new-photo:{ticket.id}:{user.id}",
-                now=now,
-                payload=photo(ticket.photo_file_id, caption),
-            )
-        head = t.gettext("🆕 New complaint from {customer}").format(customer=escape(customer.name))
-        text = notices.card_text(t, view, head=head)
-        await push(
-            session,
-            user,
-            key=f"tkt-new:{ticket.id}:{user.id}",
-            now=now,
-            payload=payloads.message(text, notices.staff_keyboard(t, view, manager=manager)),
-        )
-
-
-def photo(file_id: str, caption: str, keyboard: InlineKeyboardMarkup | None = None) -> dict[str, Any]:
-    """A sendPhoto of a picture Telegram already holds."""
-    params: dict[str, Any] = {"photo": file_id, "caption": caption, "parse_mode": "HTML"}
-    if keyboard is not None:
-        params["reply_markup"] = keyboard.to_dict()
-    return {"method": "sendPhoto", "params": params}
-
-
-async def push(
-    session: AsyncSession, user: User, *, key: str, now: datetime, payload: dict[str, Any]
-) -> bool:
-    if user.chat_id is None or user.blocked_bot:
-        return False
-    await outbox.enqueue(
-        session,
-        dedupe_key=key,
-        chat_id=user.chat_id,
-        user_id=user.id,
-        kind="ticket",
-        payload=payload,
-        now=now,
-        priority=PUSH_PRIORITY,
-    )
-    return True
-
-
-async def translator_of(session: AsyncSession, user: User, translator_for: TranslatorFor) -> Translator:
-    """The user's language and time zone, the team's where they have none."""
-    team = await session.get(Team, user.team_id) if user.team_id is not None else None
-    return translator_for(
-        user.locale or (team.locale if team else None), user.timezone or (team.timezone if team else "UTC")
-    )
-
-
-async def staff_audience(session: AsyncSession, ticket: Ticket, customer: Customer) -> list[User]:
-    """Who hears about a ticket: its assignee, or the managers when nobody (active) holds it."""
-    assignee = await session.get(User, ticket.assignee_id) if ticket.assignee_id is not None else None
-    if assignee is not None and assignee.is_active and assignee.chat_id is not None:
-        return [assignee]
-    owner = await session.get(User, customer.owner_id) if customer.owner_id is not None else None
-    preferred = (assignee.manager_id if assignee else None) or (owner.manager_id if owner else None)
-    return await users.managers_for(session, team_id=ticket.team_id, preferred_id=preferred)
-
-
-async def _customer_account(session: AsyncSession, customer: Customer) -> User | None:
-    if customer.user_id is None:
-        return None
-    account = await session.get(User, customer.user_id)
-    if account is None or account.role != Role.CUSTOMER or not account.is_active:
-        return None
-    return account
-
-
-async def view_of(
-    session: AsyncSession, ticket: Ticket, customer: Customer, *, now: datetime, limit: int | None = 10
-) -> TicketView:
-    """The ticket with its history and the names of the staff in it."""
-    events = await tickets.history(session, ticket_id=ticket.id, limit=limit)
-    ids = {event.actor_id for event in events if event.actor_id is not None}
-    if ticket.assignee_id is not None:
-        ids.add(ticket.assignee_id)
-    people = {user.id: user.full_name for user in await session.scalars(select(User).where(User.id.in_(ids)))}
-    return TicketView(
-        ticket=ticket,
-        customer_id=customer.id,
-        customer_name=customer.name,
-        assignee_name=people.get(ticket.assignee_id) if ticket.assignee_id is not None else None,
-        events=events,
-        actors=people,
-        now=now,
-    )
+            photo = notices.NewTicketPhoto(ticket.number, ticket.photo_file_id)
+            told.append(notices.request(f"tkt-new-photo:{ticket.id}:{user.id}", to, photo))
+        card = notices.NewTicket(view, manager=user.role in (Role.MANAGER, Role.ADMIN))
+        told.append(notices.request(f"tkt-new:{ticket.id}:{user.id}", to, card))
+    return tuple(told)
 
 
 async def staff_ticket(session: AsyncSession, *, viewer: Viewer, ticket_id: int) -> tuple[Ticket, Customer]:
@@ -262,54 +170,6 @@ async def customer_ticket(
     return found
 
 
-async def _tell_customer(
-    session: AsyncSession,
-    ticket: Ticket,
-    customer: Customer,
-    event: TicketEvent,
-    *,
-    now: datetime,
-    translator_for: TranslatorFor,
-    render: Callable[[Translator, str], tuple[str, InlineKeyboardMarkup | None]],
-    staff_id: int | None,
-) -> bool:
-    """Queue a notice in the customer's language, signed "Rita from East"; False if they cannot get it."""
-    account = await _customer_account(session, customer)
-    if account is None:
-        return False
-    t = await translator_of(session, account, translator_for)
-    team = await session.get(Team, ticket.team_id)
-    staff = await session.get(User, staff_id) if staff_id is not None else None
-    signed = notices.staff_name(
-        t, first_name=staff.first_name if staff else t.gettext("Support"), team=team.name if team else ""
-    )
-    text, keyboard = render(t, signed)
-    return await push(
-        session, account, key=f"tkt-event:{event.id}", now=now, payload=payloads.message(text, keyboard)
-    )
-
-
-async def _tell_staff(
-    session: AsyncSession,
-    ticket: Ticket,
-    customer: Customer,
-    event: TicketEvent,
-    *,
-    now: datetime,
-    translator_for: TranslatorFor,
-    render: Callable[[Translator], str],
-) -> None:
-    for user in await staff_audience(session, ticket, customer):
-        t = await translator_of(session, user, translator_for)
-        await push(
-            session,
-            user,
-            key=f"tkt-event:{event.id}:{user.id}",
-            now=now,
-            payload=payloads.message(render(t), notices.open_button(t, ticket)),
-        )
-
-
 async def _status(
     session: AsyncSession,
     ticket: Ticket,
@@ -331,9 +191,7 @@ async def _status(
     )
 
 
-async def take(
-    session: AsyncSession, *, viewer: Viewer, ticket_id: int, now: datetime, translator_for: TranslatorFor
-) -> Done:
+async def take(session: AsyncSession, *, viewer: Viewer, ticket_id: int, now: datetime) -> Done:
     """Staff take a new ticket (it becomes theirs if nobody held it); the customer is told."""
     ticket, customer = await staff_ticket(session, viewer=viewer, ticket_id=ticket_id)
     if ticket.status != TicketStatus.OPEN:
@@ -341,17 +199,9 @@ async def take(
     if ticket.assignee_id is None:
         await _assign(session, ticket, viewer.user_id, now=now, actor_id=viewer.user_id)
     event = await _status(session, ticket, TicketStatus.IN_PROGRESS, now=now, actor_id=viewer.user_id)
-    delivered = await _tell_customer(
-        session,
-        ticket,
-        customer,
-        event,
-        now=now,
-        translator_for=translator_for,
-        render=lambda t, staff: (notices.taken_text(t, number=ticket.number, staff=staff), None),
-        staff_id=viewer.user_id,
-    )
-    return Done(ticket.id, ticket.number, ticket.status, delivered)
+    staff = await notices.signature(session, ticket, viewer.user_id)
+    told = await notices.tell_customer(session, customer, event, notices.Taken(ticket.number, staff))
+    return Done(ticket.id, ticket.number, ticket.status, bool(told), pushes=tuple(told))
 
 
 async def reply(
@@ -361,21 +211,28 @@ async def reply(
     ticket_id: int,
     text: str,
     now: datetime,
-    translator_for: TranslatorFor,
+    from_customer: bool,
     client_ref: str | None = None,
 ) -> Done:
-    """Staff answer the customer through the bot; the first answer is the SLA's first response."""
-    ticket, customer = await staff_ticket(session, viewer=viewer, ticket_id=ticket_id)
+    """A message on the ticket from one side, passed on to the other; a closed ticket takes no more.
+
+    Staff's reaches the customer signed with their first name and answers the ticket (the first
+    answer is the SLA's first response); the customer's reaches whoever holds the ticket and
+    reopens it when it was answered or resolved."""
+    find = customer_ticket if from_customer else staff_ticket
+    ticket, customer = await find(session, viewer=viewer, ticket_id=ticket_id)
+    kind = TicketEventKind.REPLY_IN if from_customer else TicketEventKind.REPLY_OUT
     event = await _message(
-        session,
-        ticket,
-        TicketEventKind.REPLY_OUT,
-        text=text,
-        now=now,
-        actor_id=viewer.user_id,
-        client_ref=client_ref,
+        session, ticket, kind, text=text, now=now, actor_id=viewer.user_id, client_ref=client_ref
     )
     body = event.body or ""
+    if from_customer:
+        reopened = ticket.status in (TicketStatus.ANSWERED, TicketStatus.RESOLVED)
+        if reopened:
+            await _reopen(session, ticket, now=now, actor_id=viewer.user_id)
+        wrote = notices.CustomerWrote(ticket.id, ticket.number, customer.name, body, reopened)
+        told = await notices.tell_staff(session, ticket, customer, event, wrote)
+        return Done(ticket.id, ticket.number, ticket.status, reopened=reopened, pushes=tuple(told))
     if ticket.assignee_id is None:
         await _assign(session, ticket, viewer.user_id, now=now, actor_id=viewer.user_id)
     if ticket.first_response_at is None:
@@ -383,20 +240,10 @@ async def reply(
     if ticket.status != TicketStatus.ANSWERED:
         ticket.resolved_at = None
         await _status(session, ticket, TicketStatus.ANSWERED, now=now, actor_id=viewer.user_id)
-    delivered = await _tell_customer(
-        session,
-        ticket,
-        customer,
-        event,
-        now=now,
-        translator_for=translator_for,
-        render=lambda t, staff: (
-            notices.answer_text(t, number=ticket.number, staff=staff, body=body),
-            notices.reply_button(t, ticket.id),
-        ),
-        staff_id=viewer.user_id,
-    )
-    return Done(ticket.id, ticket.number, ticket.status, delivered)
+    staff = await notices.signature(session, ticket, viewer.user_id)
+    answer = notices.Answered(ticket.id, ticket.number, staff, body)
+    told = await notices.tell_customer(session, customer, event, answer)
+    return Done(ticket.id, ticket.number, ticket.status, bool(told), pushes=tuple(told))
 
 
 async def note(
@@ -422,29 +269,18 @@ async def note(
     return Done(ticket.id, ticket.number, ticket.status)
 
 
-async def resolve(
-    session: AsyncSession, *, viewer: Viewer, ticket_id: int, now: datetime, translator_for: TranslatorFor
-) -> Done:
+async def resolve(session: AsyncSession, *, viewer: Viewer, ticket_id: int, now: datetime) -> Done:
     """Staff mark it resolved; the customer is asked to confirm or reopen."""
     ticket, customer = await staff_ticket(session, viewer=viewer, ticket_id=ticket_id)
     if ticket.status not in OPEN_STATUSES:
         raise WrongState(ticket.status)
     ticket.resolved_at = now
     event = await _status(session, ticket, TicketStatus.RESOLVED, now=now, actor_id=viewer.user_id)
-    delivered = await _tell_customer(
-        session,
-        ticket,
-        customer,
-        event,
-        now=now,
-        translator_for=translator_for,
-        render=lambda t, staff: (
-            notices.resolved_text(t, number=ticket.number, staff=staff),
-            notices.resolved_keyboard(t, ticket.id),
-        ),
-        staff_id=viewer.user_id,
+    staff = await notices.signature(session, ticket, viewer.user_id)
+    told = await notices.tell_customer(
+        session, customer, event, notices.Resolved(ticket.id, ticket.number, staff)
     )
-    return Done(ticket.id, ticket.number, ticket.status, delivered)
+    return Done(ticket.id, ticket.number, ticket.status, bool(told), pushes=tuple(told))
 
 
 async def set_severity(
@@ -508,7 +344,6 @@ async def reassign(
     ticket_id: int,
     to_user_id: int,
     now: datetime,
-    translator_for: TranslatorFor,
 ) -> tuple[Done, str]:
     """A manager hands the ticket to another rep of the team, who gets its card."""
     if viewer.effective_role not in (Role.MANAGER, Role.ADMIN):
@@ -519,63 +354,16 @@ async def reassign(
     target = next((rep for rep in await _reps(session, ticket.team_id) if rep.id == to_user_id), None)
     if target is None:
         raise NotFound(to_user_id)
+    told: list[PushRequest] = []
     if ticket.assignee_id != target.id:
         await _assign(session, ticket, target.id, now=now, actor_id=viewer.user_id)
         ticket.updated_at = now
-        t = await translator_of(session, target, translator_for)
-        view = await view_of(session, ticket, customer, now=now)
-        head = t.gettext("🔁 {ticket} was handed to you.").format(
-            ticket=notices.number_text(t, ticket.number)
-        )
-        await push(
-            session,
-            target,
-            key=f"tkt-moved:{ticket.id}:{len(view.events)}:{target.id}",
-            now=now,
-            payload=payloads.message(
-                notices.card_text(t, view, head=head), notices.staff_keyboard(t, view, manager=False)
-            ),
-        )
-    return Done(ticket.id, ticket.number, ticket.status), target.full_name
-
-
-async def customer_reply(
-    session: AsyncSession,
-    *,
-    viewer: Viewer,
-    ticket_id: int,
-    text: str,
-    now: datetime,
-    translator_for: TranslatorFor,
-    client_ref: str | None = None,
-) -> Done:
-    """The customer writes to their ticket; on an answered or resolved one this reopens it."""
-    ticket, customer = await customer_ticket(session, viewer=viewer, ticket_id=ticket_id)
-    event = await _message(
-        session,
-        ticket,
-        TicketEventKind.REPLY_IN,
-        text=text,
-        now=now,
-        actor_id=viewer.user_id,
-        client_ref=client_ref,
-    )
-    body = event.body or ""
-    reopened = ticket.status in (TicketStatus.ANSWERED, TicketStatus.RESOLVED)
-    if reopened:
-        await _reopen(session, ticket, now=now, actor_id=viewer.user_id)
-    await _tell_staff(
-        session,
-        ticket,
-        customer,
-        event,
-        now=now,
-        translator_for=translator_for,
-        render=lambda t: notices.customer_wrote_text(
-            t, number=ticket.number, customer=customer.name, body=body, reopened=reopened
-        ),
-    )
-    return Done(ticket.id, ticket.number, ticket.status, reopened=reopened)
+        view = await notices.view_of(session, ticket, customer, now=now)
+        to = await notices.recipient(session, target)
+        if to is not None:
+            key = f"tkt-moved:{ticket.id}:{len(view.events)}:{target.id}"
+            told.append(notices.request(key, to, notices.HandedOver(view)))
+    return Done(ticket.id, ticket.number, ticket.status, pushes=tuple(told)), target.full_name
 
 
 async def _message(
@@ -620,49 +408,27 @@ async def _reopen(
     )
 
 
-async def confirm(
-    session: AsyncSession, *, viewer: Viewer, ticket_id: int, now: datetime, translator_for: TranslatorFor
-) -> Done:
+async def confirm(session: AsyncSession, *, viewer: Viewer, ticket_id: int, now: datetime) -> Done:
     """The customer agrees it is settled: the ticket closes and its holder hears so."""
     ticket, customer = await customer_ticket(session, viewer=viewer, ticket_id=ticket_id)
     if ticket.status != TicketStatus.RESOLVED:
         raise WrongState(ticket.status)
     ticket.closed_at = now
     event = await _status(session, ticket, TicketStatus.CLOSED, now=now, actor_id=viewer.user_id)
-    await _tell_staff(
-        session,
-        ticket,
-        customer,
-        event,
-        now=now,
-        translator_for=translator_for,
-        render=lambda t: t.gettext("👍 {ticket}: {customer} confirmed it is settled.").format(
-            ticket=notices.number_text(t, ticket.number), customer=escape(customer.name)
-        ),
-    )
-    return Done(ticket.id, ticket.number, ticket.status)
+    settled = notices.Settled(ticket.id, ticket.number, customer.name)
+    told = await notices.tell_staff(session, ticket, customer, event, settled)
+    return Done(ticket.id, ticket.number, ticket.status, pushes=tuple(told))
 
 
-async def reopen(
-    session: AsyncSession, *, viewer: Viewer, ticket_id: int, now: datetime, translator_for: TranslatorFor
-) -> Done:
+async def reopen(session: AsyncSession, *, viewer: Viewer, ticket_id: int, now: datetime) -> Done:
     """The customer says it is not settled: back to in progress, and its holder hears so."""
     ticket, customer = await customer_ticket(session, viewer=viewer, ticket_id=ticket_id)
     if ticket.status != TicketStatus.RESOLVED:
         raise WrongState(ticket.status)
     event = await _reopen(session, ticket, now=now, actor_id=viewer.user_id)
-    await _tell_staff(
-        session,
-        ticket,
-        customer,
-        event,
-        now=now,
-        translator_for=translator_for,
-        render=lambda t: notices.customer_wrote_text(
-            t, number=ticket.number, customer=customer.name, body="", reopened=True
-        ),
-    )
-    return Done(ticket.id, ticket.number, ticket.status, reopened=True)
+    again = notices.CustomerWrote(ticket.id, ticket.number, customer.name, "", reopened=True)
+    told = await notices.tell_staff(session, ticket, customer, event, again)
+    return Done(ticket.id, ticket.number, ticket.status, reopened=True, pushes=tuple(told))
 
 
 async def own_customer(session: AsyncSession, *, viewer: Viewer) -> Customer:
@@ -709,7 +475,7 @@ async def card(
     session: AsyncSession, *, viewer: Viewer, ticket_id: int, now: datetime, limit: int | None = 10
 ) -> TicketView:
     ticket, customer = await staff_ticket(session, viewer=viewer, ticket_id=ticket_id)
-    return await view_of(session, ticket, customer, now=now, limit=limit)
+    return await notices.view_of(session, ticket, customer, now=now, limit=limit)
 
 
 async def writable(session: AsyncSession, *, viewer: Viewer, ticket_id: int) -> Ticket:

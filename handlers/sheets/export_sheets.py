@@ -15,8 +15,8 @@ from bot.domain.import_rows import COLUMN_LABELS
 from bot.domain.spreadsheets import OutCell, write_csv, write_xlsx
 from bot.i18n import N_, Translator
 from bot.services.exports import ExportKind, FileFormat
-from bot.services.ticket_notices import CATEGORY_LABELS, SEVERITY_LABELS, STATUS_LABELS
 from handlers.common.labels import KIND_LABELS, OUTCOME_LABELS, STAGE_LABELS
+from handlers.ticket.render import CATEGORY_LABELS, SEVERITY_LABELS, STATUS_LABELS
 
 Value = str | int | Decimal | date | datetime | None
 """A cell before it is written: datetimes aware, localized when the file is made."""

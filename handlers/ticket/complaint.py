@@ -18,12 +18,14 @@ from telegram.ext import (
 
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
-from bot.services import ticket_notices as notices
+from bot.runtime.pushes import queue
 from bot.services import tickets
 from bot.services.errors import ServiceError
 from bot.services.tickets import CATEGORIES, MAX_DESCRIPTION, NotLinked
 from handlers.common import dialogs
+from handlers.common.labels import label
 from handlers.ticket import callbacks
+from handlers.ticket.render import CATEGORY_LABELS, number_text
 from handlers.ticket.tickets import refusal
 
 CATEGORY, DESCRIPTION, PHOTO = range(3)
@@ -42,7 +44,7 @@ class ComplaintDraft(dialogs.Draft):
 def _categories(t: Translator) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
-            notices.label(t, notices.CATEGORY_LABELS, name),
+            label(t, CATEGORY_LABELS, name),
             callback_data=callbacks.COMPLAINT_CATEGORY.data(category=name),
         )
         for name in CATEGORIES
@@ -92,7 +94,7 @@ async def category_picked(update: Update, context: CrmContext) -> int:
         t.gettext(
             "{category}: please describe what happened in one message (up to {limit} characters)."
         ).format(
-            category=notices.label(t, notices.CATEGORY_LABELS, category),
+            category=label(t, CATEGORY_LABELS, category),
             limit=t.number(MAX_DESCRIPTION),
         ),
     )
@@ -155,7 +157,7 @@ async def _file(update: Update, context: CrmContext, *, photo_file_id: str | Non
     try:
         async with context.work() as work:
             customer = await tickets.own_customer(work.session, viewer=work.viewer)
-            ticket = await tickets.open_ticket(
+            opened = await tickets.open_ticket(
                 work.session,
                 customer=customer,
                 category=category,
@@ -163,10 +165,10 @@ async def _file(update: Update, context: CrmContext, *, photo_file_id: str | Non
                 now=work.now,
                 opened_by_id=work.viewer.user_id,
                 photo_file_id=photo_file_id,
-                translator_for=context.translator_for,
                 client_ref=dialogs.message_ref(update),
             )
-            number = ticket.number
+            await queue(work.session, context.app, opened.pushes, now=work.now)
+            number = opened.ticket.number
     except ServiceError as error:
         await context.bot.send_message(chat_id, refusal(t, error))
         return ConversationHandler.END
@@ -175,7 +177,7 @@ async def _file(update: Update, context: CrmContext, *, photo_file_id: str | Non
         t.gettext(
             "✅ Your complaint is registered as {ticket}. Please quote this number if you contact us. "
             "We will get back to you here; to add something, just write to me. /tickets shows its status."
-        ).format(ticket=notices.number_text(t, number)),
+        ).format(ticket=number_text(t, number)),
     )
     return ConversationHandler.END
 

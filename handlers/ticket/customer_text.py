@@ -11,14 +11,16 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.domain.roles import Role
 from bot.runtime.context import CrmContext
-from bot.services import ticket_notices as notices
+from bot.runtime.pushes import queue
 from bot.services import tickets
 from bot.services.errors import ServiceError
 from bot.services.tickets import MAX_REPLY
 from handlers.common import dialogs
+from handlers.common.labels import label
 from handlers.search import find
 from handlers.ticket import callbacks
 from handlers.ticket.relay import added_text, too_long_text
+from handlers.ticket.render import CATEGORY_LABELS, number_text
 from handlers.ticket.tickets import refusal
 
 PENDING = "ticket_pending_text"
@@ -29,8 +31,7 @@ async def typed(update: Update, context: CrmContext) -> None:
     message = update.message
     assert message is not None
     assert message.text is not None
-    viewer = context.viewer
-    if viewer is None or viewer.effective_role is not Role.CUSTOMER:
+    if context.me.effective_role is not Role.CUSTOMER:
         await find.typed(update, context)
         return
     t = context.t
@@ -57,8 +58,7 @@ async def typed(update: Update, context: CrmContext) -> None:
     buttons = [
         [
             InlineKeyboardButton(
-                f"{notices.number_text(t, ticket.number)} · "
-                f"{notices.label(t, notices.CATEGORY_LABELS, ticket.category)}",
+                f"{number_text(t, ticket.number)} · {label(t, CATEGORY_LABELS, ticket.category)}",
                 callback_data=callbacks.ADD_TO_TICKET.data(ticket_id=ticket.id),
             )
         ]
@@ -90,21 +90,22 @@ async def _add(update: Update, context: CrmContext, ticket_id: int, text: str) -
     t = context.t
     try:
         async with context.work() as work:
-            done = await tickets.customer_reply(
+            done = await tickets.reply(
                 work.session,
                 viewer=work.viewer,
                 ticket_id=ticket_id,
                 text=text,
                 now=work.now,
-                translator_for=context.translator_for,
+                from_customer=True,
                 client_ref=dialogs.message_ref(update),
             )
+            await queue(work.session, context.app, done.pushes, now=work.now)
     except ServiceError as error:
         await context.bot.send_message(update.effective_chat.id, refusal(t, error))
         return
     await context.bot.send_message(
         update.effective_chat.id,
-        added_text(t, reopened=done.reopened).format(ticket=notices.number_text(t, done.number)),
+        added_text(t, reopened=done.reopened).format(ticket=number_text(t, done.number)),
     )
 
 

@@ -16,13 +16,14 @@ from telegram.ext import Application, CallbackQueryHandler, ConversationHandler,
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
-from bot.services import ticket_notices as notices
+from bot.runtime.pushes import queue
 from bot.services import tickets
 from bot.services.errors import ServiceError
 from bot.services.tickets import MAX_REPLY
 from handlers.common import dialogs
 from handlers.common.buttons import Button
 from handlers.ticket import callbacks
+from handlers.ticket.render import number_text, reply_button
 from handlers.ticket.tickets import refusal
 
 # Which message a write button asks for: the customer's, a reply to the customer, an internal note.
@@ -69,7 +70,7 @@ async def start(mode: str, update: Update, context: CrmContext) -> int:
         return ConversationHandler.END
     dialogs.keep(context, RelayDraft(ticket=ticket.id, mode=mode))
     await query.answer()
-    name = notices.number_text(t, ticket.number)
+    name = number_text(t, ticket.number)
     if mode == "note":
         prompt = t.gettext("Write an internal note for {ticket} (the customer never sees it), or /cancel.")
     elif customer:
@@ -114,20 +115,20 @@ async def written(update: Update, context: CrmContext) -> int | None:
                     client_ref=ref,
                 )
             else:
-                write = tickets.customer_reply if mode == "ans" else tickets.reply
-                done = await write(
+                done = await tickets.reply(
                     work.session,
                     viewer=work.viewer,
                     ticket_id=ticket_id,
                     text=text,
                     now=work.now,
-                    translator_for=context.translator_for,
+                    from_customer=mode == "ans",
                     client_ref=ref,
                 )
+                await queue(work.session, context.app, done.pushes, now=work.now)
     except ServiceError as error:
         await message.reply_text(refusal(t, error))
         return ConversationHandler.END
-    name = notices.number_text(t, done.number)
+    name = number_text(t, done.number)
     if mode == "note":
         answer = t.gettext("📝 Note added to {ticket}.")
     elif mode == "ans":
@@ -161,23 +162,18 @@ async def answered(button: Button, update: Update, context: CrmContext) -> None:
     try:
         async with context.work() as work:
             act = tickets.confirm if settled else tickets.reopen
-            done = await act(
-                work.session,
-                viewer=work.viewer,
-                ticket_id=ticket_id,
-                now=work.now,
-                translator_for=context.translator_for,
-            )
+            done = await act(work.session, viewer=work.viewer, ticket_id=ticket_id, now=work.now)
+            await queue(work.session, context.app, done.pushes, now=work.now)
     except ServiceError as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
-    name = notices.number_text(t, done.number)
+    name = number_text(t, done.number)
     if settled:
         text = t.gettext("👍 Thank you! {ticket} is closed.")
         markup = None
     else:
         text = t.gettext("🔁 {ticket} is open again. Tell us what is still wrong:")
-        markup = notices.reply_button(t, done.ticket_id)
+        markup = reply_button(t, done.ticket_id)
     await query.answer()
     await query.edit_message_text(text.format(ticket=name), reply_markup=markup)
 

@@ -17,14 +17,25 @@ from bot.domain.roles import Role
 from bot.domain.text import clip, one_line
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
-from bot.services import ticket_notices as notices
+from bot.runtime.pushes import queue
 from bot.services import tickets
 from bot.services.errors import NotAllowed, NotFound, ServiceError
 from bot.services.ticket_notices import TicketView
 from bot.services.tickets import NotLinked, TicketGone, WrongState
 from handlers.common.buttons import Button
+from handlers.common.labels import label
 from handlers.common.refusals import REP_GONE_TEXT, Refusals
-from handlers.ticket import callbacks
+from handlers.ticket import callbacks, pushes
+from handlers.ticket.render import (
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    bold_number,
+    card_text,
+    history_text,
+    number_text,
+    open_ticket_button,
+    staff_keyboard,
+)
 
 MAX_NAME = 30
 MAX_LAST = 80
@@ -99,16 +110,16 @@ async def _customer_list(update: Update, context: CrmContext) -> None:
         return
     lines, buttons = [t.gettext("Your complaints:")], []
     for ticket, last in rows:
-        status = notices.label(t, notices.STATUS_LABELS, ticket.status)
-        lines.append(f"<b>{escape(notices.number_text(t, ticket.number))}</b> · {status}")
+        status = label(t, STATUS_LABELS, ticket.status)
+        lines.append(f"{bold_number(t, ticket.number)} · {status}")
         if last is not None and last.body:
             lines.append(f"   {escape(one_line(last.body, MAX_LAST))}")
         if ticket.status != TicketStatus.CLOSED:
-            label = t.gettext("↩️ Write to complaint #{number}").format(number=ticket.number)
+            write = t.gettext("↩️ Write to complaint #{number}").format(number=ticket.number)
             buttons.append(
                 [
                     InlineKeyboardButton(
-                        label, callback_data=callbacks.WRITE_TO_TICKET.data(ticket_id=ticket.id)
+                        write, callback_data=callbacks.WRITE_TO_TICKET.data(ticket_id=ticket.id)
                     )
                 ]
             )
@@ -143,8 +154,8 @@ async def show_card(update: Update, context: CrmContext) -> None:
 
 async def _render(update: Update, context: CrmContext, view: TicketView, *, fresh: bool) -> None:
     t = context.t
-    text = notices.card_text(t, view)
-    keyboard = notices.staff_keyboard(t, view, manager=context.me.manages)
+    text = card_text(t, view)
+    keyboard = staff_keyboard(t, view, manager=context.me.manages)
     query = update.callback_query
     if query is not None and not fresh:
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
@@ -172,13 +183,8 @@ async def _acted(update: Update, context: CrmContext, ticket_id: int, *, take: b
     try:
         async with context.work() as work:
             act = tickets.take if take else tickets.resolve
-            done = await act(
-                work.session,
-                viewer=work.viewer,
-                ticket_id=ticket_id,
-                now=work.now,
-                translator_for=context.translator_for,
-            )
+            done = await act(work.session, viewer=work.viewer, ticket_id=ticket_id, now=work.now)
+            await queue(work.session, context.app, done.pushes, now=work.now)
             view = await tickets.card(work.session, viewer=work.viewer, ticket_id=ticket_id, now=work.now)
     except ServiceError as error:
         await query.answer(refusal(t, error), show_alert=True)
@@ -209,7 +215,7 @@ async def show_history(update: Update, context: CrmContext) -> None:
     await query.answer()
     assert update.effective_chat is not None
     await context.bot.send_message(
-        update.effective_chat.id, clip(notices.history_text(context.t, view), 4000), parse_mode=ParseMode.HTML
+        update.effective_chat.id, clip(history_text(context.t, view), 4000), parse_mode=ParseMode.HTML
     )
 
 
@@ -228,7 +234,7 @@ async def severity_choices(update: Update, context: CrmContext) -> None:
     await query.answer()
     buttons = [
         InlineKeyboardButton(
-            notices.label(t, notices.SEVERITY_LABELS, level),
+            label(t, SEVERITY_LABELS, level),
             callback_data=callbacks.SET_TICKET_SEVERITY.data(ticket_id=ticket_id, severity=level),
         )
         for level in TicketSeverity
@@ -298,7 +304,7 @@ async def choose_rep(update: Update, context: CrmContext) -> None:
     ]
     await context.bot.send_message(
         update.effective_chat.id,
-        t.gettext("Hand {ticket} to which rep?").format(ticket=notices.number_text(t, ticket.number)),
+        t.gettext("Hand {ticket} to which rep?").format(ticket=number_text(t, ticket.number)),
         reply_markup=InlineKeyboardMarkup(buttons),
     )
 
@@ -316,26 +322,17 @@ async def moved(update: Update, context: CrmContext) -> None:
                 ticket_id=args["ticket_id"],
                 to_user_id=args["rep_id"],
                 now=work.now,
-                translator_for=context.translator_for,
             )
+            await queue(work.session, context.app, done.pushes, now=work.now)
     except (NotFound, NotAllowed, WrongState) as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
     await query.answer(t.gettext("Done."))
     await query.edit_message_text(
         t.gettext("🔁 {ticket} now belongs to {rep}; they have been told.").format(
-            ticket=notices.number_text(t, done.number), rep=name
+            ticket=number_text(t, done.number), rep=name
         ),
-        reply_markup=InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        t.gettext("🎫 Open ticket"),
-                        callback_data=callbacks.OPEN_TICKET.data(ticket_id=done.ticket_id),
-                    )
-                ]
-            ]
-        ),
+        reply_markup=InlineKeyboardMarkup([[open_ticket_button(t, done.ticket_id)]]),
     )
 
 
@@ -352,3 +349,4 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         (moved, callbacks.REASSIGN_TICKET_TO),
     ):
         application.add_handler(CallbackQueryHandler(handler, pattern=button))
+    pushes.register(application)

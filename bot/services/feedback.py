@@ -3,37 +3,31 @@
 A linked customer's feedback is stored on their record with the owner of the moment and pushed
 to that owner (or, when the owner cannot be reached, to the managers). Someone not linked to a
 customer still gets heard: the remark is stored on the routing team and pushed to its managers
-with the sender's name and @username, so that someone can follow up.
+with the sender's name and @username, so that someone can follow up. The pushes are returned as
+requests (worded by handlers/feedback/pushes.py) for the caller to queue in the same unit of work.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
-from html import escape
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.roles import Role
-from bot.domain.text import clip
 from bot.domain.viewer import Viewer
-from bot.i18n import Translator
-from bot.outbox import payloads
+from bot.services.pushes import PushRequest, Recipient
 from storage.models import Customer, Feedback, Team, User
-from storage.queries import customers, outbox, users
+from storage.queries import customers, users
 from storage.queries import feedback as queries
 
 MAX_TEXT = 2000
-MAX_NAME = 80
+PUSH_KIND = "feedback"
 PUSH_PRIORITY = 3
 # Anyone can open the bot, so feedback from strangers is capped: managers' chats are not a free inbox.
 STRANGER_DAILY = 3
-
-TranslatorFor = Callable[[str | None, str], Translator]
 
 
 class Route(Enum):
@@ -57,7 +51,32 @@ class Sender:
 class Submitted:
     route: Route
     feedback_id: int | None = None
-    pushes: int = 0
+    pushes: tuple[PushRequest, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FromCustomer:
+    """A linked customer's remark, for their owner or the managers."""
+
+    customer_id: int
+    customer_name: str
+    comment: str
+
+
+@dataclass(frozen=True, slots=True)
+class FromStranger:
+    """A remark from someone linked to no customer, for the managers, with how to reach them."""
+
+    sender: Sender
+    comment: str
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackPhoto:
+    """The photo sent with a remark, right after it."""
+
+    file_id: str
+    about: FromCustomer | FromStranger
 
 
 class TooLong(ValueError):
@@ -89,11 +108,10 @@ async def submit(
     text: str,
     photo_file_id: str | None,
     now: datetime,
-    translator_for: TranslatorFor,
     routing_team_id: int | None,
     client_ref: str | None = None,
 ) -> Submitted:
-    """Store the remark and queue the pushes that tell the staff about it."""
+    """Store the remark; the pushes that tell the staff about it are for the caller to queue."""
     comment = check_text(text)
     customer = (
         await customers.of_account(session, user_id=viewer.user_id)
@@ -107,7 +125,6 @@ async def submit(
             comment=comment,
             photo=photo_file_id,
             now=now,
-            translator_for=translator_for,
             client_ref=client_ref,
         )
     if viewer.effective_role is Role.CUSTOMER and viewer.team_id is not None:
@@ -127,19 +144,9 @@ async def submit(
         client_ref=client_ref,
     )
     managers = await users.managers_for(session, team_id=team.id, preferred_id=None)
-    pushes: list[outbox.Push] = []
-    for manager in _reachable(managers):
-        t = _translator(translator_for, manager, team)
-        who = _sender_link(sender)
-        pushes += _pushes(
-            row,
-            manager,
-            text=_stranger_text(t, who=who, sender=sender, comment=comment),
-            keyboard=None,
-            photo_caption=t.gettext("📷 The photo {name} sent with their feedback.").format(name=who),
-        )
-    queued = await outbox.enqueue_many(session, pushes=pushes, now=now)
-    return Submitted(Route.MANAGERS, row.id, queued)
+    notice = FromStranger(sender, comment)
+    pushes = [push for manager in _reachable(managers) for push in _pushes(row, manager, team, notice)]
+    return Submitted(Route.MANAGERS, row.id, tuple(pushes))
 
 
 async def _from_customer(
@@ -149,7 +156,6 @@ async def _from_customer(
     comment: str,
     photo: str | None,
     now: datetime,
-    translator_for: TranslatorFor,
     client_ref: str | None,
 ) -> Submitted:
     row = await queries.add_text(
@@ -173,80 +179,32 @@ async def _from_customer(
             session, team_id=team.id, preferred_id=owner.manager_id if owner is not None else None
         )
         recipients = _reachable(managers)
-    name = escape(clip(customer.name, MAX_NAME))
-    pushes: list[outbox.Push] = []
-    for user in recipients:
-        t = _translator(translator_for, user, team)
-        keyboard = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(t.gettext("Open customer"), callback_data=f"cust:open:{customer.id}")]]
-        )
-        text = "\n\n".join(
-            (t.gettext("💬 Feedback from {customer}:").format(customer=f"<b>{name}</b>"), escape(comment))
-        )
-        caption = t.gettext("📷 The photo {name} sent with their feedback.").format(name=f"<b>{name}</b>")
-        pushes += _pushes(row, user, text=text, keyboard=keyboard, photo_caption=caption)
-    queued = await outbox.enqueue_many(session, pushes=pushes, now=now)
-    return Submitted(route, row.id, queued)
+    notice = FromCustomer(customer.id, customer.name, comment)
+    pushes = [push for user in recipients for push in _pushes(row, user, team, notice)]
+    return Submitted(route, row.id, tuple(pushes))
 
 
 def _reachable(candidates: Sequence[User]) -> list[User]:
     return [u for u in candidates if u.is_active and u.chat_id is not None and not u.blocked_bot]
 
 
-def _translator(translator_for: TranslatorFor, user: User, team: Team) -> Translator:
-    return translator_for(user.locale or team.locale, user.timezone or team.timezone)
-
-
-def _sender_link(sender: Sender) -> str:
-    """The sender's name, tappable so staff can open their Telegram profile."""
-    return f'<a href="tg://user?id={sender.telegram_id}">{escape(clip(sender.name, MAX_NAME))}</a>'
-
-
-def _stranger_text(t: Translator, *, who: str, sender: Sender, comment: str) -> str:
-    reach = (
-        t.gettext("Telegram: @{username}").format(username=escape(sender.username))
-        if sender.username
-        else t.gettext(
-            "They have no Telegram username: use contact details in the message, or tap their name."
-        )
-    )
-    head = t.gettext("💬 Feedback from {name}, who is not linked to any customer:").format(name=who)
-    return "\n\n".join((head, escape(comment), reach))
-
-
-def _pushes(
-    row: Feedback,
-    user: User,
-    *,
-    text: str,
-    keyboard: InlineKeyboardMarkup | None,
-    photo_caption: str,
-) -> list[outbox.Push]:
+def _pushes(row: Feedback, user: User, team: Team, notice: FromCustomer | FromStranger) -> list[PushRequest]:
+    """The remark to one reachable staff member, in their language (the team's where they have
+    none), and its photo after it."""
     assert user.chat_id is not None
-    pushes = [
-        outbox.Push(
-            dedupe_key=f"feedback:{row.id}:{user.id}",
-            chat_id=user.chat_id,
-            user_id=user.id,
-            kind="feedback",
-            payload=payloads.message(text, keyboard),
-            priority=PUSH_PRIORITY,
-        )
-    ]
+    to = Recipient(
+        chat_id=user.chat_id,
+        user_id=user.id,
+        locale=user.locale or team.locale,
+        timezone=user.timezone or team.timezone,
+    )
+    key = f"feedback:{row.id}:{user.id}"
+    pushes = [PushRequest(dedupe_key=key, kind=PUSH_KIND, to=to, notice=notice, priority=PUSH_PRIORITY)]
     if row.photo_file_id is not None:
+        photo = FeedbackPhoto(row.photo_file_id, notice)
         pushes.append(
-            outbox.Push(
-                dedupe_key=f"feedback:{row.id}:{user.id}:photo",
-                chat_id=user.chat_id,
-                user_id=user.id,
-                kind="feedback",
-                payload=_photo_by_id(row.photo_file_id, photo_caption),
-                priority=PUSH_PRIORITY,
+            PushRequest(
+                dedupe_key=f"{key}:photo", kind=PUSH_KIND, to=to, notice=photo, priority=PUSH_PRIORITY
             )
         )
     return pushes
-
-
-def _photo_by_id(file_id: str, caption: str) -> dict[str, Any]:
-    """A sendPhoto of a photo Telegram already holds: nothing to upload, the file_id is enough."""
-    return {"method": "sendPhoto", "params": {"photo": file_id, "caption": caption, "parse_mode": "HTML"}}

@@ -9,29 +9,23 @@ an account is linked to one customer at a time. Staff accounts cannot be linked 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from html import escape
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
-from bot.i18n import Translator
-from bot.outbox import payloads
 from bot.services.invites import hash_token
+from bot.services.pushes import PushRequest, Recipient
 from bot.services.visibility import visible_customer
 from storage.models import Customer, Team, User
-from storage.queries import audit, outbox
+from storage.queries import audit
 
 PAYLOAD_PREFIX = "c_"
 TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-
-TranslatorFor = Callable[[str | None, str], Translator]
 
 
 class LinkOutcome(StrEnum):
@@ -50,14 +44,24 @@ class IssuedLink:
 
 
 @dataclass(frozen=True, slots=True)
+class CustomerLinked:
+    """For the customer's owner: the customer can now be reached on Telegram."""
+
+    customer_id: int
+    customer_name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Linking:
-    """What opening a customer link did; `viewer` is the account as it is afterwards."""
+    """What opening a customer link did; `viewer` is the account as it is afterwards, `pushes` the
+    owner's notice for the caller to queue."""
 
     outcome: LinkOutcome
     viewer: Viewer
     customer_name: str | None = None
     team_name: str | None = None
     previous_customer: str | None = None
+    pushes: tuple[PushRequest, ...] = ()
 
 
 def token_from_payload(payload: str) -> str | None:
@@ -84,9 +88,7 @@ async def issue_link(session: AsyncSession, *, viewer: Viewer, customer_id: int,
     return IssuedLink(token, customer.name, customer.user_id is not None)
 
 
-async def open_link(
-    session: AsyncSession, *, viewer: Viewer, payload: str, now: datetime, translator_for: TranslatorFor
-) -> Linking:
+async def open_link(session: AsyncSession, *, viewer: Viewer, payload: str, now: datetime) -> Linking:
     """Connect the viewer's account to the customer whose link this is, and tell the owner."""
     token = token_from_payload(payload)
     customer = None
@@ -129,11 +131,12 @@ async def open_link(
         target_user_id=user.id,
         details={"moved_from": previous.id if previous is not None else None},
     )
-    await _tell_owner(session, customer=customer, now=now, translator_for=translator_for)
+    told = await _tell_owner(session, customer=customer, now=now)
     timezone = user.timezone or (team.timezone if team is not None else viewer.timezone)
     linked = replace(viewer, role=Role.CUSTOMER, team_id=customer.team_id, is_active=True, timezone=timezone)
     outcome = LinkOutcome.MOVED if previous is not None and previous.id != customer.id else LinkOutcome.LINKED
-    return Linking(outcome, linked, customer.name, team_name, previous.name if previous is not None else None)
+    previous_name = previous.name if previous is not None else None
+    return Linking(outcome, linked, customer.name, team_name, previous_name, told)
 
 
 async def _retire_account(session: AsyncSession, user_id: int) -> None:
@@ -144,29 +147,22 @@ async def _retire_account(session: AsyncSession, user_id: int) -> None:
         old.team_id = None
 
 
-async def _tell_owner(
-    session: AsyncSession, *, customer: Customer, now: datetime, translator_for: TranslatorFor
-) -> None:
+async def _tell_owner(session: AsyncSession, *, customer: Customer, now: datetime) -> tuple[PushRequest, ...]:
     if customer.owner_id is None:
-        return
+        return ()
     owner = await session.get(User, customer.owner_id)
     if owner is None or owner.chat_id is None or not owner.is_active:
-        return
+        return ()
     team = await session.get(Team, customer.team_id)
-    t = translator_for(owner.locale, owner.timezone or (team.timezone if team else "UTC"))
-    text = t.gettext(
-        "🔗 {customer} is now connected on Telegram: visit surveys and answers to their complaints "
-        "reach them here."
-    ).format(customer=f"<b>{escape(customer.name)}</b>")
-    keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t.gettext("Open customer"), callback_data=f"cust:open:{customer.id}")]]
-    )
-    await outbox.enqueue(
-        session,
-        dedupe_key=f"customer-linked:{customer.id}:{customer.user_id}:{now.isoformat()}",
+    to = Recipient(
         chat_id=owner.chat_id,
         user_id=owner.id,
-        kind="customer_linked",
-        payload=payloads.message(text, keyboard),
-        now=now,
+        locale=owner.locale,
+        timezone=owner.timezone or (team.timezone if team else "UTC"),
+    )
+    key = f"customer-linked:{customer.id}:{customer.user_id}:{now.isoformat()}"
+    return (
+        PushRequest(
+            dedupe_key=key, kind="customer_linked", to=to, notice=CustomerLinked(customer.id, customer.name)
+        ),
     )

@@ -1,4 +1,5 @@
-"""The customer's personal link: a rep shows it as a QR code or sends it on; `/start c_<token>` opens it."""
+"""The customer's personal link: a rep shows it as a QR code or sends it on; `/start c_<token>` opens it,
+and the owner hears that the customer is now connected."""
 
 from __future__ import annotations
 
@@ -6,15 +7,18 @@ import io
 from html import escape
 
 import segno
-from telegram import InputFile, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.i18n import Translator
+from bot.outbox import payloads
 from bot.runtime.context import CrmContext
+from bot.runtime.pushes import Payload, queue, render_with
 from bot.services import linking
-from bot.services.linking import Linking, LinkOutcome
+from bot.services.linking import CustomerLinked, Linking, LinkOutcome
 from bot.services.visibility import NotVisible
+from handlers.card.callbacks import OPEN_CUSTOMER
 from handlers.common import menu
 from handlers.common.refusals import not_visible_text
 from handlers.customer import callbacks
@@ -106,22 +110,34 @@ def linking_text(t: Translator, result: Linking) -> str:
 async def open_link(update: Update, context: CrmContext, payload: str) -> None:
     """Called by /start for a `c_` payload."""
     assert update.message is not None
-    assert context.viewer is not None
-    async with context.db.begin() as session:
-        result = await linking.open_link(
-            session,
-            viewer=context.viewer,
-            payload=payload,
-            now=context.now(),
-            translator_for=context.translator_for,
-        )
+    async with context.work() as work:
+        result = await linking.open_link(work.session, viewer=work.viewer, payload=payload, now=work.now)
+        await queue(work.session, context.app, result.pushes, now=work.now)
     context.set_viewer(result.viewer)
-    if result.outcome in (LinkOutcome.LINKED, LinkOutcome.MOVED):
-        context.app.wake_sender()
     t = context.t
     await update.message.reply_text(linking_text(t, result))
     await menu.set_user_menu(context.application, update.message.chat_id, result.viewer.effective_role, t)
 
 
+def linked_payload(notice: CustomerLinked, t: Translator) -> Payload:
+    """The owner's news that their customer is now connected."""
+    text = t.gettext(
+        "🔗 {customer} is now connected on Telegram: visit surveys and answers to their complaints "
+        "reach them here."
+    ).format(customer=f"<b>{escape(notice.customer_name)}</b>")
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t.gettext("Open customer"),
+                    callback_data=OPEN_CUSTOMER.data(customer_id=notice.customer_id),
+                )
+            ]
+        ]
+    )
+    return payloads.message(text, keyboard)
+
+
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CallbackQueryHandler(send_link, pattern=callbacks.CUSTOMER_LINK))
+    render_with(application, CustomerLinked, linked_payload)

@@ -21,10 +21,11 @@ from telegram.ext import (
 
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
+from bot.runtime.pushes import queue
 from bot.services import feedback
 from bot.services.feedback import Route, Sender, TooLong
 from handlers.common import dialogs
-from handlers.feedback import callbacks
+from handlers.feedback import callbacks, pushes
 
 DRAFT = "feedback_draft"
 # When this person's last feedback went out (ISO times), for the strangers' daily cap.
@@ -204,10 +205,10 @@ async def _submit(update: Update, context: CrmContext) -> int:
             text=draft.text or "",
             photo_file_id=draft.photo,
             now=work.now,
-            translator_for=context.translator_for,
             routing_team_id=context.settings.feedback_team_id,
             client_ref=dialogs.message_ref(update),
         )
+        await queue(work.session, context.app, submitted.pushes, now=work.now)
     if submitted.route is Route.NOWHERE:
         return await dialogs.close_with(
             update, t.gettext("Sorry, nobody can receive feedback here yet. Please try again later.")
@@ -255,6 +256,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     )
     for button in (callbacks.SEND_FEEDBACK, callbacks.FEEDBACK_PHOTO, callbacks.CANCEL_FEEDBACK):
         application.add_handler(CallbackQueryHandler(_stale, pattern=button))
+    pushes.register(application)
 
 
 async def _stale(update: Update, context: CrmContext) -> None:

@@ -1,5 +1,5 @@
-"""The buttons of /complaint, of a ticket's customer and of its staff card (bot/services/ticket_notices.py
-and ticket_sla.py write many of them under their pushes)."""
+"""The buttons of /complaint, of a ticket's customer and of its staff card (handlers/ticket/pushes.py
+puts many of them under the ticket's pushes)."""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ class Kind(Enum):
     EDIT = "edit"  # an edited message: never acted on; the sender is told to send it again
     LIVE_LOCATION = "live_location"  # a live location moving: an edit no person made, ignored
     PRESS = "press"  # an inline button: the data must parse as a declared button of the viewer's role
-    INLINE = "inline"  # @bot lookups typed in any chat; handlers/inline_lookup.py answers by role
+    INLINE = "inline"  # @bot lookups typed in any chat; handlers/inline/lookup.py answers by role
     OTHER = "other"  # channel posts, business messages, member changes, polls...: nobody to answer
 
 

@@ -1,9 +1,10 @@
-"""Callback data: each kind of button declares its format and who may press it, once.
+"""Callback data: each kind of button declares its format and who may press it, once, in the
+callbacks.py of the feature that takes its presses (handlers/<feature>/callbacks.py).
 
 A press carries whatever data the client sent, so it is untrusted input: a modified client can
 put any 64 bytes there. `Button.parse` accepts only the declared shape, with every id inside the
 range its column can hold, and raises `StaleButton` for anything else. The guard parses every
-press before a feature handler runs (`find_button`), so junk, out-of-range ids and buttons of
+press before a feature handler runs (`ButtonIndex.find`), so junk, out-of-range ids and buttons of
 another role are answered politely and never reach a service. Whether the viewer may act on the
 record an id names is the service's question, asked again on every press.
 """

@@ -2,10 +2,9 @@
 
 Every press is re-checked here, not trusted from a button: a rep acts only on tickets assigned to
 them or of their own customers, a manager on the team's, a customer only on their own and only
-with a customer's actions. Every change is a history event; every message to the customer goes
-through the outbox, signed with the staff member's first name: each change returns the push
-requests that tell whom (bot/services/ticket_notices.py), for the caller to queue in the same unit
-of work.
+with a customer's actions. Every change is a history event and returns the push requests that tell
+the other side (bot/services/ticket_notices.py; the customer's are signed with the staff member's
+first name), for the caller to queue in the same unit of work.
 """
 
 from __future__ import annotations

@@ -55,18 +55,14 @@ def link_caption(t: Translator, *, customer: str, url: str, had_account: bool) -
 async def send_link(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     chat = update.effective_chat
     assert chat is not None
     customer_id = callbacks.CUSTOMER_LINK.parse(query.data)["customer_id"]
     t = context.t
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             issued = await linking.issue_link(
-                session,
-                viewer=context.viewer,
-                customer_id=customer_id,
-                now=context.now(),
+                work.session, viewer=work.viewer, customer_id=customer_id, now=work.now
             )
     except NotVisible:
         await query.answer(not_visible_text(t), show_alert=True)

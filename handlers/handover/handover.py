@@ -11,26 +11,25 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from pydantic import ConfigDict, Field
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain.text import clip
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
 from bot.runtime.pushes import queue
 from bot.services import handover
 from bot.services.errors import NotAllowed, NotFound
-from bot.services.handover import Done, NoSuccessor, NotInTeam, Plan
+from bot.services.handover import Done, NoSuccessor, NotInTeam, Plan, RepLoad
 from bot.services.transfers import OtherTeam
-from bot.services.visibility import NotVisible
 from handlers.card.callbacks import OPEN_CUSTOMER
 from handlers.common import menu
-from handlers.common.dialogs import draft_in, forget
-from handlers.common.refusals import not_visible_text
+from handlers.common.dialogs import Draft, forget, keep, load
+from handlers.common.refusals import NOT_VISIBLE, Refusals
 from handlers.handover import briefing, callbacks
 from handlers.handover.briefing import item_lines
-from storage.queries.handover import RepLoad
 
 DRAFT = "handover"
 MAX_REPS = 30
@@ -38,21 +37,29 @@ NAME = 30
 PER_PAGE = 8
 
 
-def refusal(t: Translator, error: Exception) -> str:
-    """One sentence for each way a handover or transfer press can be refused."""
-    if isinstance(error, OtherTeam):
-        return t.gettext("This request belongs to another team; only its managers can decide it.")
-    if isinstance(error, NotInTeam):
-        return t.gettext(
-            "That rep is not an active rep of your team (any more). Send /handover to start again."
-        )
-    if isinstance(error, NoSuccessor):
-        return t.gettext("Pick at least one rep to hand the customers to.")
-    if isinstance(error, NotVisible):
-        return not_visible_text(t)
-    if isinstance(error, NotAllowed):
-        return t.gettext("Only a manager of this team can move customers between reps.")
-    return t.gettext("This button is no longer valid.")
+class HandoverDraft(Draft):
+    """The wizard's choices: the leaving rep (stored as "from"), the successors, the two options."""
+
+    model_config = ConfigDict(validate_by_name=True, serialize_by_alias=True)
+    KEY = DRAFT
+    leaving: int | None = Field(default=None, alias="from")
+    to: list[int] = Field(default_factory=list)
+    tell: bool = True
+    off: bool = False
+
+
+# One sentence for each way a handover or transfer press can be refused.
+refusal = Refusals(
+    (OtherTeam, N_("This request belongs to another team; only its managers can decide it.")),
+    (
+        NotInTeam,
+        N_("That rep is not an active rep of your team (any more). Send /handover to start again."),
+    ),
+    (NoSuccessor, N_("Pick at least one rep to hand the customers to.")),
+    NOT_VISIBLE,
+    (NotAllowed, N_("Only a manager of this team can move customers between reps.")),
+    otherwise=N_("This button is no longer valid."),
+)
 
 
 def stale_text(t: Translator) -> str:
@@ -73,12 +80,11 @@ def _cancel_row(t: Translator) -> list[InlineKeyboardButton]:
 async def start(update: Update, context: CrmContext) -> None:
     """/handover: whose customers move?"""
     assert update.message is not None
-    assert context.viewer is not None
     t = context.t
     forget(context, DRAFT)
     try:
-        async with context.db.begin() as session:
-            reps = await handover.leaving_choices(session, viewer=context.viewer)
+        async with context.work() as work:
+            reps = await handover.leaving_choices(work.session, viewer=work.viewer)
     except NotAllowed as error:
         await update.message.reply_text(refusal(t, error))
         return
@@ -103,13 +109,12 @@ async def start(update: Update, context: CrmContext) -> None:
 async def _successors_screen(update: Update, context: CrmContext, from_id: int) -> None:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     t = context.t
-    draft = draft_in(context, DRAFT)
+    draft = load(context, HandoverDraft)
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             leaving, others = await handover.successor_choices(
-                session, viewer=context.viewer, from_id=from_id
+                work.session, viewer=work.viewer, from_id=from_id
             )
     except (NotFound, NotAllowed) as error:
         forget(context, DRAFT)
@@ -122,7 +127,7 @@ async def _successors_screen(update: Update, context: CrmContext, from_id: int) 
             t.gettext("There is no other active rep in the team to hand these customers to.")
         )
         return
-    chosen = set(draft.get("to", []))
+    chosen = set(draft.to)
     buttons = [
         [
             InlineKeyboardButton(
@@ -152,16 +157,14 @@ async def _successors_screen(update: Update, context: CrmContext, from_id: int) 
 async def leaving_picked(update: Update, context: CrmContext) -> None:
     assert update.callback_query is not None
     from_id = callbacks.HANDOVER_FROM.parse(update.callback_query.data)["rep_id"]
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {"from": from_id, "to": [], "tell": True, "off": False}
+    keep(context, HandoverDraft(leaving=from_id))
     await _successors_screen(update, context, from_id)
 
 
-def _draft_for(context: CrmContext, from_id: int) -> dict[str, Any] | None:
+def _draft_for(context: CrmContext, from_id: int) -> HandoverDraft | None:
     """The wizard's choices, if the pressed button belongs to the wizard in progress."""
-    assert context.user_data is not None
-    draft = context.user_data.get(DRAFT)
-    return draft if isinstance(draft, dict) and draft.get("from") == from_id else None
+    draft = load(context, HandoverDraft)
+    return draft if draft.leaving == from_id else None
 
 
 async def _stale(update: Update, context: CrmContext) -> None:
@@ -177,8 +180,9 @@ async def successor_toggled(update: Update, context: CrmContext) -> None:
     if draft is None:
         await _stale(update, context)
         return
-    chosen = list(draft.get("to", []))
-    draft["to"] = [rep for rep in chosen if rep != to_id] if to_id in chosen else [*chosen, to_id]
+    chosen = draft.to
+    draft.to = [rep for rep in chosen if rep != to_id] if to_id in chosen else [*chosen, to_id]
+    keep(context, draft)
     await _successors_screen(update, context, from_id)
 
 
@@ -198,10 +202,10 @@ def _plan_text(t: Translator, plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def _plan_keyboard(t: Translator, plan: Plan, draft: dict[str, Any]) -> InlineKeyboardMarkup:
+def _plan_keyboard(t: Translator, plan: Plan, draft: HandoverDraft) -> InlineKeyboardMarkup:
     from_id = plan.leaving.id
-    tell = ("☑ " if draft.get("tell") else "☐ ") + t.gettext("Tell customers who their new contact is")
-    off = ("☑ " if draft.get("off") else "☐ ") + t.gettext("Switch off {rep}'s access").format(
+    tell = ("☑ " if draft.tell else "☐ ") + t.gettext("Tell customers who their new contact is")
+    off = ("☑ " if draft.off else "☐ ") + t.gettext("Switch off {rep}'s access").format(
         rep=clip(plan.leaving.name, NAME)
     )
     return InlineKeyboardMarkup(
@@ -226,16 +230,13 @@ def _plan_keyboard(t: Translator, plan: Plan, draft: dict[str, Any]) -> InlineKe
     )
 
 
-async def _plan_screen(update: Update, context: CrmContext, from_id: int, draft: dict[str, Any]) -> None:
+async def _plan_screen(update: Update, context: CrmContext, from_id: int, draft: HandoverDraft) -> None:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     t = context.t
     try:
-        async with context.db.begin() as session:
-            plan = await handover.plan(
-                session, viewer=context.viewer, from_id=from_id, to_ids=draft.get("to", [])
-            )
+        async with context.work() as work:
+            plan = await handover.plan(work.session, viewer=work.viewer, from_id=from_id, to_ids=draft.to)
     except NoSuccessor as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
@@ -262,10 +263,12 @@ async def option_toggled(update: Update, context: CrmContext) -> None:
     args = callbacks.HANDOVER_OPTION.parse(update.callback_query.data)
     from_id, option = args["from_id"], args["option"]
     draft = _draft_for(context, from_id)
-    if draft is None or not draft.get("to"):
+    if draft is None or not draft.to:
         await _stale(update, context)
         return
-    draft[option] = not draft.get(option)
+    # The codec lets only the two options' names through.
+    setattr(draft, option, not getattr(draft, option))
+    keep(context, draft)
     await _plan_screen(update, context, from_id, draft)
 
 
@@ -300,7 +303,6 @@ async def confirmed(update: Update, context: CrmContext) -> None:
     """✅ Hand over: the whole move in one transaction, then the menu of a deactivated rep goes."""
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     t = context.t
     from_id = callbacks.HANDOVER_GO.parse(query.data)["from_id"]
     draft = _draft_for(context, from_id)
@@ -308,22 +310,21 @@ async def confirmed(update: Update, context: CrmContext) -> None:
         await _stale(update, context)
         return
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             done = await handover.hand_over(
-                session,
-                viewer=context.viewer,
+                work.session,
+                viewer=work.viewer,
                 from_id=from_id,
-                to_ids=list(draft.get("to", [])),
-                tell_customers=bool(draft.get("tell")),
-                deactivate=bool(draft.get("off")),
-                now=context.now(),
+                to_ids=draft.to,
+                tell_customers=draft.tell,
+                deactivate=draft.off,
+                now=work.now,
             )
-            await queue(session, context.app, done.pushes, now=context.now())
+            await queue(work.session, context.app, done.pushes, now=work.now)
     except (NotFound, NotAllowed, NoSuccessor) as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
     forget(context, DRAFT)
-    context.app.wake_sender()
     await query.answer(t.gettext("Done."))
     await query.edit_message_text(done_text(t, done))
     if done.deactivated and done.leaving_chat_id is not None:
@@ -400,15 +401,14 @@ async def handed_page(update: Update, context: CrmContext) -> None:
 async def _handed(update: Update, context: CrmContext, *, fresh: bool) -> None:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     assert update.effective_chat is not None
     t = context.t
     args = (callbacks.HANDED_LIST if fresh else callbacks.HANDED_PAGE).parse(query.data)
     handover_id, page = args["handover_id"], args["page"]
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             items, total = await handover.handed_page(
-                session, viewer=context.viewer, handover_id=handover_id, page=page, per_page=PER_PAGE
+                work.session, viewer=work.viewer, handover_id=handover_id, page=page, per_page=PER_PAGE
             )
     except NotAllowed as error:
         await query.answer(refusal(t, error), show_alert=True)

@@ -12,7 +12,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.domain.enums import TransferStatus
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
 from bot.runtime.pushes import queue
 from bot.services import handover, transfers
@@ -23,19 +23,21 @@ from handlers.common.buttons import Button
 from handlers.handover.handover import MAX_REPS, refusal, rep_label
 from handlers.transfer import callbacks, pushes
 
+# A manager's decision on a request: the request may be gone, besides what a handover press meets.
+_decision_refusal = refusal.first((NotFound, N_("This request no longer exists.")))
+
 
 async def transfer_picked(update: Update, context: CrmContext) -> None:
     """🔁 Transfer on a manager's card: the team's other active reps as buttons."""
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     assert update.effective_chat is not None
     t = context.t
     customer_id = callbacks.XFER_PICK.parse(query.data)["customer_id"]
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             customer, reps = await handover.transfer_choices(
-                session, viewer=context.viewer, customer_id=customer_id
+                work.session, viewer=work.viewer, customer_id=customer_id
             )
     except (NotFound, NotAllowed) as error:
         await query.answer(refusal(t, error), show_alert=True)
@@ -79,20 +81,18 @@ def _open_markup(t: Translator, customer_id: int) -> InlineKeyboardMarkup:
 async def transferred(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     t = context.t
     args = callbacks.XFER_TO.parse(query.data)
     customer_id, to_id = args["customer_id"], args["rep_id"]
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             moved = await handover.transfer_one(
-                session, viewer=context.viewer, customer_id=customer_id, to_user_id=to_id, now=context.now()
+                work.session, viewer=work.viewer, customer_id=customer_id, to_user_id=to_id, now=work.now
             )
-            await queue(session, context.app, moved.pushes, now=context.now())
+            await queue(work.session, context.app, moved.pushes, now=work.now)
     except (NotFound, NotAllowed) as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
-    context.app.wake_sender()
     await query.answer(t.gettext("Done."))
     await query.edit_message_text(
         t.gettext("🔁 {customer} now belongs to {rep}; they have been told.").format(
@@ -133,27 +133,22 @@ async def decided(button: Button, update: Update, context: CrmContext) -> None:
     request: the notice gains a line saying what happened."""
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     t = context.t
     approve = button is callbacks.XFER_APPROVE
     request_id = button.parse(query.data)["request_id"]
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             decision = await transfers.decide(
-                session,
-                viewer=context.viewer,
+                work.session,
+                viewer=work.viewer,
                 request_id=request_id,
                 approve=approve,
-                now=context.now(),
+                now=work.now,
             )
-            await queue(session, context.app, decision.pushes, now=context.now())
+            await queue(work.session, context.app, decision.pushes, now=work.now)
     except (NotFound, NotAllowed) as error:
-        text = (
-            t.gettext("This request no longer exists.") if isinstance(error, NotFound) else refusal(t, error)
-        )
-        await query.answer(text, show_alert=True)
+        await query.answer(_decision_refusal(t, error), show_alert=True)
         return
-    context.app.wake_sender()
     if decision.already:
         await query.answer(decision_text(t, decision, html=False), show_alert=True)
     else:

@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.roles import Role
 from bot.services.pushes import PushRequest, Recipient
-from storage.models import Customer, Team, Ticket, TicketEvent, User
+from storage.models import Customer, Team, Ticket, User
+from storage.models import TicketEvent as TicketEvent
 from storage.queries import tickets, users
 
 PUSH_KIND = "ticket"

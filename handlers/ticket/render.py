@@ -15,11 +15,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.enums import TicketEventKind, TicketSeverity, TicketStatus
 from bot.domain.text import clip
 from bot.i18n import N_, Translator
-from bot.services.ticket_notices import Signature, TicketView
+from bot.services.ticket_notices import Signature, TicketEvent, TicketView
 from handlers.card.callbacks import OPEN_CUSTOMER
 from handlers.common.labels import label
 from handlers.ticket import callbacks
-from storage.models import TicketEvent
 
 MAX_BODY = 700
 MAX_LINE = 160

@@ -21,10 +21,10 @@ from bot.domain.greetings import (
     greeting_day,
     holidays_on,
 )
-from bot.services import pushes
-from bot.services.pushes import PushRequest
+from bot.services.pushes import PushRequest, Recipient
 from storage.queries import greetings
-from storage.queries.greetings import Born, Listed, Recipient, TeamRow
+from storage.queries.greetings import Born, Listed, TeamRow
+from storage.queries.greetings import Recipient as Owner
 
 MAX_BIRTHDAYS = 1000
 LISTED_PER_OWNER = 20
@@ -77,15 +77,15 @@ class Languages:
     team: TeamRow
     default_locale: str
 
-    def owner_locale(self, owner: Recipient) -> str:
+    def owner_locale(self, owner: Owner) -> str:
         return owner.locale or self.team.locale or self.default_locale
 
-    def to(self, owner: Recipient) -> pushes.Recipient:
-        return pushes.Recipient(
+    def to(self, owner: Owner) -> Recipient:
+        return Recipient(
             owner.chat_id, owner.user_id, self.owner_locale(owner), owner.timezone or self.team.timezone
         )
 
-    def for_customer(self, owner: Recipient, account_locale: str | None, *names: str | None) -> str:
+    def for_customer(self, owner: Owner, account_locale: str | None, *names: str | None) -> str:
         return customer_language(
             account_locale=account_locale, names=names, fallback=self.owner_locale(owner)
         )

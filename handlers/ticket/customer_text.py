@@ -10,11 +10,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.domain.roles import Role
-from bot.runtime.context import CrmContext
+from bot.runtime.context import CrmContext, Work
 from bot.runtime.pushes import queue
 from bot.services import tickets
 from bot.services.errors import ServiceError
-from bot.services.tickets import MAX_REPLY
+from bot.services.tickets import MAX_REPLY, Done
 from handlers.common import dialogs
 from handlers.common.labels import label
 from handlers.search import find
@@ -42,11 +42,15 @@ async def typed(update: Update, context: CrmContext) -> None:
     try:
         async with context.work() as work:
             open_ones = await tickets.unresolved(work.session, viewer=work.viewer)
+            # One complaint being worked on: the words go to it in the same transaction.
+            done: Done | None = None
+            if len(open_ones) == 1:
+                done = await _add_to(work, update, context, open_ones[0].id, text)
     except ServiceError as error:
         await message.reply_text(refusal(t, error))
         return
-    if len(open_ones) == 1:
-        await _add(update, context, open_ones[0].id, text)
+    if done is not None:
+        await _added(update, context, done)
         return
     if not open_ones:
         await message.reply_text(
@@ -87,22 +91,33 @@ async def picked(update: Update, context: CrmContext) -> None:
 
 async def _add(update: Update, context: CrmContext, ticket_id: int, text: str) -> None:
     assert update.effective_chat is not None
-    t = context.t
     try:
         async with context.work() as work:
-            done = await tickets.reply(
-                work.session,
-                viewer=work.viewer,
-                ticket_id=ticket_id,
-                text=text,
-                now=work.now,
-                from_customer=True,
-                client_ref=dialogs.message_ref(update),
-            )
-            await queue(work.session, context.app, done.pushes, now=work.now)
+            done = await _add_to(work, update, context, ticket_id, text)
     except ServiceError as error:
-        await context.bot.send_message(update.effective_chat.id, refusal(t, error))
+        await context.bot.send_message(update.effective_chat.id, refusal(context.t, error))
         return
+    await _added(update, context, done)
+
+
+async def _add_to(work: Work, update: Update, context: CrmContext, ticket_id: int, text: str) -> Done:
+    """The customer's words into the ticket, and the pushes that tell its holder, in `work`."""
+    done = await tickets.reply(
+        work.session,
+        viewer=work.viewer,
+        ticket_id=ticket_id,
+        text=text,
+        now=work.now,
+        from_customer=True,
+        client_ref=dialogs.message_ref(update),
+    )
+    await queue(work.session, context.app, done.pushes, now=work.now)
+    return done
+
+
+async def _added(update: Update, context: CrmContext, done: Done) -> None:
+    assert update.effective_chat is not None
+    t = context.t
     await context.bot.send_message(
         update.effective_chat.id,
         added_text(t, reopened=done.reopened).format(ticket=number_text(t, done.number)),

@@ -21,6 +21,7 @@ from bot.services import digest
 from bot.services.digest import Drill, Listing
 from bot.services.errors import NotAllowed, NoTeam
 from handlers.card.callbacks import OPEN_CUSTOMER
+from handlers.common.refusals import Refusals
 from handlers.digest import callbacks, message, pushes
 
 LIST_LIMIT = 10
@@ -122,6 +123,12 @@ def period_of(what: Drill, data: str | None) -> Period | None:
     return starting(Kind(args["period"]), args["first"])
 
 
+_refusal = Refusals(
+    (NoTeam, N_("The digest is for a team: join or create one first.")),
+    otherwise=N_("The digest is for managers."),
+)
+
+
 async def show_digest(update: Update, context: CrmContext) -> None:
     """Today's digest so far, then its chart."""
     assert update.message is not None
@@ -129,11 +136,8 @@ async def show_digest(update: Update, context: CrmContext) -> None:
     try:
         async with context.work() as work:
             found = await digest.for_viewer(work.session, viewer=work.viewer, now=work.now)
-    except NoTeam:
-        await update.message.reply_text(t.gettext("The digest is for a team: join or create one first."))
-        return
-    except NotAllowed:
-        await update.message.reply_text(t.gettext("The digest is for managers."))
+    except (NoTeam, NotAllowed) as error:
+        await update.message.reply_text(_refusal(t, error))
         return
     text, keyboard = message.render(t, found)
     await update.message.reply_text(text, reply_markup=keyboard, parse_mode=ParseMode.HTML)

@@ -5,22 +5,21 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.roles import ROLE_LABELS, Role
+from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
-from bot.i18n import Translator
 from bot.services.errors import NotAllowed, NoTeam, NotFound
+from bot.services.pushes import PushRequest, Recipient
 from storage.models import User
-from storage.queries import audit, invites, outbox, teams
+from storage.queries import audit, invites, teams
 
 PAYLOAD_PREFIX = "inv_"
-TranslatorFor = Callable[[str | None, str | None], Translator]
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,43}$")
 
 
@@ -71,6 +70,17 @@ class Redemption:
     expires_at: datetime | None = None
     viewer: Viewer | None = None
     """The newcomer as they are after joining; set only when they joined."""
+    pushes: tuple[PushRequest, ...] = ()
+    """The inviter's note that they joined."""
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """Someone joined the team through the inviter's link (worded by handlers/team/pushes.py)."""
+
+    name: str
+    team: str
+    role: Role
 
 
 async def create_invite(
@@ -104,12 +114,10 @@ async def create_invite(
     return NewInvite(token=token, role=role, team_name=team.name, expires_at=invite.expires_at)
 
 
-async def redeem_invite(
-    session: AsyncSession, *, viewer: Viewer, payload: str, now: datetime, translator_for: TranslatorFor
-) -> Redemption:
+async def redeem_invite(session: AsyncSession, *, viewer: Viewer, payload: str, now: datetime) -> Redemption:
     """Join the team of a `/start inv_<token>` payload, if the link is good and the user free to join.
 
-    The inviter is told through the outbox, in their own language, in the same unit of work.
+    The inviter's note, in their own language, is for the caller to queue in the same unit of work.
     """
     token = token_from_payload(payload)
     if token is None:
@@ -147,48 +155,25 @@ async def redeem_invite(
         target_user_id=user.id,
         details={"before": before, "after": role.value, "invite_id": invite.id},
     )
-    await _tell_inviter(
+    told = await _inviter_note(
         session,
         invite_id=invite.id,
         inviter_id=invite.created_by_id,
-        newcomer=user,
-        role=role,
-        team_name=team_name or "",
-        now=now,
-        translator_for=translator_for,
+        joined=Joined(user.full_name, team_name or "", role),
     )
     timezone = user.timezone or (team.timezone if team is not None else viewer.timezone)
     joined = replace(viewer, role=role, team_id=invite.team_id, is_active=True, timezone=timezone)
-    return Redemption(Outcome.JOINED, role, team_name, viewer=joined)
+    return Redemption(Outcome.JOINED, role, team_name, viewer=joined, pushes=told)
 
 
-async def _tell_inviter(
-    session: AsyncSession,
-    *,
-    invite_id: int,
-    inviter_id: int,
-    newcomer: User,
-    role: Role,
-    team_name: str,
-    now: datetime,
-    translator_for: TranslatorFor,
-) -> None:
+async def _inviter_note(
+    session: AsyncSession, *, invite_id: int, inviter_id: int, joined: Joined
+) -> tuple[PushRequest, ...]:
     inviter = await session.get(User, inviter_id)
     if inviter is None or inviter.chat_id is None or not inviter.is_active:
-        return
-    t = translator_for(inviter.locale, inviter.timezone)
-    text = t.gettext("{name} has joined {team} as {role}.").format(
-        name=newcomer.full_name, team=team_name, role=t.gettext(ROLE_LABELS[role])
-    )
-    await outbox.enqueue(
-        session,
-        dedupe_key=f"invite-joined:{invite_id}",
-        chat_id=inviter.chat_id,
-        user_id=inviter.id,
-        kind="invite_joined",
-        payload={"method": "sendMessage", "params": {"chat_id": inviter.chat_id, "text": text}},
-        now=now,
-    )
+        return ()
+    to = Recipient(inviter.chat_id, inviter.id, inviter.locale, inviter.timezone)
+    return (PushRequest(f"invite-joined:{invite_id}", "invite_joined", to, joined),)
 
 
 async def open_invites(session: AsyncSession, *, viewer: Viewer, now: datetime) -> Sequence[OpenInvite]:

@@ -16,7 +16,7 @@ from bot.services import invites
 from bot.services.errors import NotAllowed, NoTeam, NotFound
 from bot.services.invites import NewInvite, OpenInvite
 from handlers.common.texts import role_label
-from handlers.team import callbacks
+from handlers.team import callbacks, pushes
 
 ROLE_WORDS: dict[str, Role] = {
     "manager": Role.MANAGER,
@@ -177,3 +177,4 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("invites", list_invites))
     application.add_handler(CallbackQueryHandler(invite_role_chosen, pattern=callbacks.INVITE_ROLE))
     application.add_handler(CallbackQueryHandler(revoke, pattern=callbacks.REVOKE_INVITE))
+    pushes.register(application)

@@ -72,7 +72,7 @@ FEATURES: tuple[Feature, ...] = (
 )
 
 # The order of the Telegram menu and of /help: a rep's day first, then administration and the
-# manager's tools, the customer's commands, and what everyone has.
+# manager's tools, the customer's commands, and what everyone has. Commands it does not name follow.
 MENU_ORDER = (
     "start",
     "today",

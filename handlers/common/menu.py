@@ -39,15 +39,19 @@ CANCEL = Command("cancel", N_("Stop what you are doing"), EVERYONE, in_menu=Fals
 
 
 def in_menu_order(commands: Iterable[Command], order: Sequence[str]) -> tuple[Command, ...]:
-    """The commands sorted as `order` names them; a command declared twice or missing from `order`
-    (or a name in `order` that no feature declares) is a mistake in the registry."""
+    """The commands sorted as `order` names them, then any it does not name in declaration order.
+
+    A command declared twice, or a name in `order` that no feature declares, is a mistake in the
+    registry; a new feature's commands need no entry to appear (at the end) until one is wanted.
+    """
     by_name: dict[str, Command] = {}
     for command in commands:
         if by_name.setdefault(command.name, command) is not command:
             raise ValueError(f"/{command.name} is declared twice")
-    if len(set(order)) != len(order) or set(order) != set(by_name):
-        raise ValueError(f"the menu order {sorted(order)} does not name the commands {sorted(by_name)}")
-    return tuple(by_name[name] for name in order)
+    if len(set(order)) != len(order) or not set(order) <= set(by_name):
+        raise ValueError(f"the menu order {sorted(order)} names commands no feature declares")
+    rest = [command for name, command in by_name.items() if name not in order]
+    return (*(by_name[name] for name in order), *rest)
 
 
 class CommandTable:

@@ -13,10 +13,9 @@ from bot.i18n import Translator
 from bot.runtime import ratelimit
 from bot.runtime.context import CrmContext
 from bot.services import users
-from handlers.common import errors, menu
+from handlers.common import dialogs, errors, menu
 from handlers.common.buttons import StaleButton, button_index
 from handlers.common.texts import deactivated_text, stale_button_text, stranger_text, unknown_command_text
-from handlers.feedback import feedback
 from storage.db import utcnow
 
 # Our own limit for one typed message, a little under Telegram's 4,096 (captions stop at 1,024).
@@ -103,7 +102,7 @@ async def guard(update: Update, context: CrmContext) -> None:
             return
         await _explain(update, context, known=commands.knows(command))
         raise ApplicationHandlerStop
-    if role is None and not feedback.in_dialog(context.user_data):
+    if role is None and not dialogs.in_dialog_open_to_strangers(context.user_data):
         await _explain(update, context, known=False)
         raise ApplicationHandlerStop
 

@@ -40,6 +40,19 @@ class Draft(BaseModel):
 
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
     KEY: ClassVar[str]
+    # A dialog someone without a role may be in (the guard lets their messages through to it).
+    OPEN_TO_STRANGERS: ClassVar[bool] = False
+    _open_keys: ClassVar[set[str]] = set()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.OPEN_TO_STRANGERS:
+            Draft._open_keys.add(cls.KEY)
+
+
+def in_dialog_open_to_strangers(user_data: dict[Any, Any] | None) -> bool:
+    """Whether this person is inside a dialog strangers may use, such as /feedback."""
+    return user_data is not None and any(key in user_data for key in Draft._open_keys)
 
 
 D = TypeVar("D", bound=Draft)

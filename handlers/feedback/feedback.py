@@ -38,6 +38,7 @@ class FeedbackDraft(dialogs.Draft):
     """The words and the photo gathered so far; either may come first."""
 
     KEY = DRAFT
+    OPEN_TO_STRANGERS = True
     text: str | None = None
     photo: str | None = None
 
@@ -64,11 +65,6 @@ def _timeout_text(t: Translator) -> str:
 
 
 timed_out = dialogs.timeout_note(_timeout_text, DRAFT)
-
-
-def in_dialog(user_data: dict[object, object] | None) -> bool:
-    """Whether this person is writing feedback (the guard lets strangers' messages through then)."""
-    return user_data is not None and DRAFT in user_data
 
 
 def _keyboard(t: Translator, *, with_photo: bool = True) -> InlineKeyboardMarkup:

@@ -16,7 +16,6 @@ from bot.services import users
 from handlers.common import dialogs, errors, menu
 from handlers.common.buttons import StaleButton, button_index
 from handlers.common.texts import deactivated_text, stale_button_text, stranger_text, unknown_command_text
-from storage.db import utcnow
 
 # Our own limit for one typed message, a little under Telegram's 4,096 (captions stop at 1,024).
 MAX_TEXT_CHARS = 4000
@@ -122,7 +121,7 @@ async def _resolve(update: Update, context: CrmContext, user: User, chat: Chat |
                 ),
                 default_locale=context.settings.default_locale,
                 default_timezone=context.settings.timezone,
-                now=utcnow(),
+                now=context.now(),
             )
     except Exception as error:
         # PTB would go on to the feature handlers, which need a viewer: report once and stop here.

@@ -1,5 +1,5 @@
 """One customer changing hands: XFER_PICK is shown under the card; Approve / Refuse under a rep's
-request (written by bot/services/transfers.py)."""
+request (written by handlers/transfer/pushes.py)."""
 
 from __future__ import annotations
 

@@ -37,7 +37,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bench.database import scratch_database
 from bot.domain.enums import OutboxStatus
 from bot.outbox import payloads
-from bot.runtime import jobs
 from sandbox import FloodLimits, SandboxServer, SandboxUser
 from sandbox import users as sandbox_users
 from sandbox.harness import TOKEN, Harness, running_bot, settings_for
@@ -222,7 +221,7 @@ async def fanout(
             began = time.time()
             db = harness.app.db
             await enqueue(db, chat_ids, run=run)
-            jobs.kick(harness.app)
+            harness.app.wake_sender()
             deadline = time.perf_counter() + 2 * pushes / settings.outbox_rate + GRACE_SECONDS
             async with _stopping(talking, stop):
                 while time.perf_counter() < deadline:

@@ -363,16 +363,6 @@ def background(application: Application) -> Background:  # type: ignore[type-arg
     return found
 
 
-def now(application: CrmApplication) -> datetime:
-    """The current time as the jobs see it; handlers in the same flows read it too."""
-    return application.clock()
-
-
-def kick(application: CrmApplication) -> None:
-    """For producers that enqueue a push: have the sender look at the outbox right away."""
-    application.wake_sender()
-
-
 async def build(application: CrmApplication) -> Background:
     """Open the sender's own connection; the jobs and the sender loop start with `start_duties`.
 
@@ -395,13 +385,6 @@ async def build(application: CrmApplication) -> Background:
     )
     jobs = Background(application, sender)
     application.bot_data[BACKGROUND_KEY] = jobs
-    return jobs
-
-
-async def start(application: CrmApplication) -> Background:
-    """Build the background and start its duties at once: for a process that always leads."""
-    jobs = await build(application)
-    jobs.start_duties()
     return jobs
 
 

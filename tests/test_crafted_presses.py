@@ -14,6 +14,7 @@ from bot.domain.enums import SurveyKind, TicketStatus
 from bot.domain.roles import Role
 from bot.i18n import I18n
 from bot.services.ticket_notices import TicketView
+from handlers.card.links import open_customer_markup
 from handlers.common.buttons import INT32_MAX, INT64_MAX, button_index
 from handlers.handover import briefing
 from handlers.survey import pushes as survey_pushes
@@ -187,7 +188,7 @@ async def test_every_button_a_push_carries_is_one_the_guard_accepts_from_its_rea
         (Role.CUSTOMER, survey_pushes.question_keyboard(INT64_MAX, SurveyKind.NPS)),
         (Role.CUSTOMER, survey_pushes.question_keyboard(INT64_MAX, SurveyKind.CSAT)),
         (Role.REP, briefing.briefing_keyboard(t, [], handover_id=INT32_MAX, total=1)),
-        (Role.REP, briefing.open_customer_keyboard(t, INT32_MAX)),
+        (Role.REP, open_customer_markup(t, INT32_MAX)),
     ]
     for status in TicketStatus:
         ticket = Ticket(id=INT32_MAX, number=1, status=status.value)

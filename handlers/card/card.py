@@ -208,20 +208,6 @@ def card_keyboard(view: CustomerCard, t: Translator, *, manage: bool = False) ->
     )
 
 
-def open_card_markup(t: Translator, customer_id: int) -> InlineKeyboardMarkup:
-    """The one button under a dialog's last message that leads back to the customer."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t.gettext("Open the card"),
-                    callback_data=callbacks.OPEN_CUSTOMER.data(customer_id=customer_id),
-                )
-            ]
-        ]
-    )
-
-
 async def _load_card(context: CrmContext, customer_id: int) -> CustomerCard | ErasedCard | None:
     """The customer's card; else, to a manager of an erased customer's team, the erased card; None
     when the viewer may see neither."""

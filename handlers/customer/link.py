@@ -7,7 +7,7 @@ import io
 from html import escape
 
 import segno
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler
 
@@ -18,7 +18,7 @@ from bot.runtime.pushes import Payload, queue, render_with
 from bot.services import linking
 from bot.services.linking import CustomerLinked, Linking, LinkOutcome
 from bot.services.visibility import NotVisible
-from handlers.card.callbacks import OPEN_CUSTOMER
+from handlers.card.links import open_customer_markup
 from handlers.common import menu
 from handlers.common.refusals import not_visible_text
 from handlers.customer import callbacks
@@ -121,17 +121,7 @@ def linked_payload(notice: CustomerLinked, t: Translator) -> Payload:
         "🔗 {customer} is now connected on Telegram: visit surveys and answers to their complaints "
         "reach them here."
     ).format(customer=f"<b>{escape(notice.customer_name)}</b>")
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t.gettext("Open customer"),
-                    callback_data=OPEN_CUSTOMER.data(customer_id=notice.customer_id),
-                )
-            ]
-        ]
-    )
-    return payloads.message(text, keyboard)
+    return payloads.message(text, open_customer_markup(t, notice.customer_id))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

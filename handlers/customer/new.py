@@ -30,6 +30,7 @@ from bot.services.customer_records import DuplicateOfAnother, Lookalike
 from bot.services.errors import NotAllowed, NoTeam, NotFound
 from handlers.card import card
 from handlers.card.callbacks import OPEN_CUSTOMER
+from handlers.card.links import open_card_markup
 from handlers.common import dialogs
 from handlers.customer import callbacks, field_input
 
@@ -248,7 +249,7 @@ async def _finish(update: Update, context: CrmContext, *, anyway: bool = False) 
     await context.bot.send_message(
         update.effective_chat.id,
         t.gettext("Saved: {name} is now one of your customers.").format(name=record.name),
-        reply_markup=card.open_card_markup(t, customer_id),
+        reply_markup=open_card_markup(t, customer_id),
     )
     return ConversationHandler.END
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application
 
 from bot.domain.text import clip
@@ -13,7 +12,7 @@ from bot.i18n import Translator
 from bot.outbox import payloads
 from bot.runtime.pushes import Payload, render_with
 from bot.services.feedback import FeedbackPhoto, FromCustomer, FromStranger, Sender
-from handlers.card.callbacks import OPEN_CUSTOMER
+from handlers.card.links import open_customer_markup
 
 MAX_NAME = 80
 
@@ -28,16 +27,7 @@ def _sender_link(sender: Sender) -> str:
 
 
 def from_customer(notice: FromCustomer, t: Translator) -> Payload:
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t.gettext("Open customer"),
-                    callback_data=OPEN_CUSTOMER.data(customer_id=notice.customer_id),
-                )
-            ]
-        ]
-    )
+    keyboard = open_customer_markup(t, notice.customer_id)
     head = t.gettext("💬 Feedback from {customer}:").format(customer=_customer_name(notice))
     return payloads.message("\n\n".join((head, escape(notice.comment))), keyboard)
 

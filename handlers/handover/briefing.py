@@ -23,6 +23,7 @@ from bot.present.explain import reason_texts, risk_label
 from bot.runtime.pushes import render_with
 from bot.services.briefing import CustomerBriefing, HandedOn, HandoverBriefing, NewContact
 from handlers.card.callbacks import OPEN_CUSTOMER
+from handlers.card.links import open_customer_markup
 from handlers.common.labels import STAGE_LABELS, label
 from handlers.handover.callbacks import HANDED_LIST
 
@@ -187,18 +188,6 @@ def single_text(t: Translator, item: BriefItem, *, from_name: str | None, head: 
     return "\n".join(lines)
 
 
-def open_customer_keyboard(t: Translator, customer_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t.gettext("Open customer"), callback_data=OPEN_CUSTOMER.data(customer_id=customer_id)
-                )
-            ]
-        ]
-    )
-
-
 def handover_payload(briefing: HandoverBriefing, t: Translator) -> dict[str, Any]:
     text, shown = briefing_text(t, briefing.summary, from_name=briefing.from_name)
     keyboard = briefing_keyboard(t, shown, handover_id=briefing.handover_id, total=briefing.summary.total)
@@ -210,7 +199,7 @@ def customer_payload(briefing: CustomerBriefing, t: Translator) -> dict[str, Any
     if briefing.approved_by is not None:
         head = t.gettext("✅ {manager} approved your request.").format(manager=escape(briefing.approved_by))
     text = single_text(t, briefing.item, from_name=briefing.from_name, head=head)
-    return payloads.message(text, open_customer_keyboard(t, briefing.item.customer_id))
+    return payloads.message(text, open_customer_markup(t, briefing.item.customer_id))
 
 
 def handed_on_payload(handed: HandedOn, t: Translator) -> dict[str, Any]:

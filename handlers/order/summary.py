@@ -10,7 +10,7 @@ from bot.runtime.context import CrmContext
 from bot.services import orders
 from bot.services.orders import NewOrder
 from bot.services.visibility import NotVisible
-from handlers.card.card import open_card_markup
+from handlers.card.links import open_card_markup
 from handlers.common import dialogs
 from handlers.order import callbacks
 from handlers.order.draft import OrderDraft

@@ -18,6 +18,7 @@ from bot.runtime.context import CrmApplication
 from bot.runtime.pushes import render_with
 from bot.services.greetings import Birthday, HolidayGreetings
 from handlers.card.callbacks import OPEN_CUSTOMER
+from handlers.card.links import open_customer_markup
 
 MAX_LISTED_NAME = 60
 MAX_BUTTON_NAME = 30
@@ -48,7 +49,7 @@ def birthday_payload(i18n: I18n, birthday: Birthday, t: Translator) -> dict[str,
         headline = t.gettext("🎂 Today is {customer}'s birthday.").format(
             customer=escape(birthday.customer_name)
         )
-    keyboard = InlineKeyboardMarkup([_open(t.gettext("Open customer"), birthday.customer_id)])
+    keyboard = open_customer_markup(t, birthday.customer_id)
     return payloads.message(f"{headline}\n\n{_suggestion(t, [greeting])}", keyboard)
 
 

@@ -21,7 +21,7 @@ from bot.runtime.pushes import render_with
 from bot.services import reminders
 from bot.services.reminders import AlreadyDone, Later, ReminderDue, ReminderGone, ReminderView
 from bot.services.revisits import RevisitSummary
-from handlers.card.callbacks import OPEN_CUSTOMER
+from handlers.card.links import open_customer_button, open_customer_markup
 from handlers.reminder import callbacks, greetings, revisits
 
 MAX_PUSH_NOTE = 1000
@@ -43,17 +43,9 @@ def later_labels(t: Translator) -> dict[Later, str]:
     }
 
 
-def _open_button(t: Translator, customer_id: int | None) -> list[list[InlineKeyboardButton]]:
-    if customer_id is None:
-        return []
-    return [
-        [
-            InlineKeyboardButton(
-                t.gettext("Open customer"),
-                callback_data=OPEN_CUSTOMER.data(customer_id=customer_id),
-            )
-        ]
-    ]
+def _open_rows(t: Translator, customer_id: int | None) -> list[list[InlineKeyboardButton]]:
+    """The Open customer row, when the reminder is about a customer."""
+    return [] if customer_id is None else [[open_customer_button(t, customer_id)]]
 
 
 def _done_button(t: Translator, reminder_id: int) -> InlineKeyboardButton:
@@ -73,7 +65,7 @@ def push_keyboard(t: Translator, reminder_id: int, customer_id: int | None) -> I
         [
             [_done_button(t, reminder_id)],
             snoozes,
-            *_open_button(t, customer_id),
+            *_open_rows(t, customer_id),
         ]
     )
 
@@ -139,10 +131,8 @@ async def done_pressed(update: Update, context: CrmContext) -> None:
         await query.answer(_gone_text(t, error))
         return
     await query.answer(t.gettext("Marked as done."))
-    rows = _open_button(t, view.customer_id)
-    await query.edit_message_text(
-        _done_text(t, view), reply_markup=InlineKeyboardMarkup(rows) if rows else None
-    )
+    keyboard = None if view.customer_id is None else open_customer_markup(t, view.customer_id)
+    await query.edit_message_text(_done_text(t, view), reply_markup=keyboard)
 
 
 async def snooze_pressed(update: Update, context: CrmContext) -> None:
@@ -166,7 +156,7 @@ async def snooze_pressed(update: Update, context: CrmContext) -> None:
     await query.answer(t.gettext("Snoozed until {when}.").format(when=t.day_time(view.due_at)))
     keyboard = [
         [_done_button(t, view.id)],
-        *_open_button(t, view.customer_id),
+        *_open_rows(t, view.customer_id),
     ]
     await query.edit_message_text(_snoozed_text(t, view), reply_markup=InlineKeyboardMarkup(keyboard))
 

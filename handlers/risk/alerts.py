@@ -22,6 +22,7 @@ from bot.runtime.pushes import queue
 from bot.services import risk_alerts
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.risk_alerts import AlertGone, Answered, NotYours
+from handlers.card.links import open_customer_markup
 from handlers.common.buttons import Button
 from handlers.common.refusals import REP_GONE_TEXT, Refusals
 from handlers.risk import callbacks, pushes
@@ -66,10 +67,6 @@ def outcome_text(t: Translator, done: Answered) -> str:
     )
 
 
-def _after(t: Translator, done: Answered) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([pushes.open_customer_row(t, done.customer_id)])
-
-
 async def _show(update: Update, t: Translator, done: Answered) -> None:
     query = update.callback_query
     assert query is not None
@@ -79,7 +76,7 @@ async def _show(update: Update, t: Translator, done: Answered) -> None:
     await query.edit_message_text(
         f"{original}\n\n{outcome_text(t, done)}".strip(),
         parse_mode=ParseMode.HTML,
-        reply_markup=_after(t, done),
+        reply_markup=open_customer_markup(t, done.customer_id),
     )
 
 
@@ -164,7 +161,7 @@ async def moved(update: Update, context: CrmContext) -> None:
     await query.edit_message_text(
         outcome_text(context.t, done),
         parse_mode=ParseMode.HTML,
-        reply_markup=_after(context.t, done),
+        reply_markup=open_customer_markup(context.t, done.customer_id),
     )
 
 

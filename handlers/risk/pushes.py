@@ -16,7 +16,7 @@ from bot.outbox import payloads
 from bot.present.explain import reason_texts, risk_label
 from bot.runtime.pushes import render_with
 from bot.services.risk_alerts import ChurnAlert, HandedToYou
-from handlers.card.callbacks import OPEN_CUSTOMER
+from handlers.card.links import open_customer_button, open_customer_markup
 from handlers.risk.callbacks import RISK_FINE, RISK_MOVE, RISK_SNOOZE, RISK_VISIT
 
 MAX_NAME = 80
@@ -44,14 +44,6 @@ def alert_text(t: Translator, alert: ChurnAlert) -> str:
     return "\n".join(lines)
 
 
-def open_customer_row(t: Translator, customer_id: int) -> list[InlineKeyboardButton]:
-    return [
-        InlineKeyboardButton(
-            t.gettext("Open customer"), callback_data=OPEN_CUSTOMER.data(customer_id=customer_id)
-        )
-    ]
-
-
 def alert_keyboard(
     t: Translator, alert_id: int, customer_id: int, *, for_manager: bool
 ) -> InlineKeyboardMarkup:
@@ -72,7 +64,7 @@ def alert_keyboard(
         rows.append(
             [InlineKeyboardButton(t.gettext("🔁 Reassign"), callback_data=RISK_MOVE.data(alert_id=alert_id))]
         )
-    rows.append(open_customer_row(t, customer_id))
+    rows.append([open_customer_button(t, customer_id)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -86,9 +78,7 @@ def handed_payload(handed: HandedToYou, t: Translator) -> dict[str, Any]:
         "🔁 {customer} is now your customer: it was at {risk} when it was handed to you."
     ).format(customer=f"<b>{escape(clip(handed.name, MAX_NAME))}</b>", risk=risk_label(t, handed.level))
     lines = [text, *(f"• {escape(reason)}" for reason in reason_texts(t, handed.reasons))]
-    return payloads.message(
-        "\n".join(lines), InlineKeyboardMarkup([open_customer_row(t, handed.customer_id)])
-    )
+    return payloads.message("\n".join(lines), open_customer_markup(t, handed.customer_id))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

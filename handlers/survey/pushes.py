@@ -15,7 +15,7 @@ from bot.i18n import Translator
 from bot.outbox import payloads
 from bot.runtime.pushes import render_with
 from bot.services.surveys import LowScore, SurveyQuestion
-from handlers.card.callbacks import OPEN_CUSTOMER
+from handlers.card.links import open_customer_markup
 from handlers.survey.callbacks import SURVEY_SCORE
 
 MAX_NAME = 80
@@ -88,10 +88,7 @@ def alert_text(t: Translator, alert: LowScore) -> str:
 
 
 def alert_payload(alert: LowScore, t: Translator) -> dict[str, Any]:
-    button = InlineKeyboardButton(
-        t.gettext("Open customer"), callback_data=OPEN_CUSTOMER.data(customer_id=alert.customer_id)
-    )
-    return payloads.message(alert_text(t, alert), InlineKeyboardMarkup([[button]]))
+    return payloads.message(alert_text(t, alert), open_customer_markup(t, alert.customer_id))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

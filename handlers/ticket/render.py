@@ -16,7 +16,7 @@ from bot.domain.enums import TicketEventKind, TicketSeverity, TicketStatus
 from bot.domain.text import clip
 from bot.i18n import N_, Translator
 from bot.services.ticket_notices import Signature, TicketEvent, TicketView
-from handlers.card.callbacks import OPEN_CUSTOMER
+from handlers.card.links import open_customer_button
 from handlers.common.labels import label
 from handlers.ticket import callbacks
 
@@ -165,7 +165,7 @@ def staff_keyboard(t: Translator, view: TicketView, *, manager: bool) -> InlineK
     )
     if manager and status != TicketStatus.CLOSED:
         rows.append([reassign_button(t, ticket_id)])
-    rows.append([_button(t.gettext("Open customer"), OPEN_CUSTOMER.data(customer_id=view.customer_id))])
+    rows.append([open_customer_button(t, view.customer_id)])
     return InlineKeyboardMarkup(rows)
 
 

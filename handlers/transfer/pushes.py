@@ -40,15 +40,17 @@ def asked_text(t: Translator, asked: TransferAsked) -> str:
     ).format(rep=rep, customer=customer)
 
 
+def customer_button(t: Translator, customer_id: int) -> InlineKeyboardButton:
+    """The request's customer: on the request, and kept under it once a manager decided."""
+    return InlineKeyboardButton(
+        t.gettext("Open the customer"), callback_data=OPEN_CUSTOMER.data(customer_id=customer_id)
+    )
+
+
 def asked_keyboard(t: Translator, asked: TransferAsked) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [
-                InlineKeyboardButton(
-                    t.gettext("Open the customer"),
-                    callback_data=OPEN_CUSTOMER.data(customer_id=asked.customer_id),
-                )
-            ],
+            [customer_button(t, asked.customer_id)],
             [
                 InlineKeyboardButton(
                     t.gettext("✅ Approve"), callback_data=XFER_APPROVE.data(request_id=asked.request_id)

@@ -18,7 +18,7 @@ from bot.runtime.pushes import queue
 from bot.services import handover, transfers
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.transfers import Decision
-from handlers.card.callbacks import OPEN_CUSTOMER
+from handlers.card.links import open_customer_markup
 from handlers.common.buttons import Button
 from handlers.handover.handover import MAX_REPS, refusal, rep_label
 from handlers.transfer import callbacks, pushes
@@ -65,19 +65,6 @@ async def transfer_picked(update: Update, context: CrmContext) -> None:
     )
 
 
-def _open_markup(t: Translator, customer_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t.gettext("Open customer"),
-                    callback_data=OPEN_CUSTOMER.data(customer_id=customer_id),
-                )
-            ]
-        ]
-    )
-
-
 async def transferred(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
@@ -99,7 +86,7 @@ async def transferred(update: Update, context: CrmContext) -> None:
             customer=f"<b>{escape(moved.customer_name)}</b>", rep=escape(moved.rep_name)
         ),
         parse_mode=ParseMode.HTML,
-        reply_markup=_open_markup(t, customer_id),
+        reply_markup=open_customer_markup(t, customer_id),
     )
 
 
@@ -155,20 +142,10 @@ async def decided(button: Button, update: Update, context: CrmContext) -> None:
         await query.answer(t.gettext("Done."))
     message = query.message
     original = escape(message.text) if isinstance(message, Message) and message.text else ""
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t.gettext("Open the customer"),
-                    callback_data=OPEN_CUSTOMER.data(customer_id=decision.customer_id),
-                )
-            ]
-        ]
-    )
     await query.edit_message_text(
         f"{original}\n\n{decision_text(t, decision)}".strip(),
         parse_mode=ParseMode.HTML,
-        reply_markup=keyboard,
+        reply_markup=InlineKeyboardMarkup([[pushes.customer_button(t, decision.customer_id)]]),
     )
 
 

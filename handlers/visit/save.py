@@ -8,7 +8,7 @@ from telegram.ext import ConversationHandler
 from bot.runtime.context import CrmContext
 from bot.services import visits
 from bot.services.visibility import NotVisible
-from handlers.card.card import open_card_markup
+from handlers.card.links import open_card_markup
 from handlers.common import dialogs
 from handlers.visit import callbacks
 from handlers.visit.draft import VisitDraft

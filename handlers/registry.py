@@ -7,37 +7,36 @@ from typing import Protocol
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from handlers import (
-    admin,
-    audit,
-    card,
-    customer,
-    digest,
-    feedback,
-    handover,
-    inline,
-    order,
-    reminder,
-    risk,
-    search,
-    settings,
-    sheets,
-    start,
-    survey,
-    team,
-    ticket,
-    today,
-    transfer,
-    visit,
-)
+from handlers.admin import feature as admin
+from handlers.audit import feature as audit
+from handlers.card import feature as card
 from handlers.common import access, buttons, errors, fallback, menu
 from handlers.common.menu import Command
+from handlers.customer import feature as customer
+from handlers.digest import feature as digest
+from handlers.feedback import feature as feedback
+from handlers.handover import feature as handover
+from handlers.inline import feature as inline
+from handlers.order import feature as order
+from handlers.reminder import feature as reminder
+from handlers.risk import feature as risk
+from handlers.search import feature as search
+from handlers.settings import feature as settings
+from handlers.sheets import feature as sheets
+from handlers.start import feature as start
+from handlers.survey import feature as survey
+from handlers.team import feature as team
+from handlers.ticket import feature as ticket
+from handlers.today import feature as today
+from handlers.transfer import feature as transfer
+from handlers.visit import feature as visit
 
 GUARD_GROUP = -1
 
 
 class Feature(Protocol):
-    """A package under handlers/: the commands it adds to the menu and the handlers it registers."""
+    """A feature's `handlers/<feature>/feature.py`: the commands it adds to the menu and the handlers
+    it registers."""
 
     COMMANDS: tuple[Command, ...]
 

@@ -15,13 +15,14 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.domain.enums import ReminderKind
 from bot.domain.text import clip
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
 from bot.runtime.pushes import render_with
 from bot.services import reminders
 from bot.services.reminders import AlreadyDone, Later, ReminderDue, ReminderGone, ReminderView
 from bot.services.revisits import RevisitSummary
 from handlers.card.links import open_customer_button, open_customer_markup
+from handlers.common.refusals import Refusals
 from handlers.reminder import callbacks, greetings, revisits
 
 MAX_PUSH_NOTE = 1000
@@ -107,10 +108,11 @@ def _snoozed_text(t: Translator, view: ReminderView) -> str:
     return head + note_line(view.note)
 
 
-def _gone_text(t: Translator, error: ReminderGone) -> str:
-    if isinstance(error, AlreadyDone):
-        return t.gettext("This reminder is already done.")
-    return t.gettext("This reminder is no longer active.")
+# Why a Done or Snooze press changed nothing.
+_gone = Refusals(
+    (AlreadyDone, N_("This reminder is already done.")),
+    otherwise=N_("This reminder is no longer active."),
+)
 
 
 async def done_pressed(update: Update, context: CrmContext) -> None:
@@ -128,7 +130,7 @@ async def done_pressed(update: Update, context: CrmContext) -> None:
                 now=context.now(),
             )
     except ReminderGone as error:
-        await query.answer(_gone_text(t, error))
+        await query.answer(_gone(t, error))
         return
     await query.answer(t.gettext("Marked as done."))
     keyboard = None if view.customer_id is None else open_customer_markup(t, view.customer_id)
@@ -151,7 +153,7 @@ async def snooze_pressed(update: Update, context: CrmContext) -> None:
                 now=context.now(),
             )
     except ReminderGone as error:
-        await query.answer(_gone_text(t, error))
+        await query.answer(_gone(t, error))
         return
     await query.answer(t.gettext("Snoozed until {when}.").format(when=t.day_time(view.due_at)))
     keyboard = [

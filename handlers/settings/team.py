@@ -23,6 +23,7 @@ from bot.services import team_settings
 from bot.services.errors import NoTeam, ServiceError
 from bot.services.team_settings import TeamSettings
 from handlers.common import dialogs
+from handlers.common.refusals import Refusals
 from handlers.settings import callbacks
 
 TYPING = 0
@@ -118,10 +119,10 @@ def keyboard(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
-def refusal(t: Translator, error: ServiceError) -> str:
-    if isinstance(error, NoTeam):
-        return t.gettext("Settings belong to a team: create or join one first.")
-    return t.gettext("Only admins and managers can change the team's settings.")
+refusal = Refusals(
+    (NoTeam, N_("Settings belong to a team: create or join one first.")),
+    otherwise=N_("Only admins and managers can change the team's settings."),
+)
 
 
 async def show(update: Update, context: CrmContext) -> int:

@@ -7,11 +7,12 @@ import asyncio
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
 from bot.services import exports
 from bot.services.errors import NotAllowed, NoTeam
 from bot.services.exports import ExportKind, FileFormat
+from handlers.common.refusals import Refusals
 from handlers.sheets import callbacks, export_sheets
 from handlers.sheets.export_sheets import KIND_NAMES
 
@@ -43,13 +44,13 @@ def _formats_keyboard(kind: ExportKind) -> InlineKeyboardMarkup:
     )
 
 
-def refusal(t: Translator, error: NotAllowed | NoTeam) -> str:
-    if isinstance(error, NoTeam):
-        return t.gettext("Exports are for a team: join or create one first.")
-    return t.gettext(
+refusal = Refusals(
+    (NoTeam, N_("Exports are for a team: join or create one first.")),
+    otherwise=N_(
         "Exports are for managers: the customer list belongs to the company. "
         "Ask your manager if you need one."
-    )
+    ),
+)
 
 
 async def ask_what(update: Update, context: CrmContext) -> None:

@@ -78,6 +78,15 @@ TABLE_PROBLEMS: dict[TableProblem, str] = {
     ),
 }
 
+# Refusals whose sentence takes nothing from the error (handlers/sheets/imports.py says which is which).
+NO_ROWS_TEXT = N_("I found the headers, but no customers under them.")
+ONLY_MANAGERS_TEXT = N_(
+    "Only managers can import customers. If these customers belong in FieldCRM, "
+    "please send the file to your manager."
+)
+NO_TEAM_TEXT = N_("Imports are for a team: join or create one first.")
+FILE_GONE_TEXT = N_("I can no longer download that file. Please send it again.")
+
 
 def table_problem(t: Translator, problem: TableProblem, *, max_rows: int, limits: Limits) -> str:
     """The refusal, naming the limit that was hit."""
@@ -115,26 +124,11 @@ def headers_not_found(t: Translator, problem: HeaderProblem) -> str:
     return "\n".join(lines)
 
 
-def no_rows(t: Translator) -> str:
-    return t.gettext("I found the headers, but no customers under them.")
-
-
 def too_big(t: Translator, *, size_mb: float, limit_mb: int) -> str:
     return t.gettext(
         "That file is {size} MB; I can import files of up to {limit} MB. "
         "Please split it and send the parts one by one."
     ).format(size=t.number(round(size_mb, 1)), limit=t.number(limit_mb))
-
-
-def only_managers(t: Translator) -> str:
-    return t.gettext(
-        "Only managers can import customers. If these customers belong in FieldCRM, "
-        "please send the file to your manager."
-    )
-
-
-def no_team(t: Translator) -> str:
-    return t.gettext("Imports are for a team: join or create one first.")
 
 
 def still_working(t: Translator) -> str:
@@ -233,10 +227,6 @@ def cancelled(t: Translator) -> str:
 
 def failed(t: Translator) -> str:
     return t.gettext("The import stopped and nothing was changed.")
-
-
-def file_gone(t: Translator) -> str:
-    return t.gettext("I can no longer download that file. Please send it again.")
 
 
 def stale(t: Translator) -> str:

@@ -35,6 +35,7 @@ from bot.services.errors import NotAllowed, NoTeam
 from bot.services.imports import CheckedFile, HeadersNotFound, NoRows, PlanChanged, Setup, SheetFile
 from handlers.common import fallback
 from handlers.common.dialogs import Draft, forget, keep, load
+from handlers.common.refusals import Refusals
 from handlers.sheets import callbacks
 from handlers.sheets import import_text as text
 from handlers.sheets.export_sheets import CUSTOMER_EXTRA_LABELS
@@ -150,19 +151,20 @@ async def _read_and_check(
 EXPECTED = (TableError, HeadersNotFound, NoRows, NotAllowed, NoTeam, FileGone)
 
 
-def _refusal(t: Translator, error: Exception) -> str:
-    """The message for one of the EXPECTED failures."""
-    if isinstance(error, TableError):
-        return text.table_problem(t, error.problem, max_rows=imports.MAX_ROWS, limits=imports.LIMITS)
-    if isinstance(error, HeadersNotFound):
-        return text.headers_not_found(t, error.problem)
-    if isinstance(error, NoRows):
-        return text.no_rows(t)
-    if isinstance(error, NoTeam):
-        return text.no_team(t)
-    if isinstance(error, NotAllowed):
-        return text.only_managers(t)
-    return text.file_gone(t)
+# The message for one of the EXPECTED failures.
+_refusal = Refusals(
+    (
+        TableError,
+        lambda t, error: text.table_problem(
+            t, error.problem, max_rows=imports.MAX_ROWS, limits=imports.LIMITS
+        ),
+    ),
+    (HeadersNotFound, lambda t, error: text.headers_not_found(t, error.problem)),
+    (NoRows, text.NO_ROWS_TEXT),
+    (NoTeam, text.NO_TEAM_TEXT),
+    (NotAllowed, text.ONLY_MANAGERS_TEXT),
+    otherwise=text.FILE_GONE_TEXT,
+)
 
 
 async def _show_preview(
@@ -212,7 +214,7 @@ async def document_sent(update: Update, context: CrmContext) -> None:
         await fallback.not_understood(update, context)
         return
     if role is not Role.MANAGER:
-        await message.reply_text(text.only_managers(t))
+        await message.reply_text(t.gettext(text.ONLY_MANAGERS_TEXT))
         return
     limit_mb = min(DOWNLOAD_LIMIT_MB, context.settings.max_upload_mb)
     if (document.file_size or 0) > limit_mb * MEGABYTE:

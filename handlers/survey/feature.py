@@ -1,0 +1,14 @@
+"""How the survey feature plugs in: the commands it adds to the menu and its handlers, in order."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from handlers.common.menu import Command
+from handlers.survey import survey
+
+COMMANDS: tuple[Command, ...] = ()
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    survey.register(application)

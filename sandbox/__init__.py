@@ -1,4 +1,4 @@
-"""A local Telegram Bot API for tests, demos and benchmarks (see DESIGN.md, "sandbox")."""
+"""A local Telegram Bot API for tests, demos and benchmarks, and the harness they share to drive the bot."""
 
 from sandbox.client import SandboxClient, SandboxError, SandboxMessage, SandboxUser
 from sandbox.limits import FloodLimits

@@ -13,7 +13,7 @@ from handlers.card.callbacks import OPEN_CUSTOMER
 
 
 def open_customer_button(t: Translator, customer_id: int) -> InlineKeyboardButton:
-    """ "Open customer", for a keyboard that also carries the push's own answers."""
+    """The Open customer button, for a keyboard that also carries the message's own answers."""
     return InlineKeyboardButton(
         t.gettext("Open customer"), callback_data=OPEN_CUSTOMER.data(customer_id=customer_id)
     )

@@ -20,7 +20,6 @@ WEEKLY_TIME = time(9, 0)
 BASELINE_DAYS = 28
 CHART_DAYS = 14
 COMPARE_DAYS = 7
-PROMOTER = 9
 _HH_MM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 

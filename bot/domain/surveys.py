@@ -24,7 +24,9 @@ ANSWER_WITHIN = timedelta(days=7)
 CSAT_RANGE = range(1, 6)
 NPS_RANGE = range(0, 11)
 LOW_CSAT_MAX = 2
+# NPS bands: 0–6 detractors, 7–8 passives, 9–10 promoters.
 DETRACTOR_MAX = 6
+PROMOTER = 9
 _HH_MM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 

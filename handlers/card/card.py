@@ -9,8 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.domain.digest import PROMOTER
-from bot.domain.surveys import DETRACTOR_MAX
+from bot.domain.surveys import DETRACTOR_MAX, PROMOTER
 from bot.domain.text import one_line
 from bot.i18n import N_, Translator
 from bot.present.explain import reason_texts, risk_label

@@ -27,10 +27,10 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from bot.domain.digest import PROMOTER, Window
+from bot.domain.digest import Window
 from bot.domain.enums import FeedbackKind, RiskLevel, TicketStatus
 from bot.domain.roles import Role
-from bot.domain.surveys import DETRACTOR_MAX
+from bot.domain.surveys import DETRACTOR_MAX, PROMOTER
 from storage.models import Customer, Feedback, Order, Reminder, RiskAlert, Team, Ticket, User, Visit
 from storage.queries import reminders
 

@@ -133,13 +133,12 @@ async def _check_press(update: Update, context: CrmContext) -> None:
     """Only a declared button, well formed, of the viewer's role, reaches a feature handler."""
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     try:
         button, _ = button_index(context.application).find(query.data)
     except StaleButton:
         await query.answer(stale_button_text(context.t), show_alert=True)
         raise ApplicationHandlerStop from None
-    if context.viewer.effective_role not in button.roles:
+    if context.me.effective_role not in button.roles:
         await query.answer(context.t.gettext("This button is not available to you."), show_alert=True)
         raise ApplicationHandlerStop
 

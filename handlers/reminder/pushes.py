@@ -118,16 +118,12 @@ _gone = Refusals(
 async def done_pressed(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     t = context.t
     reminder_id = callbacks.REMINDER_DONE.parse(query.data)["reminder_id"]
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             view = await reminders.complete(
-                session,
-                viewer=context.viewer,
-                reminder_id=reminder_id,
-                now=context.now(),
+                work.session, viewer=work.viewer, reminder_id=reminder_id, now=work.now
             )
     except ReminderGone as error:
         await query.answer(_gone(t, error))
@@ -140,17 +136,16 @@ async def done_pressed(update: Update, context: CrmContext) -> None:
 async def snooze_pressed(update: Update, context: CrmContext) -> None:
     query = update.callback_query
     assert query is not None
-    assert context.viewer is not None
     t = context.t
     args = callbacks.REMINDER_SNOOZE.parse(query.data)
     try:
-        async with context.db.begin() as session:
+        async with context.work() as work:
             view = await reminders.snooze(
-                session,
-                viewer=context.viewer,
+                work.session,
+                viewer=work.viewer,
                 reminder_id=args["reminder_id"],
                 choice=Later(args["choice"]),
-                now=context.now(),
+                now=work.now,
             )
     except ReminderGone as error:
         await query.answer(_gone(t, error))

@@ -13,7 +13,7 @@ from sandbox.harness import TOKEN
 REPO = Path(__file__).resolve().parent.parent
 HOLDER = (
     "import sys, time\n"
-    "from bot import single_process\n"
+    "from bot.runtime import single_process\n"
     "lock = single_process.hold(sys.argv[1])\n"
     "print('held', flush=True)\n"
     "time.sleep(60)\n"

@@ -54,7 +54,16 @@ def test_json_output_is_one_object_with_the_contract_keys(log_file: Path) -> Non
 def test_text_output_names_each_figure(log_file: Path) -> None:
     done = run_cli("--transactions", str(log_file), "--cutoff", "2025-01-01", "--horizon-days", "90")
     assert done.returncode == 0, done.stderr
-    for label in ("customers:", "churn rate:", "ROC AUC:", "precision at 10%:", "BG/NBD baseline AUC:"):
+    for label in (
+        "customers:",
+        "churn rate:",
+        "ROC AUC",
+        "precision at 10%",
+        "churn score",
+        "days since last purchase",
+        "BG/NBD expected purchases",
+        "reliability, by decile of predicted risk",
+    ):
         assert label in done.stdout
 
 
@@ -107,6 +116,13 @@ def test_auc_is_null_when_nobody_stays(tmp_path: Path) -> None:
         "churn_rate": 1.0,
         "customers": 2,
         "bgnbd_auc": None,
+        "bgnbd_precision_at_10pct": 1.0,
+        "recency_auc": None,
+        "recency_precision_at_10pct": 1.0,
+        "reliability": [
+            {"decile": 1, "customers": 1, "predicted": pytest.approx(0.5, abs=0.5), "observed": 1.0},
+            {"decile": 2, "customers": 1, "predicted": pytest.approx(0.5, abs=0.5), "observed": 1.0},
+        ],
     }
 
 
@@ -126,6 +142,20 @@ def test_missing_file_and_bad_arguments(tmp_path: Path) -> None:
     assert "cannot read" in missing.stderr
     assert run_cli("--transactions", "x.csv", "--cutoff", "June", "--horizon-days", "30").returncode == 2
     assert run_cli("--transactions", "x.csv", "--cutoff", "2024-06-01", "--horizon-days", "0").returncode == 2
+
+
+def test_the_reliability_table_covers_every_customer_once(log_file: Path) -> None:
+    done = run_cli(
+        "--transactions", str(log_file), "--cutoff", "2025-01-01", "--horizon-days", "90", "--format", "json"
+    )
+    result = json.loads(done.stdout)
+    deciles = result["reliability"]
+    assert len(deciles) == 10
+    assert sum(decile["customers"] for decile in deciles) == result["customers"]
+    predicted = [decile["predicted"] for decile in deciles]
+    assert predicted == sorted(predicted)
+    observed = sum(decile["observed"] * decile["customers"] for decile in deciles) / result["customers"]
+    assert observed == pytest.approx(result["churn_rate"])
 
 
 def test_help_describes_the_command() -> None:

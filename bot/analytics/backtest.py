@@ -1,8 +1,10 @@
 """`fieldcrm churn-backtest`: how well the churn score ranks the customers who really stopped buying.
 
 Every customer with a transaction up to the cutoff is scored from that history alone; those with no
-transaction in (cutoff, cutoff + horizon] are the churners. The BG/NBD model, fitted on the same
-history, is the baseline on the same split.
+transaction in (cutoff, cutoff + horizon] are the churners. Two baselines rank the same split: days
+since the last purchase (longest first), and BG/NBD fitted on the same history as the published model
+is scored, by the purchases it expects in the horizon (fewest first). The reliability table sets the
+score's predicted churn probability beside the churn observed, per decile of predicted risk.
 """
 
 from __future__ import annotations
@@ -24,12 +26,25 @@ Floats = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
+class Decile:
+    """One tenth of the customers by predicted risk: what the score said, and what happened."""
+
+    customers: int
+    predicted: float
+    observed: float
+
+
+@dataclass(frozen=True)
 class Backtest:
     auc: float
     precision_at_10pct: float
     churn_rate: float
     customers: int
     bgnbd_auc: float
+    bgnbd_precision_at_10pct: float
+    recency_auc: float
+    recency_precision_at_10pct: float
+    reliability: tuple[Decile, ...]
 
     def as_json(self) -> str:
         return json.dumps(
@@ -39,19 +54,39 @@ class Backtest:
                 "churn_rate": _figure(self.churn_rate),
                 "customers": self.customers,
                 "bgnbd_auc": _figure(self.bgnbd_auc),
+                "bgnbd_precision_at_10pct": _figure(self.bgnbd_precision_at_10pct),
+                "recency_auc": _figure(self.recency_auc),
+                "recency_precision_at_10pct": _figure(self.recency_precision_at_10pct),
+                "reliability": [
+                    {
+                        "decile": number,
+                        "customers": decile.customers,
+                        "predicted": _figure(decile.predicted),
+                        "observed": _figure(decile.observed),
+                    }
+                    for number, decile in enumerate(self.reliability, start=1)
+                ],
             }
         )
 
     def as_text(self) -> str:
-        return "\n".join(
-            [
-                f"customers:           {self.customers}",
-                f"churn rate:          {self.churn_rate:.3f}",
-                f"ROC AUC:             {self.auc:.3f}",
-                f"precision at 10%:    {self.precision_at_10pct:.3f}",
-                f"BG/NBD baseline AUC: {self.bgnbd_auc:.3f}",
-            ]
-        )
+        lines = [
+            f"customers:           {self.customers}",
+            f"churn rate:          {self.churn_rate:.3f}",
+            "",
+            "                           ROC AUC   precision at 10%",
+            f"churn score               {self.auc:7.3f}   {self.precision_at_10pct:16.3f}",
+            f"days since last purchase  {self.recency_auc:7.3f}   {self.recency_precision_at_10pct:16.3f}",
+            f"BG/NBD expected purchases {self.bgnbd_auc:7.3f}   {self.bgnbd_precision_at_10pct:16.3f}",
+            "",
+            "reliability, by decile of predicted risk (1 = safest)",
+            "decile  customers  predicted  observed",
+        ]
+        lines += [
+            f"{number:6d}  {decile.customers:9d}  {decile.predicted:9.3f}  {decile.observed:8.3f}"
+            for number, decile in enumerate(self.reliability, start=1)
+        ]
+        return "\n".join(lines)
 
 
 def _figure(value: float) -> float | None:
@@ -104,25 +139,41 @@ def precision_at(risk: Floats, churn: npt.NDArray[np.bool_], share: float) -> fl
     return float(churn[riskiest].mean())
 
 
+def reliability(risk: Floats, churn: npt.NDArray[np.bool_], groups: int = 10) -> tuple[Decile, ...]:
+    """Customers split into `groups` equal parts by predicted risk, safest first."""
+    order = np.argsort(risk, kind="stable")
+    return tuple(
+        Decile(customers=len(part), predicted=float(risk[part].mean()), observed=float(churn[part].mean()))
+        for part in np.array_split(order, min(groups, len(order)))
+    )
+
+
 def run(log: Transactions, *, cutoff: date, horizon_days: int) -> Backtest:
     cut = day_number(cutoff)
     history = histories(log, cutoff=cut)
     if len(history.customer) == 0:
         raise ValueError("no transactions on or before the cutoff")
     churn = churned(log, history.customer, cutoff=cut, horizon_days=horizon_days)
+    # As the BG/NBD paper measures them: repeat purchases, and times from the first purchase.
     x = history.orders - 1.0
     t_x = history.last - history.first
-    age = cut - history.first + 1.0
+    age = cut - history.first
     try:
         baseline: bgnbd.BgNbd | None = bgnbd.fit(x, t_x, age)
     except (ValueError, FloatingPointError):
         baseline = None
     risk = risk_scores(history, team_rhythm(history, baseline), horizon_days)
-    baseline_risk = baseline.p_no_purchase(x, t_x, age, float(horizon_days)) if baseline else np.zeros(len(x))
+    expected = baseline.expected_purchases(x, t_x, age, float(horizon_days)) if baseline else np.zeros(len(x))
+    baseline_risk = -expected
+    recency = (cut - history.last).astype(np.float64)
     return Backtest(
         auc=roc_auc(risk, churn),
         precision_at_10pct=precision_at(risk, churn, 0.10),
         churn_rate=float(churn.mean()),
         customers=len(history.customer),
         bgnbd_auc=roc_auc(baseline_risk, churn),
+        bgnbd_precision_at_10pct=precision_at(baseline_risk, churn, 0.10),
+        recency_auc=roc_auc(recency, churn),
+        recency_precision_at_10pct=precision_at(recency, churn, 0.10),
+        reliability=reliability(risk, churn),
     )

@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bench.scratch_bot import scratch_bot
 from bot.runtime.jobs import Background, background
 from sandbox.factories import MANAGER_TG, REP_TG, customer, person, sales_team, share_location
-from sandbox.harness import Harness, Person
+from sandbox.harness import HandClock, Harness, Person
 from storage.models import Customer, Ticket, User
 
 # 10:00 on a Tuesday in Shanghai, the team's zone: every handler and job reads this clock.
@@ -41,23 +41,13 @@ LOTUS = "Lotus Tea House"
 SENDER_STEP = timedelta(seconds=2)
 
 
-class Clock:
-    """The bot's clock, moved by hand."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
 @dataclass
 class Scene:
     """Who acts, and the paused jobs and clock the actions move between steps."""
 
     bot: Harness
     jobs: Background
-    clock: Clock
+    clock: HandClock
     rep: Person
     manager: Person
     guest: Person
@@ -305,7 +295,7 @@ async def scene(bot: Harness) -> Scene:
     """The team in its chats, the jobs paused and the clock at T."""
     jobs = background(bot.app)
     await jobs.stop_duties()
-    clock = Clock(T)
+    clock = HandClock(T)
     jobs.clock = clock
     team = await sales_team(bot)
     await customer(

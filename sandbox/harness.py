@@ -9,6 +9,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from telegram import BotCommandScopeChat
@@ -26,6 +27,16 @@ TOKEN = "123456789:SANDBOX-test-token-0123456789"
 ADMIN_ID = 1000
 WEBHOOK_SECRET = "hook-Secret_42"
 REPO = Path(__file__).resolve().parent.parent
+
+
+class HandClock:
+    """A clock for the bot's jobs and handlers (`Background.clock`) that only moves when told to."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
 
 
 @dataclass(frozen=True)

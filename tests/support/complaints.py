@@ -10,21 +10,11 @@ from sqlalchemy import update
 
 from bot.runtime.jobs import Background, background
 from sandbox.factories import MANAGER_TG, REP_TG, SalesTeam, customer, person, sales_team
-from sandbox.harness import Harness, Person
+from sandbox.harness import HandClock, Harness, Person
 from storage.models import Customer, User
 
 NOW = datetime(2027, 5, 12, 2, 0, tzinfo=UTC)
 CUSTOMER_TG, OTHER_CUSTOMER_TG = 9401, 9402
-
-
-class Clock:
-    """The jobs' clock, moved by hand."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
 
 
 @dataclass
@@ -36,7 +26,7 @@ class Desk:
     manager: Person
     guest: Person
     customer_id: int
-    clock: Clock
+    clock: HandClock
     jobs: Background
 
 
@@ -60,7 +50,7 @@ async def link_account(
 
 
 async def desk(bot: Harness, *, chinese: bool = False, chinese_manager: bool = False) -> Desk:
-    clock = Clock(NOW)
+    clock = HandClock(NOW)
     jobs = background(bot.app)
     jobs.clock = clock
     team = await sales_team(bot, manager_locale="zh_Hans" if chinese_manager else "en")

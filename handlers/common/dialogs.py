@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
-from telegram import InlineKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, TypeHandler
 
 from bot.i18n import N_, Translator
@@ -104,6 +104,22 @@ async def say(
             return
     assert update.effective_chat is not None
     await update.get_bot().send_message(update.effective_chat.id, text, reply_markup=markup)
+
+
+async def typed_text(
+    message: Message, t: Translator, *, limit: int, empty: str, too_long: Callable[[Translator, int], str]
+) -> str | None:
+    """The text a step asked for, trimmed; None after saying why when it is blank (`empty`, an N_
+    msgid) or longer than `limit` (`too_long`, given the length), so the step can stay put."""
+    assert message.text is not None
+    text = message.text.strip()
+    if not text:
+        await message.reply_text(t.gettext(empty))
+        return None
+    if len(text) > limit:
+        await message.reply_text(too_long(t, len(text)))
+        return None
+    return text
 
 
 async def close_with(update: Update, text: str, *, reply_markup: ReplyMarkup | None = None) -> int:

@@ -101,22 +101,24 @@ async def category_picked(update: Update, context: CrmContext) -> int:
     return DESCRIPTION
 
 
+def _too_long(t: Translator, length: int) -> str:
+    return t.gettext(
+        "That description is {length} characters long; please keep it within {limit} and send it again."
+    ).format(length=t.number(length), limit=t.number(MAX_DESCRIPTION))
+
+
 async def described(update: Update, context: CrmContext) -> int | None:
     message = update.message
     assert message is not None
-    assert message.text is not None
     t = context.t
-    text = message.text.strip()
-    if not text:
-        await message.reply_text(t.gettext("Please describe the problem in words, or send /cancel."))
-        return None
-    if len(text) > MAX_DESCRIPTION:
-        await message.reply_text(
-            t.gettext(
-                "That description is {length} characters long; "
-                "please keep it within {limit} and send it again."
-            ).format(length=t.number(len(text)), limit=t.number(MAX_DESCRIPTION))
-        )
+    text = await dialogs.typed_text(
+        message,
+        t,
+        limit=MAX_DESCRIPTION,
+        empty=N_("Please describe the problem in words, or send /cancel."),
+        too_long=_too_long,
+    )
+    if text is None:
         return None
     with dialogs.editing(context, ComplaintDraft) as draft:
         draft.description = text

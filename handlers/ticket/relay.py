@@ -87,14 +87,15 @@ async def start(mode: str, update: Update, context: CrmContext) -> int:
 async def written(update: Update, context: CrmContext) -> int | None:
     message = update.message
     assert message is not None
-    assert message.text is not None
     t = context.t
-    text = message.text.strip()
-    if not text:
-        await message.reply_text(t.gettext("Please write something, or send /cancel."))
-        return None
-    if len(text) > MAX_REPLY:
-        await message.reply_text(too_long_text(t, len(text)))
+    text = await dialogs.typed_text(
+        message,
+        t,
+        limit=MAX_REPLY,
+        empty=N_("Please write something, or send /cancel."),
+        too_long=too_long_text,
+    )
+    if text is None:
         return None
     draft = dialogs.load(context, RelayDraft)
     dialogs.forget(context, DRAFT)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,8 +14,10 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.domain.viewer import Viewer
 from bot.i18n import I18n, Translator, locale_for_language_code
+from bot.runtime import pushes
 from bot.runtime.metrics import Metrics
 from bot.runtime.settings import Settings
+from bot.services.pushes import PushRequest
 from storage.db import utcnow
 from storage.queries.outbox import pushed
 
@@ -78,6 +80,11 @@ class Work:
     session: AsyncSession
     viewer: Viewer
     now: datetime
+    app: CrmApplication
+
+    async def push(self, requests: Sequence[PushRequest]) -> int:
+        """Queue what the service asked to have pushed, in this transaction; how many were new."""
+        return await pushes.queue(self.session, self.app, requests, now=self.now)
 
 
 class CrmContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -113,7 +120,7 @@ class CrmContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         """One transaction for the viewer at one instant; commits on exit, rolls back on error,
         and wakes the outbox sender when the transaction queued a push."""
         async with self.db.begin() as session:
-            yield Work(session=session, viewer=self.me, now=self.now())
+            yield Work(session=session, viewer=self.me, now=self.now(), app=self.app)
         if pushed(session):
             self.app.wake_sender()
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application
 
-from bot.i18n import Translator
-from bot.runtime.context import CrmApplication
+from bot.i18n import I18n, Translator
+from bot.runtime.settings import Settings
 from bot.services.pushes import PushRequest
 from storage.queries import outbox
 
@@ -27,6 +27,19 @@ Renderer = Callable[[N, Translator], Payload | Awaitable[Payload]]
 _RENDERERS = "push_renderers"
 
 
+class Renders(Protocol):
+    """What rendering needs of the application: its registered renderers, catalogues and settings."""
+
+    @property
+    def bot_data(self) -> Any: ...
+
+    @property
+    def i18n(self) -> I18n: ...
+
+    @property
+    def settings(self) -> Settings: ...
+
+
 def render_with(application: Application, notice_type: type[N], renderer: Renderer[N]) -> None:  # type: ignore[type-arg]
     """Declare how notices of one type read; a type has one renderer."""
     renderers = application.bot_data.setdefault(_RENDERERS, {})
@@ -35,7 +48,7 @@ def render_with(application: Application, notice_type: type[N], renderer: Render
     renderers[notice_type] = renderer
 
 
-async def payload(application: CrmApplication, request: PushRequest) -> Payload:
+async def payload(application: Renders, request: PushRequest) -> Payload:
     renderer = application.bot_data.get(_RENDERERS, {}).get(type(request.notice))
     if renderer is None:
         raise LookupError(f"no renderer for {type(request.notice).__name__}")
@@ -46,7 +59,7 @@ async def payload(application: CrmApplication, request: PushRequest) -> Payload:
 
 
 async def queue(
-    session: AsyncSession, application: CrmApplication, requests: Sequence[PushRequest], *, now: datetime
+    session: AsyncSession, application: Renders, requests: Sequence[PushRequest], *, now: datetime
 ) -> int:
     """Queue the requests in this transaction; how many were new (repeated keys queue nothing)."""
     pushes = [

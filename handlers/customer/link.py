@@ -14,7 +14,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.i18n import Translator
 from bot.outbox import payloads
 from bot.runtime.context import CrmContext
-from bot.runtime.pushes import Payload, queue, render_with
+from bot.runtime.pushes import Payload, render_with
 from bot.services import linking
 from bot.services.linking import CustomerLinked, Linking, LinkOutcome
 from bot.services.visibility import NotVisible
@@ -108,7 +108,7 @@ async def open_link(update: Update, context: CrmContext, payload: str) -> None:
     assert update.message is not None
     async with context.work() as work:
         result = await linking.open_link(work.session, viewer=work.viewer, payload=payload, now=work.now)
-        await queue(work.session, context.app, result.pushes, now=work.now)
+        await work.push(result.pushes)
     context.set_viewer(result.viewer)
     t = context.t
     await update.message.reply_text(linking_text(t, result))

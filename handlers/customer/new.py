@@ -24,7 +24,6 @@ from telegram.ext import (
 from bot.domain.customer_fields import DEFAULT_TIER, TIERS, Field
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
-from bot.runtime.pushes import queue
 from bot.services import customer_records, customers, transfers
 from bot.services.customer_records import DuplicateOfAnother, Lookalike
 from bot.services.errors import NotAllowed, NoTeam, NotFound
@@ -330,7 +329,7 @@ async def transfer_requested(update: Update, context: CrmContext) -> int:
                 draft=record,
                 now=work.now,
             )
-            await queue(work.session, context.app, result.pushes, now=work.now)
+            await work.push(result.pushes)
     except (NotFound, NotAllowed, NoTeam):
         await query.answer(t.gettext("This button is no longer active."), show_alert=True)
         return DUPLICATE

@@ -21,7 +21,6 @@ from telegram.ext import (
 
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
-from bot.runtime.pushes import queue
 from bot.services import feedback
 from bot.services.feedback import Route, Sender, TooLong
 from handlers.common import dialogs
@@ -204,7 +203,7 @@ async def _submit(update: Update, context: CrmContext) -> int:
             routing_team_id=context.settings.feedback_team_id,
             client_ref=dialogs.message_ref(update),
         )
-        await queue(work.session, context.app, submitted.pushes, now=work.now)
+        await work.push(submitted.pushes)
     if submitted.route is Route.NOWHERE:
         return await dialogs.close_with(
             update, t.gettext("Sorry, nobody can receive feedback here yet. Please try again later.")

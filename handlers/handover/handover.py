@@ -19,7 +19,6 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.domain.text import clip
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
-from bot.runtime.pushes import queue
 from bot.services import handover
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.handover import Done, NoSuccessor, NotInTeam, Plan, RepLoad
@@ -320,7 +319,7 @@ async def confirmed(update: Update, context: CrmContext) -> None:
                 deactivate=draft.off,
                 now=work.now,
             )
-            await queue(work.session, context.app, done.pushes, now=work.now)
+            await work.push(done.pushes)
     except (NotFound, NotAllowed, NoSuccessor) as error:
         await query.answer(refusal(t, error), show_alert=True)
         return

@@ -18,7 +18,6 @@ from bot.domain.enums import RiskAnswer
 from bot.domain.text import clip
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
-from bot.runtime.pushes import queue
 from bot.services import risk_alerts
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.risk_alerts import AlertGone, Answered, NotYours
@@ -153,7 +152,7 @@ async def moved(update: Update, context: CrmContext) -> None:
                 to_user_id=args["rep_id"],
                 now=work.now,
             )
-            await queue(work.session, context.app, done.pushes, now=work.now)
+            await work.push(done.pushes)
     except (NotFound, NotAllowed) as error:
         await query.answer(_refusal(context.t, error), show_alert=True)
         return

@@ -9,7 +9,6 @@ from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
-from bot.runtime.pushes import queue
 from bot.services import invites, linking, users
 from bot.services.invites import Outcome, Redemption
 from handlers.common import menu
@@ -60,7 +59,7 @@ async def _redeem(update: Update, context: CrmContext, payload: str) -> None:
             payload=payload,
             now=work.now,
         )
-        await queue(work.session, context.app, result.pushes, now=work.now)
+        await work.push(result.pushes)
     if result.viewer is None:
         await update.message.reply_text(redemption_problem(result, context.me, context.t))
         return

@@ -13,7 +13,6 @@ from telegram.ext import Application, CallbackQueryHandler, ConversationHandler,
 from bot.domain.enums import SurveyKind
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
-from bot.runtime.pushes import queue
 from bot.services import surveys
 from bot.services.surveys import AlreadyAnswered, Answered, SurveyClosed, SurveyGone
 from handlers.common import dialogs
@@ -75,7 +74,7 @@ async def scored(update: Update, context: CrmContext) -> int:
                 score=score,
                 now=work.now,
             )
-            await queue(work.session, context.app, answered.pushes, now=work.now)
+            await work.push(answered.pushes)
     except AlreadyAnswered:
         await query.answer(t.gettext("Thank you, we already have your answer."), show_alert=True)
         return ConversationHandler.END
@@ -111,7 +110,7 @@ async def commented(update: Update, context: CrmContext) -> int:
                 now=work.now,
             )
             if kept is not None:
-                await queue(work.session, context.app, kept.pushes, now=work.now)
+                await work.push(kept.pushes)
     except SurveyGone:
         kept = None
     if kept is not None:

@@ -18,7 +18,6 @@ from telegram.ext import (
 
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
-from bot.runtime.pushes import queue
 from bot.services import tickets
 from bot.services.errors import ServiceError
 from bot.services.tickets import CATEGORIES, MAX_DESCRIPTION, NotLinked
@@ -169,7 +168,7 @@ async def _file(update: Update, context: CrmContext, *, photo_file_id: str | Non
                 photo_file_id=photo_file_id,
                 client_ref=dialogs.message_ref(update),
             )
-            await queue(work.session, context.app, opened.pushes, now=work.now)
+            await work.push(opened.pushes)
             number = opened.ticket.number
     except ServiceError as error:
         await context.bot.send_message(chat_id, refusal(t, error))

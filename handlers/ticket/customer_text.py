@@ -11,7 +11,6 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.domain.roles import Role
 from bot.runtime.context import CrmContext, Work
-from bot.runtime.pushes import queue
 from bot.services import tickets
 from bot.services.errors import ServiceError
 from bot.services.tickets import MAX_REPLY, Done
@@ -111,7 +110,7 @@ async def _add_to(work: Work, update: Update, context: CrmContext, ticket_id: in
         from_customer=True,
         client_ref=dialogs.message_ref(update),
     )
-    await queue(work.session, context.app, done.pushes, now=work.now)
+    await work.push(done.pushes)
     return done
 
 

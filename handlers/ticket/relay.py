@@ -16,7 +16,6 @@ from telegram.ext import Application, CallbackQueryHandler, ConversationHandler,
 from bot.domain.roles import Role
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
-from bot.runtime.pushes import queue
 from bot.services import tickets
 from bot.services.errors import ServiceError
 from bot.services.tickets import MAX_REPLY
@@ -125,7 +124,7 @@ async def written(update: Update, context: CrmContext) -> int | None:
                     from_customer=mode == "ans",
                     client_ref=ref,
                 )
-                await queue(work.session, context.app, done.pushes, now=work.now)
+                await work.push(done.pushes)
     except ServiceError as error:
         await message.reply_text(refusal(t, error))
         return ConversationHandler.END
@@ -164,7 +163,7 @@ async def answered(button: Button, update: Update, context: CrmContext) -> None:
         async with context.work() as work:
             act = tickets.confirm if settled else tickets.reopen
             done = await act(work.session, viewer=work.viewer, ticket_id=ticket_id, now=work.now)
-            await queue(work.session, context.app, done.pushes, now=work.now)
+            await work.push(done.pushes)
     except ServiceError as error:
         await query.answer(refusal(t, error), show_alert=True)
         return

@@ -17,7 +17,6 @@ from bot.domain.roles import Role
 from bot.domain.text import clip, one_line
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
-from bot.runtime.pushes import queue
 from bot.services import tickets
 from bot.services.errors import NotAllowed, NotFound, ServiceError
 from bot.services.ticket_notices import TicketView
@@ -184,7 +183,7 @@ async def _acted(update: Update, context: CrmContext, ticket_id: int, *, take: b
         async with context.work() as work:
             act = tickets.take if take else tickets.resolve
             done = await act(work.session, viewer=work.viewer, ticket_id=ticket_id, now=work.now)
-            await queue(work.session, context.app, done.pushes, now=work.now)
+            await work.push(done.pushes)
             view = await tickets.card(work.session, viewer=work.viewer, ticket_id=ticket_id, now=work.now)
     except ServiceError as error:
         await query.answer(refusal(t, error), show_alert=True)
@@ -323,7 +322,7 @@ async def moved(update: Update, context: CrmContext) -> None:
                 to_user_id=args["rep_id"],
                 now=work.now,
             )
-            await queue(work.session, context.app, done.pushes, now=work.now)
+            await work.push(done.pushes)
     except (NotFound, NotAllowed, WrongState) as error:
         await query.answer(refusal(t, error), show_alert=True)
         return

@@ -14,7 +14,6 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.domain.enums import TransferStatus
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
-from bot.runtime.pushes import queue
 from bot.services import handover, transfers
 from bot.services.errors import NotAllowed, NotFound
 from bot.services.transfers import Decision
@@ -76,7 +75,7 @@ async def transferred(update: Update, context: CrmContext) -> None:
             moved = await handover.transfer_one(
                 work.session, viewer=work.viewer, customer_id=customer_id, to_user_id=to_id, now=work.now
             )
-            await queue(work.session, context.app, moved.pushes, now=work.now)
+            await work.push(moved.pushes)
     except (NotFound, NotAllowed) as error:
         await query.answer(refusal(t, error), show_alert=True)
         return
@@ -132,7 +131,7 @@ async def decided(button: Button, update: Update, context: CrmContext) -> None:
                 approve=approve,
                 now=work.now,
             )
-            await queue(work.session, context.app, decision.pushes, now=work.now)
+            await work.push(decision.pushes)
     except (NotFound, NotAllowed) as error:
         await query.answer(_decision_refusal(t, error), show_alert=True)
         return

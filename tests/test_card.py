@@ -107,7 +107,7 @@ async def test_owner_sees_the_full_card(bot: Harness) -> None:
     assert "Owner: Rita · Tier A · active" in text
     assert "Phone: +86 138 0013 8000" in text
     assert "Health: 42/100, high risk" in text
-    assert "No order for 63 days; usually every 20." in text
+    assert "No order for 63 days; usually one every 20 days." in text
     assert "from_the_future" not in text
     assert "RFM: R2 F4 M5" in text
     assert "Next follow-up: " in text

@@ -81,7 +81,7 @@ async def test_a_rise_to_high_alerts_the_owner_with_reasons_and_the_manager_in_c
     assert push.text.splitlines()[:3] == [
         "🔴 Lotus Tea House is now at high risk of churning.",
         f"Health {stored.health_score}/100, high risk.",
-        "• No order for 200 days; usually every 18.",
+        "• No order for 200 days; usually one every 18 days.",
     ]
     assert push.buttons() == [["📅 Schedule visit"], ["💤 Snooze 7 days", "👍 Not a risk"], ["Open customer"]]
     assert push.message.button_data("Open customer") == f"cust:open:{lotus}"
@@ -219,7 +219,7 @@ async def test_a_manager_reassigns_the_customer_and_the_new_rep_is_told(bot: Har
     assert told.text.startswith(
         "🔁 Lotus Tea House is now your customer: it was at high risk when it was handed to you."
     )
-    assert "• No order for 200 days; usually every 18." in told.text
+    assert "• No order for 200 days; usually one every 18 days." in told.text
 
     refused = await rep.press_for_answer("📅 Schedule visit")
     assert refused is not None

@@ -3,8 +3,10 @@
 Every customer with a transaction up to the cutoff is scored from that history alone; those with no
 transaction in (cutoff, cutoff + horizon] are the churners. Two baselines rank the same split: days
 since the last purchase (longest first), and BG/NBD fitted on the same history as the published model
-is scored, by the purchases it expects in the horizon (fewest first). The reliability table sets the
-score's predicted churn probability beside the churn observed, per decile of predicted risk.
+is scored, by the purchases it expects in the horizon (fewest first). The score is the team model
+fitted as production fits it, on the history one horizon before the cutoff, or each customer's own
+rhythm when that history is too short. The reliability table sets the predicted churn probability
+beside the churn observed, per decile of predicted risk and per risk level.
 """
 
 from __future__ import annotations
@@ -18,11 +20,15 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
-from bot.domain import bgnbd
+from bot.domain import bgnbd, churn_model
 from bot.domain.churn_data import Histories, Transactions, churned, day_number, histories
-from bot.domain.health import TeamRhythm, churn_probability, shrunk_rhythm
+from bot.domain.health import HIGH_BELOW, MEDIUM_BELOW, TeamRhythm, churn_probability, shrunk_rhythm
 
 Floats = npt.NDArray[np.float64]
+
+# A health score below 40 is high risk and below 70 medium: probabilities of 60 % and 30 %.
+HIGH_FROM = 1.0 - HIGH_BELOW / 100
+MEDIUM_FROM = 1.0 - MEDIUM_BELOW / 100
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,17 @@ class Decile:
     customers: int
     predicted: float
     observed: float
+
+
+@dataclass(frozen=True)
+class Level:
+    """The customers a risk level holds: the probabilities that put them there, and what happened."""
+
+    name: str
+    low: float
+    customers: int
+    predicted: float | None
+    observed: float | None
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,8 @@ class Backtest:
     recency_auc: float
     recency_precision_at_10pct: float
     reliability: tuple[Decile, ...]
+    levels: tuple[Level, ...]
+    model: str
 
     def as_json(self) -> str:
         return json.dumps(
@@ -66,6 +85,17 @@ class Backtest:
                     }
                     for number, decile in enumerate(self.reliability, start=1)
                 ],
+                "levels": [
+                    {
+                        "level": level.name,
+                        "from": _figure(level.low),
+                        "customers": level.customers,
+                        "predicted": None if level.predicted is None else _figure(level.predicted),
+                        "observed": None if level.observed is None else _figure(level.observed),
+                    }
+                    for level in self.levels
+                ],
+                "model": self.model,
             }
         )
 
@@ -78,6 +108,7 @@ class Backtest:
             f"churn score               {self.auc:7.3f}   {self.precision_at_10pct:16.3f}",
             f"days since last purchase  {self.recency_auc:7.3f}   {self.recency_precision_at_10pct:16.3f}",
             f"BG/NBD expected purchases {self.bgnbd_auc:7.3f}   {self.bgnbd_precision_at_10pct:16.3f}",
+            f"(churn score: {self.model})",
             "",
             "reliability, by decile of predicted risk (1 = safest)",
             "decile  customers  predicted  observed",
@@ -86,7 +117,21 @@ class Backtest:
             f"{number:6d}  {decile.customers:9d}  {decile.predicted:9.3f}  {decile.observed:8.3f}"
             for number, decile in enumerate(self.reliability, start=1)
         ]
+        lines += [
+            "",
+            "risk levels (predicted probability of no purchase in the horizon)",
+            "level   from  customers  predicted  observed",
+        ]
+        lines += [
+            f"{level.name:6s}  {level.low:4.0%}  {level.customers:9d}  "
+            f"{_cell(level.predicted):>9s}  {_cell(level.observed):>8s}"
+            for level in self.levels
+        ]
         return "\n".join(lines)
+
+
+def _cell(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
 
 
 def _figure(value: float) -> float | None:
@@ -148,6 +193,25 @@ def reliability(risk: Floats, churn: npt.NDArray[np.bool_], groups: int = 10) ->
     )
 
 
+def levels(risk: Floats, churn: npt.NDArray[np.bool_]) -> tuple[Level, ...]:
+    """Customers by the risk level their probability gives them: high, medium, low."""
+    bounds = (("high", HIGH_FROM, 1.01), ("medium", MEDIUM_FROM, HIGH_FROM), ("low", 0.0, MEDIUM_FROM))
+    found = []
+    for name, low, high in bounds:
+        inside = (risk >= low) & (risk < high)
+        count = int(inside.sum())
+        found.append(
+            Level(
+                name=name,
+                low=low,
+                customers=count,
+                predicted=float(risk[inside].mean()) if count else None,
+                observed=float(churn[inside].mean()) if count else None,
+            )
+        )
+    return tuple(found)
+
+
 def run(log: Transactions, *, cutoff: date, horizon_days: int) -> Backtest:
     cut = day_number(cutoff)
     history = histories(log, cutoff=cut)
@@ -162,7 +226,19 @@ def run(log: Transactions, *, cutoff: date, horizon_days: int) -> Backtest:
         baseline: bgnbd.BgNbd | None = bgnbd.fit(x, t_x, age)
     except (ValueError, FloatingPointError):
         baseline = None
-    risk = risk_scores(history, team_rhythm(history, baseline), horizon_days)
+    model = _team_model(log, cut=cut, horizon_days=horizon_days)
+    if model is None:
+        risk = risk_scores(history, team_rhythm(history, baseline), horizon_days)
+        how = "each customer's own rhythm; the history before the cutoff is too short for the team model"
+    else:
+        how = (
+            f"team model fitted on {model.customers} customers "
+            f"over the {model.trained_days} days before the cutoff"
+        )
+        now = purchases(log, history)
+        risk = model.probability(
+            churn_model.features(now, churn_model.read_team(now, fitted=baseline), horizon_days)
+        )
     expected = baseline.expected_purchases(x, t_x, age, float(horizon_days)) if baseline else np.zeros(len(x))
     baseline_risk = -expected
     recency = (cut - history.last).astype(np.float64)
@@ -176,4 +252,31 @@ def run(log: Transactions, *, cutoff: date, horizon_days: int) -> Backtest:
         recency_auc=roc_auc(recency, churn),
         recency_precision_at_10pct=precision_at(recency, churn, 0.10),
         reliability=reliability(risk, churn),
+        levels=levels(risk, churn),
+        model=how,
     )
+
+
+def purchases(log: Transactions, history: Histories) -> churn_model.Purchases:
+    """The order aggregates the team model reads, from a log's histories as of their day."""
+    before = log.day <= history.today
+    spend = np.bincount(log.customer[before], weights=log.amount[before], minlength=len(log.customers))
+    return churn_model.Purchases(
+        today=float(history.today),
+        orders=history.orders,
+        first=history.first,
+        last=history.last,
+        total=np.asarray(spend[history.customer], dtype=np.float64),
+    )
+
+
+def _team_model(log: Transactions, *, cut: int, horizon_days: int) -> churn_model.ChurnModel | None:
+    """The model as production fits it: on the customers one horizon (or less) before the cutoff."""
+    days = churn_model.training_days(float(log.day.min()), float(cut), horizon_days)
+    if days is None:
+        return None
+    then = histories(log, cutoff=cut - days)
+    if len(then.customer) == 0:
+        return None
+    lapsed = churned(log, then.customer, cutoff=cut - days, horizon_days=days)
+    return churn_model.learn(purchases(log, then), lapsed, horizon_days=horizon_days, trained_days=days)

@@ -7,6 +7,10 @@ chance that a still-active customer has been silent this long is the gamma survi
 for a Poisson buyer); each order may also be their last, with a beta-geometric dropout chance.
 Bayes turns the two into P(alive); the score is that probability minus service penalties, and every
 component that moves the score adds a reason.
+
+Once a team has history enough, its own fitted model (bot.domain.churn_model) takes over the buying
+part: the score is then 100 × P(an order within the horizon), so the risk levels are stated
+probabilities, and the reasons are the factors that pushed this customer's probability up.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
+from bot.domain import churn_model
 from bot.domain.cadence import cadence_days
 from bot.domain.enums import RiskLevel, Stage
 
@@ -33,6 +38,9 @@ RATE_SPAN_LOW = 12.0
 RATE_SPAN_HIGH = 6.0
 MIN_SHAPE = 0.5
 MAX_SHAPE = 25.0
+HIGH_BELOW = 40
+MEDIUM_BELOW = 70
+DAYS_PER_MONTH = 30.44
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,73 @@ class Reason:
 
     def as_json(self) -> dict[str, Any]:
         return {"code": self.code, "params": self.params}
+
+
+@dataclass(frozen=True)
+class PurchaseRisk:
+    """The team model on one customer: P(no order within the horizon) and the factors that raised it,
+    each with the score points it costs against a customer typical of the team."""
+
+    probability: float
+    factors: tuple[tuple[float, Reason], ...] = ()
+
+
+def purchase_risks(
+    model: churn_model.ChurnModel, team: churn_model.Team, purchases: churn_model.Purchases
+) -> list[PurchaseRisk]:
+    """The model's verdict on each customer, with a reason for every factor that cost 5 points or more
+    (and for the costliest one whenever the risk is not low)."""
+    pushes = model.by_factor(churn_model.features(purchases, team, model.horizon_days))
+    logit: Floats = model.intercept + np.sum(list(pushes.values()), axis=0)
+    probability: Floats = special.expit(logit)
+    usual = team.usual_gaps(purchases)
+    risks: list[PurchaseRisk] = []
+    for i in range(len(purchases)):
+        found = sorted(
+            (
+                (100.0 * float(probability[i] - special.expit(logit[i] - push[i])), factor)
+                for factor, push in pushes.items()
+                if push[i] > 0
+            ),
+            key=lambda item: -item[0],
+        )
+        kept = [item for item in found if item[0] >= MIN_PENALTY]
+        if not kept and found and 100.0 * (1.0 - probability[i]) < MEDIUM_BELOW:
+            kept = found[:1]
+        risks.append(
+            PurchaseRisk(
+                probability=float(probability[i]),
+                factors=tuple(
+                    (points, _factor_reason(factor, purchases, i, usual=float(usual[i]), team=team))
+                    for points, factor in kept
+                ),
+            )
+        )
+    return risks
+
+
+def _factor_reason(
+    factor: churn_model.Factor,
+    purchases: churn_model.Purchases,
+    i: int,
+    *,
+    usual: float,
+    team: churn_model.Team,
+) -> Reason:
+    orders = int(purchases.orders[i])
+    match factor:
+        case churn_model.Factor.SILENCE if orders >= 2:
+            return Reason("no_order", {"days": int(purchases.silence[i]), "usual": round(usual)})
+        case churn_model.Factor.SILENCE:
+            return Reason("one_order", {"days": int(purchases.silence[i])})
+        case churn_model.Factor.FREQUENCY:
+            months = max(1, round(float(purchases.tenure[i]) / DAYS_PER_MONTH))
+            return Reason("few_orders", {"orders": orders, "months": months})
+        case churn_model.Factor.VALUE:
+            return Reason(
+                "small_orders",
+                {"average": round(float(purchases.average[i]), 2), "typical": round(team.typical_order, 2)},
+            )
 
 
 @dataclass(frozen=True)
@@ -203,10 +278,21 @@ def rfm_scores(recency_days: Floats, frequency: Floats, monetary: Floats) -> npt
     return np.column_stack([quintile(-recency_days), quintile(frequency), quintile(monetary)])
 
 
-def score(facts: CustomerFacts, *, now: datetime, rhythm: TeamRhythm | None = None) -> Health:
-    """Health 0–100 with the reasons behind it, most important first."""
+def score(
+    facts: CustomerFacts,
+    *,
+    now: datetime,
+    rhythm: TeamRhythm | None = None,
+    purchase: PurchaseRisk | None = None,
+) -> Health:
+    """Health 0–100 with the reasons behind it, most important first.
+
+    With the team model's `purchase` verdict the buying part is 100 × (1 − its probability), explained
+    by its factors; without it, each customer's own rhythm sets it.
+    """
     rhythm = rhythm or TeamRhythm()
     weighted: list[tuple[float, Reason]] = []
+    explained: list[tuple[float, Reason]] = []
     actions: list[str] = []
     days = sorted({order.at.date() for order in facts.orders})
     alive = 1.0
@@ -225,7 +311,11 @@ def score(facts: CustomerFacts, *, now: datetime, rhythm: TeamRhythm | None = No
         fresh = float(p_alive(np.array([0.0]), n, usual, shape, rhythm)[0])
         usual_gap = float(usual[0])
         silence = 100.0 * (1.0 - alive / fresh)
-        if silence >= MIN_PENALTY:
+        if purchase is not None:
+            explained.extend(purchase.factors)
+            if any(reason.code in ("no_order", "one_order") for _, reason in purchase.factors):
+                actions.append("schedule_visit")
+        elif silence >= MIN_PENALTY:
             usual_days = round(usual_gap)
             weighted.append((silence, Reason("no_order", {"days": int(elapsed), "usual": usual_days})))
             actions.append("schedule_visit")
@@ -237,12 +327,14 @@ def score(facts: CustomerFacts, *, now: datetime, rhythm: TeamRhythm | None = No
         actions.append("first_order_offer")
     weighted.extend(_service_penalties(facts, now=now, actions=actions))
     base = 100.0 if days else NO_ORDER_SCORE
+    if days and purchase is not None:
+        base = 100.0 * (1.0 - purchase.probability)
     value = round(min(100.0, max(0.0, base - sum(weight for weight, _ in weighted))))
-    weighted.sort(key=lambda item: -item[0])
+    reasons = sorted(weighted + explained, key=lambda item: -item[0])
     return Health(
         score=value,
         risk=risk_level(value),
-        reasons=[reason for _, reason in weighted],
+        reasons=[reason for _, reason in reasons],
         actions=list(dict.fromkeys(actions)),
         stage=stage(facts, now=now, alive=alive, usual=usual_gap),
         p_alive=alive,
@@ -251,9 +343,10 @@ def score(facts: CustomerFacts, *, now: datetime, rhythm: TeamRhythm | None = No
 
 
 def risk_level(value: int) -> RiskLevel:
-    if value < 40:
+    """With the team model, high is a 60 % or greater chance of no order within the horizon, medium 30 %."""
+    if value < HIGH_BELOW:
         return RiskLevel.HIGH
-    if value < 70:
+    if value < MEDIUM_BELOW:
         return RiskLevel.MEDIUM
     return RiskLevel.LOW
 

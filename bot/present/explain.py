@@ -26,12 +26,34 @@ def _day(t: Translator, iso: str) -> str:
 
 def _render(t: Translator, code: str, p: dict[str, Any]) -> str | None:
     match code:
+        case "no_order" if int(p["usual"]) <= 1:
+            return t.ngettext(
+                "No order for {days} day; usually one a day.",
+                "No order for {days} days; usually one a day.",
+                int(p["days"]),
+            ).format(days=int(p["days"]))
         case "no_order":
             return t.ngettext(
-                "No order for {days} day; usually every {usual}.",
-                "No order for {days} days; usually every {usual}.",
+                "No order for {days} day; usually one every {usual} days.",
+                "No order for {days} days; usually one every {usual} days.",
                 int(p["days"]),
             ).format(days=int(p["days"]), usual=int(p["usual"]))
+        case "one_order":
+            return t.ngettext(
+                "A single order so far, {days} day ago.",
+                "A single order so far, {days} days ago.",
+                int(p["days"]),
+            ).format(days=int(p["days"]))
+        case "few_orders":
+            return t.ngettext(
+                "Orders rarely: {orders} in {months} month.",
+                "Orders rarely: {orders} in {months} months.",
+                int(p["months"]),
+            ).format(orders=int(p["orders"]), months=int(p["months"]))
+        case "small_orders":
+            return t.gettext(
+                "Small orders: {average} on average; the team's typical order is {typical}."
+            ).format(average=t.number(float(p["average"])), typical=t.number(float(p["typical"])))
         case "no_order_ever":
             return t.gettext("No order yet.")
         case "no_visit":
@@ -55,7 +77,7 @@ def _render(t: Translator, code: str, p: dict[str, Any]) -> str | None:
                 n=int(p["n"])
             )
         case "orders_declining":
-            return t.gettext("Orders are down {percent}%.").format(percent=int(p["percent"]))
+            return t.gettext("Spending is down {percent}%.").format(percent=int(p["percent"]))
         case "follow_up_overdue":
             return t.ngettext(
                 "A follow-up is overdue by {days} day.",

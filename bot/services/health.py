@@ -1,6 +1,7 @@
 """The health rescan: scores every customer of a team in batches and says whose risk rose.
 
-A team-wide pass over per-customer order aggregates gives the team's rhythm and the RFM quintiles
+A team-wide pass over per-customer order aggregates gives the team's rhythm, the RFM quintiles and,
+with a second pass over the orders as they stood one horizon ago, the team's own churn model
 (numbers only, never customer rows); then customers are read by id in batches, each batch scored
 from a handful of set-based reads and written back in one transaction.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.domain import health
+from bot.domain import churn_model, health
 from bot.domain.cadence import cadence_overrides
 from bot.domain.enums import FeedbackKind, RiskLevel
 from storage.queries import health as queries
@@ -52,18 +53,39 @@ class RescanStats:
 
 @dataclass(frozen=True)
 class TeamPicture:
-    """The team's rhythm and every ordering customer's RFM, as arrays sorted by customer id."""
+    """The team's rhythm, its churn model if its history allows one, and every ordering customer's
+    RFM and order aggregates, as arrays sorted by customer id."""
 
     rhythm: health.TeamRhythm
     ids: npt.NDArray[np.int64]
     rfm: npt.NDArray[np.int64]
+    purchases: churn_model.Purchases
+    model: churn_model.ChurnModel | None = None
+    team: churn_model.Team | None = None
+
+    def _row(self, customer_id: int) -> int | None:
+        at = int(np.searchsorted(self.ids, customer_id))
+        return at if at < len(self.ids) and self.ids[at] == customer_id else None
 
     def rfm_of(self, customer_id: int) -> tuple[int, int, int] | None:
-        at = int(np.searchsorted(self.ids, customer_id))
-        if at < len(self.ids) and self.ids[at] == customer_id:
-            r, f, m = self.rfm[at]
-            return int(r), int(f), int(m)
-        return None
+        at = self._row(customer_id)
+        if at is None:
+            return None
+        r, f, m = self.rfm[at]
+        return int(r), int(f), int(m)
+
+    def purchase_risks(self, customer_ids: list[int]) -> dict[int, health.PurchaseRisk]:
+        """The team model's verdict on those of the customers who have ordered; none without a model."""
+        if self.model is None or self.team is None:
+            return {}
+        found = [
+            (customer_id, row) for customer_id in customer_ids if (row := self._row(customer_id)) is not None
+        ]
+        if not found:
+            return {}
+        rows = np.array([row for _, row in found], dtype=np.int64)
+        risks = health.purchase_risks(self.model, self.team, self.purchases.take(rows))
+        return {customer_id: risk for (customer_id, _), risk in zip(found, risks, strict=True)}
 
 
 async def rescan_all(
@@ -116,36 +138,68 @@ async def rescan_team(
 
 
 async def team_picture(session: AsyncSession, *, team_id: int, now: datetime) -> TeamPicture:
-    """Rhythm and RFM from order aggregates streamed in chunks: five float64 numbers per customer.
+    """Rhythm, RFM and the churn model from order aggregates streamed in chunks.
 
     Each chunk becomes a numpy array at once, so a million customers cost tens of MiB, not Python lists.
     """
+    ids, purchases = await _purchases(session, team_id=team_id, now=now)
+    spaced = (purchases.orders > 1) & (purchases.last > purchases.first)
+    gaps = (purchases.last - purchases.first)[spaced] / (purchases.orders[spaced] - 1)
+    rhythm = health.TeamRhythm()
+    if len(gaps) >= MIN_RHYTHM_CUSTOMERS:
+        rhythm = health.TeamRhythm(usual_gap_days=float(np.median(gaps)))
+    rfm = (
+        health.rfm_scores(purchases.silence, purchases.orders, purchases.total)
+        if len(ids)
+        else np.zeros((0, 3), dtype=np.int64)
+    )
+    model = await _team_model(session, team_id=team_id, now=now, ids=ids, purchases=purchases)
+    team = churn_model.read_team(purchases) if model is not None else None
+    return TeamPicture(rhythm, ids, rfm, purchases, model, team)
+
+
+async def _team_model(
+    session: AsyncSession,
+    *,
+    team_id: int,
+    now: datetime,
+    ids: npt.NDArray[np.int64],
+    purchases: churn_model.Purchases,
+) -> churn_model.ChurnModel | None:
+    """Fitted on the customers as they stood up to one horizon ago: did each order again since?"""
+    if not len(ids):
+        return None
+    days = churn_model.training_days(float(purchases.first.min()), purchases.today, churn_model.HORIZON_DAYS)
+    if days is None:
+        return None
+    then_ids, then = await _purchases(session, team_id=team_id, now=now - timedelta(days=days))
+    at = np.searchsorted(ids, then_ids)
+    lapsed = purchases.last[at] <= then.today
+    return churn_model.learn(then, lapsed, horizon_days=churn_model.HORIZON_DAYS, trained_days=days)
+
+
+async def _purchases(
+    session: AsyncSession, *, team_id: int, now: datetime
+) -> tuple[npt.NDArray[np.int64], churn_model.Purchases]:
+    """Every ordering customer's id and order aggregates as of `now` (days as epoch day numbers)."""
     chunks: list[npt.NDArray[np.float64]] = []
-    async for chunk in queries.order_summaries(session, team_id=team_id, chunk=SUMMARY_BATCH):
+    async for chunk in queries.order_summaries(session, team_id=team_id, chunk=SUMMARY_BATCH, until=now):
         chunks.append(
             np.array(
                 [
-                    (
-                        row.customer_id,
-                        (now - row.last_at).total_seconds() / 86_400,
-                        row.orders,
-                        float(row.total),
-                        (row.last_at - row.first_at).total_seconds() / 86_400,
-                    )
+                    (row.customer_id, _day(row.first_at), _day(row.last_at), row.orders, float(row.total))
                     for row in chunk
                 ],
                 dtype=np.float64,
             )
         )
     table = np.concatenate(chunks) if chunks else np.zeros((0, 5))
-    ids, recency, frequency, monetary, span = table.T
-    spaced = (frequency > 1) & (span > 0)
-    gaps = span[spaced] / (frequency[spaced] - 1)
-    rhythm = health.TeamRhythm()
-    if len(gaps) >= MIN_RHYTHM_CUSTOMERS:
-        rhythm = health.TeamRhythm(usual_gap_days=float(np.median(gaps)))
-    rfm = health.rfm_scores(recency, frequency, monetary) if len(ids) else np.zeros((0, 3), dtype=np.int64)
-    return TeamPicture(rhythm, ids.astype(np.int64), rfm)
+    ids, first, last, orders, total = table.T
+    return ids.astype(np.int64), churn_model.Purchases(_day(now), orders, first, last, total)
+
+
+def _day(moment: datetime) -> float:
+    return moment.timestamp() / 86_400
 
 
 async def _score_batch(
@@ -166,6 +220,7 @@ async def _score_batch(
     tickets: dict[int, list[health.OpenTicket]] = defaultdict(list)
     for ticket in await queries.batch_open_tickets(session, ids=ids):
         tickets[ticket.customer_id].append(health.OpenTicket(ticket.number, _overdue_days(ticket, now)))
+    purchase = picture.purchase_risks(ids)
     updates: list[dict[str, Any]] = []
     rises: list[RiskRise] = []
     for row in batch:
@@ -179,7 +234,7 @@ async def _score_batch(
             tier=row.tier,
             cadence=overrides,
         )
-        verdict = health.score(facts, now=now, rhythm=picture.rhythm)
+        verdict = health.score(facts, now=now, rhythm=picture.rhythm, purchase=purchase.get(row.id))
         rfm = picture.rfm_of(row.id)
         updates.append(
             {

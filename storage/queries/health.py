@@ -88,14 +88,15 @@ async def customer_batch(
 
 
 async def order_summaries(
-    session: AsyncSession, *, team_id: int, chunk: int
+    session: AsyncSession, *, team_id: int, chunk: int, until: datetime | None = None
 ) -> AsyncIterator[list[OrderSummary]]:
-    """Order count, first and last date and total per customer of the team, by customer id, in chunks.
+    """Order count, first and last date and total per customer of the team, by customer id, in chunks;
+    with `until`, as the orders stood then.
 
     One grouped scan streamed through a server-side cursor: a keyset loop with LIMIT would have
     PostgreSQL aggregate the rest of the team's orders again for every chunk.
     """
-    result = await session.stream(
+    query = (
         select(
             Order.customer_id,
             func.count(),
@@ -107,6 +108,9 @@ async def order_summaries(
         .group_by(Order.customer_id)
         .order_by(Order.customer_id)
     )
+    if until is not None:
+        query = query.where(Order.ordered_at <= until)
+    result = await session.stream(query)
     async for rows in result.partitions(chunk):
         yield [OrderSummary(row[0], row[1], row[2], row[3], Decimal(row[4] or 0)) for row in rows]
 

@@ -1,0 +1,112 @@
+"""The team churn model's mechanics on generated customers: when it fits, the signs its weights keep,
+its calibration on the history it learned from, and the reasons it gives with their numbers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from bot.domain import churn_model, health
+from bot.domain.churn_model import FEATURES, Purchases
+from bot.domain.enums import RiskLevel
+
+TODAY = 20_000.0
+
+
+def generated(size: int, seed: int) -> tuple[Purchases, npt.NDArray[np.bool_]]:
+    """Customers whose chance of coming back falls with their silence against their own gap."""
+    rng = np.random.default_rng(seed)
+    orders = rng.integers(1, 15, size).astype(np.float64)
+    gap = rng.uniform(7, 60, size)
+    silence = rng.exponential(gap * 1.5)
+    last = TODAY - silence
+    first = last - gap * (orders - 1)
+    total = orders * rng.lognormal(5, 0.5, size)
+    odds = np.exp(1.5 * np.log1p(silence / gap) - 0.4 * np.log(orders) - 1.0)
+    lapsed = rng.random(size) < odds / (1 + odds)
+    return Purchases(TODAY, orders, first, last, total), lapsed
+
+
+def fitted(
+    size: int = 3000, seed: int = 1
+) -> tuple[churn_model.ChurnModel, Purchases, npt.NDArray[np.bool_]]:
+    then, lapsed = generated(size, seed)
+    model = churn_model.learn(then, lapsed, horizon_days=90, trained_days=90)
+    assert model is not None
+    return model, then, lapsed
+
+
+def test_weights_keep_the_direction_each_feature_must_push() -> None:
+    model, _, _ = fitted()
+    signs = np.array([sign for _, _, sign in FEATURES])
+    assert np.all(model.weights * signs >= 0)
+    silence = [i for i, (_, factor, _) in enumerate(FEATURES) if factor is churn_model.Factor.SILENCE]
+    assert model.weights[silence].sum() > 0
+
+
+def test_probabilities_are_calibrated_on_the_history_learned_from() -> None:
+    model, then, lapsed = fitted()
+    predicted = model.probability(churn_model.features(then, churn_model.read_team(then), 90))
+    assert predicted.mean() == pytest.approx(lapsed.mean(), abs=0.01)
+    riskiest = predicted >= np.quantile(predicted, 0.8)
+    assert lapsed[riskiest].mean() > lapsed[~riskiest].mean() + 0.2
+
+
+@pytest.mark.parametrize(
+    ("size", "everyone_lapses", "expected"),
+    [(99, False, "too few customers"), (500, True, "one outcome only")],
+)
+def test_no_model_without_history_to_support_one(size: int, everyone_lapses: bool, expected: str) -> None:
+    then, lapsed = generated(size, 2)
+    if everyone_lapses:
+        lapsed = np.ones(size, dtype=bool)
+    assert churn_model.learn(then, lapsed, horizon_days=90, trained_days=90) is None, expected
+
+
+def test_the_learning_window_is_one_horizon_or_what_the_history_allows() -> None:
+    assert churn_model.training_days(first_day=0, today=400, horizon_days=90) == 90
+    assert churn_model.training_days(first_day=0, today=150, horizon_days=90) == 60
+    assert churn_model.training_days(first_day=0, today=117, horizon_days=90) is None
+
+
+def one(orders: float, *, silence: float, gap: float, average: float = 150.0) -> Purchases:
+    last = TODAY - silence
+    first = last - gap * (orders - 1)
+    return Purchases(
+        TODAY, np.array([orders]), np.array([first]), np.array([last]), np.array([orders * average])
+    )
+
+
+def test_reasons_are_the_factors_that_raised_this_customers_probability() -> None:
+    model, then, _ = fitted()
+    team = churn_model.read_team(then)
+    on_time = health.purchase_risks(model, team, one(10, silence=5, gap=20))[0]
+    lapsed = health.purchase_risks(model, team, one(10, silence=200, gap=20))[0]
+    single = health.purchase_risks(model, team, one(1, silence=150, gap=0))[0]
+    assert on_time.probability < 0.3
+    assert on_time.factors == ()
+    assert lapsed.probability > 0.6
+    assert lapsed.factors[0][1] == health.Reason("no_order", {"days": 200, "usual": 20})
+    assert single.factors[0][1] == health.Reason("one_order", {"days": 150})
+    for risk in (lapsed, single):
+        points = [points for points, _ in risk.factors]
+        assert points == sorted(points, reverse=True)
+        assert all(point > 0 for point in points)
+
+
+def test_the_score_is_the_stated_probability_less_service_penalties() -> None:
+    model, then, _ = fitted()
+    team = churn_model.read_team(then)
+    (risk,) = health.purchase_risks(model, team, one(10, silence=200, gap=20))
+    now = datetime(2024, 10, 5, tzinfo=UTC)
+    orders = tuple(health.Order(now - timedelta(days=200 + 20 * i), Decimal(150)) for i in range(10))
+    quiet = health.score(health.CustomerFacts(orders=orders), now=now, purchase=risk)
+    assert quiet.score == round(100 * (1 - risk.probability))
+    assert quiet.risk is RiskLevel.HIGH
+    assert quiet.reasons[0].code == "no_order"
+    unhappy = health.CustomerFacts(orders=orders, csat=health.Rating(1, now - timedelta(days=2)))
+    assert health.score(unhappy, now=now, purchase=risk).score == max(0, quiet.score - 20)

@@ -7,6 +7,7 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from bot.services import health as rescan
@@ -121,13 +122,16 @@ async def test_a_seasoned_team_is_scored_by_its_own_model(bot: Harness) -> None:
         ]
         if any(reason["code"] not in PURCHASE_CODES for reason in row.health_reasons):
             continue
-        # No service cue: the score is the model's chance of an order, and the level its stated band
-        # (the score is rounded, so a probability within half a point of a bound may fall either side).
+        # No service cue: the score is the model's chance of an order, and the level its stated band.
         assert row.health_score == round(100 * (1 - p)), row.name
-        if abs(p - 0.6) > 0.005:
-            assert (row.risk_level == "high") == (p > 0.6), row.name
-        if abs(p - 0.3) > 0.005:
-            assert (row.risk_level == "low") == (p < 0.3), row.name
+        assert (row.risk_level == "high") == (p > 0.6), row.name
+        assert (row.risk_level == "low") == (p < 0.3), row.name
+    typical_rate = float(np.median(picture.purchases.monthly))
+    for customer_id, risk in risks.items():
+        for _, reason in risk.factors:
+            if reason.code == "few_orders":
+                rate = reason.params["orders"] / reason.params["months"]
+                assert rate < 1.5 * typical_rate, rows[customer_id].name
     levels = {row.risk_level for row in rows.values()}
     assert levels == {"low", "medium", "high"}
 

@@ -48,10 +48,10 @@ FEATURES: tuple[tuple[str, Factor, int], ...] = (
     ("days since the last order / horizon", Factor.SILENCE, 1),
     ("log silence against the usual gap", Factor.SILENCE, 1),
     ("silence / usual gap", Factor.SILENCE, 1),
+    ("logit BG/NBD P(alive)", Factor.SILENCE, -1),
     ("log orders", Factor.FREQUENCY, -1),
-    ("log days since the first order", Factor.FREQUENCY, 1),
+    ("log orders a month", Factor.FREQUENCY, -1),
     ("log BG/NBD expected orders in the horizon", Factor.FREQUENCY, -1),
-    ("logit BG/NBD P(alive)", Factor.FREQUENCY, -1),
     ("log average order value", Factor.VALUE, -1),
 )
 
@@ -79,6 +79,11 @@ class Purchases:
     @property
     def tenure(self) -> Floats:
         return np.maximum(self.today - self.first, 0.0)
+
+    @property
+    def monthly(self) -> Floats:
+        """Orders a month over the customer's tenure, counting at least a month of it."""
+        return np.maximum(self.orders, 1.0) / (np.maximum(self.tenure, 30.44) / 30.44)
 
     @property
     def average(self) -> Floats:
@@ -141,10 +146,10 @@ def features(purchases: Purchases, team: Team, horizon_days: int) -> Floats:
             silence / horizon_days,
             np.log1p(silence) - np.log1p(usual),
             np.minimum(silence / usual, MAX_SILENCE_RATIO),
-            np.log(np.maximum(purchases.orders, 1.0)),
-            np.log1p(purchases.tenure),
-            np.log(np.maximum(expected, 1e-6)),
             alive_logit,
+            np.log(np.maximum(purchases.orders, 1.0)),
+            np.log(purchases.monthly),
+            np.log(np.maximum(expected, 1e-6)),
             np.log1p(purchases.average),
         ]
     )

@@ -288,7 +288,8 @@ def score(
     """Health 0–100 with the reasons behind it, most important first.
 
     With the team model's `purchase` verdict the buying part is 100 × (1 − its probability), explained
-    by its factors; without it, each customer's own rhythm sets it.
+    by its factors, and a fall in spending is not counted again: as a feature of the model it added
+    nothing on real logs. Without it, each customer's own rhythm sets the buying part.
     """
     rhythm = rhythm or TeamRhythm()
     weighted: list[tuple[float, Reason]] = []
@@ -319,7 +320,7 @@ def score(
             usual_days = round(usual_gap)
             weighted.append((silence, Reason("no_order", {"days": int(elapsed), "usual": usual_days})))
             actions.append("schedule_visit")
-        declining = _decline_percent(facts.orders, now=now, usual=usual_gap)
+        declining = _decline_percent(facts.orders, now=now, usual=usual_gap) if purchase is None else None
         if declining is not None:
             weighted.append((10.0, Reason("orders_declining", {"percent": declining})))
     else:
@@ -329,11 +330,12 @@ def score(
     base = 100.0 if days else NO_ORDER_SCORE
     if days and purchase is not None:
         base = 100.0 * (1.0 - purchase.probability)
-    value = round(min(100.0, max(0.0, base - sum(weight for weight, _ in weighted))))
+    exact = min(100.0, max(0.0, base - sum(weight for weight, _ in weighted)))
+    value = round(exact)
     reasons = sorted(weighted + explained, key=lambda item: -item[0])
     return Health(
         score=value,
-        risk=risk_level(value),
+        risk=risk_level(exact),
         reasons=[reason for _, reason in reasons],
         actions=list(dict.fromkeys(actions)),
         stage=stage(facts, now=now, alive=alive, usual=usual_gap),
@@ -342,7 +344,7 @@ def score(
     )
 
 
-def risk_level(value: int) -> RiskLevel:
+def risk_level(value: float) -> RiskLevel:
     """With the team model, high is a 60 % or greater chance of no order within the horizon, medium 30 %."""
     if value < HIGH_BELOW:
         return RiskLevel.HIGH

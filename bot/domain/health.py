@@ -116,22 +116,22 @@ def purchase_risks(
     """The model's verdict on each customer, with a reason for every factor that cost 5 points or more
     (and for the costliest one whenever the risk is not low)."""
     pushes = model.by_factor(churn_model.features(purchases, team, model.horizon_days))
-    logit: Floats = model.intercept + np.sum(list(pushes.values()), axis=0)
-    probability: Floats = special.expit(logit)
+    factors = list(pushes)
+    push = np.column_stack([pushes[factor] for factor in factors])
+    logit = model.intercept + push.sum(axis=1)
+    probability = np.asarray(special.expit(logit), dtype=np.float64)
+    # What each factor costs: the score points it takes against a customer typical of the team.
+    cost = np.where(push > 0, 100.0 * (probability[:, None] - special.expit(logit[:, None] - push)), 0.0)
+    named = cost >= MIN_PENALTY
+    costliest = np.argmax(cost, axis=1)
+    unexplained = ~named.any(axis=1) & (cost.max(axis=1) > 0) & (100.0 * (1.0 - probability) < MEDIUM_BELOW)
+    named[unexplained, costliest[unexplained]] = True
     usual = team.usual_gaps(purchases)
     risks: list[PurchaseRisk] = []
     for i in range(len(purchases)):
-        found = sorted(
-            (
-                (100.0 * float(probability[i] - special.expit(logit[i] - push[i])), factor)
-                for factor, push in pushes.items()
-                if push[i] > 0
-            ),
-            key=lambda item: -item[0],
+        kept = sorted(
+            ((float(cost[i, j]), factors[j]) for j in np.flatnonzero(named[i])), key=lambda item: -item[0]
         )
-        kept = [item for item in found if item[0] >= MIN_PENALTY]
-        if not kept and found and 100.0 * (1.0 - probability[i]) < MEDIUM_BELOW:
-            kept = found[:1]
         risks.append(
             PurchaseRisk(
                 probability=float(probability[i]),

@@ -278,18 +278,68 @@ def rfm_scores(recency_days: Floats, frequency: Floats, monetary: Floats) -> npt
     return np.column_stack([quintile(-recency_days), quintile(frequency), quintile(monetary)])
 
 
+@dataclass(frozen=True)
+class OwnRhythm:
+    """A customer's own rhythm against their silence: P(alive) now and right after the last order."""
+
+    alive: float
+    fresh: float
+    usual_gap: float
+    elapsed: float
+
+
+def own_rhythms(
+    customers: list[CustomerFacts], *, now: datetime, rhythm: TeamRhythm | None = None
+) -> list[OwnRhythm | None]:
+    """Every customer's own rhythm in one vectorised pass; None for a customer with no order."""
+    rhythm = rhythm or TeamRhythm()
+    found: list[OwnRhythm | None] = [None] * len(customers)
+    rows, counts, means, variances, elapsed = [], [], [], [], []
+    for row, facts in enumerate(customers):
+        days = sorted({order.at.date().toordinal() for order in facts.orders})
+        if not days:
+            continue
+        gaps = np.diff(np.array(days, dtype=np.float64))
+        rows.append(row)
+        counts.append(float(len(days)))
+        means.append(float(gaps.mean()) if len(gaps) else 0.0)
+        variances.append(float(gaps.var()) if len(gaps) else 0.0)
+        elapsed.append(float(now.date().toordinal() - days[-1]))
+    if not rows:
+        return found
+    n = np.array(counts)
+    usual, shape = shrunk_rhythm(n, np.array(means), np.array(variances), rhythm)
+    both = p_alive(
+        np.concatenate([np.array(elapsed), np.zeros(len(n))]),
+        np.concatenate([n, n]),
+        np.concatenate([usual, usual]),
+        np.concatenate([shape, shape]),
+        rhythm,
+    )
+    for at, row in enumerate(rows):
+        found[row] = OwnRhythm(
+            alive=float(both[at]),
+            fresh=float(both[len(n) + at]),
+            usual_gap=float(usual[at]),
+            elapsed=elapsed[at],
+        )
+    return found
+
+
 def score(
     facts: CustomerFacts,
     *,
     now: datetime,
     rhythm: TeamRhythm | None = None,
     purchase: PurchaseRisk | None = None,
+    rhythm_of: OwnRhythm | None = None,
 ) -> Health:
     """Health 0–100 with the reasons behind it, most important first.
 
     With the team model's `purchase` verdict the buying part is 100 × (1 − its probability), explained
     by its factors, and a fall in spending is not counted again: as a feature of the model it added
-    nothing on real logs. Without it, each customer's own rhythm sets the buying part.
+    nothing on real logs. Without it, each customer's own rhythm sets the buying part. `rhythm_of`
+    is that rhythm computed beforehand for a whole batch (`own_rhythms`).
     """
     rhythm = rhythm or TeamRhythm()
     weighted: list[tuple[float, Reason]] = []
@@ -298,19 +348,9 @@ def score(
     days = sorted({order.at.date() for order in facts.orders})
     alive = 1.0
     usual_gap: float | None = None
-    if days:
-        gaps = np.diff(np.array([day.toordinal() for day in days], dtype=np.float64))
-        n = np.array([float(len(days))])
-        usual, shape = shrunk_rhythm(
-            n,
-            np.array([gaps.mean() if len(gaps) else 0.0]),
-            np.array([gaps.var() if len(gaps) else 0.0]),
-            rhythm,
-        )
-        elapsed = float((now.date() - days[-1]).days)
-        alive = float(p_alive(np.array([elapsed]), n, usual, shape, rhythm)[0])
-        fresh = float(p_alive(np.array([0.0]), n, usual, shape, rhythm)[0])
-        usual_gap = float(usual[0])
+    own = rhythm_of if rhythm_of is not None else own_rhythms([facts], now=now, rhythm=rhythm)[0]
+    if days and own is not None:
+        alive, fresh, usual_gap, elapsed = own.alive, own.fresh, own.usual_gap, own.elapsed
         silence = 100.0 * (1.0 - alive / fresh)
         if purchase is not None:
             explained.extend(purchase.factors)

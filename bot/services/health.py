@@ -223,8 +223,8 @@ async def _score_batch(
     purchase = picture.purchase_risks(ids)
     updates: list[dict[str, Any]] = []
     rises: list[RiskRise] = []
-    for row in batch:
-        facts = health.CustomerFacts(
+    customers = [
+        health.CustomerFacts(
             orders=tuple(orders.get(row.id, ())),
             contacts=(visits[row.id],) if row.id in visits else (),
             nps=_rating(ratings.get((row.id, FeedbackKind.NPS))),
@@ -234,7 +234,13 @@ async def _score_batch(
             tier=row.tier,
             cadence=overrides,
         )
-        verdict = health.score(facts, now=now, rhythm=picture.rhythm, purchase=purchase.get(row.id))
+        for row in batch
+    ]
+    rhythms = health.own_rhythms(customers, now=now, rhythm=picture.rhythm)
+    for row, facts, own in zip(batch, customers, rhythms, strict=True):
+        verdict = health.score(
+            facts, now=now, rhythm=picture.rhythm, purchase=purchase.get(row.id), rhythm_of=own
+        )
         rfm = picture.rfm_of(row.id)
         updates.append(
             {

@@ -18,6 +18,7 @@ from bot.domain.health import (
     TeamRhythm,
     average_ranks,
     churn_probability,
+    own_rhythms,
     rfm_scores,
     score,
     shrunk_rhythm,
@@ -176,3 +177,18 @@ def test_average_ranks_match_scipy_with_ties() -> None:
     for size in (1, 2, 17, 500):
         values = rng.integers(0, 12, size).astype(float)
         assert np.array_equal(average_ranks(values), stats.rankdata(values))
+
+
+def test_a_batch_of_rhythms_scores_as_each_customer_alone() -> None:
+    customers = [
+        CustomerFacts(orders=every(20, 8, last_days_ago=60)),
+        CustomerFacts(),
+        CustomerFacts(orders=every(7, 2, last_days_ago=3)),
+        CustomerFacts(orders=every(30, 1, last_days_ago=400), csat=Rating(1, NOW - timedelta(days=1))),
+    ]
+    rhythm = TeamRhythm(usual_gap_days=25.0)
+    batch = own_rhythms(customers, now=NOW, rhythm=rhythm)
+    assert batch[1] is None
+    for facts, own in zip(customers, batch, strict=True):
+        assert own == own_rhythms([facts], now=NOW, rhythm=rhythm)[0]
+        assert score(facts, now=NOW, rhythm=rhythm, rhythm_of=own) == score(facts, now=NOW, rhythm=rhythm)

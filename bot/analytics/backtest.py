@@ -235,10 +235,7 @@ def run(log: Transactions, *, cutoff: date, horizon_days: int) -> Backtest:
             f"team model fitted on {model.customers} customers "
             f"over the {model.trained_days} days before the cutoff"
         )
-        now = purchases(log, history)
-        risk = model.probability(
-            churn_model.features(now, churn_model.read_team(now, fitted=baseline), horizon_days)
-        )
+        risk = model.probability(model.read(purchases(log, history)))
     expected = baseline.expected_purchases(x, t_x, age, float(horizon_days)) if baseline else np.zeros(len(x))
     baseline_risk = -expected
     recency = (cut - history.last).astype(np.float64)

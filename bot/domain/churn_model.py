@@ -29,7 +29,7 @@ MIN_TRAINING_DAYS = 28
 MIN_CUSTOMERS = 100
 MIN_OUTCOMES = 10
 SAMPLE = 100_000
-BGNBD_SAMPLE = 30_000
+BGNBD_SAMPLE = 10_000
 PENALTY = 1.0
 MAX_SILENCE_RATIO = 50.0
 
@@ -105,14 +105,12 @@ class Team:
         return np.where(repeat, np.maximum(own, 1.0), self.usual_gap)
 
 
-def read_team(purchases: Purchases, *, fitted: bgnbd.BgNbd | None = None, seed: int = 0) -> Team:
-    """Medians of the team and a BG/NBD fitted on (a sample of) its customers, unless one is given."""
+def read_team(purchases: Purchases, *, seed: int = 0) -> Team:
+    """Medians of the team and a BG/NBD fitted on (a sample of) its customers."""
     repeat = purchases.orders >= 2
     gaps = (purchases.last - purchases.first)[repeat] / (purchases.orders[repeat] - 1.0)
     usual = float(np.median(gaps)) if len(gaps) else 30.0
     typical = float(np.median(purchases.average)) if len(purchases) else 0.0
-    if fitted is not None:
-        return Team(usual_gap=max(usual, 1.0), typical_order=typical, bgnbd=fitted)
     sample = _sample(len(purchases), seed, BGNBD_SAMPLE)
     x = purchases.orders[sample] - 1.0
     t_x = (purchases.last - purchases.first)[sample]
@@ -157,8 +155,11 @@ def features(purchases: Purchases, team: Team, horizon_days: int) -> Floats:
 
 @dataclass(frozen=True)
 class ChurnModel:
-    """A fitted model: standardisation, signed weights and intercept, for one horizon."""
+    """A fitted model: the team frame its features are read in, standardisation, signed weights and
+    intercept, for one horizon. Customers are scored in the frame the model learned in, so a feature
+    means the same at scoring as in training, and a rescan fits BG/NBD once."""
 
+    team: Team
     horizon_days: int
     trained_days: int
     customers: int
@@ -166,6 +167,10 @@ class ChurnModel:
     scale: Floats
     weights: Floats
     intercept: float
+
+    def read(self, purchases: Purchases) -> Floats:
+        """The feature rows of these customers."""
+        return features(purchases, self.team, self.horizon_days)
 
     def contributions(self, rows: Floats) -> Floats:
         """Each feature's push on the log-odds, against a customer typical of the training history."""
@@ -192,7 +197,7 @@ def training_days(first_day: float, today: float, horizon_days: int) -> int | No
 
 
 def fit(
-    rows: Floats, churned: Bools, *, horizon_days: int, trained_days: int, seed: int = 0
+    rows: Floats, churned: Bools, *, team: Team, horizon_days: int, trained_days: int, seed: int = 0
 ) -> ChurnModel | None:
     """Signed-weight logistic regression with a light ridge; None when the history cannot support it."""
     outcomes = int(churned.sum())
@@ -215,6 +220,7 @@ def fit(
     bounds = [(None, None)] + [(0.0, None) if sign > 0 else (None, 0.0) for _, _, sign in FEATURES]
     found = optimize.minimize(loss, np.zeros(len(FEATURES) + 1), jac=True, method="L-BFGS-B", bounds=bounds)
     return ChurnModel(
+        team=team,
         horizon_days=horizon_days,
         trained_days=trained_days,
         customers=len(rows),
@@ -229,8 +235,9 @@ def learn(then: Purchases, churned: Bools, *, horizon_days: int, trained_days: i
     """Fit on the customers as they stood `trained_days` ago and whether they ordered since."""
     if len(then) == 0:
         return None
-    rows = features(then, read_team(then), horizon_days)
-    return fit(rows, churned, horizon_days=horizon_days, trained_days=trained_days)
+    team = read_team(then)
+    rows = features(then, team, horizon_days)
+    return fit(rows, churned, team=team, horizon_days=horizon_days, trained_days=trained_days)
 
 
 def _sample(size: int, seed: int, most: int) -> npt.NDArray[np.int64]:

@@ -110,12 +110,10 @@ class PurchaseRisk:
     factors: tuple[tuple[float, Reason], ...] = ()
 
 
-def purchase_risks(
-    model: churn_model.ChurnModel, team: churn_model.Team, purchases: churn_model.Purchases
-) -> list[PurchaseRisk]:
+def purchase_risks(model: churn_model.ChurnModel, purchases: churn_model.Purchases) -> list[PurchaseRisk]:
     """The model's verdict on each customer, with a reason for every factor that cost 5 points or more
     (and for the costliest one whenever the risk is not low)."""
-    pushes = model.by_factor(churn_model.features(purchases, team, model.horizon_days))
+    pushes = model.by_factor(model.read(purchases))
     factors = list(pushes)
     push = np.column_stack([pushes[factor] for factor in factors])
     logit = model.intercept + push.sum(axis=1)
@@ -126,6 +124,7 @@ def purchase_risks(
     costliest = np.argmax(cost, axis=1)
     unexplained = ~named.any(axis=1) & (cost.max(axis=1) > 0) & (100.0 * (1.0 - probability) < MEDIUM_BELOW)
     named[unexplained, costliest[unexplained]] = True
+    team = model.team
     usual = team.usual_gaps(purchases)
     risks: list[PurchaseRisk] = []
     for i in range(len(purchases)):

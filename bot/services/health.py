@@ -61,7 +61,6 @@ class TeamPicture:
     rfm: npt.NDArray[np.int64]
     purchases: churn_model.Purchases
     model: churn_model.ChurnModel | None = None
-    team: churn_model.Team | None = None
 
     def _row(self, customer_id: int) -> int | None:
         at = int(np.searchsorted(self.ids, customer_id))
@@ -76,7 +75,7 @@ class TeamPicture:
 
     def purchase_risks(self, customer_ids: list[int]) -> dict[int, health.PurchaseRisk]:
         """The team model's verdict on those of the customers who have ordered; none without a model."""
-        if self.model is None or self.team is None:
+        if self.model is None:
             return {}
         found = [
             (customer_id, row) for customer_id in customer_ids if (row := self._row(customer_id)) is not None
@@ -84,7 +83,7 @@ class TeamPicture:
         if not found:
             return {}
         rows = np.array([row for _, row in found], dtype=np.int64)
-        risks = health.purchase_risks(self.model, self.team, self.purchases.take(rows))
+        risks = health.purchase_risks(self.model, self.purchases.take(rows))
         return {customer_id: risk for (customer_id, _), risk in zip(found, risks, strict=True)}
 
 
@@ -154,8 +153,7 @@ async def team_picture(session: AsyncSession, *, team_id: int, now: datetime) ->
         else np.zeros((0, 3), dtype=np.int64)
     )
     model = await _team_model(session, team_id=team_id, now=now, ids=ids, purchases=purchases)
-    team = churn_model.read_team(purchases) if model is not None else None
-    return TeamPicture(rhythm, ids, rfm, purchases, model, team)
+    return TeamPicture(rhythm, ids, rfm, purchases, model)
 
 
 async def _team_model(

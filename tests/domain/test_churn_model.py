@@ -50,7 +50,7 @@ def test_weights_keep_the_direction_each_feature_must_push() -> None:
 
 def test_probabilities_are_calibrated_on_the_history_learned_from() -> None:
     model, then, lapsed = fitted()
-    predicted = model.probability(churn_model.features(then, churn_model.read_team(then), 90))
+    predicted = model.probability(model.read(then))
     assert predicted.mean() == pytest.approx(lapsed.mean(), abs=0.01)
     riskiest = predicted >= np.quantile(predicted, 0.8)
     assert lapsed[riskiest].mean() > lapsed[~riskiest].mean() + 0.2
@@ -82,11 +82,10 @@ def one(orders: float, *, silence: float, gap: float, average: float = 150.0) ->
 
 
 def test_reasons_are_the_factors_that_raised_this_customers_probability() -> None:
-    model, then, _ = fitted()
-    team = churn_model.read_team(then)
-    on_time = health.purchase_risks(model, team, one(10, silence=5, gap=20))[0]
-    lapsed = health.purchase_risks(model, team, one(10, silence=200, gap=20))[0]
-    single = health.purchase_risks(model, team, one(1, silence=150, gap=0))[0]
+    model, _, _ = fitted()
+    on_time = health.purchase_risks(model, one(10, silence=5, gap=20))[0]
+    lapsed = health.purchase_risks(model, one(10, silence=200, gap=20))[0]
+    single = health.purchase_risks(model, one(1, silence=150, gap=0))[0]
     assert on_time.probability < 0.3
     assert on_time.factors == ()
     assert lapsed.probability > 0.6
@@ -99,9 +98,8 @@ def test_reasons_are_the_factors_that_raised_this_customers_probability() -> Non
 
 
 def test_the_score_is_the_stated_probability_less_service_penalties() -> None:
-    model, then, _ = fitted()
-    team = churn_model.read_team(then)
-    (risk,) = health.purchase_risks(model, team, one(10, silence=200, gap=20))
+    model, _, _ = fitted()
+    (risk,) = health.purchase_risks(model, one(10, silence=200, gap=20))
     now = datetime(2024, 10, 5, tzinfo=UTC)
     orders = tuple(health.Order(now - timedelta(days=200 + 20 * i), Decimal(150)) for i in range(10))
     quiet = health.score(health.CustomerFacts(orders=orders), now=now, purchase=risk)

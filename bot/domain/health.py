@@ -39,6 +39,7 @@ RATE_SPAN_HIGH = 6.0
 MIN_SHAPE = 0.5
 MAX_SHAPE = 25.0
 HIGH_BELOW = 40
+GONE_FROM = 0.9
 MEDIUM_BELOW = 70
 DAYS_PER_MONTH = 30.44
 
@@ -176,7 +177,7 @@ class Health:
     reasons: list[Reason]
     actions: list[str]
     stage: Stage
-    p_alive: float
+    p_alive: float | None
     usual_gap_days: float | None
     rfm: tuple[int, int, int] | None = None
 
@@ -279,18 +280,23 @@ def rfm_scores(recency_days: Floats, frequency: Floats, monetary: Floats) -> npt
 
 @dataclass(frozen=True)
 class OwnRhythm:
-    """A customer's own rhythm against their silence: P(alive) now and right after the last order."""
+    """A customer's own rhythm against their silence: P(alive) now and right after the last order
+    (None when the team model judges their buying, and only the usual gap is wanted)."""
 
-    alive: float
-    fresh: float
+    alive: float | None
+    fresh: float | None
     usual_gap: float
     elapsed: float
 
 
 def own_rhythms(
-    customers: list[CustomerFacts], *, now: datetime, rhythm: TeamRhythm | None = None
+    customers: list[CustomerFacts], *, now: datetime, rhythm: TeamRhythm | None = None, alive: bool = True
 ) -> list[OwnRhythm | None]:
-    """Every customer's own rhythm in one vectorised pass; None for a customer with no order."""
+    """Every customer's own rhythm in one vectorised pass; None for a customer with no order.
+
+    P(alive) is the costly part (a gamma tail over a grid of rates per customer); `alive=False`
+    skips it for customers the team model scores.
+    """
     rhythm = rhythm or TeamRhythm()
     found: list[OwnRhythm | None] = [None] * len(customers)
     rows, counts, means, variances, elapsed = [], [], [], [], []
@@ -308,6 +314,10 @@ def own_rhythms(
         return found
     n = np.array(counts)
     usual, shape = shrunk_rhythm(n, np.array(means), np.array(variances), rhythm)
+    if not alive:
+        for at, row in enumerate(rows):
+            found[row] = OwnRhythm(alive=None, fresh=None, usual_gap=float(usual[at]), elapsed=elapsed[at])
+        return found
     both = p_alive(
         np.concatenate([np.array(elapsed), np.zeros(len(n))]),
         np.concatenate([n, n]),
@@ -345,20 +355,24 @@ def score(
     explained: list[tuple[float, Reason]] = []
     actions: list[str] = []
     days = sorted({order.at.date() for order in facts.orders})
-    alive = 1.0
+    alive: float | None = None
     usual_gap: float | None = None
-    own = rhythm_of if rhythm_of is not None else own_rhythms([facts], now=now, rhythm=rhythm)[0]
+    own = rhythm_of or own_rhythms([facts], now=now, rhythm=rhythm, alive=purchase is None)[0]
     if days and own is not None:
-        alive, fresh, usual_gap, elapsed = own.alive, own.fresh, own.usual_gap, own.elapsed
-        silence = 100.0 * (1.0 - alive / fresh)
+        usual_gap, elapsed = own.usual_gap, own.elapsed
         if purchase is not None:
             explained.extend(purchase.factors)
             if any(reason.code in ("no_order", "one_order") for _, reason in purchase.factors):
                 actions.append("schedule_visit")
-        elif silence >= MIN_PENALTY:
-            usual_days = round(usual_gap)
-            weighted.append((silence, Reason("no_order", {"days": int(elapsed), "usual": usual_days})))
-            actions.append("schedule_visit")
+        else:
+            if own.alive is None or own.fresh is None:
+                own = own_rhythms([facts], now=now, rhythm=rhythm)[0] or own
+            alive = own.alive
+            silence = 100.0 * (1.0 - (own.alive or 0.0) / (own.fresh or 1.0))
+            if silence >= MIN_PENALTY:
+                usual_days = round(usual_gap)
+                weighted.append((silence, Reason("no_order", {"days": int(elapsed), "usual": usual_days})))
+                actions.append("schedule_visit")
         declining = _decline_percent(facts.orders, now=now, usual=usual_gap) if purchase is None else None
         if declining is not None:
             weighted.append((10.0, Reason("orders_declining", {"percent": declining})))
@@ -377,7 +391,13 @@ def score(
         risk=risk_level(exact),
         reasons=[reason for _, reason in reasons],
         actions=list(dict.fromkeys(actions)),
-        stage=stage(facts, now=now, alive=alive, usual=usual_gap),
+        stage=stage(
+            facts,
+            now=now,
+            usual=usual_gap,
+            alive=alive,
+            churn=None if purchase is None else purchase.probability,
+        ),
         p_alive=alive,
         usual_gap_days=usual_gap,
     )
@@ -392,13 +412,28 @@ def risk_level(value: float) -> RiskLevel:
     return RiskLevel.LOW
 
 
-def stage(facts: CustomerFacts, *, now: datetime, alive: float, usual: float | None) -> Stage:
-    """Lifecycle stage from the same facts: no orders, first steps, regular, fading, gone."""
+def stage(
+    facts: CustomerFacts,
+    *,
+    now: datetime,
+    usual: float | None,
+    alive: float | None,
+    churn: float | None = None,
+) -> Stage:
+    """Lifecycle stage from the same facts: no orders, first steps, regular, fading, gone.
+
+    Fading and gone follow the team model's chance of no order within the horizon when there is one
+    (over 60 %, the high-risk band, and 90 %), else the customer's own P(alive) (under 50 % and 10 %).
+    """
     if not facts.orders or usual is None:
         return Stage.POTENTIAL
-    if alive < 0.1:
+    if churn is not None:
+        gone, fading = churn >= GONE_FROM, churn > 1.0 - HIGH_BELOW / 100
+    else:
+        gone, fading = (alive or 0.0) < 0.1, (alive or 0.0) < 0.5
+    if gone:
         return Stage.CHURNED
-    if alive < 0.5:
+    if fading:
         return Stage.AT_RISK
     order_days = {order.at.date() for order in facts.orders}
     first = min(order_days)

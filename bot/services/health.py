@@ -234,7 +234,7 @@ async def _score_batch(
         )
         for row in batch
     ]
-    rhythms = health.own_rhythms(customers, now=now, rhythm=picture.rhythm)
+    rhythms = _own_rhythms(customers, [row.id in purchase for row in batch], now=now, rhythm=picture.rhythm)
     for row, facts, own in zip(batch, customers, rhythms, strict=True):
         verdict = health.score(
             facts, now=now, rhythm=picture.rhythm, purchase=purchase.get(row.id), rhythm_of=own
@@ -259,6 +259,19 @@ async def _score_batch(
             rises.append(RiskRise(team_id, row.id, RiskLevel(row.risk_level), verdict.risk))
     await queries.write_scores(session, rows=updates)
     return rises
+
+
+def _own_rhythms(
+    customers: list[health.CustomerFacts], modelled: list[bool], *, now: datetime, rhythm: health.TeamRhythm
+) -> list[health.OwnRhythm | None]:
+    """Own rhythms for a batch, with P(alive) only for the customers the team model does not score."""
+    found: list[health.OwnRhythm | None] = [None] * len(customers)
+    for alive in (True, False):
+        rows = [row for row, done in enumerate(modelled) if done is not alive]
+        part = health.own_rhythms([customers[row] for row in rows], now=now, rhythm=rhythm, alive=alive)
+        for row, own in zip(rows, part, strict=True):
+            found[row] = own
+    return found
 
 
 def _overdue_days(ticket: queries.TicketRow, now: datetime) -> int:

@@ -12,7 +12,7 @@ import pytest
 
 from bot.domain import churn_model, health
 from bot.domain.churn_model import FEATURES, Purchases
-from bot.domain.enums import RiskLevel
+from bot.domain.enums import RiskLevel, Stage
 
 TODAY = 20_000.0
 
@@ -106,5 +106,6 @@ def test_the_score_is_the_stated_probability_less_service_penalties() -> None:
     assert quiet.score == round(100 * (1 - risk.probability))
     assert quiet.risk is RiskLevel.HIGH
     assert quiet.reasons[0].code == "no_order"
+    assert quiet.stage is (Stage.CHURNED if risk.probability >= 0.9 else Stage.AT_RISK)
     unhappy = health.CustomerFacts(orders=orders, csat=health.Rating(1, now - timedelta(days=2)))
     assert health.score(unhappy, now=now, purchase=risk).score == max(0, quiet.score - 20)

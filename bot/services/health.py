@@ -141,7 +141,46 @@ async def team_picture(session: AsyncSession, *, team_id: int, now: datetime) ->
 
     Each chunk becomes a numpy array at once, so a million customers cost tens of MiB, not Python lists.
     """
-    ids, purchases = await _purchases(session, team_id=team_id, now=now)
+    first = await queries.first_order_at(session, team_id=team_id)
+    days = (
+        None if first is None else churn_model.training_days(_day(first), _day(now), churn_model.HORIZON_DAYS)
+    )
+    then = None if days is None else now - timedelta(days=days)
+    chunks: list[npt.NDArray[np.float64]] = []
+    async for chunk in queries.order_summaries(
+        session, team_id=team_id, chunk=SUMMARY_BATCH, until=now, then=then
+    ):
+        chunks.append(
+            np.array(
+                [
+                    (
+                        row.customer_id,
+                        _day(row.first_at),
+                        _day(row.last_at),
+                        row.orders,
+                        float(row.total),
+                        row.then_orders,
+                        _day(row.then_last_at) if row.then_last_at else 0.0,
+                        float(row.then_total),
+                    )
+                    for row in chunk
+                ],
+                dtype=np.float64,
+            )
+        )
+    table = np.concatenate(chunks) if chunks else np.zeros((0, 8))
+    del chunks
+    ids = table[:, 0].astype(np.int64)
+    purchases = churn_model.Purchases(_day(now), *(table[:, column].copy() for column in (3, 1, 2, 4)))
+    model = None
+    if then is not None and days is not None:
+        known = table[:, 5] > 0
+        earlier = churn_model.Purchases(
+            _day(then), table[known, 5], table[known, 1], table[known, 6], table[known, 7]
+        )
+        lapsed = purchases.last[known] <= earlier.today
+        model = churn_model.learn(earlier, lapsed, horizon_days=churn_model.HORIZON_DAYS, trained_days=days)
+    del table
     spaced = (purchases.orders > 1) & (purchases.last > purchases.first)
     gaps = (purchases.last - purchases.first)[spaced] / (purchases.orders[spaced] - 1)
     rhythm = health.TeamRhythm()
@@ -152,48 +191,7 @@ async def team_picture(session: AsyncSession, *, team_id: int, now: datetime) ->
         if len(ids)
         else np.zeros((0, 3), dtype=np.int64)
     )
-    model = await _team_model(session, team_id=team_id, now=now, ids=ids, purchases=purchases)
     return TeamPicture(rhythm, ids, rfm, purchases, model)
-
-
-async def _team_model(
-    session: AsyncSession,
-    *,
-    team_id: int,
-    now: datetime,
-    ids: npt.NDArray[np.int64],
-    purchases: churn_model.Purchases,
-) -> churn_model.ChurnModel | None:
-    """Fitted on the customers as they stood up to one horizon ago: did each order again since?"""
-    if not len(ids):
-        return None
-    days = churn_model.training_days(float(purchases.first.min()), purchases.today, churn_model.HORIZON_DAYS)
-    if days is None:
-        return None
-    then_ids, then = await _purchases(session, team_id=team_id, now=now - timedelta(days=days))
-    at = np.searchsorted(ids, then_ids)
-    lapsed = purchases.last[at] <= then.today
-    return churn_model.learn(then, lapsed, horizon_days=churn_model.HORIZON_DAYS, trained_days=days)
-
-
-async def _purchases(
-    session: AsyncSession, *, team_id: int, now: datetime
-) -> tuple[npt.NDArray[np.int64], churn_model.Purchases]:
-    """Every ordering customer's id and order aggregates as of `now` (days as epoch day numbers)."""
-    chunks: list[npt.NDArray[np.float64]] = []
-    async for chunk in queries.order_summaries(session, team_id=team_id, chunk=SUMMARY_BATCH, until=now):
-        chunks.append(
-            np.array(
-                [
-                    (row.customer_id, _day(row.first_at), _day(row.last_at), row.orders, float(row.total))
-                    for row in chunk
-                ],
-                dtype=np.float64,
-            )
-        )
-    table = np.concatenate(chunks) if chunks else np.zeros((0, 5))
-    ids, first, last, orders, total = table.T
-    return ids.astype(np.int64), churn_model.Purchases(_day(now), orders, first, last, total)
 
 
 def _day(moment: datetime) -> float:

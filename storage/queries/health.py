@@ -34,13 +34,17 @@ class CustomerRow:
 
 @dataclass(frozen=True)
 class OrderSummary:
-    """One customer's orders in aggregate: what the team rhythm and RFM need."""
+    """One customer's orders in aggregate, now and as they stood on an earlier day (`then_*`, zero
+    orders when the customer had none by then): what the rhythm, RFM and the churn model need."""
 
     customer_id: int
     orders: int
     first_at: datetime
     last_at: datetime
     total: Decimal
+    then_orders: int = 0
+    then_last_at: datetime | None = None
+    then_total: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -87,32 +91,54 @@ async def customer_batch(
     return [CustomerRow(*row) for row in rows]
 
 
+async def first_order_at(session: AsyncSession, *, team_id: int) -> datetime | None:
+    """The team's first order: one step down its (team, ordered_at) index."""
+    found: datetime | None = await session.scalar(
+        select(func.min(Order.ordered_at)).where(Order.team_id == team_id)
+    )
+    return found
+
+
 async def order_summaries(
-    session: AsyncSession, *, team_id: int, chunk: int, until: datetime | None = None
+    session: AsyncSession, *, team_id: int, chunk: int, until: datetime, then: datetime | None = None
 ) -> AsyncIterator[list[OrderSummary]]:
-    """Order count, first and last date and total per customer of the team, by customer id, in chunks;
-    with `until`, as the orders stood then.
+    """Order count, first and last date and total per customer of the team up to `until`, and with
+    `then` the same as of that earlier day, by customer id, in chunks.
 
     One grouped scan streamed through a server-side cursor: a keyset loop with LIMIT would have
-    PostgreSQL aggregate the rest of the team's orders again for every chunk.
+    PostgreSQL aggregate the rest of the team's orders again for every chunk, and a second scan for
+    the earlier day would read every order twice.
     """
-    query = (
+    before = Order.ordered_at <= (then or until)
+    result = await session.stream(
         select(
             Order.customer_id,
             func.count(),
             func.min(Order.ordered_at),
             func.max(Order.ordered_at),
             func.sum(Order.amount),
+            func.count().filter(before),
+            func.max(Order.ordered_at).filter(before),
+            func.sum(Order.amount).filter(before),
         )
-        .where(Order.team_id == team_id)
+        .where(Order.team_id == team_id, Order.ordered_at <= until)
         .group_by(Order.customer_id)
         .order_by(Order.customer_id)
     )
-    if until is not None:
-        query = query.where(Order.ordered_at <= until)
-    result = await session.stream(query)
     async for rows in result.partitions(chunk):
-        yield [OrderSummary(row[0], row[1], row[2], row[3], Decimal(row[4] or 0)) for row in rows]
+        yield [
+            OrderSummary(
+                customer_id=row[0],
+                orders=row[1],
+                first_at=row[2],
+                last_at=row[3],
+                total=Decimal(row[4] or 0),
+                then_orders=row[5] if then is not None else 0,
+                then_last_at=row[6] if then is not None else None,
+                then_total=Decimal(row[7] or 0) if then is not None else Decimal(0),
+            )
+            for row in rows
+        ]
 
 
 def _among(column: InstrumentedAttribute[Any], ids: Sequence[int]) -> ColumnElement[bool]:

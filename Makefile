@@ -52,8 +52,8 @@ update-locales: $(VENV)/.installed
 compile-locales: locales/en/LC_MESSAGES/messages.mo locales/zh_Hans/LC_MESSAGES/messages.mo
 
 # English is the source language: a message its catalogue leaves empty shows its msgid, which is the
-# English, so the catalogue is mostly empty on purpose and its statistics ("17 of 866 messages
-# translated") would read like missing English. It compiles quietly; the Chinese one gives its count.
+# English, so the catalogue is mostly empty on purpose and its statistics (a few per cent
+# "translated") would read like missing English. It compiles quietly; the Chinese one gives its count.
 locales/en/LC_MESSAGES/messages.mo: locales/en/LC_MESSAGES/messages.po | $(VENV)/.installed
 	$(PYBABEL) --quiet compile -d locales -D messages -l en
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
+from bot.demo.live import DemoLive
 from bot.runtime.jobs import Background, background
 from sandbox.factories import MANAGER_TG, REP_TG, SalesTeam, customer, person, press_forged, sales_team
 from sandbox.harness import Harness, Person
@@ -30,13 +32,18 @@ def frozen(bot: Harness, at: datetime) -> Background:
 
 async def run(jobs: Background) -> int:
     """Run the digest job, then the sender a few paced seconds on, so text and chart both arrive."""
-    at = jobs.clock()
     queued = await jobs.push_digests()
+    await delivered(jobs)
+    return queued
+
+
+async def delivered(jobs: Background) -> None:
+    """Run the sender a few paced seconds on, so a queued text and its chart both arrive."""
+    at = jobs.clock()
     for step in range(DELIVERIES):
         jobs.clock = lambda step=step: at + timedelta(seconds=2 * step)  # type: ignore[misc]
         await jobs.deliver()
     jobs.clock = lambda: at
-    return queued
 
 
 async def add(bot: Harness, *rows: object) -> None:
@@ -76,7 +83,8 @@ async def seeded(bot: Harness, *, manager_locale: str = "en") -> tuple[SalesTeam
         ),
         Visit(team_id=team.team_id, customer_id=beta, rep_id=team.other_rep_id, visited_at=today),
         Visit(team_id=other_team, customer_id=theirs, rep_id=outsider_id, visited_at=today),
-        # Before 00:00 Shanghai on the 24th: the day before, part of the baseline.
+        # 23:59 Shanghai on the 23rd: the day before, and after 18:05, so not in the same hours'
+        # baseline the digest at 18:05 compares with either.
         Visit(
             team_id=team.team_id,
             customer_id=acme,
@@ -182,22 +190,22 @@ async def seeded(bot: Harness, *, manager_locale: str = "en") -> tuple[SalesTeam
 
 DIGEST = {
     "en": (
-        "📊 Daily digest · East · Tue, Nov 24\n\n"
+        "📊 Daily digest · East · Tue, Nov 24 · today so far (until 18:05)\n\n"
         "⚠️ Needs attention\n• 1 new high-risk customer\n• 1 overdue ticket\n• 1 overdue follow-up\n\n"
-        "🚗 Visits today: 3 (4-week average 0.5) ▲ 500%\n"
-        "• Rita Wang: 2 (average 0.5) ▲ 300%\n• Li Wei: 1 (average 0)\n\n"
+        "🚗 Visits today so far: 3 (4-week average by 18:05: 0.5) ▲ 546%\n"
+        "• Rita Wang: 2 (average 0.5) ▲ 331%\n• Li Wei: 1 (average 0)\n\n"
         "👤 1 new customer\n\n"
-        "💰 2 orders · CN¥1,500.00 ▲ 25% vs last week\n\n"
+        "💰 2 orders · CN¥1,500.00 ▲ 25% vs the same hours last week\n\n"
         "⭐ CSAT 4.5 (2 answers) · 📣 NPS +33 (3 answers)\n\n"
         "🎫 2 open tickets"
     ),
     "zh_Hans": (
-        "📊 每日简报 · East · 11月24日周二\n\n"
+        "📊 日报 · East · 11月24日周二 · 今日截至18:05\n\n"
         "⚠️ 需要关注\n• 新增 1 位高风险客户\n• 1 张工单已超时\n• 1 条跟进已逾期\n\n"
-        "🚗 今日拜访 3 次（近4周日均 0.5） ▲ 500%\n"
-        "• Rita Wang：2 次（平均 0.5） ▲ 300%\n• Li Wei：1 次（平均 0）\n\n"
+        "🚗 今日截至18:05拜访3次（近4周同时段日均0.5） ▲ 546%\n"
+        "• Rita Wang：2 次（平均 0.5） ▲ 331%\n• Li Wei：1 次（平均 0）\n\n"
         "👤 新增客户 1 位\n\n"
-        "💰 订单 2 笔 · ¥1,500.00，较上周 ▲ 25%\n\n"
+        "💰 订单 2 笔 · ¥1,500.00，较上周同时段▲ 25%\n\n"
         "⭐ 满意度 4.5（2 份回复） · 📣 NPS +33（3 份回复）\n\n"
         "🎫 未结工单 2 张"
     ),
@@ -310,17 +318,18 @@ async def test_each_team_gets_its_digest_at_its_own_local_time(bot: Harness) -> 
     ] * 3
 
 
-async def test_a_daylight_saving_day_is_one_25_hour_day_and_the_digest_is_still_at_18_local(
+async def test_a_daylight_saving_day_is_one_25_hour_day_and_the_digest_is_at_its_local_time(
     bot: Harness,
 ) -> None:
-    team_id = await zoned_team(bot, "NYC", "America/New_York", 7004)
+    team_id = await zoned_team(bot, "NYC", "America/New_York", 7004, digest_time="23:45")
     async with bot.app.db() as session:
         manager_id = await session.scalar(select(User.id).where(User.telegram_id == 7004))
     assert manager_id is not None
     shop = await customer(bot, team_id=team_id, owner_id=manager_id, name="Shop")
     await add(
         bot,
-        # 00:30 EDT and 23:30 EST on Sunday 1 Nov 2026: both on the day the clocks go back.
+        # 00:30 EDT and 23:30 EST on Sunday 1 Nov 2026: both on the day the clocks go back;
+        # 00:30 EST on the 2nd is the next day.
         Visit(
             team_id=team_id,
             customer_id=shop,
@@ -341,16 +350,19 @@ async def test_a_daylight_saving_day_is_one_25_hour_day_and_the_digest_is_still_
         ),
     )
     await bot.person(7004, "NYC")
-    jobs = frozen(bot, datetime(2026, 11, 1, 22, 30, tzinfo=UTC))  # 17:30 EST; it would be 18:30 in EDT
+    jobs = frozen(bot, datetime(2026, 11, 2, 3, 45, tzinfo=UTC))  # 22:45 EST; it would be 23:45 in EDT
     assert await jobs.push_digests() == 0
-    frozen(bot, datetime(2026, 11, 1, 23, 0, tzinfo=UTC))  # 18:00 EST
+    frozen(bot, datetime(2026, 11, 2, 4, 45, tzinfo=UTC))  # 23:45 EST
     assert await jobs.push_digests() == 1
     async with bot.app.db() as session:
         payload = await session.scalar(
             select(Outbox.payload).where(Outbox.dedupe_key.like("digest:daily:%:2026-11-01"))
         )
     assert payload is not None
-    assert "🚗 Visits today: 2 (4-week average 0)" in payload["params"]["text"]
+    assert payload["params"]["text"] == (
+        "📊 Daily digest · NYC · Sun, Nov 1 · today so far (until 23:45)\n\n"
+        "🚗 Visits today so far: 2 (4-week average by 23:45: 0)\n• NYC: 2 (average 0)"
+    )
 
 
 async def test_weekly_digest_on_monday_from_nine_local_only(bot: Harness) -> None:
@@ -376,3 +388,136 @@ async def test_weekly_digest_on_monday_from_nine_local_only(bot: Harness) -> Non
     assert payload["params"]["text"].startswith(
         "📊 Weekly digest · Shanghai · Nov 16\u2009–\u200922\n\n✅ A quiet week"
     )
+
+
+def shanghai(day: int, hour: int, minute: int = 0) -> datetime:
+    """An instant in December 2026, by the East team's clock."""
+    return datetime(2026, 12, day, hour, minute, tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+
+
+def shanghai_days_before(day: int, count: int, hour: int) -> list[datetime]:
+    """`hour` on each of the `count` days before 2026-12-`day`, Shanghai time."""
+    return [shanghai(day, hour) - timedelta(days=back) for back in range(1, count + 1)]
+
+
+async def east_with_a_customer(bot: Harness, locale: str) -> tuple[SalesTeam, int]:
+    team = await sales_team(bot, manager_locale=locale)
+    acme = await customer(
+        bot,
+        team_id=team.team_id,
+        owner_id=team.rep_id,
+        name="Acme",
+        created_at=shanghai(1, 9) - timedelta(60),
+    )
+    return team, acme
+
+
+def order(team: SalesTeam, customer_id: int, amount: int, at: datetime) -> Order:
+    return Order(
+        team_id=team.team_id,
+        customer_id=customer_id,
+        rep_id=team.rep_id,
+        amount=Decimal(amount),
+        currency="CNY",
+        ordered_at=at,
+    )
+
+
+def visits(team: SalesTeam, customer_id: int, *at: datetime) -> list[Visit]:
+    return [
+        Visit(team_id=team.team_id, customer_id=customer_id, rep_id=team.rep_id, visited_at=when)
+        for when in at
+    ]
+
+
+MIDDAY = shanghai(8, 12, 33)  # Tuesday 8 Dec 2026, 12:33 in Shanghai.
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
+async def test_a_digest_asked_for_at_midday_names_the_day_so_far_and_compares_the_same_hours(
+    bot: Harness, locale: str
+) -> None:
+    team, acme = await east_with_a_customer(bot, locale)
+    await add(
+        bot,
+        # Today: two visits and an order by 12:33, and what is logged for later in the day.
+        *visits(team, acme, shanghai(8, 9), shanghai(8, 11), shanghai(8, 15)),
+        order(team, acme, 300, shanghai(8, 9, 30)),
+        order(team, acme, 900, shanghai(8, 14)),
+        # Each of the four weeks' days: one visit by 12:33, one after it (whole days average 2).
+        *visits(team, acme, *shanghai_days_before(8, 28, 10), *shanghai_days_before(8, 28, 15)),
+        # Last Tuesday: 200 by 12:33, 1,000 over the whole day.
+        order(team, acme, 200, shanghai(1, 10)),
+        order(team, acme, 800, shanghai(1, 16)),
+    )
+    mona = await manager_chat(bot, chinese=locale == "zh_Hans")
+    frozen(bot, MIDDAY)
+
+    await mona.send("/digest")
+    lines = (await mona.replies())[-2].text.splitlines()
+
+    if locale == "en":
+        assert lines == [
+            "📊 Daily digest · East · Tue, Dec 8 · today so far (until 12:33)",
+            "",
+            "🚗 Visits today so far: 2 (4-week average by 12:33: 1) ▲ 100%",
+            "• Rita Wang: 2 (average 1) ▲ 100%",
+            "",
+            "💰 1 order · CN¥300.00 ▲ 50% vs the same hours last week",
+        ]
+        return
+    title, _, head, rita, _, sales = lines
+    assert title == "📊 日报 · East · 12月8日周二 · 今日截至12:33"
+    assert head == "🚗 今日截至12:33拜访2次（近4周同时段日均1） ▲ 100%"
+    assert rita.startswith("• Rita Wang")
+    assert rita.endswith("▲ 100%")
+    assert "¥300.00" in sales
+    assert sales.endswith("较上周同时段▲ 50%")
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
+async def test_yesterdays_digest_names_its_day_and_compares_whole_days(bot: Harness, locale: str) -> None:
+    """The demo's button sends yesterday's digest before 18:00: never "today", and whole days compared."""
+    team, acme = await east_with_a_customer(bot, locale)
+    await add(
+        bot,
+        # Monday 7 Dec, morning and evening; this morning's visit is today's.
+        *visits(team, acme, shanghai(7, 10), shanghai(7, 20), shanghai(8, 8)),
+        order(team, acme, 600, shanghai(7, 21)),
+        # One evening visit on each of the four weeks' days before Monday: an average of 1.
+        *visits(team, acme, *shanghai_days_before(7, 28, 20)),
+        # Last Monday: 400 over the whole day, none of it by 09:00.
+        order(team, acme, 200, shanghai(7, 10) - timedelta(days=7)),
+        order(team, acme, 200, shanghai(7, 20) - timedelta(days=7)),
+    )
+    mona = await manager_chat(bot, chinese=locale == "zh_Hans")
+    jobs = frozen(bot, shanghai(8, 9))
+
+    assert "on its way to 1 managers" in await DemoLive(bot.app).send_digest()
+    await delivered(jobs)
+    text, chart = (await mona.replies())[-2:]
+    lines = text.text.splitlines()
+
+    assert chart.message.photo
+    if locale == "en":
+        assert lines == [
+            "📊 Daily digest · East · yesterday, Mon, Dec 7",
+            "",
+            "🚗 Visits yesterday: 2 (4-week average 1) ▲ 100%",
+            "• Rita Wang: 2 (average 1) ▲ 100%",
+            "",
+            "💰 1 order · CN¥600.00 ▲ 50% vs last week",
+        ]
+        assert "today" not in f"{text.text} {chart.text}".lower()
+        return
+    title, _, head, rita, _, sales = lines
+    assert title == "📊 日报 · East · 昨天（12月7日周一）"
+    assert head == "🚗 昨日拜访2次（近4周日均1） ▲ 100%"
+    assert rita.startswith("• Rita Wang")
+    assert rita.endswith("▲ 100%")
+    assert "¥600.00" in sales
+    assert sales.endswith("▲ 50%")
+    assert "同时段" not in sales
+    shown = f"{text.text} {chart.text}"
+    assert "今天" not in shown
+    assert "今日" not in shown

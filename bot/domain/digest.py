@@ -1,7 +1,9 @@
 """Digest figures that need no database: periods in a team's local days, when a digest is due, NPS, deltas.
 
 A period is a run of whole local days of the team; its bounds are the UTC instants of local midnights,
-so a day with a daylight-saving change is 23 or 25 hours long and still one day.
+so a day with a daylight-saving change is 23 or 25 hours long and still one day. A period still under
+way is counted up to now, and whatever it is compared with is cut at the same local time: at 12:33 on
+a Tuesday, last Tuesday until 12:33, never last Tuesday's whole day.
 """
 
 from __future__ import annotations
@@ -53,16 +55,45 @@ class Period:
             local_midnight(self.first, timezone), local_midnight(self.last + timedelta(1), timezone)
         )
 
-    def previous(self) -> Period:
-        """The same days a week earlier: what orders and revenue are compared with."""
-        return Period(self.kind, self.first - timedelta(days=COMPARE_DAYS), self.days)
+    def so_far(self, now: datetime, timezone: str) -> datetime | None:
+        """`now` while the period is under way, which its figures are counted up to; None once it is over."""
+        window = self.window(timezone)
+        return now if window.start <= now < window.end else None
 
-    def baseline(self, timezone: str) -> Window:
-        """The four weeks before the period, which visit averages are taken over."""
-        return Window(
-            local_midnight(self.first - timedelta(days=BASELINE_DAYS), timezone),
-            local_midnight(self.first, timezone),
-        )
+    def counted(self, timezone: str, until: datetime | None) -> Window:
+        """The period's window, cut at `until` while it is under way."""
+        window = self.window(timezone)
+        return window if until is None else Window(window.start, until)
+
+    def earlier(self, days: int, timezone: str, until: datetime | None) -> Window:
+        """The period moved `days` back; cut at the local time of `until` when the period is under way,
+        so that a partial day is compared with the same hours of an earlier day."""
+        start = local_midnight(self.first - timedelta(days=days), timezone)
+        if until is None:
+            return Window(start, local_midnight(self.last + timedelta(days=1 - days), timezone))
+        zone = ZoneInfo(timezone)
+        local = until.astimezone(zone)
+        end = datetime.combine(local.date() - timedelta(days=days), local.time(), tzinfo=zone)
+        return Window(start, end.astimezone(UTC))
+
+    def previous(self, timezone: str, until: datetime | None = None) -> Window:
+        """The same days a week earlier, up to the same local time: what orders and revenue are
+        compared with."""
+        return self.earlier(COMPARE_DAYS, timezone, until)
+
+    def baseline(self, timezone: str, until: datetime | None = None) -> list[Window]:
+        """The periods of the four weeks before this one, which visit averages are taken over:
+        one span of whole days, or each period up to the same local time when this one is under way."""
+        if until is None:
+            return [
+                Window(
+                    local_midnight(self.first - timedelta(days=BASELINE_DAYS), timezone),
+                    local_midnight(self.first, timezone),
+                )
+            ]
+        return [
+            self.earlier(self.days * back, timezone, until) for back in range(1, self.baseline_periods + 1)
+        ]
 
     @property
     def baseline_periods(self) -> int:

@@ -58,6 +58,12 @@ class Digest:
     chart_visits: list[tuple[str, list[int]]]
     chart_revenue: list[Decimal]
 
+    @property
+    def until(self) -> datetime | None:
+        """When the period is still under way, the instant its figures stop at (and its comparisons with
+        earlier days, at the same local time); None for a period that is over."""
+        return self.period.so_far(self.now, self.team.timezone)
+
 
 @dataclass(frozen=True, slots=True)
 class DigestText:
@@ -92,8 +98,10 @@ class Due:
 
 
 async def gather(session: AsyncSession, *, team: TeamRow, period: Period, now: datetime) -> Digest:
-    """The period's figures for one team, each one grouped query."""
-    window = period.window(team.timezone)
+    """The period's figures for one team, each one grouped query; a period under way is counted up to
+    `now` and compared with earlier days up to the same local time."""
+    until = period.so_far(now, team.timezone)
+    window = period.counted(team.timezone, until)
     days = period.chart_days()
     edges = figures.day_starts(days, team.timezone)
     by_rep: dict[str, list[int]] = {}
@@ -106,7 +114,7 @@ async def gather(session: AsyncSession, *, team: TeamRow, period: Period, now: d
         now=now,
         exceptions=await queries.exceptions(session, team_id=team.id, period=window, now=now),
         reps=await queries.rep_visits(
-            session, team_id=team.id, period=window, baseline=period.baseline(team.timezone)
+            session, team_id=team.id, period=window, baseline=period.baseline(team.timezone, until)
         ),
         new_customers=await queries.new_customers(session, team_id=team.id, period=window),
         sales=await queries.sales(
@@ -114,7 +122,7 @@ async def gather(session: AsyncSession, *, team: TeamRow, period: Period, now: d
             team_id=team.id,
             currency=team.currency,
             period=window,
-            previous=period.previous().window(team.timezone),
+            previous=period.previous(team.timezone, until),
         ),
         satisfaction=await queries.satisfaction(session, team_id=team.id, period=window),
         chart_days=days,

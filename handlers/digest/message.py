@@ -1,13 +1,19 @@
 """The digest put into words for one manager: short lines, exceptions first, empty sections left out.
 
-Numbers, money, percentages and dates are formatted with Babel in the reader's locale. Shared by
-the scheduled push (pushes.py) and /digest, so both read the same.
+Numbers, money, percentages and dates are formatted with Babel in the reader's locale; the day a
+daily digest covers is named in the team's time zone, whose days the figures are counted in: "today so
+far (until 12:33)" while it is under way, "yesterday" or its date once it is over, never "today" for a
+day that is not. Shared by the scheduled push (pushes.py) and /digest, so both read the same.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from decimal import Decimal
+from enum import Enum
 from html import escape
+from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal, format_percent
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -41,14 +47,54 @@ def _joined(line: str, delta: str) -> str:
     return f"{line} {delta}" if delta else line
 
 
+class When(Enum):
+    """How a daily digest names its day, seen from the moment it is read."""
+
+    TODAY_SO_FAR = "today so far"
+    EARLIER_SO_FAR = "a past day, up to a time"
+    YESTERDAY = "yesterday"
+    PAST_DAY = "a past day"
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A daily digest's day as words: its date, and the time its figures stop at while it is under way."""
+
+    when: When
+    date: str
+    until: str
+
+
+def _day(t: Translator, digest: Digest) -> Day:
+    """Today only when it is today where the team counts its days, and then only so far."""
+    local = replace(t, tz=ZoneInfo(digest.team.timezone))
+    first, until = digest.period.first, digest.until
+    today = local.today()
+    if until is not None:
+        when = When.TODAY_SO_FAR if first == today else When.EARLIER_SO_FAR
+    else:
+        when = When.YESTERDAY if first == today - timedelta(days=1) else When.PAST_DAY
+    return Day(when, local.day(first, weekday=True), _clock(local, until))
+
+
+def _clock(local: Translator, until: datetime | None) -> str:
+    return local.time(until, format="HH:mm") if until is not None else ""
+
+
 def _title(t: Translator, digest: Digest) -> str:
     team = escape(digest.team.name)
     period = digest.period
-    if period.kind is Kind.DAILY:
-        day = t.day(period.first, weekday=True)
-        return t.gettext("📊 Daily digest · {team} · {date}").format(team=team, date=day)
-    dates = t.days(period.first, period.last)
-    return t.gettext("📊 Weekly digest · {team} · {dates}").format(team=team, dates=dates)
+    if period.kind is Kind.WEEKLY:
+        dates = t.days(period.first, period.last)
+        return t.gettext("📊 Weekly digest · {team} · {dates}").format(team=team, dates=dates)
+    day = _day(t, digest)
+    title = {
+        When.TODAY_SO_FAR: t.gettext("📊 Daily digest · {team} · {date} · today so far (until {time})"),
+        When.EARLIER_SO_FAR: t.gettext("📊 Daily digest · {team} · {date} (until {time})"),
+        When.YESTERDAY: t.gettext("📊 Daily digest · {team} · yesterday, {date}"),
+        When.PAST_DAY: t.gettext("📊 Daily digest · {team} · {date}"),
+    }[day.when]
+    return title.format(team=team, date=day.date, time=day.until)
 
 
 def _exceptions(t: Translator, digest: Digest) -> list[str]:
@@ -74,16 +120,7 @@ def _visits(t: Translator, digest: Digest) -> list[str]:
     baseline = Decimal(sum(rep.baseline for rep in digest.reps)) / periods
     if not total and not baseline:
         return []
-    if digest.period.kind is Kind.DAILY:
-        head = t.gettext("🚗 Visits today: {count} (4-week average {average})")
-    else:
-        head = t.gettext("🚗 Visits in the week: {count} (4-week average {average})")
-    lines = [
-        _joined(
-            head.format(count=t.number(total), average=_average(t, baseline)),
-            _delta(t, change(total, baseline)),
-        )
-    ]
+    lines = [_joined(_visits_head(t, digest, total, baseline), _delta(t, change(total, baseline)))]
     active = [rep for rep in digest.reps if rep.visits or rep.baseline]
     for rep in active[:SHOWN_REPS]:
         average = Decimal(rep.baseline) / periods
@@ -97,6 +134,25 @@ def _visits(t: Translator, digest: Digest) -> list[str]:
     return lines
 
 
+def _visits_head(t: Translator, digest: Digest, total: int, baseline: Decimal) -> str:
+    """The visits figure and its average; a day under way is averaged over the same hours of the four
+    weeks before it."""
+    count, average = t.number(total), _average(t, baseline)
+    if digest.period.kind is Kind.WEEKLY:
+        head = t.gettext("🚗 Visits in the week: {count} (4-week average {average})")
+        return head.format(count=count, average=average)
+    day = _day(t, digest)
+    head = {
+        When.TODAY_SO_FAR: t.gettext("🚗 Visits today so far: {count} (4-week average by {time}: {average})"),
+        When.EARLIER_SO_FAR: t.gettext(
+            "🚗 Visits on {date} until {time}: {count} (4-week average by {time}: {average})"
+        ),
+        When.YESTERDAY: t.gettext("🚗 Visits yesterday: {count} (4-week average {average})"),
+        When.PAST_DAY: t.gettext("🚗 Visits on {date}: {count} (4-week average {average})"),
+    }[day.when]
+    return head.format(count=count, average=average, date=day.date, time=day.until)
+
+
 def _sales(t: Translator, digest: Digest) -> list[str]:
     s = digest.sales
     if not s.orders and not s.previous_orders:
@@ -107,7 +163,11 @@ def _sales(t: Translator, digest: Digest) -> list[str]:
     delta = _delta(t, change(s.revenue, s.previous_revenue))
     if not delta:
         return [line]
-    return [t.gettext("{figures} {delta} vs last week").format(figures=line, delta=delta)]
+    if digest.until is not None:
+        compared = t.gettext("{figures} {delta} vs the same hours last week")
+    else:
+        compared = t.gettext("{figures} {delta} vs last week")
+    return [compared.format(figures=line, delta=delta)]
 
 
 def _satisfaction(t: Translator, digest: Digest) -> list[str]:
@@ -142,13 +202,21 @@ def text(t: Translator, digest: Digest) -> str:
     ]
     blocks = ["\n".join(lines) for lines in sections if lines]
     if not blocks:
-        quiet = (
-            t.gettext("✅ All quiet today: no visits, orders, feedback or open issues.")
-            if digest.period.kind is Kind.DAILY
-            else t.gettext("✅ A quiet week: no visits, orders, feedback or open issues.")
-        )
-        blocks = [quiet]
+        blocks = [_quiet(t, digest)]
     return "\n\n".join([_title(t, digest), *blocks])
+
+
+def _quiet(t: Translator, digest: Digest) -> str:
+    if digest.period.kind is Kind.WEEKLY:
+        return t.gettext("✅ A quiet week: no visits, orders, feedback or open issues.")
+    day = _day(t, digest)
+    if day.when is When.TODAY_SO_FAR:
+        quiet = t.gettext("✅ All quiet today so far: no visits, orders, feedback or open issues.")
+    elif day.when is When.YESTERDAY:
+        quiet = t.gettext("✅ All quiet yesterday: no visits, orders, feedback or open issues.")
+    else:
+        quiet = t.gettext("✅ All quiet on {date}: no visits, orders, feedback or open issues.")
+    return quiet.format(date=day.date)
 
 
 def _new_customers(t: Translator, digest: Digest) -> list[str]:

@@ -147,16 +147,23 @@ async def managers(session: AsyncSession, *, team_id: int) -> list[Manager]:
 
 
 async def rep_visits(
-    session: AsyncSession, *, team_id: int, period: Window, baseline: Window
+    session: AsyncSession, *, team_id: int, period: Window, baseline: Sequence[Window]
 ) -> list[RepVisits]:
-    """Visits per rep in the period and in the baseline before it; active reps without any show as 0."""
+    """Visits per rep in the period and in the baseline windows before it (whole days, or the same hours
+    of each day); active reps without any show as 0."""
+    in_period = _between(Visit.visited_at, period)
+    in_baseline = or_(*[_between(Visit.visited_at, window) for window in baseline])
     counted = (
         select(
             Visit.rep_id,
-            func.count(case((Visit.visited_at >= period.start, 1))).label("visits"),
-            func.count(case((Visit.visited_at < baseline.end, 1))).label("baseline"),
+            func.count(case((in_period, 1))).label("visits"),
+            func.count(case((in_baseline, 1))).label("baseline"),
         )
-        .where(Visit.team_id == team_id, Visit.visited_at >= baseline.start, Visit.visited_at < period.end)
+        .where(
+            Visit.team_id == team_id,
+            Visit.visited_at >= min(window.start for window in baseline),
+            Visit.visited_at < period.end,
+        )
         .group_by(Visit.rep_id)
         .subquery("counted")
     )

@@ -57,3 +57,34 @@ def test_a_dst_day_is_25_hours_and_weekly_keys_name_the_sending_week() -> None:
     assert parse_code("w", "20261116") == week
     assert parse_code("d", "2026139") is None
     assert parse_code(Kind.DAILY.value, "20261124") == daily(date(2026, 11, 24))
+
+
+def test_a_day_under_way_is_compared_with_the_same_local_hours_even_across_a_clock_change() -> None:
+    monday = daily(date(2026, 11, 2))  # The day after New York's clocks went back.
+    until = datetime(2026, 11, 2, 17, 30, tzinfo=UTC)  # 12:30 EST
+    assert monday.so_far(until, "America/New_York") == until
+    assert monday.so_far(datetime(2026, 11, 3, 5, 0, tzinfo=UTC), "America/New_York") is None
+    counted = monday.counted("America/New_York", until)
+    assert (counted.start, counted.end) == (datetime(2026, 11, 2, 5, 0, tzinfo=UTC), until)
+    # A week earlier was still summer time: 00:00–12:30 EDT.
+    week_ago = monday.previous("America/New_York", until)
+    assert (week_ago.start, week_ago.end) == (
+        datetime(2026, 10, 26, 4, 0, tzinfo=UTC),
+        datetime(2026, 10, 26, 16, 30, tzinfo=UTC),
+    )
+    baseline = monday.baseline("America/New_York", until)
+    assert len(baseline) == 28
+    assert (baseline[0].start, baseline[0].end) == (
+        datetime(2026, 11, 1, 4, 0, tzinfo=UTC),  # The 25-hour Sunday, from midnight EDT
+        datetime(2026, 11, 1, 17, 30, tzinfo=UTC),  # to 12:30 EST.
+    )
+    whole = monday.previous("America/New_York")
+    assert (whole.start, whole.end) == (
+        datetime(2026, 10, 26, 4, 0, tzinfo=UTC),
+        datetime(2026, 10, 27, 4, 0, tzinfo=UTC),
+    )
+    [four_weeks] = monday.baseline("America/New_York")
+    assert (four_weeks.start, four_weeks.end) == (
+        datetime(2026, 10, 5, 4, 0, tzinfo=UTC),
+        datetime(2026, 11, 2, 5, 0, tzinfo=UTC),
+    )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -488,8 +488,5 @@ def _service_penalties(
 
 
 def _rating(code: str, rating: Rating) -> Reason:
-    return Reason(code, {"score": rating.score, "date": _iso(rating.at.date())})
-
-
-def _iso(day: date) -> str:
-    return day.isoformat()
+    """The rating with its moment, so each reader sees the day it was in their own time zone."""
+    return Reason(code, {"score": rating.score, "date": rating.at.isoformat()})

@@ -7,7 +7,7 @@ or malformed params render as nothing rather than as a broken sentence.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bot.i18n import N_, Translator
@@ -20,8 +20,10 @@ def risk_label(t: Translator, level: str | None) -> str:
 
 
 def _day(t: Translator, iso: str) -> str:
-    """'Nov 2' / '11月2日'."""
-    return t.day(date.fromisoformat(iso))
+    """'Nov 2' / '11月2日' in the reader's zone; reasons stored before moments were kept hold a date."""
+    if len(iso) == len("2026-11-02"):
+        return t.day(date.fromisoformat(iso))
+    return t.day(datetime.fromisoformat(iso))
 
 
 def _render(t: Translator, code: str, p: dict[str, Any]) -> str | None:

@@ -105,7 +105,7 @@ def test_low_nps_low_csat_and_overdue_ticket_are_reasons() -> None:
     health = score(facts, now=NOW)
     codes = [reason.code for reason in health.reasons]
     assert codes == ["low_nps", "ticket_overdue", "low_csat", "open_tickets"]
-    assert health.reasons[0].params == {"score": 3, "date": "2026-11-02"}
+    assert health.reasons[0].params == {"score": 3, "date": "2026-11-02T00:00:00+00:00"}
     assert health.reasons[1].params == {"number": 42, "days": 2}
     assert health.reasons[3].params == {"n": 1}
     assert health.score == 100 - 25 - 15 - 12 - 3

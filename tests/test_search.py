@@ -66,6 +66,7 @@ async def test_find_by_every_kind_of_key(bot: Harness) -> None:
         "张三 · 上海华联超市 · +86 138****5678"
     ]
     assert labels((await rep.send("/find #批发")).buttons()) == ["张三 · 上海华联超市 · +86 138****5678"]
+    assert labels((await rep.send("/find 批发")).buttons()) == ["张三 · 上海华联超市 · +86 138****5678"]
     assert labels((await rep.send("/find 华联")).buttons()) == ["张三 · 上海华联超市 · +86 138****5678"]
     assert labels((await rep.send("/find trading")).buttons()) == [
         "John Smith · Acme Trading · +86 137****3333"
@@ -76,6 +77,19 @@ async def test_find_by_every_kind_of_key(bot: Harness) -> None:
     assert labels((await rep.send("/find jonh smith")).buttons()) == [
         "John Smith · Acme Trading · +86 137****3333"
     ]
+
+
+async def test_any_run_of_four_digits_finds_the_number(bot: Harness) -> None:
+    await seed(bot)
+    rep = await person(bot, REP_TG)
+    assert labels((await rep.send("/find 1234")).buttons()) == ["张三 · 上海华联超市 · +86 138****5678"]
+    assert labels((await rep.send("/find 812345")).buttons()) == ["张三 · 上海华联超市 · +86 138****5678"]
+    assert labels((await rep.send("/find 0000")).buttons()) == [
+        "John Smith · Acme Trading · +86 137****3333",
+        "张珊珊 · Beta Foods · +86 139****2222",
+    ]
+    assert (await rep.send("/find 0005678")).buttons() == []
+    assert labels((await rep.send("/find 123")).buttons()) == []
 
 
 async def test_ranking_puts_exact_before_prefix_before_initials(bot: Harness) -> None:

@@ -19,6 +19,8 @@ from storage.queries.customers import Ranked, SearchTerms
 MAX_QUERY = 100
 DEFAULT_REGION = "CN"
 MAX_PAGE = 50
+# A run of this many digits is looked for anywhere inside the customers' numbers.
+MIN_PHONE_RUN = 4
 # Each way of matching returns at most this many customers: eight pages, plenty on a phone.
 PER_WAY = 64
 # Substring search reads this many of the viewer's newest customers at most (no index serves it).
@@ -55,21 +57,30 @@ def _hit(row: Ranked) -> CustomerHit:
 
 
 def terms_for(text: str, *, region: str = DEFAULT_REGION) -> SearchTerms:
-    """How a typed search is looked up: a #tag, a phone (last 4 digits or more), or a name/company."""
+    """How a typed search is looked up: a #tag, a phone (any run of 4 digits or more inside the number,
+    the last 4 first), or a name, company or tag typed without its #."""
     raw = names.clean(text)[:MAX_QUERY]
     if raw.startswith("#"):
         tag = tag_name(raw)
         return SearchTerms(tag=tag or None)
     digits = phones.query_digits(raw)
     if digits is not None:
+        inside = digits if len(digits) >= MIN_PHONE_RUN else None
         if len(digits) == 4:
-            return SearchTerms(last4=digits)
+            return SearchTerms(last4=digits, phone_digits=inside, substring=inside is not None)
         parsed = phones.parse(raw, region=region)
         prefix = phones.search_prefix(digits, region=region, international=raw.startswith("+"))
-        return SearchTerms(e164=parsed.e164, phone_prefix=prefix, raw=raw, key=digits)
+        return SearchTerms(
+            e164=parsed.e164,
+            phone_prefix=prefix,
+            raw=raw,
+            key=digits,
+            phone_digits=inside,
+            substring=inside is not None,
+        )
     key = names.key(raw)
     wide_enough = len(key) >= 2 or names.has_cjk(key)
-    return SearchTerms(raw=raw, key=key, substring=wide_enough)
+    return SearchTerms(raw=raw, key=key, substring=wide_enough, bare_tag=tag_name(raw) or None)
 
 
 async def search(
@@ -94,7 +105,7 @@ async def search(
             limit=PER_WAY,
             scan=SUBSTRING_SCAN,
         )
-    if not rows and terms.substring and len(terms.key) >= 3:
+    if not rows and terms.substring and not terms.phone_digits and len(terms.key) >= 3:
         rows = await _fuzzy(session, viewer=viewer, terms=terms)
     window = rows[page * per_page : (page + 1) * per_page]
     return SearchPage(hits=[_hit(r) for r in window], page=page, has_more=len(rows) > (page + 1) * per_page)

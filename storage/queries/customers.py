@@ -49,6 +49,8 @@ class SearchTerms:
     last4: str | None = None
     e164: str | None = None
     phone_prefix: str | None = None
+    phone_digits: str | None = None
+    bare_tag: str | None = None
     substring: bool = False
 
 
@@ -110,6 +112,10 @@ def _parts(terms: SearchTerms, viewer: Viewer, limit: int, dialect: str) -> list
         parts.append(
             _part(and_(seen, starts_with(Customer.phone_e164, terms.phone_prefix, dialect)), PREFIX, limit)
         )
+    if terms.bare_tag:
+        tagged = select(customer_tags.c.customer_id).join(Tag, Tag.id == customer_tags.c.tag_id)
+        named = tagged.where(Tag.team_id == viewer.team_id, Tag.name == terms.bare_tag)
+        parts.append(_part(and_(seen, Customer.id.in_(named)), PREFIX, limit))
     if terms.raw:
         parts.append(_part(and_(seen, Customer.name == terms.raw), EXACT, limit))
         parts.append(
@@ -190,10 +196,14 @@ async def substring_matches(
         )
         if oldest is not None:
             seen = and_(seen, Customer.id >= oldest)
-    anywhere = or_(
-        contains(Customer.name, terms.raw),
-        contains(Customer.company_key, terms.key),
-        contains(Customer.name_pinyin, terms.key),
+    anywhere = (
+        contains(Customer.phone_e164, terms.phone_digits)
+        if terms.phone_digits
+        else or_(
+            contains(Customer.name, terms.raw),
+            contains(Customer.company_key, terms.key),
+            contains(Customer.name_pinyin, terms.key),
+        )
     )
     where = and_(seen, anywhere)
     if exclude:

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from bot.demo import server
 from bot.demo.team import STRANGER
 from bot.domain.enums import FeedbackKind, ReminderKind
-from sandbox import SandboxClient, SandboxServer
+from sandbox import SandboxClient, SandboxServer, SandboxUser
 from storage.models import Customer, Feedback, Reminder, Visit
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -277,3 +277,147 @@ async def _pushed_soon(client: SandboxClient, text: str, *, chats: range) -> boo
                 return True
         await asyncio.sleep(0.2)
     return False
+
+
+# Whether the newest bot message can be read: its end inside the chat's visible rect, and its top
+# too unless it is taller than the chat. A sentence saying where it is when it cannot.
+REPLY_IN_VIEW = """() => {
+  const box = document.getElementById("messages");
+  const replies = box.querySelectorAll(".message.in");
+  if (!replies.length) return "no reply";
+  const reply = replies[replies.length - 1].getBoundingClientRect();
+  const frame = box.getBoundingClientRect();
+  const top = frame.top + box.clientTop;
+  const bottom = top + box.clientHeight;
+  const endSeen = reply.bottom <= bottom + 1 && reply.bottom > top;
+  const startSeen = reply.top >= top - 1 || reply.height > box.clientHeight;
+  if (endSeen && startSeen) return null;
+  const span = (from, to) => `${Math.round(from)}..${Math.round(to)}`;
+  return `reply at ${span(reply.top, reply.bottom)}, chat shows ${span(top, bottom)}`;
+}"""
+# How many messages the chat shows, whether the bot wrote one after the first `before`, and whether
+# each picture in sight has loaded (a photo changes the chat's height when it does; those further
+# away load lazily, when the reader gets near them).
+CHAT_STATE = """(before) => {
+  const box = document.getElementById("messages");
+  const messages = [...box.querySelectorAll(".message")];
+  const answered = messages.slice(before).some((node) => node.classList.contains("in"));
+  const frame = box.getBoundingClientRect();
+  const inSight = (img) => {
+    const rect = img.getBoundingClientRect();
+    return rect.bottom >= frame.top && rect.top <= frame.bottom;
+  };
+  const loaded = [...box.querySelectorAll("img")].filter(inSight).every((img) => img.complete);
+  return [messages.length, answered, loaded];
+}"""
+NEXT_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+SCROLL_TOP = "() => document.getElementById('messages').scrollTop"
+
+
+async def _settled(page: Page, before: int) -> None:
+    """Waits for the bot to answer (a message of its own after the first `before`) and then to stay
+    quiet for a moment with its pictures loaded, as a reader waits before reading."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + PUSH_WAIT_MS / 1000
+    quiet_since, last = 0.0, None
+    while loop.time() < deadline:
+        state = await page.evaluate(CHAT_STATE, before)
+        if state != last or not state[1] or not state[2]:
+            quiet_since, last = loop.time(), state
+        elif loop.time() - quiet_since >= 0.8:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no answer from the bot, or it kept writing: {last}")
+
+
+async def _reply_in_view(page: Page) -> str | None:
+    """None once the newest bot message is in view (given two frames to settle), else where it is."""
+    await page.evaluate(NEXT_FRAMES)
+    where = await page.evaluate(REPLY_IN_VIEW)
+    return None if where is None else str(where)
+
+
+async def test_every_answer_is_scrolled_into_view(page: Page, running: server.Demo) -> None:
+    chat = Chat(page, running.url)
+    await chat.open(2001)
+    await expect(page.locator(".message.in").first).to_be_visible()
+    commands = [
+        "/help",
+        "/today",
+        "/digest",
+        "/team",
+        "/tickets",
+        "/find",
+        "acme",
+        "/cancel",
+        "/settings",
+        "/invites",
+        "/digest",
+        "/help",
+        "/today",
+        "/team",
+    ]
+    for command in commands:
+        before = await page.locator(".message").count()
+        await chat.say(command)
+        await _settled(page, before)
+        where = await _reply_in_view(page)
+        if where:
+            await chat.screenshot("07-reply-off-screen.png")
+        assert where is None, f"after {command}: {where}"
+    await expect(page.locator("#new-below")).to_be_hidden()
+
+
+async def _scroll_chat(page: Page, pixels: int) -> float:
+    """Scrolls the chat with the mouse wheel (up when negative); its scrollTop once it has stopped."""
+    await page.hover("#messages .chat")
+    await page.mouse.wheel(0, pixels)
+    top = None
+    for _ in range(50):
+        await asyncio.sleep(0.1)
+        now = await page.evaluate(SCROLL_TOP)
+        if now == top:
+            return float(now)
+        top = now
+    raise AssertionError("the chat kept scrolling")
+
+
+async def test_reader_scrolled_up_stays_put_and_is_told_of_news(page: Page, running: server.Demo) -> None:
+    chat = Chat(page, running.url)
+    await chat.open(2001)
+    for command in ["/help", "/digest", "/team"]:
+        before = await page.locator(".message").count()
+        await chat.say(command)
+        await _settled(page, before)
+    marker = page.locator("#new-below")
+    await expect(marker).to_be_hidden()
+    assert await _reply_in_view(page) is None
+
+    async with SandboxClient(running.url, server.DEMO_TOKEN) as client:
+        # Marcus on his phone: the reply reaches the web chat while it is scrolled up.
+        phone = SandboxUser(client, 2001)
+        top = await _scroll_chat(page, -1500)
+        before = await page.locator(".message").count()
+        await phone.send("/help")
+        await _settled(page, before)
+        await expect(marker).to_be_visible()
+        await expect(marker).to_have_text("↓ new")
+        assert await page.evaluate(SCROLL_TOP) == pytest.approx(top, abs=1)
+        assert await _reply_in_view(page) is not None
+        await chat.screenshot("07-news-below.png")
+        await marker.click()
+        await expect(marker).to_be_hidden()
+        assert await _reply_in_view(page) is None
+
+        # Reaching the end by scrolling does as much as the marker.
+        await _scroll_chat(page, -1500)
+        before = await page.locator(".message").count()
+        await phone.send("/today")
+        await _settled(page, before)
+        await expect(marker).to_be_visible()
+        await _scroll_chat(page, 20_000)
+        await expect(marker).to_be_hidden()
+        assert await _reply_in_view(page) is None
+
+    await chat.as_person(2000)
+    await expect(marker).to_have_text("↓ 新消息")

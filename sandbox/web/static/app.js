@@ -6,6 +6,7 @@
 import { Api, loadConfig, runAction } from "./api.js";
 import { Composer } from "./composer.js";
 import { ChatView } from "./chat-view.js";
+import { Follow } from "./follow.js";
 import { tr, translatePage } from "./l10n.js";
 import { el, initials } from "./render.js";
 
@@ -39,12 +40,12 @@ class App {
       places: this.config.places,
       persona: () => this.current,
       toast: (text) => this.toast(text),
-      afterSend: () => this.scrollToEnd(),
+      afterSend: () => this.follow.toEnd(),
     });
+    this.follow = new Follow($("messages"), $("new-below"));
     this.drawPeople();
     this.drawActions();
     this.bindLinks();
-    this.stickToEnd();
     $("people-toggle").addEventListener("click", () => $("people").classList.toggle("open"));
     const wanted = Number(location.hash.slice(1));
     await this.select(this.config.personas.find((p) => p.id === wanted) || this.config.personas[0]);
@@ -126,14 +127,14 @@ class App {
         api: this.api,
         onButton: (message, button, node) => this.pressed(created, message, button, node),
       });
-      this.growth.observe(created.root);
+      this.follow.watch(created.root);
       this.views.set(persona.id, created);
     }
     const view = this.views.get(persona.id);
     $("messages").replaceChildren(view.root);
     view.drawEmpty();
     this.composer.setKeyboard(...view.keyboard());
-    this.scrollToEnd();
+    this.follow.toEnd();
     if (!this.defined.has(persona.id)) {
       await this.api.defineUser(persona);
       this.defined.add(persona.id);
@@ -176,35 +177,21 @@ class App {
   }
 
   apply(view, batch, live) {
-    const fromBot = view.apply(batch);
+    const onScreen = view === this.views.get(this.current.id);
+    if (onScreen) this.follow.beforeAdding();
+    const { fromBot, added } = view.apply(batch);
     for (const event of batch.events) {
       if (!live) continue;
       if (event.kind === "callback_answer") this.answered(batch.answers[event.callback_query_id]);
       if (event.kind === "chat_action") this.setTyping(true);
     }
     if (fromBot) this.setTyping(false);
-    if (view === this.views.get(this.current.id)) {
+    if (onScreen) {
       this.composer.setKeyboard(...view.keyboard());
       if (batch.messages.length) this.refreshMenu(view.persona);
-      if (!live) this.scrollToEnd();
+      if (!live) this.follow.toEnd();
+      else if (added) this.follow.added();
     }
-  }
-
-  scrollToEnd() {
-    const box = $("messages");
-    requestAnimationFrame(() => (box.scrollTop = box.scrollHeight));
-  }
-
-  // While the newest message is in sight, stay there when a chat grows (a photo loads, an edit).
-  stickToEnd() {
-    const box = $("messages");
-    let stuck = true;
-    box.addEventListener("scroll", () => {
-      stuck = box.scrollHeight - box.scrollTop - box.clientHeight < 120;
-    });
-    this.growth = new ResizeObserver(() => {
-      if (stuck) box.scrollTop = box.scrollHeight;
-    });
   }
 
   setTyping(on) {

@@ -16,26 +16,29 @@ export class ChatView {
     this.lastDay = null;
   }
 
-  // A batch of events from the sandbox; true if the bot said something in it.
+  // A batch of events from the sandbox: whether the bot said something in it, and whether a
+  // message was added at the end (rather than edited or deleted in place).
   apply(batch) {
     let fromBot = false;
+    let added = false;
     for (const message of batch.messages) {
       this.messages.set(message.message_id, message);
-      this.draw(message);
+      added = this.draw(message) || added;
       fromBot ||= message.from_bot;
     }
     this.seq = batch.seq;
     this.drawEmpty();
-    return fromBot;
+    return { fromBot, added };
   }
 
   // New messages go at the end (under a day heading when the day changes); edits replace in place.
+  // True if the message went in at the end.
   draw(message) {
     const old = this.nodes.get(message.message_id);
     if (message.deleted || message.service) {
       if (old) old.remove();
       this.nodes.delete(message.message_id);
-      return;
+      return false;
     }
     const node = renderMessage(message, {
       api: this.api,
@@ -46,7 +49,7 @@ export class ChatView {
     this.nodes.set(message.message_id, node);
     if (old) {
       old.replaceWith(node);
-      return;
+      return false;
     }
     const day = new Date(message.date * 1000).toDateString();
     if (day !== this.lastDay) {
@@ -54,6 +57,7 @@ export class ChatView {
       this.lastDay = day;
     }
     this.root.append(node);
+    return true;
   }
 
   drawEmpty() {

@@ -23,16 +23,19 @@ const CHINESE = {
   "No messages here yet. Send /start to begin.": "这里还没有消息。发送 /start 开始。",
   "This kind of button does not work in the web chat.": "网页聊天不支持这种按钮。",
   "Copied.": "已复制。",
+  "↓ new": "↓ 新消息",
+  "Newest messages": "最新消息",
 };
 
 export function tr(language, text) {
   return (language || "").toLowerCase().startsWith("zh") ? CHINESE[text] || text : text;
 }
 
-// Every element marked data-l10n (text) or data-l10n-placeholder, in `language`.
+// Every element marked data-l10n (text), data-l10n-placeholder or data-l10n-title, in `language`.
 export function translatePage(language) {
   for (const node of document.querySelectorAll("[data-l10n]")) node.textContent = tr(language, node.dataset.l10n);
   for (const node of document.querySelectorAll("[data-l10n-placeholder]")) {
     node.placeholder = tr(language, node.dataset.l10nPlaceholder);
   }
+  for (const node of document.querySelectorAll("[data-l10n-title]")) node.title = tr(language, node.dataset.l10nTitle);
 }

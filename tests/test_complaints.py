@@ -106,7 +106,7 @@ async def test_a_chinese_customer_files_in_chinese(bot: Harness) -> None:
     assert asked.text == "很抱歉给您带来不便。请问您要投诉哪方面的问题？"
     assert asked.buttons()[0] == ["产品", "配送"]
     await d.guest.press("配送")
-    assert (await d.guest.send("x" * 2001)).text == "描述共 2,001 个字，请控制在 2,000 字以内后重新发送。"
+    assert (await d.guest.send("x" * 2001)).text == "描述共2,001个字，请控制在2,000字以内后重新发送。"
     await d.guest.send("茶叶到货时破损了。")
     done = await d.guest.press("跳过")
     assert done.text.startswith("✅ 您的投诉已登记，编号为投诉 #1。")

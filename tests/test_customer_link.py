@@ -72,7 +72,7 @@ async def test_a_chinese_customer_is_greeted_in_chinese(bot: Harness) -> None:
     guest = await bot.person(CUSTOMER_TG, "林", language_code="zh-hans")
     welcome = await guest.send(f"/start {payload}")
 
-    assert welcome.text.startswith("欢迎您，Lotus Tea House！您已与 East 建立联系。")
+    assert welcome.text.startswith("欢迎您，Lotus Tea House！您已与East建立联系。")
 
 
 async def test_a_new_link_replaces_the_old_and_moves_the_customer_to_a_new_phone(bot: Harness) -> None:

@@ -151,7 +151,7 @@ async def test_duplicate_of_another_reps_customer_asks_for_a_transfer(bot: Harne
     assert push.chat_id == MANAGER_TG
     assert push.dedupe_key == f"transfer:{theirs}:{staff.rep_id}:{staff.manager_id}"
     assert push.payload["params"]["text"] == (
-        "Rita Wang 申请接手客户 王五（华联超市），该客户目前由 Li Wei 负责。如同意，请把客户转给 Rita Wang。"
+        "Rita Wang申请接手客户王五（华联超市），该客户目前由Li Wei负责。如同意，请把客户转给Rita Wang。"
     )
     assert push.payload["params"]["reply_markup"]["inline_keyboard"][0][0]["text"] == "查看客户"
     [audit] = await fetch(bot, AuditLog, action="transfer.requested")
@@ -177,7 +177,7 @@ async def test_duplicate_guard_in_chinese_by_pinyin(bot: Harness) -> None:
     for _ in range(5):
         await rep.press("跳过")
     reply = await rep.press("跳过")
-    assert "张三丰 (武当贸易) 已经是 Li Wei 的客户。为避免撞单" in reply.text
+    assert "张三丰 (武当贸易)已经是Li Wei的客户。为避免撞单" in reply.text
     assert reply.buttons() == [["申请转给我"], ["取消"]]
     assert "已取消" in (await rep.press("取消")).text
     assert await count(bot, Customer) == 1
@@ -249,7 +249,7 @@ async def test_edit_cannot_take_another_customers_number(bot: Harness) -> None:
     await rep.press("电话")
     await rep.send("139 1234 5678")
     texts = [r.text for r in (await rep.replies())[-2:]]
-    assert "未保存：钱七（Li Wei 的客户）已使用这个号码" in texts[0]
+    assert "未保存：钱七（Li Wei的客户）已使用这个号码" in texts[0]
     assert "赵六" in texts[1]
     [kept] = await fetch(bot, Customer, id=mine)
     assert kept.phone_e164 == "+8613800000001"
@@ -267,7 +267,7 @@ async def test_edit_in_chinese_name_tier_and_tags(bot: Harness) -> None:
     await plant_button(bot, rep, "编辑", f"cust:edit:{mine}")
     await rep.press("编辑")
     reply = await rep.press("等级")
-    assert "赵小六 当前的等级：B" in reply.text
+    assert "赵小六当前的等级：B" in reply.text
     await rep.press("VIP")
     assert any("已保存：等级已修改。" in r.text for r in await rep.replies())
     await plant_button(bot, rep, "编辑", f"cust:edit:{mine}")

@@ -233,10 +233,10 @@ async def test_erasing_in_chinese(bot: Harness) -> None:
     card = await open_card(bot, manager, lotus)
     assert ["🔁 转给他人", "🗑 删除数据"] in card.buttons()
     step_one = await manager.press("🗑 删除数据")
-    assert step_one.text.startswith("🗑 删除 莲花茶馆 的个人数据？")
+    assert step_one.text.startswith("🗑 删除莲花茶馆的个人数据？")
     step_two = await manager.press("继续 ▶")
-    assert step_two.text == "⚠️ 最后确认：永久删除 莲花茶馆 的个人数据？删除后无法恢复。"
-    await manager.press("🗑 永久删除 莲花茶馆")
+    assert step_two.text == "⚠️ 最后确认：永久删除莲花茶馆的个人数据？删除后无法恢复。"
+    await manager.press("🗑 永久删除莲花茶馆")
     erased = (await manager.replies())[-1].text
     assert erased.splitlines()[0] == f"已删除的客户 #{lotus}"
     assert "拜访：2 · 订单：2 · 工单：1 · 评分：1" in erased

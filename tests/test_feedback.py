@@ -65,17 +65,17 @@ async def test_a_chinese_customer_sends_a_photo_with_a_caption_and_the_owner_get
     assert prompt.text.startswith("您想告诉我们什么？")
     thanks = await send_photo(guest, "货架坏了")
 
-    assert thanks.text == "谢谢您！您的反馈已转给您的销售联系人。"
+    assert thanks.text == "谢谢您！您的反馈已转给您的专属销售。"
     (stored,) = await fetch(bot, Feedback, customer_id=lotus)
     assert stored.comment == "货架坏了"
     assert stored.photo_file_id is not None
 
     await deliver(bot)
     text, photo = (await rep.replies())[-2:]
-    assert text.text == "💬 来自 Lotus Tea House 的反馈：\n\n货架坏了"
+    assert text.text == "💬 来自Lotus Tea House的反馈：\n\n货架坏了"
     assert text.buttons() == [["打开客户"]]
     assert photo.message.photo
-    assert photo.text == "📷 Lotus Tea House 随反馈发来的照片。"
+    assert photo.text == "📷 Lotus Tea House随反馈发来的照片。"
     sent = await bot.client.calls("sendPhoto")
     assert sent[-1]["params"]["photo"] == stored.photo_file_id
     assert await bot.client.download(photo.message.photo[-1]["file_id"]) == PHOTO
@@ -136,13 +136,13 @@ async def test_a_chinese_customer_is_told_the_limit_in_chinese(bot: Harness) -> 
 
     await guest.send("/feedback")
     refused = await guest.send("长" * 2001)
-    assert refused.text == "内容共 2,001 个字，反馈最多 2,000 个字。请删减后重新发送。"
+    assert refused.text == "内容共2,001个字，反馈最多2,000个字。请删减后重新发送。"
     await guest.send("再" * 1000)
     asked = await guest.press("📷 添加照片")
     assert asked.text == "现在请发送照片。"
     caption_too = await send_photo(guest, "长" * 1001)
 
-    assert caption_too.text == "内容共 2,003 个字，反馈最多 2,000 个字。请删减后重新发送。"
+    assert caption_too.text == "内容共2,003个字，反馈最多2,000个字。请删减后重新发送。"
     assert await fetch(bot, Feedback) == []
 
 
@@ -190,10 +190,10 @@ async def test_a_chinese_stranger_without_username_and_a_chinese_manager(bot: Ha
 
     text, photo = (await manager.replies())[-2:]
     assert text.text == (
-        "💬 来自 赵林 的反馈（此人未关联任何客户）：\n\n想了解加盟\n\n"
+        "💬 来自赵林的反馈（此人未关联任何客户）：\n\n想了解加盟\n\n"
         "此人没有 Telegram 用户名：请使用消息里的联系方式，或点击其名字。"
     )
-    assert photo.text == "📷 赵林 随反馈发来的照片。"
+    assert photo.text == "📷 赵林随反馈发来的照片。"
 
 
 async def test_stranger_feedback_goes_to_the_configured_team_else_the_oldest(bot: Harness) -> None:
@@ -275,8 +275,8 @@ async def test_a_stranger_may_send_three_a_day(bot: Harness) -> None:
 
     refused = await stranger.send("/feedback")
 
-    assert refused.text == "您今天已经给团队发了 3 条留言，请明天再试。"
+    assert refused.text == "您今天已经给团队发了3条留言，请明天再试。"
     assert len(await fetch(bot, Feedback)) == 3
-    assert (await stranger.send("还在吗")).text.startswith("你好！我是 FieldCRM")
+    assert (await stranger.send("还在吗")).text.startswith("您好！我是 FieldCRM")
     background(bot.app).clock = lambda: NOW + timedelta(days=1)
     assert (await stranger.send("/feedback")).text.startswith("您想告诉我们什么？")

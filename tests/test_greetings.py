@@ -225,7 +225,7 @@ async def test_spring_festival_is_one_push_per_owner_listing_their_customers(
         )
     else:
         expected = (
-            f"🧧 今天是春节，给客户送上祝福吧。\n{listed}\n另有 3 位\n\n推荐祝福语：\n"
+            f"🧧 今天是春节，给客户送上祝福吧。\n{listed}\n另有3位\n\n推荐祝福语：\n"
             "祝您新春快乐，阖家幸福，万事如意！"
         )
     assert push.text == expected

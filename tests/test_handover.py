@@ -237,7 +237,7 @@ async def test_handover_of_500_customers_to_three_successors(bot: Harness) -> No
         assert flat(briefing)[-1] == f"📋 All {n} customers"
         assert 1 <= len(flat(briefing)) <= 7
     (wu_briefing,) = [r for r in await wu_chat.replies() if r.text.startswith("🤝")]
-    assert wu_briefing.text.startswith("🤝 Rita Wang 的 173 位客户已交给你。")
+    assert wu_briefing.text.startswith("🤝 Rita Wang的173位客户已交给你。")
     assert [r.text for r in await rita.replies() if r.text.startswith(("🤝", "🔁"))] == []
     told = (await english.replies())[-1].text
     assert told.startswith("Hello! From now on ")
@@ -280,15 +280,15 @@ async def test_handover_in_chinese_to_one_successor_without_telling_customers(bo
     await manager.press("Rita Wang · 1")
     await manager.press("Li Wei · 0")
     plan = await manager.press("继续 ▶")
-    assert plan.text.splitlines()[:2] == ["Rita Wang 的客户交接", "客户：1 → Li Wei（1）"]
-    await manager.press("☑ 告诉客户新的联系人是谁")
+    assert plan.text.splitlines()[:2] == ["Rita Wang的客户交接", "客户：1 → Li Wei（1）"]
+    await manager.press("☑ 告诉客户谁是他们的新专属销售")
     done = await manager.press("✅ 交接")
-    assert done.text.splitlines()[0] == "✅ 交接完成：Rita Wang 的 1 位客户已转给 Li Wei（1）。"
+    assert done.text.splitlines()[0] == "✅ 交接完成：Rita Wang的1位客户已转给Li Wei（1）。"
 
     await deliver(bot)
     (briefing,) = [r for r in await li.replies() if r.text.startswith("🤝")]
-    assert briefing.text.startswith("🤝 莲花茶馆 现在是你的客户，由 Rita Wang 交接。")
-    assert "已有 200 天没有下单，平时每 18 天一单。" in briefing.text
+    assert briefing.text.startswith("🤝 莲花茶馆现在是你的客户，由Rita Wang交接。")
+    assert "已有200天没有下单，平时每18天一单。" in briefing.text
     assert flat(briefing) == ["打开客户"]
     (told,) = [r for r in await rita.replies() if r.text.startswith("🔁")]
     assert told.text == "🔁 Your 1 customer was handed over to Li Wei."
@@ -399,11 +399,11 @@ async def test_a_refused_request_in_chinese_tells_the_rep_and_moves_nothing(bot:
     assert notice.buttons() == [["查看客户"], ["✅ 同意", "✖ 拒绝"]]
 
     done = await manager.press("✖ 拒绝")
-    assert done.text.endswith("✖ 已拒绝：王五 保持原负责人不变；已通知 Rita Wang。")
+    assert done.text.endswith("✖ 已拒绝：王五保持原负责人不变；已通知Rita Wang。")
     assert await owners(bot, [theirs]) == {team.other_rep_id: 1}
     assert len(await fetch(bot, AuditLog, action="transfer.refused")) == 1
     await deliver(bot)
-    assert (await rita.replies())[-1].text == "✖ Mona Chen 拒绝了你接手 王五 的申请。"
+    assert (await rita.replies())[-1].text == "✖ Mona Chen拒绝了你接手王五的申请。"
 
 
 async def test_a_request_overtaken_by_events_lapses(bot: Harness) -> None:

@@ -151,7 +151,7 @@ async def test_tiny_chunks_and_batches_store_what_one_pass_does_and_nothing_else
     ("locale", "expected"),
     [
         ("en", "No order for 200 days; usually one every {usual} days."),
-        ("zh_Hans", "已有 200 天没有下单，平时每 {usual} 天一单。"),
+        ("zh_Hans", "已有200天没有下单，平时每{usual}天一单。"),
     ],
 )
 async def test_the_card_shows_health_with_the_reason(bot: Harness, locale: str, expected: str) -> None:

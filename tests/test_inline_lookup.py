@@ -81,5 +81,5 @@ async def test_the_card_is_in_the_sharers_language(bot: Harness) -> None:
     rep = await person(bot, REP_TG, chinese=True)
     [found] = (await ask(rep, "zs"))["results"]
     assert found["input_message_content"]["message_text"] == (
-        "👤 <b>张三商行</b>\n负责人：Rita Wang · VIP 级 · 潜在客户\n来自 FieldCRM 的分享"
+        "👤 <b>张三商行</b>\n负责人：Rita Wang · VIP级 · 潜在客户\n来自 FieldCRM 的分享"
     )

@@ -25,6 +25,6 @@ async def test_language_switch_changes_replies_and_menu(bot: Harness) -> None:
 
 async def test_first_language_follows_telegram(bot: Harness) -> None:
     chinese = await bot.person(6000, "Wang", language_code="zh-hans")
-    assert "你好" in (await chinese.send("/start")).text
+    assert "您好" in (await chinese.send("/start")).text
     other = await bot.person(6001, "Hans", language_code="de")
     assert "Hello" in (await other.send("/start")).text

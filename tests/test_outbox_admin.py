@@ -70,7 +70,7 @@ async def test_outbox_in_chinese_and_refused_to_a_rep(bot: Harness) -> None:
     admin = await bot.person(ADMIN_ID, "Ada", language_code="zh-hans")
     await admin.send("/start")
     shown = await admin.send("/outbox")
-    assert shown.text == "📮 推送队列：0 条等待发送，0 条正在发送，0 条未送达。"
+    assert shown.text == "📮 推送队列：0条等待发送，0条正在发送，0条未送达。"
     assert shown.buttons() == []
 
 

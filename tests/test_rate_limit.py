@@ -281,16 +281,16 @@ async def test_a_file_over_the_limit_is_refused_with_the_sizes(bot: Harness) -> 
         b"not really a video", filename="shop.mp4", mime_type="video/mp4", file_size=23 * MB
     )
     await rep._settle(update_id)
-    assert (await rep.last_message()).text == "这个文件有 23 MB，上限是 10 MB。"
+    assert (await rep.last_message()).text == "这个文件有23 MB，上限是10 MB。"
 
     update_id = await rep.account.send_document(
         b"just over", filename="a.pdf", mime_type="application/pdf", file_size=10 * MB + 300 * 1024
     )
     await rep._settle(update_id)
-    assert (await rep.last_message()).text == "这个文件有 10.3 MB，上限是 10 MB。"
+    assert (await rep.last_message()).text == "这个文件有10.3 MB，上限是10 MB。"
 
     long_text = await rep.send("查" * 4050)
-    assert long_text.text == "这条消息共 4,050 个字，上限是 4,000 个字。"
+    assert long_text.text == "这条消息共4,050个字，上限是4,000个字。"
 
 
 async def test_an_oversized_photo_in_a_dialog_is_refused_and_the_dialog_goes_on(bot: Harness) -> None:

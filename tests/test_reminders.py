@@ -65,7 +65,7 @@ PUSH = {
         [["✅ Done"], ["In 1 hour", "Tomorrow 09:00", "Next week"], ["Open customer"]],
     ),
     "zh_Hans": (
-        "⏰ 跟进 Acme 贸易，时间：11月24日周二 08:55。\nBring the new price list",
+        "⏰ 跟进Acme 贸易，时间：11月24日周二 08:55。\nBring the new price list",
         [["✅ 完成"], ["1小时后", "明天 09:00", "下周"], ["打开客户"]],
     ),
 }
@@ -255,7 +255,7 @@ async def test_remind_about_a_customer_in_chinese_with_a_typed_time(bot: Harness
     assert "张三五金店" in (await rep.press("张三五金店")).text
     await rep.send("带样品 🎁")
     done = await rep.send("明天下午3点")
-    assert done.text == "✅ 已设置关于 张三五金店 的提醒：11月25日周三 15:00。\n带样品 🎁"
+    assert done.text == "✅ 已设置关于张三五金店的提醒：11月25日周三 15:00。\n带样品 🎁"
     (row,) = await reminders_stored(bot)
     assert (row.customer_id, row.due_at, row.user_id) == (
         shop,

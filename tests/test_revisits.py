@@ -137,7 +137,7 @@ async def test_team_cadence_overrides_and_chinese_summary(bot: Harness) -> None:
     assert await morning(bot, MORNING) == 1
     (summary,) = await summaries(rep)
     assert summary.splitlines() == [
-        "🚗 按拜访计划，有 1 位客户该去拜访了：",
+        "🚗 按拜访计划，有1位客户该去拜访了：",
         "• 苹果食品（A）— 上次拜访：1周前",
     ]
 

@@ -87,9 +87,9 @@ async def test_a_rise_to_high_alerts_the_owner_with_reasons_and_the_manager_in_c
     assert push.message.button_data("Open customer") == f"cust:open:{lotus}"
 
     boss = (await manager.replies())[-1]
-    assert boss.text.splitlines()[0] == "🔴 Lotus Tea House 流失风险升至高。"
+    assert boss.text.splitlines()[0] == "🔴 Lotus Tea House流失风险升至高。"
     assert "负责人：Rita" in boss.text
-    assert "• 已有 200 天没有下单，平时每 18 天一单。" in boss.text
+    assert "• 已有200天没有下单，平时每18天一单。" in boss.text
     assert boss.buttons()[-2:] == [["🔁 转给他人"], ["打开客户"]]
     assert await alert_pushes(other) == []
     (alert,) = await fetch(bot, RiskAlert)

@@ -173,9 +173,9 @@ async def test_an_evening_visit_is_rated_next_morning_in_chinese(bot: Harness) -
     await run_surveys(bot, datetime(2026, 11, 25, 1, 0, tzinfo=UTC))  # 09:00 in Shanghai
 
     question = await guest.last_message()
-    assert question.text == "⭐ 请为 Rita（East）2026年11月24日的拜访打分。\n1 分表示很差，5 分表示非常满意。"
+    assert question.text == "⭐ 请为Rita（East）2026年11月24日的拜访打分。\n1 分表示很差，5 分表示非常满意。"
     thanks = await guest.press("4")
-    assert thanks.text.startswith("谢谢！您给本次拜访打了 4 分（满分 5 分）。")
+    assert thanks.text.startswith("谢谢！您给本次拜访打了4分（满分5分）。")
     assert thanks.buttons() == [["跳过"]]
     skipped = await guest.press("跳过")
     assert skipped.text == "感谢您的反馈！"
@@ -246,7 +246,7 @@ async def test_a_low_score_opens_a_ticket_and_alerts_the_rep_and_the_manager(bot
     assert f"Ticket #{ticket.number} is open for it." in alert
     boss = next(text for text in await texts(manager) if text.startswith("⚠️"))
     assert boss.splitlines()[:2] == [
-        "⚠️ Lotus Tea House 给2026年11月24日的拜访只打了 2 分（满分 5 分）。",
+        "⚠️ Lotus Tea House给2026年11月24日的拜访只打了2分（满分5分）。",
         "销售：Rita",
     ]
     assert f"已为此开立工单 #{ticket.number}。" in boss
@@ -275,8 +275,7 @@ async def test_a_low_score_opens_a_ticket_and_alerts_the_rep_and_the_manager(bot
         f"Ticket #{ticket.number} is open for it."
     ]
     assert any(
-        text.startswith("💬 Lotus Tea House 说明了打 2 分（满分 5 分）的原因：")
-        for text in await texts(manager)
+        text.startswith("💬 Lotus Tea House说明了打2分（满分5分）的原因：") for text in await texts(manager)
     )
 
 
@@ -363,10 +362,10 @@ async def test_a_detractor_alerts_the_owner_only_in_chinese(bot: Harness) -> Non
     _, guest = await linked(bot, team, chinese=True, linked_at=T - timedelta(days=200))
 
     await run_surveys(bot, T)
-    assert (await guest.last_message()).text.startswith("📣 您有多大可能把 East 推荐给朋友或同事？")
+    assert (await guest.last_message()).text.startswith("📣 您有多大可能把East推荐给朋友或同事？")
     thanks = await guest.press("3")
     assert thanks.text.splitlines() == [
-        "谢谢！您给我们打了 3 分（满分 10 分）。",
+        "谢谢！您给我们打了3分（满分10分）。",
         "您打这个分数的主要原因是什么？直接在这里写下即可，也可以点“跳过”。",
     ]
     await guest.send("送货太慢")
@@ -405,7 +404,7 @@ async def test_the_card_shows_the_survey_results(bot: Harness) -> None:
 
     await plant_button(bot, manager, "打开", f"cust:open:{lotus}")
     card = (await manager.press("打开")).text
-    assert "近 90 天满意度：4.5/5（2 次评分）" in card
+    assert "近90天满意度：4.5/5（2次评分）" in card
     assert "最近 NPS：9/10（11月19日）· 推荐者" in card
 
 

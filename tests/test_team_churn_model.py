@@ -162,8 +162,8 @@ async def test_a_seasoned_team_is_scored_by_its_own_model(bot: Harness) -> None:
         (
             "zh_Hans",
             "健康度：{score}/100，高风险",
-            "已有 120 天没有下单，平时每 14 天一单。",
-            "只下过一单，已过去 200 天。",
+            "已有120天没有下单，平时每14天一单。",
+            "只下过一单，已过去200天。",
         ),
     ],
     ids=["en", "zh_Hans"],

@@ -82,8 +82,8 @@ async def test_in_chinese(bot: Harness) -> None:
     await sales_team(bot, manager_locale="zh_Hans")
     manager = await person(bot, MANAGER_TG, chinese=True)
     screen = await manager.send("/settings")
-    assert screen.text.splitlines()[0] == "⚙️ East 的设置"
-    assert "评分邀请：拜访后 2小时发出，时间在 09:00 到 21:00 之间" in screen.text
+    assert screen.text.splitlines()[0] == "⚙️ East的设置"
+    assert "评分邀请：拜访后2小时发出，时间在09:00到21:00之间" in screen.text
     await manager.press("免打扰时段")
     wrong = await manager.send("晚上")
     assert wrong.text.startswith("抱歉，这里无法使用“晚上”。")

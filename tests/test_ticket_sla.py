@@ -67,7 +67,7 @@ async def test_a_chinese_manager_is_told_of_a_missed_resolution(bot: Harness) ->
     assert await watch_at(d, timedelta(hours=72)) == 1
     await send_out(d)
     (push,) = await escalations(d)
-    assert push.splitlines()[0] == "⏰ 投诉 #1 还没有解决，本应在 2027/5/15 10:00 前解决。"
+    assert push.splitlines()[0] == "⏰ 投诉 #1还没有解决，本应在2027/5/15 10:00前解决。"
     assert "类别：配送 · 紧急程度：普通" in push
     assert (await d.manager.replies())[-1].buttons() == [["🔁 转给他人"], ["🎫 打开工单"]]
 

@@ -153,13 +153,13 @@ async def test_a_chinese_customer_reads_the_relay_in_chinese(bot: Harness) -> No
     await send_out(d)
 
     taken, relayed, resolved = (await customer_texts(d))[-3:]
-    assert taken == "🛠 投诉 #1：East 的 Rita 已受理，正在处理。"
-    assert relayed == "💬 投诉 #1 · East 的 Rita：\nSorry, a new box tomorrow."
-    assert resolved == "✅ East 的 Rita 已将 投诉 #1 标记为已解决。您的问题都解决了吗？"
+    assert taken == "🛠 投诉 #1：East的Rita已受理，正在处理。"
+    assert relayed == "💬 投诉 #1 · East的Rita：\nSorry, a new box tomorrow."
+    assert resolved == "✅ East的Rita已将投诉 #1标记为已解决。您的问题都解决了吗？"
     reopened = await d.guest.press("↩️ 没有，重新打开")
-    assert reopened.text == "🔁 投诉 #1 已重新打开。请告诉我们还有什么问题："
+    assert reopened.text == "🔁 投诉 #1已重新打开。请告诉我们还有什么问题："
     added = await d.guest.send("还是不行")
-    assert added.text == "✉️ 已补充到 投诉 #1，我们会尽快回复您。"
+    assert added.text == "✉️ 已补充到投诉 #1，我们会尽快回复您。"
     assert [kind for kind, _ in await events(bot)][-2:] == ["reopened", "reply_in"]
 
 

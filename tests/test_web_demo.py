@@ -208,7 +208,7 @@ async def test_manager_gets_the_digest_chart_and_a_stranger_starts(page: Page, r
 
     await chat.as_person(2000)
     await expect(page.locator("#composer-input")).to_have_attribute("placeholder", "消息")
-    await expect(page.locator(".message.in", has_text="每日简报")).to_be_visible()
+    await expect(page.locator(".message.in", has_text="📊 日报")).to_be_visible()
     await chat.screenshot("05-manager-in-chinese.png")
 
     await chat.as_person(STRANGER.telegram_id)

@@ -35,16 +35,17 @@ class CustomerRow:
 @dataclass(frozen=True)
 class OrderSummary:
     """One customer's orders in aggregate, now and as they stood on an earlier day (`then_*`, zero
-    orders when the customer had none by then): what the rhythm, RFM and the churn model need."""
+    orders when the customer had none by then; the same as now when no earlier day was asked):
+    what the rhythm, RFM and the churn model need."""
 
     customer_id: int
     orders: int
     first_at: datetime
     last_at: datetime
     total: Decimal
-    then_orders: int = 0
-    then_last_at: datetime | None = None
-    then_total: Decimal = Decimal(0)
+    then_orders: int
+    then_last_at: datetime | None
+    then_total: Decimal
 
 
 @dataclass(frozen=True)
@@ -127,17 +128,7 @@ async def order_summaries(
     )
     async for rows in result.partitions(chunk):
         yield [
-            OrderSummary(
-                customer_id=row[0],
-                orders=row[1],
-                first_at=row[2],
-                last_at=row[3],
-                total=Decimal(row[4] or 0),
-                then_orders=row[5] if then is not None else 0,
-                then_last_at=row[6] if then is not None else None,
-                then_total=Decimal(row[7] or 0) if then is not None else Decimal(0),
-            )
-            for row in rows
+            OrderSummary(*row[:4], Decimal(row[4] or 0), row[5], row[6], Decimal(row[7] or 0)) for row in rows
         ]
 
 

@@ -181,3 +181,29 @@ async def test_plain_text_from_an_admin_is_not_a_search(bot: Harness) -> None:
     admin = await bot.person(ADMIN_ID, "Ada")
     await admin.send("/start")
     assert "didn't understand" in (await admin.send("zhangsan")).text
+
+
+async def test_careless_and_hostile_digit_searches(bot: Harness) -> None:
+    """A 40-digit run, a digit search edited into another, a page button carrying someone else's
+    digits, and three searches a second: each answered plainly, nothing of another rep's shown."""
+    await seed(bot, rep_locale="zh_Hans")
+    rep = await person(bot, REP_TG, chinese=True)
+    forty = "1" * 40
+    reply = await rep.send(f"/find {forty}")
+    assert reply.buttons() == []
+    assert forty in reply.text
+    typed = max(m.message_id for m in await rep.account.messages() if not m.from_bot)
+    edited = await rep.edit(typed, "/find 1234")
+    assert edited is not None
+    assert edited.text == "修改过的消息不会被处理。请把新内容作为一条新消息发送。"
+    found = await rep.send("/find 1234")
+    assert labels(found.buttons()) == ["张三 · 上海华联超市 · +86 138****5678"]
+    forged = await rep.press_data("find:page:1:5678", message_id=found.message.message_id)
+    assert forged is not None
+    for query in ("5678", "0000"):
+        await rep.account.send(f"/find {query}")
+    last = await rep.send("/find 00005678")
+    assert last.buttons() == []
+    shown = [m for m in await rep.account.bot_messages() if m.buttons()]
+    assert {"与“5678”匹配的客户：", "与“0000”匹配的客户："} <= {message.text for message in shown}
+    assert all("张三丰" not in str(message.buttons()) for message in shown)

@@ -109,3 +109,32 @@ def test_the_score_is_the_stated_probability_less_service_penalties() -> None:
     assert quiet.stage is (Stage.CHURNED if risk.probability >= 0.9 else Stage.AT_RISK)
     unhappy = health.CustomerFacts(orders=orders, csat=health.Rating(1, now - timedelta(days=2)))
     assert health.score(unhappy, now=now, purchase=risk).score == max(0, quiet.score - 20)
+
+
+@pytest.mark.parametrize("shape", ["one day for everyone", "refunds and zero amounts", "a 40-digit total"])
+def test_a_hostile_history_fits_or_declines_without_nonsense(shape: str) -> None:
+    """Histories a careless import or a hostile file could leave: every probability stays a number
+    between 0 and 1, and every reason is one the card can render."""
+    size = 400
+    rng = np.random.default_rng(7)
+    orders = np.ones(size) if shape == "one day for everyone" else rng.integers(1, 6, size).astype(np.float64)
+    last = (
+        np.full(size, TODAY - 100.0) if shape == "one day for everyone" else TODAY - rng.uniform(0, 300, size)
+    )
+    first = last - 10.0 * (orders - 1)
+    total = {
+        "one day for everyone": np.full(size, 50.0),
+        "refunds and zero amounts": rng.choice([-500.0, 0.0, 20.0], size),
+        "a 40-digit total": np.full(size, 1e40),
+    }[shape]
+    then = Purchases(TODAY, orders, first, last, total)
+    lapsed = rng.random(size) < 0.5
+    with np.errstate(all="raise"):
+        model = churn_model.learn(then, lapsed, horizon_days=90, trained_days=90)
+    assert model is not None
+    for risk in health.purchase_risks(model, then):
+        assert 0.0 <= risk.probability <= 1.0
+        assert all(
+            np.isfinite(points) and reason.code in {"no_order", "one_order", "few_orders", "small_orders"}
+            for points, reason in risk.factors
+        )

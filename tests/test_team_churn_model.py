@@ -12,8 +12,9 @@ import pytest
 
 from bot.services import health as rescan
 from bot.services.customers import search_columns
+from sandbox import SandboxServer
 from sandbox.factories import REP_TG, SalesTeam, buyer, customer, fetch, person, plant_button, sales_team
-from sandbox.harness import Harness, Person, Reply
+from sandbox.harness import Harness, Person, Reply, running_bot, settings_for
 from storage.db import utcnow
 from storage.models import Customer, Order
 
@@ -209,3 +210,29 @@ async def test_a_young_team_keeps_the_rhythm_scoring(bot: Harness, young: str) -
     assert gone.health_reasons[0]["params"]["days"] == 50
     assert regular.risk_level == "low"
     assert not {reason["code"] for reason in regular.health_reasons} & PURCHASE_CODES
+
+
+async def test_a_restart_on_scored_customers_changes_nothing(
+    sandbox: SandboxServer, database_url: str
+) -> None:
+    """Rescanning after a restart, on a database whose customers the model already scored, stores
+    the same verdicts and raises no alert; the owner's card reads as before, in Chinese."""
+    settings = settings_for(sandbox, database_url)
+    now = utcnow()
+    async with running_bot(settings, sandbox) as bot:
+        team, ids = await seasoned_team(bot, now, rep_locale="zh_Hans")
+        before = {
+            row.id: (row.health_score, row.risk_level, row.health_reasons, row.stage)
+            for row in await fetch(bot, Customer, team_id=team.team_id)
+        }
+    async with running_bot(settings, sandbox) as bot:
+        stats = await rescan.rescan_team(bot.app.db, team_id=team.team_id, now=now, incremental=False)
+        after = {
+            row.id: (row.health_score, row.risk_level, row.health_reasons, row.stage)
+            for row in await fetch(bot, Customer, team_id=team.team_id)
+        }
+        rep = await person(bot, REP_TG, chinese=True)
+        card = (await open_card(bot, rep, ids["lapsed"])).text
+    assert stats.rises == []
+    assert after == before
+    assert "已有120天没有下单，平时每14天一单。" in card

@@ -14,13 +14,8 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.greetings import (
-    Holiday,
-    birthday_match,
-    customer_language,
-    greeting_day,
-    holidays_on,
-)
+from bot.domain.greetings import birthday_match, customer_language, greeting_day
+from bot.domain.holiday_calendar import Holiday, holidays_on
 from bot.services.pushes import PushRequest, Recipient
 from storage.queries import greetings
 from storage.queries.greetings import Born, Listed, TeamRow

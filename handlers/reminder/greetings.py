@@ -10,7 +10,8 @@ from typing import Any, cast
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application
 
-from bot.domain.greetings import Kind, birthday_greeting, holiday_greeting
+from bot.domain.greetings import birthday_greeting, holiday_greeting
+from bot.domain.holiday_calendar import Holiday, Kind
 from bot.domain.text import clip
 from bot.i18n import N_, I18n, Translator
 from bot.outbox import payloads
@@ -28,6 +29,7 @@ HOLIDAY_HEADLINES = {
     Kind.MID_AUTUMN: N_("🥮 Mid-Autumn Festival today: greet your customers."),
     Kind.HOLIDAY: N_("🎉 {holiday} today: greet your customers."),
 }
+UNNAMED_HOLIDAY_HEADLINE = N_("🎉 A public holiday today: greet your customers.")
 
 
 def _suggestion(t: Translator, greetings_text: Iterable[str]) -> str:
@@ -37,6 +39,13 @@ def _suggestion(t: Translator, greetings_text: Iterable[str]) -> str:
 
 def _open(label: str, customer_id: int) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(label, callback_data=OPEN_CUSTOMER.data(customer_id=customer_id))]
+
+
+def _headline(t: Translator, holiday: Holiday) -> str:
+    name = holiday.name(t.locale)
+    if name is None:
+        return t.gettext(UNNAMED_HOLIDAY_HEADLINE)
+    return t.gettext(HOLIDAY_HEADLINES[holiday.kind]).format(holiday=escape(name))
 
 
 def birthday_payload(i18n: I18n, birthday: Birthday, t: Translator) -> dict[str, Any]:
@@ -55,7 +64,7 @@ def birthday_payload(i18n: I18n, birthday: Birthday, t: Translator) -> dict[str,
 
 def holiday_payload(i18n: I18n, day: HolidayGreetings, t: Translator) -> dict[str, Any]:
     holiday = day.holiday
-    headline = t.gettext(HOLIDAY_HEADLINES[holiday.kind]).format(holiday=escape(holiday.name(t.locale)))
+    headline = _headline(t, holiday)
     lines = [f"• {escape(clip(c.customer_name, MAX_LISTED_NAME))}" for c in day.customers]
     if day.more > 0:
         lines.append(t.ngettext("+{count} more", "+{count} more", day.more).format(count=day.more))

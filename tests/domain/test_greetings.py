@@ -8,14 +8,13 @@ import pytest
 
 from bot.domain.greetings import (
     BirthdayMatch,
-    Kind,
     birthday_greeting,
     birthday_match,
     customer_language,
     greeting_day,
     holiday_greeting,
-    holidays_on,
 )
+from bot.domain.holiday_calendar import Kind, holidays_on
 from bot.i18n import I18n
 
 I18N = I18n()

@@ -19,8 +19,6 @@ from babel.dates import (
     format_date,
     format_datetime,
     format_interval,
-    format_skeleton,
-    format_time,
     format_timedelta,
     get_timezone_location,
 )
@@ -28,7 +26,9 @@ from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 
 import locales
+from bot.domain import date_display
 from bot.domain.dates import shows_year
+from bot.domain.money import format_total
 from bot.domain.timezones import fixed_offset, utc_offset_label
 
 LOCALES: Final = ("en", "zh_Hans")
@@ -84,22 +84,17 @@ class Translator:
     def datetime(self, value: dt.datetime, format: str = "medium") -> str:
         return str(format_datetime(value, format=format, tzinfo=self.tz, locale=self.locale))
 
-    def time(self, value: dt.datetime, format: str = "short") -> str:
-        return str(format_time(value, format=format, tzinfo=self.tz, locale=self.locale))
+    def time(self, value: dt.datetime | dt.time) -> str:
+        """'09:00' / '17:30' in the reader's zone: 24-hour in both languages."""
+        return date_display.clock(value, locale=self.locale, tz=self.tz)
 
     def day(self, value: dt.date | dt.datetime, *, weekday: bool = False) -> str:
         """'Nov 25' / '11月25日', with `weekday` 'Wed, Nov 25' / '11月25日周三'; other years add the year."""
-        local = self._local_day(value)
-        skeleton = "MMMEd" if weekday else "MMMd"
-        if shows_year(local, today=self.today()):
-            skeleton = "y" + skeleton
-        return str(format_skeleton(skeleton, local, locale=self.locale))
+        return date_display.day(value, locale=self.locale, tz=self.tz, today=self.today(), weekday=weekday)
 
     def day_time(self, value: dt.datetime) -> str:
         """'Wed, Nov 25, 15:00' / '11月25日周三 15:00' in the reader's zone; other years add the year."""
-        clock = format_skeleton("Hm", value, tzinfo=self.tz, locale=self.locale)
-        pattern = str(Locale.parse(self.locale).datetime_formats["medium"])
-        return pattern.replace("{1}", self.day(value, weekday=True)).replace("{0}", str(clock))
+        return date_display.day_time(value, locale=self.locale, tz=self.tz, today=self.today())
 
     def days(self, first: dt.date, last: dt.date) -> str:
         """A span of days: 'Nov 18 – 24' / '11月18日至24日'; with years when either end is in another year."""
@@ -111,22 +106,28 @@ class Translator:
         """The reader's current day, by `clock`, in their zone."""
         return self.clock().astimezone(self.tz).date()
 
-    def _local_day(self, value: dt.date | dt.datetime) -> dt.date:
-        return value.astimezone(self.tz).date() if isinstance(value, dt.datetime) else value
-
     def number(self, value: int | float | Decimal) -> str:
         return str(format_decimal(value, locale=self.locale))
 
     def money(self, amount: Decimal, currency: str) -> str:
         return str(format_currency(amount, currency, locale=self.locale))
 
+    def total(self, amount: Decimal, currency: str) -> str:
+        """A sum shown at a glance: '¥12.5万' in Chinese from 10,000 up, 'CN¥125,000.00' in English."""
+        return format_total(amount, currency, locale=self.locale)
+
     def relative(self, delta: dt.timedelta) -> str:
         """'in 3 days' / '3天后' for a positive delta, '3 days ago' / '3天前' for a negative one."""
         return str(format_timedelta(delta, add_direction=True, locale=self.locale))
 
     def duration(self, delta: dt.timedelta) -> str:
-        """'2 hours' / '2小时': a length of time, without direction."""
-        return str(format_timedelta(delta, threshold=1, locale=self.locale))
+        """'1 hour 30 minutes' / '1小时30分钟': a length of time, without direction."""
+        return date_display.duration(delta, locale=self.locale) or self.gettext("less than a minute")
+
+    def overdue(self, due: dt.datetime) -> str:
+        """How late `due` is now: '3 hours' under a day, else calendar days in the reader's zone."""
+        late = date_display.overdue(due, now=self.clock(), locale=self.locale, tz=self.tz)
+        return late or self.gettext("less than a minute")
 
     def timezone_name(self, zone: str) -> str:
         """A time zone as a person reads it: 'China (Shanghai) Time' / '中国（上海）时间', or 'UTC-5'.

@@ -1,4 +1,5 @@
-"""Reading an amount as a rep types it: "1,234.50", "1234.5元", "¥1234", "1.2万", "1.234,50" (de)."""
+"""Amounts: reading one as a rep types it ("1,234.50", "1234.5元", "¥1234", "1.2万", "1.234,50" in de),
+and showing a total the way its reader counts (¥12.5万 in Chinese, CN¥125,000.00 in English)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from babel.numbers import NumberFormatError, parse_decimal
+from babel.numbers import NumberFormatError, format_compact_currency, format_currency, parse_decimal
 
 MAX_AMOUNT = Decimal(100_000_000)
 CURRENCIES = ("CNY", "USD", "EUR", "HKD")
@@ -16,6 +17,7 @@ _MULTIPLIERS = {"万": Decimal(10_000), "萬": Decimal(10_000), "亿": Decimal(1
 _SYMBOLS = re.compile(
     r"(hk\$|us\$|rmb|cny|usd|eur|hkd|人民币|港币|港元|美元|欧元|块钱|元|块|圆|[¥￥$€])", re.IGNORECASE
 )
+TEN_THOUSAND = Decimal(10_000)
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
 
 
@@ -54,3 +56,14 @@ def parse_amount(text: str, *, locale: str) -> ParsedAmount:
     if value != value.quantize(Decimal("0.01")):
         return ParsedAmount(None, AmountProblem.TOO_PRECISE)
     return ParsedAmount(value.quantize(Decimal("0.01")))
+
+
+def format_total(amount: Decimal, currency: str, *, locale: str) -> str:
+    """A total at a glance: in Chinese from 10,000 up in 万 and 亿 (¥12.5万, ¥1.25亿), otherwise exact.
+
+    Chinese readers count large sums in ten-thousands; English keeps Babel's full grouping. Exports
+    and single orders are not totals and stay exact.
+    """
+    if locale.startswith("zh") and abs(amount) >= TEN_THOUSAND:
+        return str(format_compact_currency(amount, currency, locale=locale, fraction_digits=2))
+    return str(format_currency(amount, currency, locale=locale))

@@ -93,7 +93,9 @@ async def test_a_full_rescan_stores_score_risk_reasons_stage_and_rfm(
     assert detractor.health_score is not None
     assert detractor.health_score <= 75
     complaint = await stored(bot, ids["complaint"])
-    assert complaint.health_reasons[0] == {"code": "ticket_overdue", "params": {"number": 7, "days": 3}}
+    due = (now - timedelta(days=3, hours=1)).isoformat()
+    params = {"number": 7, "days": 3, "due": due}
+    assert complaint.health_reasons[0] == {"code": "ticket_overdue", "params": params}
     assert overdue.rfm_r is not None
     assert regular.rfm_r is not None
     assert overdue.rfm_r < regular.rfm_r

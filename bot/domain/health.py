@@ -65,10 +65,11 @@ class Rating:
 
 @dataclass(frozen=True)
 class OpenTicket:
-    """An unresolved complaint; `overdue_days` is 0 while it is within its deadline."""
+    """An unresolved complaint; `overdue_days` is 0 while it is within its deadline, `due_at` the deadline."""
 
     number: int
     overdue_days: int = 0
+    due_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -469,15 +470,16 @@ def _service_penalties(
     overdue = sorted((t for t in facts.tickets if t.overdue_days > 0), key=lambda t: -t.overdue_days)
     for rank, ticket in enumerate(overdue):
         weight = 15.0 if rank == 0 else 5.0
-        found.append(
-            (weight, Reason("ticket_overdue", {"number": ticket.number, "days": ticket.overdue_days}))
-        )
+        params = {"number": ticket.number, "days": ticket.overdue_days, **_due(ticket)}
+        found.append((weight, Reason("ticket_overdue", params)))
         actions.append("resolve_ticket")
     waiting = len(facts.tickets) - len(overdue)
     if waiting > 0:
         found.append((min(3.0 * waiting, 9.0), Reason("open_tickets", {"n": waiting})))
     if facts.follow_up_due is not None and (late := (now - facts.follow_up_due).days) >= 1:
-        found.append((10.0, Reason("follow_up_overdue", {"days": late})))
+        found.append(
+            (10.0, Reason("follow_up_overdue", {"days": late, "due": facts.follow_up_due.isoformat()}))
+        )
         actions.append("schedule_visit")
     if facts.contacts:
         quiet = (now.date() - max(facts.contacts).date()).days
@@ -485,6 +487,11 @@ def _service_penalties(
             found.append((5.0, Reason("no_visit", {"days": quiet})))
             actions.append("schedule_visit")
     return found
+
+
+def _due(ticket: OpenTicket) -> dict[str, str]:
+    """The deadline's moment, so the reason says how late it is when read, in the reader's zone."""
+    return {"due": ticket.due_at.isoformat()} if ticket.due_at is not None else {}
 
 
 def _rating(code: str, rating: Rating) -> Reason:

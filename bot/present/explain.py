@@ -68,6 +68,10 @@ def _render(t: Translator, code: str, p: dict[str, Any]) -> str | None:
             return t.gettext("CSAT {score}/5 on {date}.").format(
                 score=int(p["score"]), date=_day(t, p["date"])
             )
+        case "ticket_overdue" if "due" in p:
+            return t.gettext("Complaint #{number} overdue by {late}.").format(
+                number=int(p["number"]), late=t.overdue(datetime.fromisoformat(p["due"]))
+            )
         case "ticket_overdue":
             return t.ngettext(
                 "Complaint #{number} overdue by {days} day.",
@@ -80,6 +84,10 @@ def _render(t: Translator, code: str, p: dict[str, Any]) -> str | None:
             )
         case "orders_declining":
             return t.gettext("Spending is down {percent}%.").format(percent=int(p["percent"]))
+        case "follow_up_overdue" if "due" in p:
+            return t.gettext("A follow-up is overdue by {late}.").format(
+                late=t.overdue(datetime.fromisoformat(p["due"]))
+            )
         case "follow_up_overdue":
             return t.ngettext(
                 "A follow-up is overdue by {days} day.",

@@ -215,7 +215,9 @@ async def _score_batch(
     ratings = await queries.batch_ratings(session, ids=ids)
     tickets: dict[int, list[health.OpenTicket]] = defaultdict(list)
     for ticket in await queries.batch_open_tickets(session, ids=ids):
-        tickets[ticket.customer_id].append(health.OpenTicket(ticket.number, _overdue_days(ticket, now)))
+        tickets[ticket.customer_id].append(
+            health.OpenTicket(ticket.number, _overdue_days(ticket, now), ticket.resolve_due_at)
+        )
     purchase = picture.purchase_risks(ids)
     updates: list[dict[str, Any]] = []
     rises: list[RiskRise] = []

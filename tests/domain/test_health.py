@@ -120,7 +120,8 @@ def test_follow_up_overdue_and_no_visit() -> None:
         contacts=(NOW - timedelta(days=100),),
     )
     reasons = {reason.code: reason.params for reason in score(facts, now=NOW).reasons}
-    assert reasons == {"follow_up_overdue": {"days": 3}, "no_visit": {"days": 100}}
+    due = (NOW - timedelta(days=3)).isoformat()
+    assert reasons == {"follow_up_overdue": {"days": 3, "due": due}, "no_visit": {"days": 100}}
 
 
 def test_no_visit_follows_the_tier_cadence() -> None:

@@ -29,7 +29,7 @@ def dead_line(t: Translator, letter: DeadLetter) -> str:
     else:
         why = escape(one_line(letter.last_error or "—", ERROR_PREVIEW))
     return t.gettext("#{id} {kind} → {who} · {when} · {why}").format(
-        id=letter.id, kind=escape(letter.kind), who=who, when=t.datetime(letter.created_at, "short"), why=why
+        id=letter.id, kind=escape(letter.kind), who=who, when=t.day_time(letter.created_at), why=why
     )
 
 

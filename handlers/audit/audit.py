@@ -121,7 +121,7 @@ def sentence(t: Translator, entry: Entry) -> str:
 
 
 def stamp(t: Translator, entry: Entry) -> str:
-    return t.gettext("{date}, {time}").format(date=t.date(entry.at), time=t.time(entry.at, format="HH:mm"))
+    return t.day_time(entry.at)
 
 
 def _subject_name(t: Translator, subject: Subject) -> str:

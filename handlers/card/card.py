@@ -115,7 +115,7 @@ def render_card(view: CustomerCard, t: Translator) -> str:
     else:
         lines.append(t.gettext("No visits logged yet."))
     if view.totals_90d:
-        totals = ", ".join(t.money(amount, currency) for currency, amount in view.totals_90d.items())
+        totals = ", ".join(t.total(amount, currency) for currency, amount in view.totals_90d.items())
         lines.append(t.gettext("Orders, last 90 days: {total}").format(total=totals))
     elif not view.orders:
         lines.append(t.gettext("No orders logged yet."))

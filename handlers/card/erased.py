@@ -28,7 +28,7 @@ def render_erased(card: ErasedCard, t: Translator) -> str:
         t.gettext(
             "Personal data erased on {date} at the customer's request. "
             "The record is kept for statistics only."
-        ).format(date=t.date(card.erased_at)),
+        ).format(date=t.day(card.erased_at)),
         owner_line(t, owner=card.owner_name, tier=card.tier, stage=card.stage),
         t.gettext("Visits: {visits} · Orders: {orders} · Tickets: {tickets} · Scores: {scores}").format(
             visits=t.number(kept.visits),
@@ -38,7 +38,7 @@ def render_erased(card: ErasedCard, t: Translator) -> str:
         ),
     ]
     if kept.totals:
-        total = ", ".join(t.money(amount, currency) for currency, amount in kept.totals.items())
+        total = ", ".join(t.total(amount, currency) for currency, amount in kept.totals.items())
         lines.append(t.gettext("Orders in total: {total}").format(total=total))
     return "\n".join(lines)
 

@@ -94,7 +94,7 @@ async def _notify_admins(context: CrmContext, error: BaseException | None, updat
         ).format(
             kind=kind,
             update=update_id if update_id is not None else "—",
-            time=t.datetime(now, format="short"),
+            time=t.day_time(now),
         )
         try:
             await context.bot.send_message(admin.chat_id, text)

@@ -78,7 +78,7 @@ def _day(t: Translator, digest: Digest) -> Day:
 
 
 def _clock(local: Translator, until: datetime | None) -> str:
-    return local.time(until, format="HH:mm") if until is not None else ""
+    return local.time(until) if until is not None else ""
 
 
 def _title(t: Translator, digest: Digest) -> str:
@@ -158,7 +158,7 @@ def _sales(t: Translator, digest: Digest) -> list[str]:
     if not s.orders and not s.previous_orders:
         return []
     line = t.ngettext("💰 {n} order · {revenue}", "💰 {n} orders · {revenue}", s.orders).format(
-        n=t.number(s.orders), revenue=t.money(s.revenue, digest.team.currency)
+        n=t.number(s.orders), revenue=t.total(s.revenue, digest.team.currency)
     )
     delta = _delta(t, change(s.revenue, s.previous_revenue))
     if not delta:

@@ -45,7 +45,7 @@ def health_text(t: Translator, item: BriefItem) -> str:
 def last_visit_text(t: Translator, item: BriefItem) -> str:
     if item.last_visit_at is None:
         return t.gettext("No visit logged yet.")
-    return t.gettext("Last visit: {date}").format(date=t.date(item.last_visit_at))
+    return t.gettext("Last visit: {date}").format(date=t.day(item.last_visit_at))
 
 
 def open_items_text(t: Translator, item: BriefItem) -> str | None:

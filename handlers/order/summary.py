@@ -29,7 +29,7 @@ def _summary_text(customer_name: str, order: NewOrder, t: Translator) -> str:
     ]
     if order.product:
         lines.append(t.gettext("Product: {product}").format(product=order.product))
-    lines.append(t.gettext("Date: {date}").format(date=t.date(order.ordered_at)))
+    lines.append(t.gettext("Date: {date}").format(date=t.day(order.ordered_at)))
     return "\n".join(lines)
 
 

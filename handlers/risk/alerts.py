@@ -54,7 +54,7 @@ def outcome_text(t: Translator, done: Answered) -> str:
         case RiskAnswer.SNOOZED:
             assert done.until is not None
             return t.gettext("💤 Snoozed: no risk alerts for this customer until {date}.").format(
-                date=t.date(done.until)
+                date=t.day(done.until)
             )
         case RiskAnswer.NOT_A_RISK:
             assert done.until is not None

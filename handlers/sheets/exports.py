@@ -113,7 +113,7 @@ async def format_chosen(update: Update, context: CrmContext) -> None:
         return
     caption = t.ngettext(
         "{what}: {n} row, exported {when}.", "{what}: {n} rows, exported {when}.", len(rows)
-    ).format(what=what, n=t.number(len(rows)), when=t.datetime(now, format="short"))
+    ).format(what=what, n=t.number(len(rows)), when=t.day_time(now))
     await query.message.reply_document(
         data,
         filename=f"fieldcrm-{kind.value}-{now.astimezone(t.tz):%Y%m%d-%H%M}.{file_format.value}",

@@ -95,7 +95,7 @@ def redemption_problem(result: Redemption, viewer: Viewer, t: Translator) -> str
         assert result.expires_at is not None
         return t.gettext(
             "This invite link expired on {date}. Ask the person who invited you for a new one."
-        ).format(date=t.date(result.expires_at))
+        ).format(date=t.day(result.expires_at))
     if result.outcome is Outcome.REVOKED:
         return t.gettext("This invite link was withdrawn. Ask the person who invited you for a new one.")
     return t.gettext(

@@ -99,7 +99,7 @@ def invite_text(created: NewInvite, link: str, t: Translator) -> str:
         "Invite link for a new {role} of {team}:\n\n{link}\n\n"
         "It works once and expires on {date}. Send it only to the person you are inviting."
     ).format(
-        role=role_label(created.role, t), team=created.team_name, link=link, date=t.date(created.expires_at)
+        role=role_label(created.role, t), team=created.team_name, link=link, date=t.day(created.expires_at)
     )
 
 
@@ -160,7 +160,7 @@ def _invites_screen(
                 number=number,
                 role=role_label(item.role, t),
                 name=item.created_by,
-                date=t.date(item.expires_at),
+                date=t.day(item.expires_at),
             )
         )
         if viewer.may_invite(item.role):

@@ -150,12 +150,12 @@ def escalation_text(t: Translator, notice: Overdue) -> str:
         and ticket.first_response_due_at <= view.now
     ):
         head = t.gettext("⏰ {ticket} has had no first response; it was due {when}.").format(
-            ticket=name, when=t.datetime(ticket.first_response_due_at, "short")
+            ticket=name, when=t.day_time(ticket.first_response_due_at)
         )
     else:
         assert ticket.resolve_due_at is not None
         head = t.gettext("⏰ {ticket} is not resolved; it was due {when}.").format(
-            ticket=name, when=t.datetime(ticket.resolve_due_at, "short")
+            ticket=name, when=t.day_time(ticket.resolve_due_at)
         )
     text = f"{head}\n\n{card_text(t, view, events=0)}\n\n{history_text(t, view)}"
     return text if len(text) <= MAX_ESCALATION_TEXT else text[: MAX_ESCALATION_TEXT - 1] + "…"

@@ -75,14 +75,14 @@ def _due_line(t: Translator, caption: str, due: datetime | None, done: datetime 
     if due is None:
         return ""
     if done is not None:
-        return t.gettext("{caption}: done {when}").format(caption=caption, when=t.datetime(done, "short"))
-    line = t.gettext("{caption}: by {when}").format(caption=caption, when=t.datetime(due, "short"))
+        return t.gettext("{caption}: done {when}").format(caption=caption, when=t.day_time(done))
+    line = t.gettext("{caption}: by {when}").format(caption=caption, when=t.day_time(due))
     return f"{line} {t.gettext('⚠️ overdue')}" if due <= now else line
 
 
 def event_line(t: Translator, event: TicketEvent, actors: dict[int, str]) -> str:
     who = actors.get(event.actor_id) if event.actor_id is not None else None
-    head = f"{t.datetime(event.at, 'short')} · {label(t, EVENT_LABELS, event.kind)}"
+    head = f"{t.day_time(event.at)} · {label(t, EVENT_LABELS, event.kind)}"
     if who and event.kind != TicketEventKind.REPLY_IN:
         head += f" · {escape(who)}"
     details = event.details or {}

@@ -36,6 +36,23 @@ def test_plan_is_the_same_every_time_and_looks_like_a_team() -> None:
     assert all(at <= NOW for c in book for at in [v.at for v in c.visits] + [at for at, _ in c.orders])
 
 
+def test_plan_is_a_healthy_team_with_a_few_problems() -> None:
+    """What a manager meets first: mostly satisfied customers, a handful of slips, not a crisis."""
+    book = demo_history.plan(NOW)
+    month = [r for c in book for r in c.ratings if NOW - r.at <= timedelta(days=30)]
+    csat = [r.score for r in month if r.kind == "csat"]
+    nps = [r.score for r in month if r.kind == "nps"]
+    promoters, detractors = sum(s >= 9 for s in nps), sum(s <= 6 for s in nps)
+    assert len(csat) > 100
+    assert sum(csat) / len(csat) >= 4.0
+    assert len(nps) > 50
+    assert (promoters - detractors) * 100 / len(nps) >= 30
+    slipped = [c for c in book if c.follow_up and c.follow_up.due_at < NOW - timedelta(days=1)]
+    assert 0 < len(slipped) <= 2 * len(REPS)
+    open_complaints = [t for c in book for t in c.tickets if t.resolved_at is None]
+    assert 0 < len(open_complaints) <= 2 * len(REPS)
+
+
 async def test_seed_once_with_risks_that_have_reasons(bot: Harness) -> None:
     now = utcnow()
     assert await demo_seed.seed(bot.app.db, now=now)
@@ -53,11 +70,7 @@ async def test_seed_once_with_risks_that_have_reasons(bot: Harness) -> None:
     assert stats.scored == 400
     assert stats.rises
     async with bot.app.db() as session:
-        risky = (
-            await session.scalars(
-                select(Customer.health_reasons).where(Customer.risk_level == RiskLevel.HIGH)
-            )
-        ).all()
+        levels = (await session.execute(select(Customer.risk_level, Customer.health_reasons))).all()
         overdue = await session.scalar(
             select(func.count())
             .select_from(Reminder)
@@ -66,8 +79,9 @@ async def test_seed_once_with_risks_that_have_reasons(bot: Harness) -> None:
         open_tickets = await session.scalar(
             select(func.count()).select_from(Ticket).where(Ticket.status != TicketStatus.CLOSED)
         )
+    risky = [reasons for level, reasons in levels if level == RiskLevel.HIGH]
     assert 30 < len(risky) < 150
-    codes = Counter(reason["code"] for reasons in risky for reason in reasons)
+    codes = Counter(reason["code"] for _, reasons in levels for reason in reasons or ())
     assert {"no_order", "no_visit", "follow_up_overdue", "low_nps", "ticket_overdue"} <= set(codes)
     assert overdue
     assert open_tickets
@@ -84,7 +98,7 @@ async def test_yesterdays_digest_has_something_to_say(bot: Harness) -> None:
     assert len(figures_of_day.reps) == len(REPS)
     assert figures_of_day.exceptions.overdue_follow_ups > 0
     assert figures_of_day.exceptions.open_tickets > 0
-    assert sum(sum(days) for _, days in figures_of_day.chart_visits) > 50
+    assert len(figures_of_day.active_reps) == len(REPS)
     assert sum(figures_of_day.chart_revenue) > 0
 
 

@@ -116,7 +116,7 @@ async def test_birthday_push_reads_in_the_owners_language_with_a_chinese_greetin
     assert await run(frozen(bot, MORNING)) == 1
     push = await rita.last_message()
     assert push.text == BIRTHDAY_PUSH[locale]
-    label = "Open customer" if locale == "en" else "打开客户"
+    label = "Open card" if locale == "en" else "打开客户卡片"
     assert push.buttons() == [[label]]
     assert push.message.button_data(label) == f"cust:open:{wang}"
     assert await outbox_keys(bot) == [f"greeting:{wang}:birthday:2027-03-10"]
@@ -264,3 +264,153 @@ async def test_a_deactivated_owner_and_erased_customers_get_nothing(bot: Harness
     assert [text.splitlines()[:2] for text in await greeting_pushes(bob)] == [
         ["🧧 Spring Festival today: greet your customers.", "• Kept"]
     ]
+
+
+def shanghai_morning(day: date) -> datetime:
+    """09:30 in Shanghai on `day`."""
+    return datetime(day.year, day.month, day.day, 1, 30, tzinfo=UTC)
+
+
+def london_morning(day: date) -> datetime:
+    """10:00 UTC: past nine in London, summer or winter."""
+    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=UTC)
+
+
+# The official 2026 schedule: six weekend days worked (调休上班) for six weekdays off.
+MAKE_UP_WORKDAYS_2026 = [date(2026, m, d) for m, d in ((1, 4), (2, 14), (2, 28), (5, 9), (9, 20), (10, 10))]
+DAYS_OFF_IN_EXCHANGE_2026 = [
+    date(2026, m, d) for m, d in ((1, 2), (2, 20), (2, 23), (5, 5), (10, 6), (10, 7))
+]
+
+
+async def test_no_greeting_on_2026_make_up_working_days_or_the_days_off_they_pay_for(bot: Harness) -> None:
+    team_id = await team(bot)
+    owner = await staff(bot, team_id, OWNER, locale="zh_Hans")
+    await customer(bot, team_id, owner, "王芳")
+    rita = await chatting(bot, OWNER, "zh_Hans")
+
+    for day in sorted(MAKE_UP_WORKDAYS_2026 + DAYS_OFF_IN_EXCHANGE_2026):
+        assert await run(frozen(bot, shanghai_morning(day))) == 0, day
+    assert await greeting_pushes(rita) == []
+    assert await outbox_keys(bot) == []
+
+    assert await run(frozen(bot, shanghai_morning(date(2026, 10, 1)))) == 1
+    assert await greeting_pushes(rita) == [
+        "🎉 今天是国庆节，给客户送上祝福吧。\n• 王芳\n\n推荐祝福语：\n祝您国庆节快乐，阖家幸福！"
+    ]
+
+
+@pytest.mark.parametrize(("region", "timezone"), [("CN", "Asia/Shanghai"), ("HK", "Asia/Hong_Kong")])
+async def test_qingming_is_not_greeted(bot: Harness, region: str, timezone: str) -> None:
+    team_id = await team(bot, timezone=timezone, region=region)
+    owner = await staff(bot, team_id, OWNER)
+    await customer(bot, team_id, owner, "王芳")
+    rita = await chatting(bot, OWNER)
+
+    # 6 April 2026 is Easter Monday in Hong Kong, a holiday of its own.
+    for day in (date(2026, 4, 4), date(2026, 4, 5), date(2026, 4, 7)):
+        assert await run(frozen(bot, shanghai_morning(day))) == 0, day
+    assert await greeting_pushes(rita) == []
+
+
+async def test_good_friday_is_not_greeted_by_a_british_team(bot: Harness) -> None:
+    team_id = await team(bot, timezone="Europe/London", region="GB")
+    owner = await staff(bot, team_id, OWNER)
+    await customer(bot, team_id, owner, "Ann Lee")
+    await customer(bot, team_id, owner, "王芳")
+    rita = await chatting(bot, OWNER)
+
+    assert await run(frozen(bot, london_morning(date(2026, 4, 3)))) == 0
+    assert await greeting_pushes(rita) == []
+
+
+@pytest.mark.parametrize(
+    ("day", "english", "chinese"),
+    [
+        pytest.param(
+            date(2026, 12, 25),
+            "Happy Christmas Day! Best wishes to you and your family.",
+            "祝您圣诞节快乐，阖家幸福！",
+            id="christmas",
+        ),
+        pytest.param(
+            date(2027, 1, 1),
+            "Happy New Year's Day! Best wishes to you and your family.",
+            "祝您元旦快乐，阖家幸福！",
+            id="new-year",
+        ),
+        pytest.param(
+            date(2026, 12, 26),
+            "Happy Boxing Day! Best wishes to you and your family.",
+            "祝您节日快乐，阖家幸福！",
+            id="boxing-day-has-no-chinese-name",
+        ),
+    ],
+)
+async def test_chinese_customers_of_a_british_team_read_the_holiday_in_chinese(
+    bot: Harness, day: date, english: str, chinese: str
+) -> None:
+    team_id = await team(bot, timezone="Europe/London", region="GB")
+    owner = await staff(bot, team_id, OWNER)
+    await customer(bot, team_id, owner, "Ann Lee")
+    await customer(bot, team_id, owner, "王芳")
+    rita = await chatting(bot, OWNER)
+
+    assert await run(frozen(bot, london_morning(day))) == 1
+    push = (await rita.last_message()).text
+    assert push.endswith(f"• Ann Lee\n• 王芳\n\nSuggested message:\n{english}\n{chinese}")
+
+
+async def test_a_chinese_owner_of_a_british_team_is_told_of_an_unnamed_holiday_in_chinese(
+    bot: Harness,
+) -> None:
+    team_id = await team(bot, timezone="Europe/London", region="GB")
+    owner = await staff(bot, team_id, OWNER, locale="zh_Hans")
+    await customer(bot, team_id, owner, "王芳")
+    rita = await chatting(bot, OWNER, "zh_Hans")
+
+    assert await run(frozen(bot, london_morning(date(2026, 12, 26)))) == 1
+    assert (await rita.last_message()).text == (
+        "🎉 今天是节假日，给客户送上祝福吧。\n• 王芳\n\n推荐祝福语：\n祝您节日快乐，阖家幸福！"
+    )
+
+
+async def customer_account(bot: Harness, telegram_id: int, locale: str) -> int:
+    async with bot.app.db.begin() as session:
+        user = User(
+            telegram_id=telegram_id, chat_id=telegram_id, first_name="Ann", role="customer", locale=locale
+        )
+        session.add(user)
+        await session.flush()
+        return user.id
+
+
+async def test_an_english_customer_of_a_chinese_team_reads_the_english_name(bot: Harness) -> None:
+    team_id = await team(bot)
+    owner = await staff(bot, team_id, OWNER, locale="zh_Hans")
+    await customer(bot, team_id, owner, "Acme Ltd", user_id=await customer_account(bot, 8209, "en"))
+    await customer(bot, team_id, owner, "王芳")
+    rita = await chatting(bot, OWNER, "zh_Hans")
+
+    assert await run(frozen(bot, shanghai_morning(date(2026, 6, 19)))) == 1
+    assert (await rita.last_message()).text == (
+        "🎉 今天是端午节，给客户送上祝福吧。\n• Acme Ltd\n• 王芳\n\n推荐祝福语：\n"
+        "祝您端午节快乐，阖家幸福！\n"
+        "Happy Dragon Boat Festival! Best wishes to you and your family."
+    )
+
+
+async def test_a_hong_kong_team_gets_one_push_for_the_new_year_it_shares_with_the_mainland(
+    bot: Harness,
+) -> None:
+    team_id = await team(bot, timezone="Asia/Hong_Kong", region="HK")
+    owner = await staff(bot, team_id, OWNER)
+    await customer(bot, team_id, owner, "王芳")
+    rita = await chatting(bot, OWNER)
+
+    assert await run(frozen(bot, shanghai_morning(date(2026, 2, 17)))) == 1
+    assert await run(frozen(bot, shanghai_morning(date(2026, 2, 18)))) == 0
+    assert [text.splitlines()[0] for text in await greeting_pushes(rita)] == [
+        "🧧 Spring Festival today: greet your customers."
+    ]
+    assert await outbox_keys(bot) == [f"greeting:owner-{owner}:spring-festival:2026-02-17"]

@@ -10,7 +10,7 @@ from telegram.ext import Application, TypeHandler
 from handlers.admin import feature as admin
 from handlers.audit import feature as audit
 from handlers.card import feature as card
-from handlers.common import access, buttons, errors, fallback, menu
+from handlers.common import access, buttons, dialog_exits, errors, fallback, menu
 from handlers.common.menu import Command
 from handlers.customer import feature as customer
 from handlers.digest import feature as digest
@@ -31,7 +31,9 @@ from handlers.today import feature as today
 from handlers.transfer import feature as transfer
 from handlers.visit import feature as visit
 
-GUARD_GROUP = -1
+GUARD_GROUP = -2
+# Between the guard and the features: a typed command first ends the dialogs it leaves behind.
+DIALOG_EXIT_GROUP = -1
 
 
 class Feature(Protocol):
@@ -105,9 +107,11 @@ COMMANDS = menu.in_menu_order(
 
 def register_all(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(TypeHandler(Update, access.guard), group=GUARD_GROUP)
+    dialog_exits.register_command_exit(application, group=DIALOG_EXIT_GROUP)
     for feature in FEATURES:
         feature.register(application)
     ticket.register_typed_text(application)
+    dialog_exits.register_finished_steps(application)
     fallback.register(application)
     buttons.index_buttons(application)
     menu.install(application, COMMANDS)

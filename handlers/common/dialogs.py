@@ -1,19 +1,29 @@
 """What every guided dialog shares: its draft, closing it, nudging towards its buttons, timing out, wiring.
 
 Each conversation module keeps its own wording (as `N_` constants or small functions) and hands it to
-these factories, so the modules state only what is specific to them.
+these factories, so the modules state only what is specific to them. A typed command ends any dialog
+it does not start (handlers/common/dialog_exits.py decides when; `Dialog.leave_for_command` how).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, TypeHandler
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    TypeHandler,
+)
 
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
@@ -42,12 +52,36 @@ class Draft(BaseModel):
     KEY: ClassVar[str]
     # A dialog someone without a role may be in (the guard lets their messages through to it).
     OPEN_TO_STRANGERS: ClassVar[bool] = False
+    # Fields that say how to talk to the person or where the dialog stands, not what they answered.
+    BACKGROUND: ClassVar[frozenset[str]] = frozenset({"locale", "timezone", "region", "state", "editing"})
     _open_keys: ClassVar[set[str]] = set()
+    _kinds: ClassVar[dict[str, type[Draft]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        Draft._kinds[cls.KEY] = cls
         if cls.OPEN_TO_STRANGERS:
             Draft._open_keys.add(cls.KEY)
+
+    def has_answers(self) -> bool:
+        """Whether the person gave any answer a fresh draft lacks: closing it now loses something."""
+        fresh = type(self)()
+        return any(
+            getattr(self, name) != getattr(fresh, name)
+            for name in type(self).model_fields
+            if name not in self.BACKGROUND
+        )
+
+    @staticmethod
+    def answered(key: str, stored: object) -> bool:
+        """Whether what was stored under `key` is a draft holding answers (a search text is not)."""
+        kind = Draft._kinds.get(key)
+        if kind is None or not isinstance(stored, dict):
+            return False
+        try:
+            return kind.model_validate(stored).has_answers()
+        except ValidationError:
+            return False
 
 
 def in_dialog_open_to_strangers(user_data: dict[Any, Any] | None) -> bool:
@@ -81,6 +115,11 @@ def editing(context: CrmContext, kind: type[D]) -> Iterator[D]:
     draft = load(context, kind)
     yield draft
     keep(context, draft)
+
+
+def in_dialog(context: CrmContext, key: str) -> bool:
+    """Whether the person has a draft under `key`: the dialog keeping it has not ended."""
+    return context.user_data is not None and key in context.user_data
 
 
 def forget(context: CrmContext, key: str, *more: str) -> dict[str, Any]:
@@ -144,14 +183,22 @@ async def save_refused(update: Update, context: CrmContext, key: str) -> int:
     return ConversationHandler.END
 
 
-def canceller(text: str, key: str, *more: str, reply_markup: ReplyMarkup | None = None) -> Step:
-    """/cancel or a Cancel button: forget the draft and say that nothing was kept (`text`, an N_ msgid)."""
+@dataclass(frozen=True)
+class Cancel:
+    """/cancel or a Cancel button: forget the draft (`keys`, the first the dialog's own) and say that
+    nothing was kept (`text`, an N_ msgid)."""
 
-    async def cancelled(update: Update, context: CrmContext) -> int:
-        forget(context, key, *more)
-        return await close_with(update, context.t.gettext(text), reply_markup=reply_markup)
+    text: str
+    keys: tuple[str, ...]
+    reply_markup: ReplyMarkup | None = None
 
-    return cancelled
+    async def __call__(self, update: Update, context: CrmContext) -> int:
+        forget(context, *self.keys)
+        return await close_with(update, context.t.gettext(self.text), reply_markup=self.reply_markup)
+
+
+def canceller(text: str, key: str, *more: str, reply_markup: ReplyMarkup | None = None) -> Cancel:
+    return Cancel(text, (key, *more), reply_markup)
 
 
 def nudge(text: str, state: object = None, *, markup: Markup | None = None) -> Step:
@@ -216,24 +263,85 @@ def stale_save(
     return stale_saved
 
 
+# The default note when a typed command closes a dialog that held answers; a dialog may name itself.
+CLOSED_BY_COMMAND = N_("Your unfinished form was closed; nothing from it was kept.")
+
+_ending_for_command: ContextVar[bool] = ContextVar("ending_for_command", default=False)
+
+
+@contextmanager
+def ending_for_command() -> Iterator[None]:
+    """While open, each dialog's `LeaveForCommand` takes the command being processed."""
+    token = _ending_for_command.set(True)
+    try:
+        yield
+    finally:
+        _ending_for_command.reset(token)
+
+
+class LeaveForCommand(BaseHandler[Update, CrmContext, int]):
+    """First in every state of a dialog, and deaf except inside `ending_for_command`: so the dialog
+    itself (through PTB's own state keeping, persistence and timeout jobs) ends for a typed command."""
+
+    def check_update(self, update: object) -> bool:
+        return _ending_for_command.get() and isinstance(update, Update) and update.message is not None
+
+
+class Dialog(ConversationHandler[CrmContext]):
+    """A guided dialog with what ending it from outside needs: its cancel (the draft keys and the
+    reply keyboard to take away) and the note for a typed command that closed it with answers in it."""
+
+    def __init__(self, *, cancel: Cancel, closed_note: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.cancel = cancel
+        self.closed_note = closed_note
+
+    async def leave_for_command(self, update: Update, context: CrmContext) -> int:
+        """Drop the draft as /cancel would; say so only when it held answers."""
+        stored = [(key, forget(context, key)) for key in self.cancel.keys]
+        if any(Draft.answered(key, value) for key, value in stored) and update.message is not None:
+            await update.message.reply_text(
+                context.t.gettext(self.closed_note), reply_markup=self.cancel.reply_markup
+            )
+        return ConversationHandler.END
+
+
+def dialogs_of(application: Application) -> list[Dialog]:  # type: ignore[type-arg]
+    """Every registered dialog, in the order PTB tries them."""
+    return [
+        handler for group in application.handlers.values() for handler in group if isinstance(handler, Dialog)
+    ]
+
+
 def conversation(
     name: str,
     *,
     entry_points: Sequence[BaseHandler[Any, Any, Any]],
     states: dict[object, list[Any]],
-    cancel: Step,
+    cancel: Cancel,
     cancel_data: Button | None = None,
     timed_out: TimedOut | None = None,
     timeout: float | timedelta | None = None,
     allow_reentry: bool = True,
-) -> ConversationHandler[Any]:
-    """A persistent dialog that /cancel (and the `cancel_data` button) ends, idling out after `timeout`."""
+    closed_note: str = CLOSED_BY_COMMAND,
+) -> Dialog:
+    """A persistent dialog that /cancel (and the `cancel_data` button) ends, idling out after `timeout`;
+    a typed command ends it too, with `closed_note` (an N_ msgid) when answers were lost."""
     fallbacks: list[BaseHandler[Any, Any, Any]] = [CommandHandler("cancel", cancel)]
     if cancel_data is not None:
         fallbacks.append(CallbackQueryHandler(cancel, pattern=cancel_data))
+    dialog: Dialog
+
+    async def leave(update: Update, context: CrmContext) -> int:
+        return await dialog.leave_for_command(update, context)
+
+    leaving = LeaveForCommand(leave)
+    states = {state: [leaving, *handlers] for state, handlers in states.items()}
     if timed_out is not None:
         states = {**states, ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)]}
-    return ConversationHandler(
+    dialog = Dialog(
+        cancel=cancel,
+        closed_note=closed_note,
         entry_points=list(entry_points),
         states=states,
         fallbacks=fallbacks,
@@ -242,3 +350,4 @@ def conversation(
         allow_reentry=allow_reentry,
         conversation_timeout=timeout,
     )
+    return dialog

@@ -97,13 +97,30 @@ async def checkin_unexpected(update: Update, context: CrmContext) -> int:
     assert update.message is not None
     t = context.t
     skip = t.gettext("Skip check-in")
-    if (update.message.text or "").strip() == skip:
+    if is_skip_checkin(update, context):
         return await checkin_skipped(update, context)
     await update.message.reply_text(
         t.gettext('Please share your location with the button below, or press "{skip}".').format(skip=skip),
         reply_markup=checkin_keyboard(t),
     )
     return CHECKIN
+
+
+async def location_again(update: Update, context: CrmContext) -> None:
+    """A location (or the skip button's text) after the check-in step: it changes nothing."""
+    assert update.message is not None
+    t = context.t
+    if dialogs.load(context, VisitDraft).on_site:
+        text = t.gettext("The check-in step is already done for this visit.")
+    else:
+        text = t.gettext("A location is only needed for on-site visits.")
+    await update.message.reply_text(text, reply_markup=ReplyKeyboardRemove())
+
+
+def is_skip_checkin(update: Update, context: CrmContext) -> bool:
+    """Whether the message is the check-in keyboard's Skip button, in the reader's language."""
+    assert update.message is not None
+    return (update.message.text or "").strip() == context.t.gettext("Skip check-in")
 
 
 async def _after_checkin(update: Update, context: CrmContext, draft: VisitDraft) -> int:

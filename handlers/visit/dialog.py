@@ -57,6 +57,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     text = filters.TEXT & ~filters.COMMAND
     message = filters.UpdateType.MESSAGE & ~filters.COMMAND
     buttons_only = MessageHandler(message, dialogs.choose_with_buttons)
+    located_again = MessageHandler(filters.LOCATION, checkin.location_again)
     application.add_handler(
         dialogs.conversation(
             "visit",
@@ -89,10 +90,12 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
                 ],
                 ADOPT: [
                     CallbackQueryHandler(checkin.adopt_answered, pattern=callbacks.VISIT_ADOPT),
+                    located_again,
                     MessageHandler(message, adopt_unexpected),
                 ],
                 FOLLOW_UP: [
                     CallbackQueryHandler(visit_steps.follow_up_picked, pattern=callbacks.VISIT_FOLLOW_UP),
+                    located_again,
                     MessageHandler(text, visit_steps.follow_up_typed),
                     MessageHandler(message, visit_steps.follow_up_unexpected),
                 ],
@@ -100,6 +103,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
                     CallbackQueryHandler(save.save, pattern=callbacks.VISIT_SAVE),
                     CallbackQueryHandler(save.edit, pattern=callbacks.VISIT_EDIT),
                     CallbackQueryHandler(save.go_to_step, pattern=callbacks.VISIT_GOTO),
+                    located_again,
                     MessageHandler(message, summary_unexpected),
                 ],
             },
@@ -107,6 +111,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             cancel_data=callbacks.VISIT_CANCEL,
             timed_out=timed_out,
             timeout=TIMEOUT_SECONDS,
+            closed_note=N_("Your unfinished visit draft was closed; nothing was saved."),
         )
     )
     application.add_handler(CallbackQueryHandler(stale_save, pattern=callbacks.VISIT_SAVE))

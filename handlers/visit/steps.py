@@ -13,6 +13,7 @@ from bot.services.visits import MAX_NOTES, read_notes
 from handlers.common import dialogs, pickers
 from handlers.common.typed_dates import ahead_examples, ahead_refusal
 from handlers.visit import callbacks
+from handlers.visit.checkin import is_skip_checkin, location_again
 from handlers.visit.draft import VisitDraft
 from handlers.visit.prompts import (
     CUSTOMER,
@@ -151,9 +152,12 @@ async def follow_up_picked(update: Update, context: CrmContext) -> int:
     return await show_summary(update, context)
 
 
-async def follow_up_typed(update: Update, context: CrmContext) -> int:
+async def follow_up_typed(update: Update, context: CrmContext) -> int | None:
     assert update.message is not None
     t = context.t
+    if is_skip_checkin(update, context):
+        await location_again(update, context)
+        return None
     typed = update.message.text or ""
     when = read_ahead(typed, now=context.now(), tz=context.me.timezone)
     if isinstance(when, Refused):

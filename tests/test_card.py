@@ -243,7 +243,7 @@ async def test_log_visit_and_order_from_the_card(bot: Harness) -> None:
     await rep.press("No follow-up")
     saved = await rep.press("✅ Save")
     assert "Visit to Acme saved." in saved.text
-    assert (await rep.press("Open the card")).text.startswith("Acme")
+    assert (await rep.press("Open card")).text.startswith("Acme")
     assert "How much is it?" in (await rep.press("💰 Log order")).text
     await rep.send("66")
     await rep.press("CNY")

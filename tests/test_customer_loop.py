@@ -97,7 +97,7 @@ async def test_link_visit_survey_ticket_relay_reopen_escalation(bot: Harness, lo
     question = await newest(guest, "⭐")
     assert question == (
         t.gettext("⭐ How was the visit from {rep} ({team}) on {date}?").format(
-            rep="Rita", team="East", date=t.date(VISIT, format="long")
+            rep="Rita", team="East", date=t.day(VISIT, weekday=True)
         )
         + "\n"
         + t.gettext("Please rate it from 1 (very poor) to 5 (excellent).")

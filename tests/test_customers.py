@@ -43,7 +43,7 @@ async def test_new_customer_with_every_field(bot: Harness) -> None:
     assert "Tags for 张三?" in (await rep.press("A")).text
     reply = await rep.send("#wholesale, 北区、vip客户")
     assert "Saved: 张三 is now one of your customers." in reply.text
-    assert reply.buttons() == [["Open the card"]]
+    assert reply.buttons() == [["Open card"]]
 
     [saved] = await fetch(bot, Customer)
     assert (saved.owner_id, saved.team_id) == (staff.rep_id, staff.team_id)
@@ -153,7 +153,7 @@ async def test_duplicate_of_another_reps_customer_asks_for_a_transfer(bot: Harne
     assert push.payload["params"]["text"] == (
         "Rita Wang申请接手客户王五（华联超市），该客户目前由Li Wei负责。如同意，请把客户转给Rita Wang。"
     )
-    assert push.payload["params"]["reply_markup"]["inline_keyboard"][0][0]["text"] == "查看客户"
+    assert push.payload["params"]["reply_markup"]["inline_keyboard"][0][0]["text"] == "打开客户卡片"
     [audit] = await fetch(bot, AuditLog, action="transfer.requested")
     assert (audit.actor_id, audit.customer_id, audit.target_user_id) == (
         staff.rep_id,

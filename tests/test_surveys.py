@@ -131,7 +131,7 @@ async def test_a_visit_is_rated_two_hours_later_and_a_five_comes_with_a_comment(
     await run_surveys(bot, T + timedelta(hours=2))
     question = await guest.last_message()
     assert question.text == (
-        "⭐ How was the visit from Rita (East) on November 24, 2026?\n"
+        "⭐ How was the visit from Rita (East) on Tue, Nov 24?\n"
         "Please rate it from 1 (very poor) to 5 (excellent)."
     )
     assert question.buttons() == [["1", "2", "3", "4", "5"]]
@@ -173,7 +173,7 @@ async def test_an_evening_visit_is_rated_next_morning_in_chinese(bot: Harness) -
     await run_surveys(bot, datetime(2026, 11, 25, 1, 0, tzinfo=UTC))  # 09:00 in Shanghai
 
     question = await guest.last_message()
-    assert question.text == "⭐ 请为Rita（East）2026年11月24日的拜访打分。\n1 分表示很差，5 分表示非常满意。"
+    assert question.text == "⭐ 请为Rita（East）11月24日周二的拜访打分。\n1 分表示很差，5 分表示非常满意。"
     thanks = await guest.press("4")
     assert thanks.text.startswith("谢谢！您给本次拜访打了4分（满分5分）。")
     assert thanks.buttons() == [["跳过"]]
@@ -241,12 +241,12 @@ async def test_a_low_score_opens_a_ticket_and_alerts_the_rep_and_the_manager(bot
     )
     await deliver(bot, answered_at)
     alert = next(text for text in await texts(rep) if text.startswith("⚠️"))
-    assert alert.splitlines()[0] == "⚠️ Lotus Tea House rated the visit on Nov 24, 2026 only 2/5."
+    assert alert.splitlines()[0] == "⚠️ Lotus Tea House rated the visit on Nov 24 only 2/5."
     (ticket,) = await fetch(bot, Ticket)
     assert f"Ticket #{ticket.number} is open for it." in alert
     boss = next(text for text in await texts(manager) if text.startswith("⚠️"))
     assert boss.splitlines()[:2] == [
-        "⚠️ Lotus Tea House给2026年11月24日的拜访只打了2分（满分5分）。",
+        "⚠️ Lotus Tea House给11月24日的拜访只打了2分（满分5分）。",
         "销售：Rita",
     ]
     assert f"已为此开立工单 #{ticket.number}。" in boss

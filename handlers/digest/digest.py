@@ -56,7 +56,7 @@ def _risk(t: Translator, row: Mapping[str, Any]) -> str:
 
 def _ticket(t: Translator, row: Mapping[str, Any]) -> str:
     return t.gettext("• #{number} {customer} — due {when}").format(
-        number=row["number"], customer=_customer(row), when=t.datetime(row["due_at"], format="short")
+        number=row["number"], customer=_customer(row), when=t.day_time(row["due_at"])
     )
 
 
@@ -65,7 +65,7 @@ def _follow_up(t: Translator, row: Mapping[str, Any]) -> str:
     return t.gettext("• {customer} — {owner}, due {when}").format(
         customer=who or t.gettext("Reminder"),
         owner=_owner(row),
-        when=t.datetime(row["due_at"], format="short"),
+        when=t.day_time(row["due_at"]),
     )
 
 

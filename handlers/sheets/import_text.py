@@ -32,6 +32,7 @@ REASON_LABELS: dict[Problem, str] = {
 }
 ROW_LABEL = N_("Row")
 REASON_LABEL = N_("Reason")
+REJECTED_SHEET = N_("Rejected rows")
 MAX_REASONS = 6
 MAX_IGNORED = 8
 HEADER_CLIP = 30
@@ -186,16 +187,29 @@ def _reason_lines(t: Translator, rejected: list[Rejected]) -> list[str]:
 
 
 def preview(
-    t: Translator, *, file_name: str, counts: Counts, rejected: list[Rejected], ignored: tuple[str, ...]
+    t: Translator,
+    *,
+    file_name: str,
+    counts: Counts,
+    unowned: int,
+    rejected: list[Rejected],
+    ignored: tuple[str, ...],
 ) -> str:
-    """The preview: what confirming will do, why rows were rejected, and the rules applied."""
+    """The preview: what confirming will do, why rows were rejected, and the rules applied (the
+    owner rule only when some new customer has no owner)."""
     lines = [t.gettext("Import preview for {file}:").format(file=file_name), *_count_lines(t, counts)]
     if rejected:
         lines += ["", *_reason_lines(t, rejected)]
         lines.append(t.gettext("The rejected rows are in the file below, each with its reason."))
     lines.append("")
-    if counts.new:
-        lines.append(t.gettext("New customers without an owner will be yours; you can reassign them later."))
+    if unowned:
+        lines.append(
+            t.ngettext(
+                "{n} new customer has no owner in the file and will be yours; you can reassign them later.",
+                "{n} new customers have no owner in the file and will be yours; you can reassign them later.",
+                unowned,
+            ).format(n=t.number(unowned))
+        )
     if counts.updated:
         lines.append(
             t.gettext("Updates only change the cells that are filled in; empty cells keep what is stored.")
@@ -240,6 +254,12 @@ def already_applied(t: Translator) -> str:
     return t.gettext("This import has already been applied.")
 
 
+def rejected_file_name(t: Translator, file_name: str, kind: FileKind) -> str:
+    """The sent file's own name with the reader's word for rejected rows added."""
+    stem = file_name.rsplit(".", 1)[0]
+    return t.gettext("{file}-rejected").format(file=stem) + "." + kind.value
+
+
 def rejected_caption(t: Translator) -> str:
     return t.gettext("Rejected rows, each with its reason. Fix them and send this file back to import them.")
 
@@ -267,7 +287,7 @@ def rejected_file(
 
     rows = [cells(row) for row in rejected]
     if kind is FileKind.XLSX:
-        return write_xlsx(headers, rows, title=t.gettext(REASON_LABEL))
+        return write_xlsx(headers, rows, title=t.gettext(REJECTED_SHEET))
     return write_csv(headers, ([_text(cell) for cell in row] for row in rows))
 
 

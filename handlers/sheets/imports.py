@@ -174,7 +174,12 @@ async def _show_preview(
     t = context.t
     counts = plan.counts
     body = text.preview(
-        t, file_name=file_name, counts=counts, rejected=plan.rejected, ignored=sheet.headers.ignored
+        t,
+        file_name=file_name,
+        counts=counts,
+        unowned=plan.unowned,
+        rejected=plan.rejected,
+        ignored=sheet.headers.ignored,
     )
     forget(context, PendingImport.KEY)
     markup = None
@@ -195,9 +200,10 @@ async def _show_preview(
             width=sheet.headers.width,
             rejected=plan.rejected,
         )
-        stem = file_name.rsplit(".", 1)[0]
         await status.reply_document(
-            data, filename=f"{stem}-rejected.{sheet.kind.value}", caption=text.rejected_caption(t)
+            data,
+            filename=text.rejected_file_name(t, file_name, sheet.kind),
+            caption=text.rejected_caption(t),
         )
 
 

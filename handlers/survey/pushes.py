@@ -27,7 +27,7 @@ def question_text(t: Translator, question: SurveyQuestion) -> str:
             "📣 How likely are you to recommend {team} to a friend or colleague?\n"
             "0 = not at all likely, 10 = extremely likely."
         ).format(team=f"<b>{escape(clip(question.team_name, MAX_NAME))}</b>")
-    day = t.date(question.visited_at, format="long") if question.visited_at is not None else ""
+    day = t.day(question.visited_at, weekday=True) if question.visited_at is not None else ""
     if question.rep_name:
         head = t.gettext("⭐ How was the visit from {rep} ({team}) on {date}?").format(
             rep=escape(clip(question.rep_name, MAX_NAME)),
@@ -71,7 +71,7 @@ def alert_text(t: Translator, alert: LowScore) -> str:
     elif alert.kind == SurveyKind.CSAT:
         lines.append(
             t.gettext("⚠️ {customer} rated the visit on {date} only {score}/5.").format(
-                customer=name, score=score, date=t.date(alert.answered_at, format="medium")
+                customer=name, score=score, date=t.day(alert.answered_at)
             )
         )
     else:

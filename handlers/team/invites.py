@@ -152,7 +152,7 @@ def _invites_screen(
         return no_team_text(t), None
     if not pending:
         return t.gettext("There are no open invite links. Create one with /invite."), None
-    lines = [t.gettext("Open invite links:")]
+    lines = [t.gettext("Invite links not used yet:")]
     buttons = []
     for number, item in enumerate(pending, start=1):
         lines.append(

@@ -174,7 +174,7 @@ def reassign_button(t: Translator, ticket_id: int) -> InlineKeyboardButton:
 
 
 def open_ticket_button(t: Translator, ticket_id: int) -> InlineKeyboardButton:
-    return _button(t.gettext("🎫 Open ticket"), callbacks.OPEN_TICKET.data(ticket_id=ticket_id))
+    return _button(t.gettext("🎫 View ticket"), callbacks.OPEN_TICKET.data(ticket_id=ticket_id))
 
 
 def reply_button(t: Translator, ticket_id: int) -> InlineKeyboardMarkup:

@@ -213,7 +213,7 @@ async def test_only_admins_read_the_trail(bot: Harness) -> None:
     await sales_team(bot)
     manager = await person(bot, MANAGER_TG)
     rep = await person(bot, REP_TG, chinese=True)
-    refusal = "That command is not part of your role. /help lists what you can do."
+    refusal = "Only an admin can read the audit log. If you need this, ask an admin."
     assert (await manager.send("/audit")).text == refusal
     assert (await manager.send("/audit customer Lotus")).text == refusal
     assert "audit" not in await manager.menu()
@@ -241,7 +241,7 @@ async def test_only_admins_read_the_trail(bot: Harness) -> None:
             "Mona Chen从文件导入了客户（新增1,200位，更新8位）",
         ),
         ("en", "settings", {"field": "quiet_hours"}, "Mona Chen changed the team setting Quiet hours"),
-        ("zh_Hans", "settings", {"field": "cadence"}, "Mona Chen修改了团队设置：拜访周期"),
+        ("zh_Hans", "settings", {"field": "cadence"}, "Mona Chen修改了团队设置：拜访频率"),
     ],
 )
 def test_imports_and_settings_read_as_sentences(

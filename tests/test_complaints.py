@@ -75,7 +75,7 @@ async def test_a_complaint_with_bad_input_and_a_photo_reaches_the_rep_with_its_c
         ["💬 Reply", "📝 Note"],
         ["✅ Resolve"],
         ["Severity", "History"],
-        ["Open customer"],
+        ["Open card"],
     ]
     assert not any("Complaint #1" in reply.text for reply in await d.manager.replies())
 

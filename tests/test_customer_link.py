@@ -58,7 +58,7 @@ async def test_the_rep_gets_a_qr_code_and_the_customer_connects_with_it(bot: Har
     await background(bot.app).deliver()
     told = (await rep.replies())[-1]
     assert told.text.startswith("🔗 Lotus Tea House is now connected on Telegram")
-    card = await rep.press("Open customer")
+    card = await rep.press("Open card")
     assert "📱 Connected on Telegram" in card.text
 
     again = await guest.send(f"/start {payload}")

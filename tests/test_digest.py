@@ -270,7 +270,9 @@ async def test_forged_buttons_and_reps_are_turned_away(bot: Harness) -> None:
         assert "no longer active" in str(answer["text"]), data
     rita = await person(bot, REP_TG)
     refused = await rita.send("/digest")
-    assert refused.text == "That command is not part of your role. /help lists what you can do."
+    assert refused.text == (
+        "The digest is for managers and admins: it covers the whole team. If you need this, ask your manager."
+    )
     answer = await press_forged(bot, rita, "Visits", "dig:visits:d:20261124")
     assert answer is not None
     assert answer["text"] == "This button is not available to you."

@@ -374,7 +374,7 @@ async def erase_through_the_bot(bot: Harness) -> tuple[int, list[str]]:
         await rep.send(answer)
     await rep.press("A")
     assert "Saved" in (await rep.send("#florist")).text
-    await rep.press("Open the card")
+    await rep.press("Open card")
     shown = await rep.press("🔗 Customer's link to the bot")
     link = re.search(r"start=(c_[A-Za-z0-9_-]+)", shown.text)
     assert link is not None, shown.text

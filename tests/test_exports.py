@@ -115,7 +115,7 @@ async def test_manager_exports_customers_as_xlsx_and_csv(bot: Harness) -> None:
     assert "Customers: in which format?" in (await manager.press("Customers")).text
     await manager.press("Excel (.xlsx)")
     name, data, caption = await last_document(manager)
-    assert name.startswith("fieldcrm-customers-")
+    assert name.startswith("FieldCRM Customers ")
     assert name.endswith(".xlsx")
     assert caption.startswith("Customers: 4 rows, exported ")
     rows = table(name, data)
@@ -343,7 +343,10 @@ async def test_reps_cannot_export(bot: Harness) -> None:
     await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Mine")
     rep = await person(bot, REP_TG)
     reply = await rep.send("/export")
-    assert reply.text == "That command is not part of your role. /help lists what you can do."
+    assert reply.text == (
+        "Exports are for managers and admins: they hold the whole team's customers. "
+        "If you need this, ask your manager."
+    )
     assert "export" not in await rep.menu()
     answer = await press_forged(bot, rep, "Customers", "exp:f:customers:xlsx")
     assert answer is not None

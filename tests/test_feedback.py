@@ -49,8 +49,8 @@ async def test_a_customer_writes_feedback_and_the_owner_reads_it_with_a_card_but
     await deliver(bot)
     told = (await rep.replies())[-1]
     assert told.text == "💬 Feedback from Lotus Tea House:\n\nThe <b>tea</b> & cups were late again"
-    assert told.buttons() == [["Open customer"]]
-    card = await rep.press("Open customer")
+    assert told.buttons() == [["Open card"]]
+    card = await rep.press("Open card")
     assert card.text.startswith("Lotus Tea House")
     assert not [m for m in await guest.replies() if "Feedback from" in m.text]
 
@@ -73,7 +73,7 @@ async def test_a_chinese_customer_sends_a_photo_with_a_caption_and_the_owner_get
     await deliver(bot)
     text, photo = (await rep.replies())[-2:]
     assert text.text == "💬 来自Lotus Tea House的反馈：\n\n货架坏了"
-    assert text.buttons() == [["打开客户"]]
+    assert text.buttons() == [["打开客户卡片"]]
     assert photo.message.photo
     assert photo.text == "📷 Lotus Tea House随反馈发来的照片。"
     sent = await bot.client.calls("sendPhoto")

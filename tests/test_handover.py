@@ -156,10 +156,10 @@ async def test_handover_of_500_customers_to_three_successors(bot: Harness) -> No
     manager = await person(bot, MANAGER_TG)
 
     start = await manager.send("/handover")
-    assert start.text.startswith("Handover: whose customers should move?")
+    assert start.text.startswith("Whose customers are you handing over?")
     assert flat(start) == ["Li Wei · 21", "Rita Wang · 500", "Wu Fang · 0", "Zhao Lei · 0", "Cancel"]
     pick = await manager.press("Rita Wang · 500")
-    assert pick.text.startswith("Hand Rita Wang's 500 customers to whom?")
+    assert pick.text.startswith("Who should take over Rita Wang's 500 customers?")
     assert flat(pick) == ["Li Wei · 21", "Wu Fang · 0", "Zhao Lei · 0", "Continue ▶", "Cancel"]
     refused = await manager.press_for_answer("Continue ▶")
     assert refused is not None
@@ -250,7 +250,7 @@ async def test_handover_of_500_customers_to_three_successors(bot: Harness) -> No
     assert len(flat(listing)) == 9
     second = await li.press("Next ▶")
     assert second.text.startswith("Customers handed to you · page 2 of 20")
-    assert "◀ Previous" in flat(second)
+    assert "◀ Back" in flat(second)
     card = await li.press(flat(second)[0])
     assert card.text.startswith("Rita Shop")
     assert "Owner: Li" in card.text
@@ -276,7 +276,7 @@ async def test_handover_in_chinese_to_one_successor_without_telling_customers(bo
     manager = await person(bot, MANAGER_TG, chinese=True)
 
     start = await manager.send("/handover")
-    assert start.text.startswith("交接：哪位销售的客户需要转出？")
+    assert start.text.startswith("要交接谁的客户？")
     await manager.press("Rita Wang · 1")
     await manager.press("Li Wei · 0")
     plan = await manager.press("继续 ▶")
@@ -289,7 +289,7 @@ async def test_handover_in_chinese_to_one_successor_without_telling_customers(bo
     (briefing,) = [r for r in await li.replies() if r.text.startswith("🤝")]
     assert briefing.text.startswith("🤝 莲花茶馆现在是你的客户，由Rita Wang交接。")
     assert "已有200天没有下单，平时每18天一单。" in briefing.text
-    assert flat(briefing) == ["打开客户"]
+    assert flat(briefing) == ["打开客户卡片"]
     (told,) = [r for r in await rita.replies() if r.text.startswith("🔁")]
     assert told.text == "🔁 Your 1 customer was handed over to Li Wei."
     assert not [r for r in await guest.replies() if "从现在起" in r.text]
@@ -329,7 +329,7 @@ async def test_a_single_customer_moves_from_the_card(bot: Harness) -> None:
     (told,) = [r for r in await rita.replies() if r.text.startswith("🔁")]
     assert told.text == "🔁 Lotus Tea House has been handed over to Li Wei."
 
-    rep_card = await li.press("Open customer")
+    rep_card = await li.press("Open card")
     assert "🔁 Transfer" not in flat(rep_card)
 
 
@@ -353,14 +353,14 @@ async def test_a_manager_approves_a_transfer_request_and_a_second_press_is_refus
     assert "your manager has been asked to transfer Otto's Shop to you" in asked.text
     await deliver(bot)
     notice = (await manager.replies())[-1]
-    assert notice.buttons() == [["Open the customer"], ["✅ Approve", "✖ Refuse"]]
+    assert notice.buttons() == [["Open card"], ["✅ Approve", "✖ Refuse"]]
 
     done = await manager.press("✅ Approve")
     assert done.text.startswith("Rita Wang asks to take over the customer Otto's Shop")
     assert done.text.endswith(
         "✅ Approved: Otto's Shop now belongs to Rita Wang; they and the previous owner have been told."
     )
-    assert done.buttons() == [["Open the customer"]]
+    assert done.buttons() == [["Open card"]]
     assert await owners(bot, [theirs]) == {team.rep_id: 1}
     [approved] = await fetch(bot, AuditLog, action="transfer.approved")
     assert (approved.actor_id, approved.customer_id, approved.target_user_id) == (
@@ -396,7 +396,7 @@ async def test_a_refused_request_in_chinese_tells_the_rep_and_moves_nothing(bot:
     await rita.press(flat(guard)[0])
     await deliver(bot)
     notice = (await manager.replies())[-1]
-    assert notice.buttons() == [["查看客户"], ["✅ 同意", "✖ 拒绝"]]
+    assert notice.buttons() == [["打开客户卡片"], ["✅ 同意", "✖ 拒绝"]]
 
     done = await manager.press("✖ 拒绝")
     assert done.text.endswith("✖ 已拒绝：王五保持原负责人不变；已通知Rita Wang。")
@@ -435,7 +435,8 @@ async def test_refusals_for_reps_other_teams_and_stale_buttons(bot: Harness) -> 
 
     for command in ("/handover", "/audit"):
         reply = await rita.send(command)
-        assert reply.text == "That command is not part of your role. /help lists what you can do."
+        assert reply.text.startswith("Only a"), reply.text
+        assert reply.text.endswith("If you need this, ask your manager.")
     for data in (f"hov:from:{team.rep_id}", f"xfer:pick:{lotus}", "xfer:ok:1"):
         answer = await press_forged(bot, rita, "Forged", data)
         assert answer is not None
@@ -445,7 +446,7 @@ async def test_refusals_for_reps_other_teams_and_stale_buttons(bot: Harness) -> 
     answer = await press_forged(bot, ola, "Theirs", f"hov:from:{team.rep_id}")
     assert answer is not None
     assert answer["text"] == (
-        "That rep is not an active rep of your team (any more). Send /handover to start again."
+        "That rep is no longer an active rep in your team. Send /handover to start again."
     )
     answer = await press_forged(bot, ola, "Move", f"xfer:to:{lotus}:{ben}")
     assert answer is not None
@@ -465,7 +466,7 @@ async def test_refusals_for_reps_other_teams_and_stale_buttons(bot: Harness) -> 
     answer = await manager.press_for_answer("Continue ▶")
     assert answer is not None
     assert answer["text"] == (
-        "That rep is not an active rep of your team (any more). Send /handover to start again."
+        "That rep is no longer an active rep in your team. Send /handover to start again."
     )
     assert await owners(bot, [lotus]) == {team.rep_id: 1}
 

@@ -66,11 +66,11 @@ async def test_gbk_csv_with_chinese_headers_and_bad_rows(bot: Harness) -> None:
     assert "电话号码无效：1" in text
     assert "与前面某行是同一位客户：1" in text
     assert "忽略的列：备注" in text
-    assert "没有负责人的新客户将归你所有" in text
+    assert "1位新客户在文件中没有负责人，将归你所有" in text
     assert message.buttons() == [["确认导入", "取消"]]
 
     name, data, caption = await last_document(manager)
-    assert name == "east-rejected.csv"
+    assert name == "east-未导入.csv"
     assert "修正" in caption
     rejected = table(name, data)
     assert rejected[0][-2:] == ["行号", "原因"]
@@ -209,7 +209,10 @@ async def test_reps_cannot_import(bot: Harness) -> None:
     reply = await send_file(rep, csv_bytes([["name"], ["Mine"]]), filename="mine.csv")
     assert "Only managers can import customers" in reply.text
     reply = await rep.send("/import")
-    assert "not part of your role" in reply.text
+    assert reply.text == (
+        "Imports are for managers: an import adds customers to the whole team. "
+        "If you need this, ask your manager."
+    )
     answer = await press_forged(bot, rep, "Confirm import", "imp:ok:abc")
     assert answer is not None
     assert answer["text"] == "This button is not available to you."
@@ -224,7 +227,7 @@ async def test_import_help_sends_a_template_in_the_managers_language(bot: Harnes
     await manager.send("/import")
     assert any("模板" in r.text for r in await manager.replies())
     name, data, _ = await last_document(manager)
-    assert name == "fieldcrm-customers-template.xlsx"
+    assert name == "FieldCRM导入模板.xlsx"
     assert table(name, data) == [["名称", "电话", "公司", "地址", "生日", "等级", "标签", "负责人"]]
 
 

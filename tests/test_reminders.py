@@ -62,11 +62,11 @@ async def push_and_deliver(jobs: Background) -> int:
 PUSH = {
     "en": (
         "⏰ Follow up with Acme 贸易, due Tue, Nov 24, 08:55.\nBring the new price list",
-        [["✅ Done"], ["In 1 hour", "Tomorrow 09:00", "Next week"], ["Open customer"]],
+        [["✅ Done"], ["In 1 hour", "Tomorrow 09:00", "Next week"], ["Open card"]],
     ),
     "zh_Hans": (
         "⏰ 跟进Acme 贸易，时间：11月24日周二 08:55。\nBring the new price list",
-        [["✅ 完成"], ["1小时后", "明天 09:00", "下周"], ["打开客户"]],
+        [["✅ 完成"], ["1小时后", "明天 09:00", "下周"], ["打开客户卡片"]],
     ),
 }
 
@@ -124,7 +124,7 @@ async def test_each_snooze_moves_the_reminder_and_it_comes_back(bot: Harness) ->
 
     snoozed = await rep.press("In 1 hour")
     assert snoozed.text == "💤 Acme: snoozed until Tue, Nov 24, 10:00."
-    assert snoozed.buttons() == [["✅ Done"], ["Open customer"]]
+    assert snoozed.buttons() == [["✅ Done"], ["Open card"]]
     row = await reminder(bot, rid)
     assert (row.status, row.due_at, row.notified_at) == (ReminderStatus.SNOOZED, T + timedelta(hours=1), None)
     assert await push_and_deliver(jobs) == 0

@@ -83,14 +83,14 @@ async def test_a_rise_to_high_alerts_the_owner_with_reasons_and_the_manager_in_c
         f"Health {stored.health_score}/100, high risk.",
         "• No order for 200 days; usually one every 18 days.",
     ]
-    assert push.buttons() == [["📅 Schedule visit"], ["💤 Snooze 7 days", "👍 Not a risk"], ["Open customer"]]
-    assert push.message.button_data("Open customer") == f"cust:open:{lotus}"
+    assert push.buttons() == [["📅 Schedule visit"], ["💤 Snooze 7 days", "👍 Not a risk"], ["Open card"]]
+    assert push.message.button_data("Open card") == f"cust:open:{lotus}"
 
     boss = (await manager.replies())[-1]
     assert boss.text.splitlines()[0] == "🔴 Lotus Tea House流失风险升至高。"
     assert "负责人：Rita" in boss.text
     assert "• 已有200天没有下单，平时每18天一单。" in boss.text
-    assert boss.buttons()[-2:] == [["🔁 转给他人"], ["打开客户"]]
+    assert boss.buttons()[-2:] == [["🔁 转给他人"], ["打开客户卡片"]]
     assert await alert_pushes(other) == []
     (alert,) = await fetch(bot, RiskAlert)
     assert (alert.customer_id, alert.level, alert.previous_level, alert.answer) == (
@@ -138,7 +138,7 @@ async def test_snooze_mutes_the_customer_for_seven_days(bot: Harness) -> None:
     assert snoozed.text.endswith("💤 Snoozed: no risk alerts for this customer until May 19, 2027.")
     assert snoozed.text.startswith("🔴 Lotus Tea House is now at high risk of churning.\n")
     assert snoozed.message.entities[0]["type"] == "bold"
-    assert snoozed.buttons() == [["Open customer"]]
+    assert snoozed.buttons() == [["Open card"]]
     (alert,) = await fetch(bot, RiskAlert)
     assert alert.answer == "snoozed"
     stored = (await fetch(bot, Customer, id=lotus))[0]

@@ -16,39 +16,39 @@ async def test_manager_sees_and_changes_the_settings(bot: Harness) -> None:
     screen = await manager.send("/settings")
     assert screen.text.splitlines() == [
         "⚙️ Settings of East",
-        "Time zone: China (Shanghai) Time (UTC+8)",
+        "Time zone: Shanghai (UTC+8)",
         "Currency: CNY",
         "Daily digest at 18:00",
-        "Visit cadence (days): VIP 14 · A 30 · B 60 · C 90",
+        "Days between visits, by tier: VIP 14 · A 30 · B 60 · C 90",
         "Rating question: 2 hours after a visit, between 09:00 and 21:00",
-        "Ticket SLA (hours to first response / to resolution): "
+        "Hours allowed for a complaint's first reply / resolution: "
         "low 4/72 · normal 4/72 · high 4/72 · urgent 4/72",
         "Quiet hours: off",
     ]
     assert screen.buttons() == [
         ["Time zone", "Currency"],
-        ["Digest time", "Visit cadence"],
-        ["Rating delay", "Rating hours"],
-        ["Ticket SLA", "Quiet hours"],
+        ["Digest time", "How often to visit"],
+        ["When to ask for a rating", "Hours for rating questions"],
+        ["Complaint reply times", "Quiet hours"],
     ]
 
-    asked = await manager.press("Visit cadence")
+    asked = await manager.press("How often to visit")
     assert asked.text.startswith('Send the days between visits for one tier or several, e.g. "A 21"')
     wrong = await manager.send("every month 🙂")
     assert wrong.text.startswith("Sorry, I can't use “every month 🙂” here.\nSend the days between visits")
     saved = await manager.send("VIP 10, A 21")
     assert saved.text.startswith("✅ Saved.")
-    assert "Visit cadence (days): VIP 10 · A 21 · B 60 · C 90" in saved.text
+    assert "Days between visits, by tier: VIP 10 · A 21 · B 60 · C 90" in saved.text
 
     await manager.press("Quiet hours")
     quiet = await manager.send("22:00-08:00")
     assert "Quiet hours: 22:00–08:00" in quiet.text
-    await manager.press("Ticket SLA")
+    await manager.press("Complaint reply times")
     sla = await manager.send("urgent 1 24")
     assert "urgent 1/24" in sla.text
     await manager.press("Time zone")
     zone = await manager.send("London")
-    assert "Time zone: United Kingdom Time" in zone.text
+    assert "Time zone: London (UTC)" in zone.text
 
     [row] = await fetch(bot, Team, id=team.team_id)
     assert row.timezone == "Europe/London"
@@ -96,7 +96,9 @@ async def test_a_rep_cannot_open_the_settings(bot: Harness) -> None:
     await sales_team(bot)
     rep = await person(bot, REP_TG)
     refused = await rep.send("/settings")
-    assert refused.text == "That command is not part of your role. /help lists what you can do."
+    assert refused.text == (
+        "Only a manager or an admin can change the team's settings. If you need this, ask your manager."
+    )
     assert "/settings" not in await rep.menu()
     answer = await press_forged(bot, rep, "Currency", "set:currency")
     assert answer is not None

@@ -76,7 +76,7 @@ async def test_half_finished_dialog_survives_a_restart(sandbox: SandboxServer, d
     async with running_bot(settings, sandbox) as second:
         admin = await second.person(ADMIN_ID, "Ada")
         confirm = await admin.send("Singapore")
-        assert "Create the team Survivors" in confirm.text
+        assert confirm.text == "Create team Survivors? Time zone: Singapore (UTC+8)"
         assert "Team Survivors is ready" in (await admin.press("Create")).text
         assert await team_count(second) == 1
 

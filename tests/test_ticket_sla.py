@@ -69,7 +69,7 @@ async def test_a_chinese_manager_is_told_of_a_missed_resolution(bot: Harness) ->
     (push,) = await escalations(d)
     assert push.splitlines()[0] == "⏰ 投诉 #1还没有解决，本应在2027/5/15 10:00前解决。"
     assert "类别：配送 · 紧急程度：普通" in push
-    assert (await d.manager.replies())[-1].buttons() == [["🔁 转给他人"], ["🎫 打开工单"]]
+    assert (await d.manager.replies())[-1].buttons() == [["🔁 转给他人"], ["🎫 查看工单"]]
 
 
 async def test_severity_recomputes_deadlines_from_the_open_time(bot: Harness) -> None:

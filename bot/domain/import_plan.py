@@ -72,6 +72,11 @@ class Plan:
     def counts(self) -> Counts:
         return Counts(len(self.new), len(self.changes), self.unchanged, len(self.rejected))
 
+    @property
+    def unowned(self) -> int:
+        """New customers whose row names no owner: the importer gets them."""
+        return sum(1 for new in self.new if new.row.owners is None)
+
 
 def _index(existing: Sequence[Existing]) -> tuple[dict[str, list[Existing]], dict[str, list[Existing]]]:
     by_phone: dict[str, list[Existing]] = {}

@@ -39,8 +39,9 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 DATE_FORMAT = "yyyy-mm-dd"
 MAX_COLUMN_WIDTH = 40
 # A cell that Excel would run as a formula when it opens a CSV (=, @, or +/- followed by more than
-# a number): written with a leading apostrophe, which the reader removes again.
-_FORMULA = re.compile(r"^(?:[=@]|[+-](?![\d\s().-]*$))")
+# a number): written with a leading apostrophe, which the reader removes again. A Telegram
+# @username alone (letters, digits, _) can call nothing, so it is written as typed.
+_FORMULA = re.compile(r"^(?:=|@(?![A-Za-z0-9_]{3,32}$)|[+-](?![\d\s().-]*$))")
 _NEUTRALISED = re.compile(r"^'(?=[=@+-])")
 
 

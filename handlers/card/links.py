@@ -15,7 +15,7 @@ from handlers.card.callbacks import OPEN_CUSTOMER
 def open_customer_button(t: Translator, customer_id: int) -> InlineKeyboardButton:
     """The Open customer button, for a keyboard that also carries the message's own answers."""
     return InlineKeyboardButton(
-        t.gettext("Open customer"), callback_data=OPEN_CUSTOMER.data(customer_id=customer_id)
+        t.gettext("Open card"), callback_data=OPEN_CUSTOMER.data(customer_id=customer_id)
     )
 
 
@@ -30,7 +30,7 @@ def open_card_markup(t: Translator, customer_id: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    t.gettext("Open the card"), callback_data=OPEN_CUSTOMER.data(customer_id=customer_id)
+                    t.gettext("Open card"), callback_data=OPEN_CUSTOMER.data(customer_id=customer_id)
                 )
             ]
         ]

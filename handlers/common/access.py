@@ -13,7 +13,7 @@ from bot.i18n import Translator
 from bot.runtime import ratelimit
 from bot.runtime.context import CrmContext
 from bot.services import users
-from handlers.common import dialogs, errors, menu
+from handlers.common import dialogs, errors, menu, refusals
 from handlers.common.buttons import StaleButton, button_index
 from handlers.common.texts import deactivated_text, stale_button_text, stranger_text, unknown_command_text
 
@@ -235,7 +235,7 @@ async def _explain(update: Update, context: CrmContext, *, known: bool) -> None:
     elif viewer.role is None:
         text = stranger_text(context.t)
     elif known:
-        text = context.t.gettext("That command is not part of your role. /help lists what you can do.")
+        text = refusals.command_refusal(context.t, command_of(update) or "", viewer.role)
     else:
         text = unknown_command_text(context.t)
     await update.effective_message.reply_text(text)

@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.domain.text import clip
+from bot.domain.text import clip, join_list
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
 from bot.services import handover
@@ -52,7 +52,7 @@ refusal = Refusals(
     (OtherTeam, N_("This request belongs to another team; only its managers can decide it.")),
     (
         NotInTeam,
-        N_("That rep is not an active rep of your team (any more). Send /handover to start again."),
+        N_("That rep is no longer an active rep in your team. Send /handover to start again."),
     ),
     (NoSuccessor, N_("Pick at least one rep to hand the customers to.")),
     NOT_VISIBLE,
@@ -69,7 +69,7 @@ def rep_label(t: Translator, rep: RepLoad) -> str:
     label = f"{clip(rep.name, NAME)} · {t.number(rep.customers)}"
     if rep.is_active:
         return label
-    return label + " " + t.gettext("(deactivated)")
+    return label + " " + t.gettext("(access switched off)")
 
 
 def _cancel_row(t: Translator) -> list[InlineKeyboardButton]:
@@ -98,8 +98,8 @@ async def start(update: Update, context: CrmContext) -> None:
     ]
     await update.message.reply_text(
         t.gettext(
-            "Handover: whose customers should move? Pick the rep who is leaving or changing role "
-            "(the number is how many customers they hold)."
+            "Whose customers are you handing over? Pick the rep who is leaving or changing role; "
+            "the number after each name is how many customers they have."
         ),
         reply_markup=InlineKeyboardMarkup([*buttons, _cancel_row(t)]),
     )
@@ -144,10 +144,9 @@ async def _successors_screen(update: Update, context: CrmContext, from_id: int) 
         ]
     )
     text = t.ngettext(
-        "Hand {rep}'s {n} customer to whom? Pick one successor or several; customers are spread evenly "
-        "by how many each already has.",
-        "Hand {rep}'s {n} customers to whom? Pick one successor or several; customers are spread evenly "
-        "by how many each already has.",
+        "Who should take over {rep}'s {n} customer? Pick one rep or several.",
+        "Who should take over {rep}'s {n} customers? Pick one rep or several; the customers are shared "
+        "out so that everyone ends up with a similar number.",
         leaving.customers,
     ).format(rep=leaving.name, n=t.number(leaving.customers))
     await query.edit_message_text(text, reply_markup=InlineKeyboardMarkup([*buttons, _cancel_row(t)]))
@@ -186,9 +185,12 @@ async def successor_toggled(update: Update, context: CrmContext) -> None:
 
 
 def _plan_text(t: Translator, plan: Plan) -> str:
-    split = ", ".join(
-        t.gettext("{rep} ({n})").format(rep=rep.name, n=t.number(plan.split.get(rep.id, 0)))
-        for rep in plan.successors
+    split = join_list(
+        (
+            t.gettext("{rep} ({n})").format(rep=rep.name, n=t.number(plan.split.get(rep.id, 0)))
+            for rep in plan.successors
+        ),
+        t.locale,
     )
     lines = [
         t.gettext("Handover of {rep}'s customers").format(rep=plan.leaving.name),
@@ -272,7 +274,9 @@ async def option_toggled(update: Update, context: CrmContext) -> None:
 
 
 def done_text(t: Translator, done: Done) -> str:
-    split = ", ".join(t.gettext("{rep} ({n})").format(rep=name, n=t.number(n)) for name, n in done.split)
+    split = join_list(
+        (t.gettext("{rep} ({n})").format(rep=name, n=t.number(n)) for name, n in done.split), t.locale
+    )
     lines = [
         t.ngettext(
             "✅ Handover done: {n} customer of {rep} moved to {split}.",
@@ -371,7 +375,7 @@ def _list_keyboard(
     if page > 0:
         nav.append(
             InlineKeyboardButton(
-                t.gettext("◀ Previous"),
+                t.gettext("◀ Back"),
                 callback_data=callbacks.HANDED_PAGE.data(handover_id=handover_id, page=page - 1),
             )
         )

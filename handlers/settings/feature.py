@@ -9,7 +9,11 @@ from handlers.common.menu import EVERYONE, MANAGEMENT, Command
 from handlers.settings import language, team
 
 COMMANDS: tuple[Command, ...] = (
-    Command("settings", N_("Team settings: time zone, digest, cadence, SLA, quiet hours"), MANAGEMENT),
+    Command(
+        "settings",
+        N_("Team settings: time zone, digest, how often to visit, reply times, quiet hours"),
+        MANAGEMENT,
+    ),
     Command("lang", N_("Language: English / 简体中文"), EVERYONE),
 )
 

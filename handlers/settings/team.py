@@ -25,6 +25,7 @@ from bot.services.team_settings import TeamSettings
 from handlers.common import dialogs
 from handlers.common.refusals import Refusals
 from handlers.settings import callbacks
+from handlers.team.zones import city_with_offset
 
 TYPING = 0
 TIMEOUT_SECONDS = 10 * 60
@@ -34,10 +35,10 @@ LABELS: dict[Field, str] = {
     Field.TIMEZONE: N_("Time zone"),
     Field.CURRENCY: N_("Currency"),
     Field.DIGEST_TIME: N_("Digest time"),
-    Field.CADENCE: N_("Visit cadence"),
-    Field.SURVEY_DELAY: N_("Rating delay"),
-    Field.SURVEY_WINDOW: N_("Rating hours"),
-    Field.SLA: N_("Ticket SLA"),
+    Field.CADENCE: N_("How often to visit"),
+    Field.SURVEY_DELAY: N_("When to ask for a rating"),
+    Field.SURVEY_WINDOW: N_("Hours for rating questions"),
+    Field.SLA: N_("Complaint reply times"),
     Field.QUIET_HOURS: N_("Quiet hours"),
 }
 PROMPTS: dict[Field, str] = {
@@ -57,8 +58,8 @@ PROMPTS: dict[Field, str] = {
     ),
     Field.SURVEY_WINDOW: N_("Send the hours in which customers may be asked for a rating, e.g. 09:00-21:00."),
     Field.SLA: N_(
-        'Send a severity with the hours to first response and to resolution, e.g. "urgent 1 24" '
-        "(severities: low, normal, high, urgent)."
+        "Send a severity and two numbers of hours: how soon a complaint must get a first reply, and "
+        'how soon it must be resolved, e.g. "urgent 1 24" (severities: low, normal, high, urgent).'
     ),
     Field.QUIET_HOURS: N_(
         'Send the hours in which no automatic pushes reach the team, e.g. 22:00-08:00, or "off". '
@@ -92,16 +93,16 @@ def render(t: Translator, view: TeamSettings) -> str:
     )
     lines = [
         t.gettext("⚙️ Settings of {team}").format(team=view.team),
-        t.gettext("Time zone: {zone}").format(zone=t.timezone_with_offset(view.timezone)),
+        t.gettext("Time zone: {zone}").format(zone=city_with_offset(t, view.timezone)),
         t.gettext("Currency: {currency}").format(currency=view.currency),
         t.gettext("Daily digest at {time}").format(time=view.digest_time.strftime("%H:%M")),
-        t.gettext("Visit cadence (days): {table}").format(table=cadence),
+        t.gettext("Days between visits, by tier: {table}").format(table=cadence),
         t.gettext("Rating question: {delay} after a visit, between {start} and {end}").format(
             delay=t.duration(survey.delay),
             start=survey.start.strftime("%H:%M"),
             end=survey.end.strftime("%H:%M"),
         ),
-        t.gettext("Ticket SLA (hours to first response / to resolution): {table}").format(table=sla),
+        t.gettext("Hours allowed for a complaint's first reply / resolution: {table}").format(table=sla),
         t.gettext("Quiet hours: {start}–{end}").format(
             start=quiet.start.strftime("%H:%M"), end=quiet.end.strftime("%H:%M")
         )

@@ -13,7 +13,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("newteam", N_("Create a team"), (Role.ADMIN,)),
     Command("team", N_("Your team and its members"), (Role.ADMIN, Role.MANAGER)),
     Command("invite", N_("Invite someone to your team"), (Role.ADMIN, Role.MANAGER)),
-    Command("invites", N_("Open invite links; withdraw one"), (Role.ADMIN, Role.MANAGER)),
+    Command("invites", N_("Invite links not used yet; withdraw one"), (Role.ADMIN, Role.MANAGER)),
 )
 
 

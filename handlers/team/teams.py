@@ -26,6 +26,7 @@ from handlers.common import dialogs
 from handlers.common.texts import role_label
 from handlers.team import callbacks
 from handlers.team.invites import no_team_text
+from handlers.team.zones import city_with_offset
 
 NAME, TIMEZONE, CONFIRM = range(3)
 
@@ -110,8 +111,8 @@ async def _confirm(update: Update, context: CrmContext, zone: str) -> int:
     draft.timezone = zone
     dialogs.keep(context, draft)
     await update.effective_message.reply_text(
-        t.gettext("Create the team {team} in {zone}?").format(
-            team=draft.name, zone=t.timezone_with_offset(zone)
+        t.gettext("Create team {team}? Time zone: {zone}").format(
+            team=draft.name, zone=city_with_offset(t, zone)
         ),
         reply_markup=InlineKeyboardMarkup(
             [
@@ -172,7 +173,7 @@ async def show_team(update: Update, context: CrmContext) -> None:
         return
     lines = [
         t.gettext("Team {team} · {zone}").format(
-            team=view.team.name, zone=t.timezone_with_offset(view.team.timezone)
+            team=view.team.name, zone=city_with_offset(t, view.team.timezone)
         ),
         "",
     ]
@@ -180,7 +181,7 @@ async def show_team(update: Update, context: CrmContext) -> None:
     shown = 0
     for member in view.members:
         handle = f" @{member.username}" if member.username else ""
-        status = "" if member.is_active else " " + t.gettext("(deactivated)")
+        status = "" if member.is_active else " " + t.gettext("(access switched off)")
         line = f"• {one_line(member.name, 60)}{handle} — {role_label(member.role, t)}{status}"
         budget -= len(line) + 1
         if budget < 0:

@@ -43,7 +43,7 @@ def asked_text(t: Translator, asked: TransferAsked) -> str:
 def customer_button(t: Translator, customer_id: int) -> InlineKeyboardButton:
     """The request's customer: on the request, and kept under it once a manager decided."""
     return InlineKeyboardButton(
-        t.gettext("Open the customer"), callback_data=OPEN_CUSTOMER.data(customer_id=customer_id)
+        t.gettext("Open card"), callback_data=OPEN_CUSTOMER.data(customer_id=customer_id)
     )
 
 

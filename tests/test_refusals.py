@@ -1,0 +1,84 @@
+"""A refused command says why in plain words and what to do instead, for every command and role.
+
+The pairs are generated from the registry, so a new command that some role lacks fails here until
+its reason is written.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.roles import Role
+from bot.i18n import I18n
+from handlers.common.refusals import ROLE_REFUSAL
+from handlers.registry import COMMANDS
+from sandbox.harness import Harness, Person
+from storage.db import utcnow
+from storage.models import Team, User
+
+ROLES = (Role.ADMIN, Role.MANAGER, Role.REP, Role.CUSTOMER)
+
+
+async def member(bot: Harness, telegram_id: int, role: Role, locale: str) -> Person:
+    async with bot.app.db.begin() as session:
+        team = Team(name="North", timezone="Asia/Shanghai", created_at=utcnow())
+        session.add(team)
+        await session.flush()
+        session.add(
+            User(
+                telegram_id=telegram_id,
+                chat_id=telegram_id,
+                first_name="Sam",
+                role=role.value,
+                team_id=team.id,
+                locale=locale,
+            )
+        )
+    return await bot.person(telegram_id, "Sam")
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
+@pytest.mark.parametrize("role", ROLES, ids=str)
+async def test_every_refused_command_names_its_reason(bot: Harness, role: Role, locale: str) -> None:
+    person = await member(bot, 4300, role, locale)
+    generic = I18n().translator(locale, "Asia/Shanghai").gettext(ROLE_REFUSAL)
+    english = I18n().translator("en", "Asia/Shanghai").gettext(ROLE_REFUSAL)
+    answers: dict[str, str] = {}
+    for command in COMMANDS:
+        if role in command.roles:
+            continue
+        reply = await person.send(f"/{command.name}")
+        assert reply.text is not None
+        assert generic not in reply.text, (command.name, reply.text)
+        assert english not in reply.text, (command.name, reply.text)
+        answers[command.name] = reply.text
+    # Each refused command has a sentence of its own, not one line for all.
+    assert len(set(answers.values())) == len(answers), answers
+    if locale == "zh_Hans":
+        assert all("。" in text and "role" not in text for text in answers.values()), answers
+
+
+async def test_refusals_read_like_the_readme(bot: Harness) -> None:
+    rep = await member(bot, 4301, Role.REP, "en")
+    assert (await rep.send("/export")).text == (
+        "Exports are for managers and admins: they hold the whole team's customers. "
+        "If you need this, ask your manager."
+    )
+    assert (await rep.send("/import")).text == (
+        "Imports are for managers: an import adds customers to the whole team. "
+        "If you need this, ask your manager."
+    )
+    admin = await member(bot, 4302, Role.ADMIN, "en")
+    assert (await admin.send("/visit")).text == (
+        "/visit is for the sales rep or manager who made the visit. "
+        "The team's managers can do this; /invite manager adds one."
+    )
+    customer = await member(bot, 4303, Role.CUSTOMER, "zh_Hans")
+    assert (await customer.send("/digest")).text == (
+        "日报只给经理和管理员看：它涵盖整个团队。"
+        "您的专属销售可以帮助您；/complaint 可以投诉问题，/feedback 可以给我们留言。"
+    )
+    manager = await member(bot, 4304, Role.MANAGER, "zh_Hans")
+    assert (await manager.send("/complaint")).text == (
+        "/complaint 是客户投诉问题用的。客户发来的内容会转给经理；/tickets 可以查看投诉工单。"
+    )

@@ -7,6 +7,7 @@ survey job and the outbox sender are called directly, as in tests/test_reminders
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -29,7 +30,7 @@ from sandbox.factories import (
     sales_team,
 )
 from sandbox.harness import Harness, Person, running_bot, settings_for
-from storage.models import Customer, Feedback, Survey, Ticket, TicketEvent, User
+from storage.models import Customer, Feedback, Reminder, Survey, Ticket, User
 
 # 10:00 in Shanghai, where the team and its customers are.
 T = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
@@ -227,56 +228,151 @@ async def test_a_survey_for_a_customer_who_left_is_withdrawn(bot: Harness) -> No
     assert [survey.status for survey in await fetch(bot, Survey)] == ["cancelled"]
 
 
-async def test_a_low_score_opens_a_ticket_and_alerts_the_rep_and_the_manager(bot: Harness) -> None:
+async def rep_messages_since(rep: Person, before: int) -> list[str]:
+    """The texts a staff member received after their first `before` messages, each visit date
+    (in whatever form the reader's locale gives it) read as DATE."""
+    return [undated(reply.text) for reply in (await rep.replies())[before:]]
+
+
+def undated(text: str) -> str:
+    return re.sub(r"(rated the visit on |给).*?(only |的拜访)", r"\1DATE \2", text, count=1)
+
+
+async def test_a_low_score_opens_a_follow_up_and_the_rep_hears_of_it_once(bot: Harness) -> None:
     team, rep, manager = await staff(bot, chinese_manager=True)
     lotus, guest = await linked(bot, team)
+    async with bot.app.db.begin() as session:
+        phone = update(Customer).where(Customer.id == lotus).values(phone_e164="+8613800138000")
+        await session.execute(phone)
     await log_visit(bot, rep, LOTUS, at=T)
     answered_at = T + timedelta(hours=2)
     await run_surveys(bot, answered_at)
+    rep_before, boss_before = len(await rep.replies()), len(await manager.replies())
 
     thanks = await guest.press("2")
     assert thanks.text == (
         "Thank you! You rated the visit 2 out of 5.\n"
         "We are sorry it was not better. What went wrong? Just write it here, or press Skip."
     )
+    # The alert waits for the comment.
     await deliver(bot, answered_at)
-    alert = next(text for text in await texts(rep) if text.startswith("⚠️"))
-    assert alert.splitlines()[0] == "⚠️ Lotus Tea House rated the visit on Nov 24 only 2/5."
-    (ticket,) = await fetch(bot, Ticket)
-    assert f"Ticket #{ticket.number} is open for it." in alert
-    boss = next(text for text in await texts(manager) if text.startswith("⚠️"))
-    assert boss.splitlines()[:2] == [
-        "⚠️ Lotus Tea House给11月24日的拜访只打了2分（满分5分）。",
-        "销售：Rita",
-    ]
-    assert f"已为此开立工单 #{ticket.number}。" in boss
-    last_rep_alert = [r for r in await rep.replies() if r.text.startswith("⚠️")][-1]
-    assert last_rep_alert.message.button_data("Open customer") == f"cust:open:{lotus}"
+    assert await rep_messages_since(rep, rep_before) == []
 
-    (feedback,) = await fetch(bot, Feedback)
-    assert (ticket.customer_id, ticket.category, ticket.severity, ticket.feedback_id) == (
-        lotus,
-        "service",
-        "high",
-        feedback.id,
+    said = await guest.send("Nobody came on time.")
+    assert said.text == (
+        "Thank you. Your sales contact will read your words and get in touch with you.\n"
+        "If you would like to file a complaint with a number to follow, send /complaint."
     )
-    assert (ticket.assignee_id, ticket.description) == (team.rep_id, "CSAT 2/5")
-
-    await guest.send("Nobody came on time.")
-    (ticket,) = await fetch(bot, Ticket)
-    assert ticket.description == "CSAT 2/5\nNobody came on time."
-    assert [e.body for e in await fetch(bot, TicketEvent, ticket_id=ticket.id, kind="reply_in")] == [
-        "Nobody came on time."
-    ]
     await deliver(bot, answered_at + timedelta(minutes=1))
-    said = [text for text in await texts(rep) if text.startswith("💬")]
-    assert said == [
-        f"💬 Lotus Tea House explained their rating of 2/5:\n“Nobody came on time.”\n"
-        f"Ticket #{ticket.number} is open for it."
+    await deliver(bot, answered_at + timedelta(minutes=30))
+    frozen(bot, answered_at + timedelta(days=1))
+    await background(bot.app).push_due_reminders()
+    await deliver(bot, answered_at + timedelta(days=1))
+
+    assert await rep_messages_since(rep, rep_before) == [
+        "⚠️ Lotus Tea House rated the visit on DATE only 2/5.\n"
+        "In their words: “Nobody came on time.”\n"
+        "📌 A follow-up is in your reminders; a call could win them back. Press Done once you have "
+        "spoken to them.\n"
+        "📞 +86 138 0013 8000"
     ]
-    assert any(
-        text.startswith("💬 Lotus Tea House说明了打2分（满分5分）的原因：") for text in await texts(manager)
+    alert = (await rep.replies())[-1]
+    assert alert.buttons() == [["✅ Done"], ["In 1 hour", "Tomorrow 09:00", "Next week"], ["Open card"]]
+    assert alert.message.button_data("Open card") == f"cust:open:{lotus}"
+    assert await rep_messages_since(manager, boss_before) == [
+        "⚠️ Lotus Tea House给DATE 的拜访只打了2分（满分5分）。\n原话：“Nobody came on time.”\n销售：Rita"
+    ]
+    assert (await manager.replies())[-1].buttons() == [["打开客户卡片"]]
+
+    assert await count(bot, Ticket) == 0
+    (follow_up,) = await fetch(bot, Reminder)
+    assert (follow_up.user_id, follow_up.customer_id, follow_up.kind, follow_up.status) == (
+        team.rep_id,
+        lotus,
+        "follow_up",
+        "pending",
     )
+    assert follow_up.note == "★ 2/5\n“Nobody came on time.”"
+    assert follow_up.notified_at == answered_at
+
+    done = await rep.press("✅ Done")
+    assert done.text == "✅ Done: Lotus Tea House.\n★ 2/5\n“Nobody came on time.”"
+    assert (await guest.send("/tickets")).text == "You have no complaints. /complaint raises one."
+    customer_view = "\n".join(await texts(guest))
+    assert "Ticket" not in customer_view
+    assert "Complaint #" not in customer_view
+
+
+async def test_a_chinese_customer_skips_the_comment_and_the_rep_is_told_at_once(bot: Harness) -> None:
+    team, rep, manager = await staff(bot)
+    _, guest = await linked(bot, team, chinese=True)
+    await log_visit(bot, rep, LOTUS, at=T)
+    answered_at = T + timedelta(hours=2)
+    await run_surveys(bot, answered_at)
+    rep_before = len(await rep.replies())
+
+    thanks = await guest.press("1")
+    assert thanks.text.splitlines()[0] == "谢谢！您给本次拜访打了1分（满分5分）。"
+    skipped = await guest.press("跳过")
+    assert skipped.text == "感谢您的反馈！\n如果您想正式投诉并获得编号以便跟进，请发送 /complaint。"
+    await deliver(bot, answered_at)
+    await deliver(bot, answered_at + timedelta(minutes=30))
+    assert await rep_messages_since(rep, rep_before) == [
+        "⚠️ Lotus Tea House rated the visit on DATE only 1/5.\n"
+        "📌 A follow-up is in your reminders; a call could win them back. Press Done once you have "
+        "spoken to them."
+    ]
+    (boss,) = [text for text in await texts(manager) if text.startswith("⚠️")]
+    assert boss.splitlines()[1:] == ["Rep: Rita"]
+    assert await count(bot, Ticket) == 0
+    (follow_up,) = await fetch(bot, Reminder)
+    assert follow_up.note == "★ 1/5"
+
+
+async def test_a_comment_after_the_wait_joins_the_follow_up_without_a_second_message(bot: Harness) -> None:
+    team, rep, _ = await staff(bot)
+    _, guest = await linked(bot, team, chinese=True)
+    await log_visit(bot, rep, LOTUS, at=T)
+    answered_at = T + timedelta(hours=2)
+    await run_surveys(bot, answered_at)
+    rep_before = len(await rep.replies())
+
+    await guest.press("2")
+    await deliver(bot, answered_at + timedelta(minutes=10))
+    frozen(bot, answered_at + timedelta(minutes=20))
+    said = await guest.send("态度不好")
+    assert said.text == (
+        "谢谢。您的专属销售会看到您的留言并与您联系。\n"
+        "如果您想正式投诉并获得编号以便跟进，请发送 /complaint。"
+    )
+    await deliver(bot, answered_at + timedelta(minutes=20))
+
+    (alert,) = await rep_messages_since(rep, rep_before)
+    assert alert.startswith("⚠️ Lotus Tea House rated the visit on DATE only 2/5.\n📌")
+    (follow_up,) = await fetch(bot, Reminder)
+    assert follow_up.note == "★ 2/5\n“态度不好”"
+    (feedback,) = await fetch(bot, Feedback)
+    assert feedback.comment == "态度不好"
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
+async def test_the_digest_counts_the_low_score_but_no_complaint(bot: Harness, locale: str) -> None:
+    team, rep, manager = await staff(bot, chinese_manager=locale == "zh_Hans")
+    _, guest = await linked(bot, team)
+    await log_visit(bot, rep, LOTUS, at=T)
+    answered_at = T + timedelta(hours=2)
+    await run_surveys(bot, answered_at)
+    await guest.press("2")
+    await guest.send("Late again.")
+    frozen(bot, answered_at + timedelta(hours=6))
+
+    await manager.send("/digest")
+    digest = next(r.text for r in reversed(await manager.replies()) if r.text.startswith("📊"))
+    assert ("CSAT 2" if locale == "en" else "满意度") in digest
+    assert ("1 overdue follow-up" if locale == "en" else "1条跟进已逾期") in digest
+    assert "🎫" not in digest
+    for word in ("ticket", "complaint", "工单", "投诉"):
+        assert word not in digest.lower()
 
 
 async def test_buttons_of_others_forged_and_stale_change_nothing(bot: Harness) -> None:
@@ -373,9 +469,13 @@ async def test_a_detractor_alerts_the_owner_only_in_chinese(bot: Harness) -> Non
 
     alerts = [text for text in await texts(rep) if text.startswith(("📣", "💬"))]
     assert alerts == [
-        "📣 Lotus Tea House gave an NPS of 3/10: a detractor. A call could win them back.",
-        "💬 Lotus Tea House gave this main reason for their NPS of 3/10:\n“送货太慢”",
+        "📣 Lotus Tea House gave an NPS of 3/10: a detractor.\n"
+        "In their words: “送货太慢”\n"
+        "📌 A follow-up is in your reminders; a call could win them back. Press Done once you have "
+        "spoken to them."
     ]
+    (follow_up,) = await fetch(bot, Reminder)
+    assert (follow_up.user_id, follow_up.note) == (team.rep_id, "NPS 3/10\n“送货太慢”")
     assert not any(text.startswith(("📣", "💬")) for text in await texts(manager))
     assert await count(bot, Ticket) == 0
 
@@ -424,7 +524,10 @@ async def test_the_comment_dialog_wants_text_and_ends_silently_after_a_while(
         assert nudge.text == "Please write your comment as a text message, or press Skip."
         await asyncio.sleep(1.0)
         assert (await guest.last_message()).text == nudge.text
-        await guest.send("Too late for the survey")
+        relayed = await guest.send("Too late for the survey")
+        assert relayed.text.startswith("✉️ Sent to your sales contact")
 
-        (feedback,) = await fetch(bot, Feedback)
+        (feedback,) = await fetch(bot, Feedback, kind="csat")
         assert (feedback.score, feedback.comment) == (4, None)
+        (message,) = await fetch(bot, Feedback, kind="text")
+        assert message.comment == "Too late for the survey"

@@ -1,15 +1,17 @@
 """CSAT after a visit and NPS on a cadence: scheduling, sending in the customer's daytime, answers.
 
-A low CSAT (1–2) opens a service ticket and alerts the visiting rep and their manager; an NPS
-detractor (0–6) alerts the owner. The customer's optional comment is added to the same feedback,
-and, for those, passed on to the same people and to the ticket. The question and the alerts are
-push requests, worded by handlers/survey/pushes.py.
+A low answer (CSAT 1–2, NPS 0–6) is the staff's to act on, not a complaint the customer filed: it
+opens an internal follow-up (a reminder) for the rep (CSAT: who visited; NPS: the owner) and tells
+them once, with the score and the customer's comment. That one alert waits `COMMENT_WAIT` for the
+comment; a comment (or Skip) in time sends it at once with the comment in it, under the same key, so
+nobody hears of one answer twice. For CSAT the rep's manager gets the same single alert. The
+question and the alerts are push requests, worded by handlers/survey/pushes.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,21 +19,22 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import surveys as rules
-from bot.domain.enums import SurveyKind, SurveyStatus, TicketEventKind, TicketSeverity
+from bot.domain.enums import ReminderKind, SurveyKind, SurveyStatus
 from bot.domain.roles import Role
 from bot.domain.text import clip
 from bot.domain.viewer import Viewer
 from bot.services.errors import NotFound, ServiceError
 from bot.services.pushes import PushRequest, Recipient
-from bot.services.tickets import open_ticket
-from storage.models import Customer, Feedback, Survey, Team, Ticket, User
+from storage.models import Customer, Feedback, Reminder, Survey, Team, User
+from storage.queries import outbox, reminders, users
 from storage.queries import surveys as queries
-from storage.queries import tickets, users
 
 SEND_BATCH = 200
 PLAN_BATCH = 500
 MAX_COMMENT = 2000
 ALERT_PRIORITY = 3
+# How long a low score's alert waits for the customer's comment before it goes without one.
+COMMENT_WAIT = timedelta(minutes=10)
 
 
 class SurveyGone(NotFound):
@@ -56,8 +59,10 @@ class Answered:
 
 @dataclass(frozen=True, slots=True)
 class Commented:
-    """A comment kept with its answer, and the alerts it sends on (for a low score)."""
+    """A comment kept with its answer (or a Skip), whether the score was low, and the alert it
+    completes (for a low score whose alert has not gone yet)."""
 
+    low: bool = False
     pushes: tuple[PushRequest, ...] = ()
 
 
@@ -82,8 +87,9 @@ class SurveyQuestion:
 
 @dataclass(frozen=True, slots=True)
 class LowScore:
-    """A low score, or the comment that followed one, for the staff concerned; a manager's copy
-    names the rep."""
+    """A low score with the customer's comment, if one came in time, for the staff concerned: the
+    rep's copy carries their follow-up (to mark done), the owner's the phone to call (as on the card,
+    only the owner sees it in full); a manager's names the rep."""
 
     customer_id: int
     customer_name: str
@@ -92,7 +98,8 @@ class LowScore:
     comment: str | None
     answered_at: datetime
     rep_name: str | None
-    ticket_number: int | None
+    follow_up_id: int | None
+    phone: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,15 +227,6 @@ async def _own_survey(session: AsyncSession, *, viewer: Viewer, survey_id: int) 
     return survey, customer
 
 
-async def is_own(session: AsyncSession, *, viewer: Viewer, survey_id: int) -> bool:
-    """Whether the survey was sent to this customer (a Skip press checks this before acting)."""
-    try:
-        await _own_survey(session, viewer=viewer, survey_id=survey_id)
-    except SurveyGone:
-        return False
-    return True
-
-
 async def answer(
     session: AsyncSession,
     *,
@@ -237,7 +235,8 @@ async def answer(
     score: int,
     now: datetime,
 ) -> Answered:
-    """Record the customer's score once; a low one opens a ticket and alerts the staff concerned."""
+    """Record the customer's score once; a low one opens the rep's follow-up and queues the one alert,
+    held back for the comment."""
     survey, customer = await _own_survey(session, viewer=viewer, survey_id=survey_id)
     kind = SurveyKind(survey.kind)
     if score not in rules.score_range(kind) or survey.status == SurveyStatus.SCHEDULED:
@@ -253,21 +252,10 @@ async def answer(
     survey.answered_at = now
     pushes: list[PushRequest] = []
     if is_low(kind, score):
-        ticket = None
-        if kind is SurveyKind.CSAT:
-            opened = await open_ticket(
-                session,
-                customer=customer,
-                category="service",
-                description=_ticket_description(feedback),
-                now=now,
-                opened_by_id=viewer.user_id,
-                severity=TicketSeverity.HIGH,
-                feedback_id=feedback.id,
-            )
-            ticket = opened.ticket
-            pushes += opened.pushes
-        pushes += await _alerts(session, customer=customer, feedback=feedback, ticket=ticket)
+        follow_up = await _open_follow_up(session, customer=customer, feedback=feedback, now=now)
+        pushes = await _alerts(
+            session, customer=customer, feedback=feedback, follow_up=follow_up, not_before=now + COMMENT_WAIT
+        )
     await session.flush()
     return Answered(survey.id, kind, score, tuple(pushes))
 
@@ -281,33 +269,75 @@ async def add_comment(
     now: datetime,
 ) -> Commented | None:
     """Keep the customer's comment (or NPS reason) on their answer; None when there is no answer
-    to add to or it has one already. For a low score it also reaches the ticket and the staff."""
+    to add to or it has one already. For a low score it joins the follow-up and the alert."""
     survey, customer = await _own_survey(session, viewer=viewer, survey_id=survey_id)
     feedback = await queries.feedback_of(session, survey_id=survey.id)
     if feedback is None or feedback.comment is not None or feedback.score is None:
         return None
     feedback.comment = clip(text.strip(), MAX_COMMENT)
-    ticket = await session.scalar(select(Ticket).where(Ticket.feedback_id == feedback.id))
-    if ticket is not None:
-        ticket.description = _ticket_description(feedback)
-        await tickets.add_event(
-            session,
-            ticket_id=ticket.id,
-            kind=TicketEventKind.REPLY_IN,
-            now=now,
-            actor_id=viewer.user_id,
-            body=feedback.comment,
-        )
-    alerts: list[PushRequest] = []
-    if is_low(feedback.kind, feedback.score):
-        alerts = await _alerts(session, customer=customer, feedback=feedback, ticket=ticket)
+    if not is_low(feedback.kind, feedback.score):
+        await session.flush()
+        return Commented()
+    follow_up = await _follow_up_of(session, feedback)
+    if follow_up is not None:
+        follow_up.note = follow_up_note(feedback)
+    alerts = await _alerts_now(session, customer=customer, feedback=feedback, follow_up=follow_up)
     await session.flush()
-    return Commented(tuple(alerts))
+    return Commented(True, tuple(alerts))
 
 
-def _ticket_description(feedback: Feedback) -> str:
-    head = f"CSAT {feedback.score}/5"
-    return f"{head}\n{feedback.comment}" if feedback.comment else head
+async def release_alert(session: AsyncSession, *, viewer: Viewer, survey_id: int) -> Commented:
+    """The customer will not comment (Skip): a low score's held-back alert goes now, as it is."""
+    survey, customer = await _own_survey(session, viewer=viewer, survey_id=survey_id)
+    feedback = await queries.feedback_of(session, survey_id=survey.id)
+    if feedback is None or feedback.score is None or not is_low(feedback.kind, feedback.score):
+        return Commented()
+    follow_up = await _follow_up_of(session, feedback)
+    alerts = await _alerts_now(session, customer=customer, feedback=feedback, follow_up=follow_up)
+    return Commented(True, tuple(alerts))
+
+
+def follow_up_note(feedback: Feedback) -> str:
+    """The follow-up's note: the score in figures (readable in any language) and the customer's words."""
+    assert feedback.score is not None
+    head = f"★ {feedback.score}/5" if feedback.kind == SurveyKind.CSAT else f"NPS {feedback.score}/10"
+    return f"{head}\n“{feedback.comment}”" if feedback.comment else head
+
+
+async def _open_follow_up(
+    session: AsyncSession, *, customer: Customer, feedback: Feedback, now: datetime
+) -> Reminder | None:
+    """The rep's follow-up, due now; the alert is its push, so it is marked notified already."""
+    rep = await session.get(User, feedback.rep_id) if feedback.rep_id is not None else None
+    if rep is None or not rep.is_active:
+        return None
+    follow_up = await reminders.add(
+        session,
+        team_id=customer.team_id,
+        user_id=rep.id,
+        customer_id=customer.id,
+        kind=ReminderKind.FOLLOW_UP,
+        due_at=now,
+        now=feedback.created_at,
+        note=follow_up_note(feedback),
+    )
+    follow_up.notified_at = now
+    return follow_up
+
+
+async def _follow_up_of(session: AsyncSession, feedback: Feedback) -> Reminder | None:
+    """The follow-up a low score opened: the rep's, for this customer, made in the same moment."""
+    if feedback.rep_id is None:
+        return None
+    found: Reminder | None = await session.scalar(
+        select(Reminder).where(
+            Reminder.user_id == feedback.rep_id,
+            Reminder.customer_id == feedback.customer_id,
+            Reminder.kind == ReminderKind.FOLLOW_UP.value,
+            Reminder.created_at == feedback.created_at,
+        )
+    )
+    return found
 
 
 async def _recipients(
@@ -326,14 +356,32 @@ async def _recipients(
     return chosen
 
 
+def _alert_key(feedback: Feedback, user: User) -> str:
+    return f"survey-low:{feedback.id}:{user.id}"
+
+
+async def _alerts_now(
+    session: AsyncSession, *, customer: Customer, feedback: Feedback, follow_up: Reminder | None
+) -> list[PushRequest]:
+    """The alert as it stands now, replacing the held-back one where the sender has not taken it;
+    where it went already, the same key queues nothing."""
+    pushes = await _alerts(session, customer=customer, feedback=feedback, follow_up=follow_up)
+    await outbox.withdraw_pending(session, dedupe_keys=[push.dedupe_key for push in pushes])
+    return pushes
+
+
 async def _alerts(
-    session: AsyncSession, *, customer: Customer, feedback: Feedback, ticket: Ticket | None
+    session: AsyncSession,
+    *,
+    customer: Customer,
+    feedback: Feedback,
+    follow_up: Reminder | None,
+    not_before: datetime | None = None,
 ) -> list[PushRequest]:
     team = await session.get(Team, customer.team_id)
     assert team is not None
     assert feedback.score is not None
     rep = await session.get(User, feedback.rep_id) if feedback.rep_id is not None else None
-    step = "comment" if feedback.comment is not None else "score"
     pushes = []
     for user, for_manager in await _recipients(session, customer=customer, feedback=feedback):
         assert user.chat_id is not None
@@ -345,17 +393,19 @@ async def _alerts(
             comment=feedback.comment,
             answered_at=feedback.created_at,
             rep_name=rep.first_name if for_manager and rep is not None else None,
-            ticket_number=ticket.number if ticket is not None else None,
+            follow_up_id=follow_up.id if follow_up is not None and not for_manager else None,
+            phone=customer.phone_e164 if user.id == customer.owner_id else None,
         )
         pushes.append(
             PushRequest(
-                dedupe_key=f"survey-{step}:{feedback.id}:{user.id}",
+                dedupe_key=_alert_key(feedback, user),
                 kind="survey_alert",
                 to=Recipient(
                     user.chat_id, user.id, user.locale or team.locale, user.timezone or team.timezone
                 ),
                 notice=alert,
                 priority=ALERT_PRIORITY,
+                not_before=not_before,
             )
         )
     return pushes

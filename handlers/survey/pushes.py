@@ -1,4 +1,4 @@
-"""How a survey reads: the question with its score buttons, and the staff's alert on a low score."""
+"""How a survey reads: the question with its score buttons, and the staff's one alert on a low score."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application
 
+from bot.domain import phones
 from bot.domain import surveys as rules
 from bot.domain.enums import SurveyKind
 from bot.domain.text import clip
@@ -16,6 +17,7 @@ from bot.outbox import payloads
 from bot.runtime.pushes import render_with
 from bot.services.surveys import LowScore, SurveyQuestion
 from handlers.card.links import open_customer_markup
+from handlers.reminder.pushes import push_keyboard as follow_up_keyboard
 from handlers.survey.callbacks import SURVEY_SCORE
 
 MAX_NAME = 80
@@ -58,37 +60,44 @@ def question_payload(question: SurveyQuestion, t: Translator) -> dict[str, Any]:
 
 
 def alert_text(t: Translator, alert: LowScore) -> str:
-    """The staff's alert on a low score, or on the comment that followed it."""
+    """The staff's one alert on a low score: the score, the customer's words if they gave any, and,
+    for the rep, that a follow-up is waiting and the number to call."""
     name = f"<b>{escape(clip(alert.customer_name, MAX_NAME))}</b>"
     score = alert.score
-    lines: list[str] = []
-    if alert.comment is not None:
-        if alert.kind == SurveyKind.CSAT:
-            head = t.gettext("💬 {customer} explained their rating of {score}/5:")
-        else:
-            head = t.gettext("💬 {customer} gave this main reason for their NPS of {score}/10:")
-        lines += [head.format(customer=name, score=score), f"“{escape(alert.comment)}”"]
-    elif alert.kind == SurveyKind.CSAT:
-        lines.append(
-            t.gettext("⚠️ {customer} rated the visit on {date} only {score}/5.").format(
-                customer=name, score=score, date=t.day(alert.answered_at)
-            )
+    if alert.kind == SurveyKind.CSAT:
+        head = t.gettext("⚠️ {customer} rated the visit on {date} only {score}/5.").format(
+            customer=name, score=score, date=t.day(alert.answered_at)
         )
     else:
-        lines.append(
-            t.gettext(
-                "📣 {customer} gave an NPS of {score}/10: a detractor. A call could win them back."
-            ).format(customer=name, score=score)
+        head = t.gettext("📣 {customer} gave an NPS of {score}/10: a detractor.").format(
+            customer=name, score=score
         )
+    lines = [head]
+    if alert.comment is not None:
+        lines.append(t.gettext("In their words: “{comment}”").format(comment=escape(alert.comment)))
     if alert.rep_name is not None:
         lines.append(t.gettext("Rep: {rep}").format(rep=escape(alert.rep_name)))
-    if alert.ticket_number is not None:
-        lines.append(t.gettext("Ticket #{number} is open for it.").format(number=alert.ticket_number))
+    if alert.follow_up_id is not None:
+        lines.append(
+            t.gettext(
+                "📌 A follow-up is in your reminders; a call could win them back. Press Done once you "
+                "have spoken to them."
+            )
+        )
+    if alert.phone:
+        lines.append(f"📞 {phones.display(alert.phone)}")
     return "\n".join(lines)
 
 
+def alert_keyboard(t: Translator, alert: LowScore) -> InlineKeyboardMarkup:
+    """The rep's follow-up buttons (Done, snooze, Open customer), or just Open customer."""
+    if alert.follow_up_id is not None:
+        return follow_up_keyboard(t, alert.follow_up_id, alert.customer_id)
+    return open_customer_markup(t, alert.customer_id)
+
+
 def alert_payload(alert: LowScore, t: Translator) -> dict[str, Any]:
-    return payloads.message(alert_text(t, alert), open_customer_markup(t, alert.customer_id))
+    return payloads.message(alert_text(t, alert), alert_keyboard(t, alert))
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

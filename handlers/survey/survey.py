@@ -46,6 +46,11 @@ def thanks_text(t: Translator, answered: Answered) -> str:
     return f"{head}\n{ask}"
 
 
+def complaint_hint(t: Translator) -> str:
+    """After a low score: the rating is not a complaint, and how to file one if they want it tracked."""
+    return t.gettext("If you would like to file a complaint with a number to follow, send /complaint.")
+
+
 def skip_keyboard(t: Translator, survey_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
@@ -113,7 +118,13 @@ async def commented(update: Update, context: CrmContext) -> int:
                 await work.push(kept.pushes)
     except SurveyGone:
         kept = None
-    if kept is not None:
+    if kept is not None and kept.low:
+        await message.reply_text(
+            t.gettext("Thank you. Your sales contact will read your words and get in touch with you.")
+            + "\n"
+            + complaint_hint(t)
+        )
+    elif kept is not None:
         await message.reply_text(t.gettext("Thank you, we have passed your words on to the team."))
     else:
         await message.reply_text(t.gettext("Thank you! Your answer was saved already."))
@@ -126,13 +137,17 @@ async def skipped(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
     survey_id = callbacks.SURVEY_SKIP.parse(query.data)["survey_id"]
-    async with context.work() as work:
-        own = await surveys.is_own(work.session, viewer=work.viewer, survey_id=survey_id)
-    if not own:
-        await query.answer(context.t.gettext("This button is not available to you."), show_alert=True)
+    t = context.t
+    try:
+        async with context.work() as work:
+            released = await surveys.release_alert(work.session, viewer=work.viewer, survey_id=survey_id)
+            await work.push(released.pushes)
+    except SurveyGone:
+        await query.answer(t.gettext("This button is not available to you."), show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    await query.edit_message_text(context.t.gettext("Thank you for your answer!"))
+    thanks = t.gettext("Thank you for your answer!")
+    await query.edit_message_text(f"{thanks}\n{complaint_hint(t)}" if released.low else thanks)
     return ConversationHandler.END
 
 

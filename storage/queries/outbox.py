@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -212,6 +212,17 @@ async def enqueue_many(session: AsyncSession, *, pushes: Sequence[Push], now: da
             )
         return queued
     return len(fresh)
+
+
+async def withdraw_pending(session: AsyncSession, *, dedupe_keys: Sequence[str]) -> int:
+    """Drop the pushes under these keys that the sender has not taken yet, so that a fuller version
+    can be queued under the same key; one already sent or being sent stays, and keeps the key."""
+    if not dedupe_keys:
+        return 0
+    result = await session.execute(
+        delete(Outbox).where(Outbox.dedupe_key.in_(dedupe_keys), Outbox.status == OutboxStatus.PENDING.value)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.domain.english_dates import DEFAULT_TIME, nearest, parse_english
+from bot.domain.english_dates import DEFAULT_TIME, english_clock, nearest, parse_english
 
 _CN_DIGITS = {
     "零": 0,
@@ -135,6 +135,25 @@ def read_order_date(text: str, *, now: datetime, tz: str) -> datetime | Refused:
     return when
 
 
+def parse_clock(text: str) -> time | None:
+    """A time of day typed alone, for a setting: "17:30", "17.30", "9", "17点", "下午5点半", "晚上8点",
+    "上午10点15分", "5:30pm", "5.30 pm". None when it is not one time of day; a bare "下午" is not."""
+    cleaned = _normalise(text).replace("：", ":")
+    if not cleaned or len(cleaned) > 20:
+        return None
+    if re.search(r"[\u4e00-\u9fff]", cleaned):
+        taken = _take_time(cleaned)
+        named_hour = re.search(r"\d|[零〇一二两三四五六七八九十]|中午", cleaned)
+        if taken is None or taken.value is None or taken.next_day or taken.rest.strip() or not named_hour:
+            return None
+        return taken.value
+    bare = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?", cleaned)
+    if bare:
+        hour, minute = int(bare[1]), int(bare[2] or 0)
+        return time(hour, minute) if hour <= 23 and minute <= 59 else None
+    return english_clock(cleaned)
+
+
 def shows_year(day: date, *, today: date) -> bool:
     """Whether a date is shown with its year: always when it falls outside the reader's current year."""
     return day.year != today.year
@@ -168,14 +187,22 @@ _NUM = r"([0-9]+|[零〇一二两三四五六七八九十]+)"
 class _TimeOfDay:
     value: time | None
     rest: str
+    next_day: bool = False
+
+
+_WESTERN_CLOCK = re.compile(r"(?<![\d.:])\d{1,2}(?:[:.]\d{2})?\s*[ap]m(?![a-z])")
 
 
 def _take_time(text: str) -> _TimeOfDay | None:
-    """Split off a time of day ("下午3点半", "15:30", "晚上8点10分", "中午"); None if malformed."""
+    """Split off a time of day ("下午3点半", "15:30", "晚上8点10分", "中午", "5.30pm"); None if malformed."""
+    western = _WESTERN_CLOCK.search(text)
+    if western:
+        value = english_clock(western.group(0))
+        return _TimeOfDay(value, text.replace(western.group(0), " ")) if value else None
     period_match = re.search(r"(凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|今晚)", text)
     period = period_match.group(1) if period_match else None
     clock = re.search(r"(\d{1,2}):(\d{2})", text)
-    hour_match = re.search(_NUM + r"\s*[点點时](?:\s*(半|一刻|三刻|" + _NUM[1:-1] + r")\s*分?)?", text)
+    hour_match = re.search(_NUM + r"\s*[点點时時](?:\s*(半|一刻|三刻|" + _NUM[1:-1] + r")\s*分?)?", text)
     hour: int | None
     minute = 0
     if clock:
@@ -208,6 +235,9 @@ def _take_time(text: str) -> _TimeOfDay | None:
         text = text.replace(period_match.group(0), " ")
     if hour is None:
         return None
+    if period in ("晚上", "今晚") and hour == 12:
+        # "晚上12点" is the midnight that ends the evening, not noon.
+        return _TimeOfDay(time(0, minute), text, next_day=True) if 0 <= minute <= 59 else None
     afternoon = period in ("下午", "傍晚", "晚上", "今晚") and hour < 12
     if afternoon or (period == "中午" and hour < 6):
         hour += 12
@@ -236,6 +266,8 @@ def _parse_chinese(text: str, *, now: datetime, prefer_past: bool) -> datetime |
     day = _chinese_day(rest, today=now.date(), prefer_past=prefer_past)
     if day is None:
         return None
+    if taken.next_day:
+        day += timedelta(days=1)
     return datetime.combine(day, taken.value or DEFAULT_TIME, tzinfo=now.tzinfo)
 
 

@@ -68,6 +68,7 @@ _COUNT_WORDS = {"a", "an", "one", "two", "three", "four", "five", "six", "seven"
 _LINKS = {"next", "last", "this", "in", "ago", "the", "of"}
 
 _CLOCK = re.compile(r"(?<![\d:/.\-])(\d{1,2}):(\d{2})(?:\s*(am|pm))?(?![\d:])")
+_DOT_CLOCK = re.compile(r"(?<![\d:/.\-])(\d{1,2})\.(\d{2})\s*(am|pm)\b")
 _HOUR = re.compile(r"(?<![\d:/.\-])(\d{1,2})\s*(am|pm)\b")
 _NAMED_TIMES = {
     "noon": time(12, 0),
@@ -120,10 +121,21 @@ def _parse(text: str, *, now: datetime, prefer_past: bool) -> datetime | None:
     return _worded(words, clock=clock, now=now, prefer_past=prefer_past)
 
 
+def english_clock(text: str) -> time | None:
+    """A time of day alone in normalised English ("5:30pm", "5.30 pm", "17:30", "noon"), or None."""
+    try:
+        clock, rest = _take_clock(re.sub(r"\b([ap])\.m\.?", r"\1m", text))
+    except _Unreadable:
+        return None
+    return clock if rest.split() in ([], ["at"]) else None
+
+
 def _take_clock(text: str) -> tuple[time | None, str]:
     """The one time of day in the text ("15:30", "3pm", "3:30 pm", "noon", "tonight") and the rest."""
     found: list[tuple[re.Match[str], time]] = []
     for match in _CLOCK.finditer(text):
+        found.append((match, _clock(int(match[1]), int(match[2]), match[3])))
+    for match in _DOT_CLOCK.finditer(text):
         found.append((match, _clock(int(match[1]), int(match[2]), match[3])))
     for match in _HOUR.finditer(text):
         found.append((match, _clock(int(match[1]), 0, match[2])))

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from babel.numbers import is_currency
 
 from bot.domain.cadence import DEFAULT_CADENCE_DAYS, MAX_CADENCE_DAYS
+from bot.domain.dates import parse_clock
 from bot.domain.enums import TicketSeverity
 from bot.domain.sla import MAX_HOURS
 from bot.domain.surveys import MAX_DELAY_MINUTES
@@ -72,7 +73,6 @@ class Window:
         return {"start": self.start.strftime("%H:%M"), "end": self.end.strftime("%H:%M")}
 
 
-_CLOCK = re.compile(r"^([01]?\d|2[0-3])(?:[:：.]([0-5]\d))?\s*(?:点|時|时)?$")
 _DASH = re.compile(r"\s*(?:-|–|—|~|～|到|至|to)\s*", re.IGNORECASE)
 _OFF = {"off", "none", "no", "关闭", "关", "无", "不要", "0"}
 _CURRENCY_WORDS = {
@@ -107,10 +107,10 @@ _PAIR = re.compile(r"(vip|[abc])\s*[:=：]?\s*(\d{1,3})", re.IGNORECASE)
 
 
 def _clock(text: str, field: Field) -> time:
-    match = _CLOCK.match(text.strip())
-    if match is None:
+    found = parse_clock(text)
+    if found is None:
         raise Invalid(field)
-    return time(int(match[1]), int(match[2] or 0))
+    return found
 
 
 def parse_window(text: str, field: Field) -> Window:

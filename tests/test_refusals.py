@@ -75,7 +75,7 @@ async def test_refusals_read_like_the_readme(bot: Harness) -> None:
     )
     customer = await member(bot, 4303, Role.CUSTOMER, "zh_Hans")
     assert (await customer.send("/digest")).text == (
-        "日报只给经理和管理员看：它涵盖整个团队。"
+        "日报仅供经理和管理员查看：内容涵盖整个团队。"
         "您的专属销售可以帮助您；/complaint 可以投诉问题，/feedback 可以给我们留言。"
     )
     manager = await member(bot, 4304, Role.MANAGER, "zh_Hans")

@@ -87,7 +87,7 @@ async def test_a_rise_to_high_alerts_the_owner_with_reasons_and_the_manager_in_c
     assert push.message.button_data("Open card") == f"cust:open:{lotus}"
 
     boss = (await manager.replies())[-1]
-    assert boss.text.splitlines()[0] == "🔴 Lotus Tea House流失风险升至高。"
+    assert boss.text.splitlines()[0] == "🔴 Lotus Tea House的流失风险已升至高风险。"
     assert "负责人：Rita" in boss.text
     assert "• 已有200天没有下单，平时每18天一单。" in boss.text
     assert boss.buttons()[-2:] == [["🔁 转给他人"], ["打开客户卡片"]]

@@ -174,7 +174,7 @@ async def test_an_evening_visit_is_rated_next_morning_in_chinese(bot: Harness) -
     await run_surveys(bot, datetime(2026, 11, 25, 1, 0, tzinfo=UTC))  # 09:00 in Shanghai
 
     question = await guest.last_message()
-    assert question.text == "⭐ 请为Rita（East）11月24日周二的拜访打分。\n1 分表示很差，5 分表示非常满意。"
+    assert question.text == "⭐ 请为Rita（East）11月24日周二的拜访打分。\n1分表示很差，5分表示非常好。"
     thanks = await guest.press("4")
     assert thanks.text.startswith("谢谢！您给本次拜访打了4分（满分5分）。")
     assert thanks.buttons() == [["跳过"]]

@@ -44,7 +44,7 @@ WORDS: dict[str, dict[str, str]] = {
         "unreadable_day": "看不懂“{text}”这个日期。",
         "ahead_examples": "例如：“明天15:00”、“周五10:30”或“12月25日9:00”。",
         "order_examples": "例如：“今天”、“昨天”、“11月20日”或“上周五”。",
-        "too_far": "已超过两年以后。请选择",
+        "too_far": "距今超过两年。请选择",
         "too_early": "太早了：订单日期最早只能是2000年1月1日。",
         "passed": "已经过去",
         "not_yet": "还没到",

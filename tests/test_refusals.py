@@ -12,6 +12,7 @@ from bot.domain.roles import Role
 from bot.i18n import I18n
 from handlers.common.refusals import ROLE_REFUSAL
 from handlers.registry import COMMANDS
+from sandbox.documents import csv_bytes, send_file
 from sandbox.harness import Harness, Person
 from storage.db import utcnow
 from storage.models import Team, User
@@ -81,4 +82,19 @@ async def test_refusals_read_like_the_readme(bot: Harness) -> None:
     manager = await member(bot, 4304, Role.MANAGER, "zh_Hans")
     assert (await manager.send("/complaint")).text == (
         "/complaint 是客户投诉问题用的。客户发来的内容会转给经理；/tickets 可以查看投诉工单。"
+    )
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
+async def test_a_spreadsheet_from_an_admin_says_who_imports(bot: Harness, locale: str) -> None:
+    admin = await member(bot, 4305, Role.ADMIN, locale)
+    reply = await send_file(admin, csv_bytes([["name"], ["Acme"]]), filename="team.csv")
+    assert (
+        reply.text
+        == {
+            "en": "Imports are for managers: an import adds customers to the whole team. "
+            "The team's managers can do this; /invite manager adds one.",
+            "zh_Hans": "导入只供经理使用：导入会给整个团队添加客户。"
+            "这件事由团队的经理来做；/invite manager 可以邀请一位经理。",
+        }[locale]
     )

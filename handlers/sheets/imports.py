@@ -35,7 +35,7 @@ from bot.services.errors import NotAllowed, NoTeam
 from bot.services.imports import CheckedFile, HeadersNotFound, NoRows, PlanChanged, Setup, SheetFile
 from handlers.common import fallback
 from handlers.common.dialogs import Draft, forget, keep, load
-from handlers.common.refusals import Refusals
+from handlers.common.refusals import Refusals, command_refusal
 from handlers.sheets import callbacks
 from handlers.sheets import import_text as text
 from handlers.sheets.export_sheets import CUSTOMER_EXTRA_LABELS
@@ -218,6 +218,10 @@ async def document_sent(update: Update, context: CrmContext) -> None:
     role = viewer.effective_role if viewer is not None else None
     if role not in STAFF or (role is not Role.MANAGER and not looks_like_table(document.file_name)):
         await fallback.not_understood(update, context)
+        return
+    if role is Role.ADMIN:
+        # An admin has no manager to send the file to: say who imports and how to get one.
+        await message.reply_text(command_refusal(t, "import", role))
         return
     if role is not Role.MANAGER:
         await message.reply_text(t.gettext(text.ONLY_MANAGERS_TEXT))

@@ -44,6 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.domain import names
 from bot.domain.enums import (
     FeedbackKind,
     HandoverVia,
@@ -159,7 +160,7 @@ class User(Timestamps, Base):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}" if self.last_name else self.first_name
+        return names.full_name(self.first_name, self.last_name)
 
 
 class Invite(Base):

@@ -104,7 +104,7 @@ async def test_owner_sees_the_full_card(bot: Harness) -> None:
     card = await open_card(bot, rep, acme)
     text = card.text
     assert text.startswith("Acme <Trading> & Co · Acme Ltd")
-    assert "Owner: Rita · Tier A · active" in text
+    assert "Owner: Rita Wang · Tier A · active" in text
     assert "Phone: +86 138 0013 8000" in text
     assert "Health: 42/100, high risk" in text
     assert "No order for 63 days; usually one every 20 days." in text

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.domain.names import key
+from bot.domain.names import full_name, key
 
 _USERNAME = re.compile(r"@([A-Za-z0-9_]{3,32})")
 
@@ -25,7 +25,7 @@ class Member:
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}" if self.last_name else self.first_name
+        return full_name(self.first_name, self.last_name)
 
 
 class Roster:

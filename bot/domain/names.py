@@ -47,6 +47,20 @@ def initials(name: str) -> str:
     return "".join(part[0] for part in _syllables(name))[:MAX_INITIALS]
 
 
+def full_name(first: str | None, last: str | None) -> str:
+    """A person's name from its two parts in the order their language writes it.
+
+    A Chinese name is family name first with no space (first 伟, last 李 → 李伟); any other keeps
+    "First Last". Telegram's first/last fields, a staff list and an export all compose names here.
+    """
+    given, family = clean(first or ""), clean(last or "")
+    if not family or not given:
+        return given or family
+    if has_cjk(given) and has_cjk(family):
+        return family + given
+    return f"{given} {family}"
+
+
 def clean(text: str) -> str:
     """A name as stored: trimmed, inner whitespace collapsed, invisible control characters dropped."""
     visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cc")

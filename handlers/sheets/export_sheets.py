@@ -12,7 +12,9 @@ from typing import Any
 from bot.domain import phones
 from bot.domain.birthdays import has_year
 from bot.domain.import_rows import COLUMN_LABELS
+from bot.domain.names import full_name
 from bot.domain.spreadsheets import OutCell, write_csv, write_xlsx
+from bot.domain.text import join_list
 from bot.i18n import N_, Translator
 from bot.services.exports import ExportKind, FileFormat
 from handlers.common.labels import KIND_LABELS, OUTCOME_LABELS, STAGE_LABELS
@@ -33,14 +35,11 @@ CUSTOMER_EXTRA_LABELS = (N_("Stage"), N_("Health"), N_("Last visit"), N_("Last o
 """Columns the customers export adds after the import's own; an import skips them."""
 FEEDBACK_TYPES = {"csat": "CSAT", "nps": "NPS", "text": N_("Remark")}
 CSV_DATETIME = "yyyy-MM-dd HH:mm"
-TAG_JOINER = ", "
 
 
 def _person(row: Row, prefix: str) -> str | None:
-    first, last = row[f"{prefix}_first"], row[f"{prefix}_last"]
-    if first is None:
-        return None
-    return f"{first} {last}" if last else str(first)
+    first = row[f"{prefix}_first"]
+    return None if first is None else full_name(first, row[f"{prefix}_last"])
 
 
 def _birthday(value: date | None) -> str | None:
@@ -63,7 +62,7 @@ def _customer(t: Translator, row: Row) -> list[Value]:
         row["address"],
         _birthday(row["birthday"]),
         row["tier"],
-        TAG_JOINER.join(tags) or None,
+        join_list(tags, t.locale) or None,
         _person(row, "owner"),
         _label(t, STAGE_LABELS, row["stage"]),
         row["health_score"],
@@ -167,6 +166,14 @@ def _csv_cell(t: Translator, value: Value) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return "" if value is None else str(value)
+
+
+def file_name(t: Translator, kind: ExportKind, file_format: FileFormat, now: datetime) -> str:
+    """What the reader sees in their downloads: "FieldCRM Customers 2026-12-07 0930.xlsx" /
+    "FieldCRM客户_2026-12-07 0930.xlsx", stamped in their time zone."""
+    stamp = f"{now.astimezone(t.tz):%Y-%m-%d %H%M}"
+    name = t.gettext("FieldCRM {what} {when}").format(what=t.gettext(KIND_NAMES[kind]), when=stamp)
+    return f"{name}.{file_format.value}"
 
 
 def render(t: Translator, kind: ExportKind, file_format: FileFormat, rows: Sequence[Row]) -> bytes:

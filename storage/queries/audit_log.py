@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, insert, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from bot.domain.names import full_name
 from storage.models import AuditLog, Customer, User
 from storage.queries.customers import contains
 
@@ -48,8 +49,10 @@ async def record_many(session: AsyncSession, *, rows: Sequence[dict[str, Any]]) 
         await session.execute(insert(AuditLog), list(rows))
 
 
-def _full(user: Any) -> ColumnElement[str]:
-    return func.coalesce(user.first_name + " " + user.last_name, user.first_name)
+def _typed(user: Any) -> ColumnElement[str]:
+    """The name as it may be typed to find someone: "First Last", or family name first (李伟)."""
+    first_last = func.coalesce(user.first_name + " " + user.last_name, user.first_name)
+    return first_last + " " + func.coalesce(user.last_name + user.first_name, "")
 
 
 def _about(user_id: int | None, customer_id: int | None) -> ColumnElement[bool]:
@@ -78,13 +81,15 @@ async def page(
             AuditLog.id,
             AuditLog.at,
             AuditLog.action,
-            _full(Actor),
+            Actor.first_name,
             Actor.username,
-            _full(Target),
+            Target.first_name,
             AuditLog.customer_id,
             Customer.name,
             Customer.erased_at,
             AuditLog.details,
+            Actor.last_name,
+            Target.last_name,
         )
         .outerjoin(Actor, Actor.id == AuditLog.actor_id)
         .outerjoin(Target, Target.id == AuditLog.target_user_id)
@@ -108,9 +113,9 @@ async def page(
             id=row[0],
             at=row[1],
             action=row[2],
-            actor_name=row[3],
+            actor_name=None if row[3] is None else full_name(row[3], row[10]),
             actor_username=row[4],
-            target_name=row[5],
+            target_name=None if row[5] is None else full_name(row[5], row[11]),
             customer_id=row[6],
             customer_name=row[7],
             customer_erased=row[8] is not None,
@@ -134,7 +139,7 @@ async def people_named(session: AsyncSession, *, text: str, limit: int) -> list[
         .where(
             or_(
                 func.lower(User.username) == handle,
-                contains(func.lower(_full(User)), text.lower()),
+                contains(func.lower(_typed(User)), text.lower()),
             )
         )
         .order_by(User.id)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.domain.enums import FeedbackKind, TicketStatus
+from bot.domain.names import full_name
 from bot.domain.viewer import Viewer
 from storage.models import Customer, Feedback, Order, Reminder, Ticket, User, Visit
 from storage.queries.customers import visible_to
@@ -69,7 +70,10 @@ async def header(
         .where(Ticket.customer_id == Customer.id, Ticket.status.in_(OPEN_TICKET_STATUSES))
         .scalar_subquery()
     )
-    owner_name = select(User.first_name).where(User.id == Customer.owner_id).scalar_subquery()
+    owner_first, owner_last = (
+        select(part).where(User.id == Customer.owner_id).scalar_subquery()
+        for part in (User.first_name, User.last_name)
+    )
     latest = [
         _latest_feedback(kind, column)
         for kind in (FeedbackKind.CSAT, FeedbackKind.NPS)
@@ -82,7 +86,7 @@ async def header(
     ]
     row = (
         await session.execute(
-            select(Customer, owner_name, open_tickets, *latest, *csat_sums)
+            select(Customer, owner_first, open_tickets, *latest, *csat_sums, owner_last)
             .where(Customer.id == customer_id, visible_to(viewer))
             .options(selectinload(Customer.contacts), selectinload(Customer.tags))
         )
@@ -96,7 +100,7 @@ async def header(
             scores[kind] = LatestScore(kind=kind, score=int(score), at=_aware(at))
     return CustomerHeader(
         customer=row[0],
-        owner_name=row[1],
+        owner_name=None if row[1] is None else full_name(row[1], row[9]),
         open_tickets=int(row[2] or 0),
         scores=scores,
         csat_total=int(row[7] or 0),

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, s
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from bot.domain.names import full_name
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from storage.models import Customer, Tag, User, Visit, customer_tags
@@ -255,7 +256,7 @@ async def _candidates(
             name_pinyin=row[5],
             company_key=row[6],
             owner_id=row[7],
-            owner_name=None if row[8] is None else " ".join(p for p in (row[8], row[9]) if p),
+            owner_name=None if row[8] is None else full_name(row[8], row[9]),
         )
         for row in rows
     ]
@@ -391,7 +392,7 @@ async def phone_holder(
     ).first()
     if row is None:
         return None
-    owner = " ".join(part for part in (row.first_name, row.last_name) if part) or None
+    owner = full_name(row.first_name, row.last_name) or None
     return row.name, owner
 
 

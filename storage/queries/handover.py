@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.briefing import BriefItem
 from bot.domain.enums import TicketEventKind
 from bot.domain.handover import Holding
+from bot.domain.names import full_name
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from storage.models import Customer, Handover, HandoverCustomer, Reminder, Ticket, TicketEvent, User
@@ -63,7 +64,7 @@ async def reps(session: AsyncSession, *, team_id: int) -> list[RepLoad]:
         .order_by(User.first_name, User.id)
     )
     return [
-        RepLoad(id, f"{first} {last}" if last else first, bool(active), int(count or 0))
+        RepLoad(id, full_name(first, last), bool(active), int(count or 0))
         for id, first, last, active, count in rows
     ]
 

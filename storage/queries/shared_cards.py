@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.names import full_name
 from bot.domain.viewer import Viewer
 from storage.models import Customer, User
 from storage.queries.customers import visible_to
@@ -47,7 +48,7 @@ async def shared_cards(session: AsyncSession, *, viewer: Viewer, ids: Sequence[i
             row.company,
             row.tier,
             row.stage,
-            " ".join(part for part in (row.first_name, row.last_name) if part) or None,
+            full_name(row.first_name, row.last_name) or None,
         )
         for row in rows
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.names import clean, has_cjk, initials, key, pinyin
+from bot.domain.names import clean, full_name, has_cjk, initials, key, pinyin
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,22 @@ def test_clean_and_cjk() -> None:
     assert clean("  a \n b\t c ") == "a b c"
     assert has_cjk("Li 伟")
     assert not has_cjk("Li Wei")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "full"),
+    [
+        ("伟", "李", "李伟"),
+        ("娜娜", "欧阳", "欧阳娜娜"),
+        ("李伟", None, "李伟"),
+        (" 伟 ", " 李", "李伟"),
+        ("John", "Smith", "John Smith"),
+        ("Wei", "Li", "Wei Li"),
+        ("Wei", "李", "Wei 李"),
+        ("Rita", None, "Rita"),
+        (None, "Chen", "Chen"),
+        ("", "", ""),
+    ],
+)
+def test_full_name_in_the_order_of_its_language(first: str | None, last: str | None, full: str) -> None:
+    assert full_name(first, last) == full

@@ -1,4 +1,6 @@
-"""/new with the duplicate guard, transfer requests, and editing from the card, as reps and managers."""
+"""/new with the duplicate guard, transfer requests, and editing from the card, as reps and managers.
+
+The guard answers the name and the phone at once (tests/test_duplicate_guard.py walks it in detail)."""
 
 from __future__ import annotations
 
@@ -20,10 +22,11 @@ from sandbox.factories import (
     fetch,
     person,
     plant_button,
+    press_through,
     sales_team,
     tag_names,
 )
-from sandbox.harness import Harness, Person, Reply, running_bot, settings_for
+from sandbox.harness import Harness, running_bot, settings_for
 from storage.models import AuditLog, Customer, Outbox
 
 
@@ -112,20 +115,6 @@ async def test_wrong_input_at_every_step(bot: Harness) -> None:
     )
 
 
-async def _fill_new(rep: Person, name: str, *, company: str | None = None, phone: str | None = None) -> Reply:
-    """/new up to the duplicate guard: the given fields, every other step skipped."""
-    await rep.send("/new")
-    await rep.send(name)
-    for value in (company, phone):
-        if value is None:
-            await rep.press("Skip")
-        else:
-            await rep.send(value)
-    for _ in range(3):
-        await rep.press("Skip")
-    return await rep.press("Skip")
-
-
 async def test_duplicate_of_another_reps_customer_asks_for_a_transfer(bot: Harness) -> None:
     staff = await sales_team(bot, manager_locale="zh_Hans")
     theirs = await customer(
@@ -138,8 +127,17 @@ async def test_duplicate_of_another_reps_customer_asks_for_a_transfer(bot: Harne
         address="Secret street 9",
     )
     rep = await person(bot, REP_TG)
-    reply = await _fill_new(rep, "汪五", phone="139 0000 1111")
-    assert "王五 (华联超市) is already a customer of Li Wei." in reply.text
+    await rep.send("/new")
+    warned = await rep.send("汪五")
+    assert warned.text.startswith(
+        "王五 (华联超市) is already a customer of Li Wei. If it is the same customer"
+    )
+    assert warned.buttons() == [["Request transfer"], ["Continue creating", "Cancel"]]
+    await rep.press("Continue creating")
+    await rep.press("Skip")
+    # The same phone settles it: no later answer could make this another customer.
+    reply = await rep.send("139 0000 1111")
+    assert "王五 (华联超市) is already a customer of Li Wei. To avoid a duplicate" in reply.text
     assert "1111" not in reply.text
     assert "Secret" not in reply.text
     assert reply.buttons() == [["Request transfer"], ["Cancel"]]
@@ -161,7 +159,8 @@ async def test_duplicate_of_another_reps_customer_asks_for_a_transfer(bot: Harne
         staff.other_rep_id,
     )
 
-    reply = await _fill_new(rep, "王五", company="华联超市")
+    await rep.send("/new")
+    reply = await rep.send("王五")
     assert "Create anyway" not in str(reply.buttons())
     reply = await rep.press("Request transfer")
     assert "You have already asked for 王五" in reply.text
@@ -173,31 +172,41 @@ async def test_duplicate_guard_in_chinese_by_pinyin(bot: Harness) -> None:
     await customer(bot, team_id=staff.team_id, owner_id=staff.other_rep_id, name="张三丰", company="武当贸易")
     rep = await person(bot, REP_TG, chinese=True)
     await rep.send("/new")
-    await rep.send("章三丰")
-    for _ in range(5):
-        await rep.press("跳过")
-    reply = await rep.press("跳过")
-    assert "张三丰 (武当贸易)已经是Li Wei的客户。为避免撞单" in reply.text
-    assert reply.buttons() == [["申请转给我"], ["取消"]]
+    reply = await rep.send("章三丰")
+    assert reply.text == (
+        "张三丰（武当贸易）已经是Li Wei的客户。"
+        "如果是同一个客户，请申请经理把这个客户转给你；如果不是，请继续新建。"
+    )
+    assert reply.buttons() == [["申请转给我"], ["继续新建", "取消"]]
     assert "已取消" in (await rep.press("取消")).text
     assert await count(bot, Customer) == 1
 
 
-async def test_own_duplicate_offers_to_open_it_or_create_anyway(bot: Harness) -> None:
+async def test_own_duplicate_offers_to_open_it_or_carry_on(bot: Harness) -> None:
     staff = await sales_team(bot)
     mine = await customer(
         bot, team_id=staff.team_id, owner_id=staff.rep_id, name="John Smith", company="Acme"
     )
     rep = await person(bot, REP_TG)
-    reply = await _fill_new(rep, "john smith", company="ACME")
-    assert "This customer may already exist:" in reply.text
-    assert reply.buttons() == [["John Smith (Acme)"], ["Create anyway", "Cancel"]]
+    await rep.send("/new")
+    reply = await rep.send("john smith")
+    assert reply.text == (
+        "This customer may already exist:\n"
+        "• John Smith (Acme) — Rita Wang\n"
+        "Open the existing one, or carry on if this is a different customer."
+    )
+    assert reply.buttons() == [["John Smith (Acme)"], ["Continue creating", "Cancel"]]
     assert reply.message.button_data("John Smith (Acme)") == f"cust:open:{mine}"
-    reply = await rep.press("Create anyway")
+    assert "Which company is john smith with?" in (await rep.press("Continue creating")).text
+    await rep.send("ACME")
+    # Passed once, John Smith is not put to the rep again after the phone or before the save.
+    assert "address" in (await rep.press("Skip")).text
+    reply = await press_through(rep, "Skip", "Skip", "Skip", "Skip")
     assert "Saved: john smith is now one of your customers." in reply.text
     assert await count(bot, Customer, owner_id=staff.rep_id) == 2
 
-    await _fill_new(rep, "John Smith")
+    await rep.send("/new")
+    await rep.send("John Smith")
     reply = await rep.press("John Smith (Acme)")
     assert "John Smith" in reply.text
     assert await count(bot, Customer) == 2
@@ -207,9 +216,10 @@ async def test_manager_is_offered_to_open_a_reps_customer(bot: Harness) -> None:
     staff = await sales_team(bot)
     await customer(bot, team_id=staff.team_id, owner_id=staff.other_rep_id, name="Ada Lovelace")
     manager = await person(bot, MANAGER_TG)
-    reply = await _fill_new(manager, "Ada Lovelace")
+    await manager.send("/new")
+    reply = await manager.send("Ada Lovelace")
     assert "Ada Lovelace — Li Wei" in reply.text
-    assert "Create anyway" in str(reply.buttons())
+    assert reply.buttons() == [["Ada Lovelace"], ["Continue creating", "Cancel"]]
 
 
 async def test_edit_a_field_with_audit(bot: Harness) -> None:
@@ -347,10 +357,7 @@ async def test_stale_and_crafted_buttons_in_new(bot: Harness) -> None:
 
     await plant_button(bot, rep, "Transfer mine", f"new:transfer:{mine}")
     await rep.send("/new")
-    await rep.send("Mine Already")
-    for _ in range(5):
-        await rep.press("Skip")
-    assert "This customer may already exist" in (await rep.press("Skip")).text
+    assert "This customer may already exist" in (await rep.send("Mine Already")).text
     answer = await rep.press_for_answer("Transfer mine")
     assert "no longer active" in str((answer or {}).get("text"))
     await plant_button(bot, rep, "Transfer ghost", "new:transfer:999999")

@@ -334,12 +334,10 @@ async def test_a_single_customer_moves_from_the_card(bot: Harness) -> None:
 
 
 async def ask_for(rep: Person, name: str) -> Reply:
-    """/new with a name the team already has, every other step skipped, then "Request transfer"."""
+    """/new with a name the team already has, which the guard answers at once, then "Request transfer"."""
     await rep.send("/new")
-    await rep.send(name)
-    for _ in range(6):
-        guard = await rep.press("Skip")
-    assert flat(guard) == ["Request transfer", "Cancel"], guard.text
+    guard = await rep.send(name)
+    assert flat(guard) == ["Request transfer", "Continue creating", "Cancel"], guard.text
     return await rep.press("Request transfer")
 
 
@@ -390,9 +388,7 @@ async def test_a_refused_request_in_chinese_tells_the_rep_and_moves_nothing(bot:
     rita = await person(bot, REP_TG, chinese=True)
     manager = await person(bot, MANAGER_TG, chinese=True)
     await rita.send("/new")
-    await rita.send("王五")
-    for _ in range(6):
-        guard = await rita.press("跳过")
+    guard = await rita.send("王五")
     await rita.press(flat(guard)[0])
     await deliver(bot)
     notice = (await manager.replies())[-1]

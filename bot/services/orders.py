@@ -13,6 +13,8 @@ from bot.services.visibility import visible_customer
 from storage.queries import orders, teams
 
 MAX_PRODUCT = 200
+# What a team without a currency of its own books in.
+DEFAULT_CURRENCY = "CNY"
 
 
 @dataclass(frozen=True)
@@ -39,9 +41,9 @@ class SavedOrder:
 async def team_currency(session: AsyncSession, *, viewer: Viewer) -> str:
     """The currency the viewer's team books in unless told otherwise."""
     if viewer.team_id is None:
-        return "CNY"
+        return DEFAULT_CURRENCY
     team = await teams.by_id(session, viewer.team_id)
-    return team.currency if team is not None and team.currency else "CNY"
+    return team.currency if team is not None and team.currency else DEFAULT_CURRENCY
 
 
 async def is_saved(session: AsyncSession, *, client_ref: str) -> bool:

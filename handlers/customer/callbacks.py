@@ -25,6 +25,8 @@ NEW_SKIP = Button("new:skip", field=OneOf.of(Field), roles=FIELD_ROLES)
 NEW_TIER = Button("new:tier", tier=OneOf.of(Tier), roles=FIELD_ROLES)
 NEW_TRANSFER = Button("new:transfer", customer_id=ID, roles=FIELD_ROLES)
 NEW_ANYWAY = Button("new:anyway", roles=FIELD_ROLES)
+# The early duplicate warning names the step it followed, so an old warning cannot pass a later one
+NEW_CONTINUE = Button("new:go", field=OneOf.of((Field.NAME, Field.PHONE)), roles=FIELD_ROLES)
 NEW_CANCEL = Button("new:cancel", roles=FIELD_ROLES)
 
 # Editing a customer

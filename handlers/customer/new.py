@@ -1,8 +1,10 @@
 """/new: a guided dialog that adds a customer, one field at a time, behind the duplicate guard.
 
 Name, company, phone, address, contact birthday, tier and tags; every optional step has Skip.
-Before saving, the whole team is checked for the same customer: another rep's match offers
-"Request transfer" (never "create anyway"), the rep's own match offers to open it.
+The whole team is checked for the same customer as soon as the name is typed, again after the phone
+(no later answer changes who matches), and once more in the transaction that saves, in case a
+colleague saved the same customer meanwhile. Another rep's match offers "Request transfer" (after the
+phone, never "create anyway"); the rep's own match offers to open it.
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ from handlers.card.callbacks import OPEN_CUSTOMER
 from handlers.card.links import open_card_markup
 from handlers.common import dialogs
 from handlers.customer import callbacks, field_input
+from handlers.customer.duplicate_offers import early_warning, final_offer
 
-NAME, COMPANY, PHONE, ADDRESS, BIRTHDAY, TIER, TAGS, DUPLICATE = range(8)
+NAME, COMPANY, PHONE, ADDRESS, BIRTHDAY, TIER, TAGS, DUPLICATE, LOOKALIKE = range(9)
 TIMEOUT = timedelta(minutes=15)
 
 STEPS: tuple[tuple[int, Field], ...] = (
@@ -47,6 +50,8 @@ STEPS: tuple[tuple[int, Field], ...] = (
 )
 FIELD_OF = dict(STEPS)
 NEXT = {state: STEPS[i + 1][0] if i + 1 < len(STEPS) else None for i, (state, _) in enumerate(STEPS)}
+# The steps after which the team is searched for the same customer.
+GUARDED = (NAME, PHONE)
 
 
 class NewCustomerDraft(dialogs.Draft):
@@ -67,6 +72,9 @@ class NewCustomerDraft(dialogs.Draft):
     birthday: date | None = None
     tier: str | None = None
     tags: tuple[str, ...] = ()
+    # The rep's own lookalikes shown by the early guard (`offered`) and those they said this is not.
+    offered: tuple[int, ...] = ()
+    passed: tuple[int, ...] = ()
 
     def answer(self, field: Field, value: Any) -> None:
         setattr(self, field.value, value)
@@ -161,6 +169,16 @@ async def typed(update: Update, context: CrmContext) -> int:
 
 
 async def _advance(update: Update, context: CrmContext, draft: NewCustomerDraft) -> int:
+    """After the name and the phone, warn at once of a customer the team may already have;
+    otherwise (or when the rep carries on) ask the next step."""
+    if draft.state in GUARDED:
+        stopped = await _early_guard(update, context, draft)
+        if stopped is not None:
+            return stopped
+    return await _next(update, context, draft)
+
+
+async def _next(update: Update, context: CrmContext, draft: NewCustomerDraft) -> int:
     """Keep the answers and ask the next step, or, after the last, look for duplicates and save."""
     following = NEXT[draft.state]
     if following is not None:
@@ -209,6 +227,61 @@ async def not_text(update: Update, context: CrmContext) -> int:
     return state
 
 
+async def _early_guard(update: Update, context: CrmContext, draft: NewCustomerDraft) -> int | None:
+    """The state to wait in when the team may already have this customer, else None.
+
+    After the phone the matches are final: a colleague's customer can then only be asked for.
+    """
+    assert update.effective_chat is not None
+    chat_id = update.effective_chat.id
+    t = context.t
+    record = draft.record()
+    assert record is not None
+    try:
+        async with context.work() as work:
+            found = await customer_records.lookalikes(work.session, viewer=work.viewer, draft=record)
+    except NoTeam:
+        dialogs.forget(context, NewCustomerDraft.KEY)
+        await context.bot.send_message(chat_id, t.gettext("You need to be in a team to add customers."))
+        return ConversationHandler.END
+    fresh = [f for f in found if not f.visible or f.customer_id not in draft.passed]
+    if not fresh:
+        return None
+    if draft.state == PHONE and any(not f.visible for f in fresh):
+        return await _offer_final(update, context, draft, fresh)
+    draft.offered = tuple(f.customer_id for f in fresh if f.visible)
+    dialogs.keep(context, draft)
+    text, markup = early_warning(fresh, after=FIELD_OF[draft.state], t=t)
+    await context.bot.send_message(chat_id, text, reply_markup=markup)
+    return LOOKALIKE
+
+
+async def _offer_final(
+    update: Update, context: CrmContext, draft: NewCustomerDraft, found: list[Lookalike]
+) -> int:
+    assert update.effective_chat is not None
+    draft.state, draft.offered = DUPLICATE, ()
+    dialogs.keep(context, draft)
+    text, markup = final_offer(found, context.t)
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
+    return DUPLICATE
+
+
+async def carry_on(update: Update, context: CrmContext) -> int:
+    """The rep says the customer is a different one: the warning is not repeated for those shown."""
+    query = update.callback_query
+    assert query is not None
+    draft = dialogs.load(context, NewCustomerDraft)
+    field = callbacks.NEW_CONTINUE.parse(query.data)["field"]
+    if field != FIELD_OF.get(draft.state):
+        await query.answer(context.t.gettext("This button is no longer active."))
+        return LOOKALIKE
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    draft.passed, draft.offered = (*draft.passed, *draft.offered), ()
+    return await _next(update, context, draft)
+
+
 async def _finish(update: Update, context: CrmContext, *, anyway: bool = False) -> int:
     """The duplicate guard, then the save."""
     assert update.effective_chat is not None
@@ -226,6 +299,8 @@ async def _finish(update: Update, context: CrmContext, *, anyway: bool = False) 
                 if anyway
                 else await customer_records.lookalikes(work.session, viewer=work.viewer, draft=record)
             )
+            # The rep already said this is not one of these (their own); a colleague's still stops it.
+            found = [f for f in found if not f.visible or f.customer_id not in draft.passed]
             if not found:
                 customer_id = await customer_records.create(
                     work.session, viewer=work.viewer, draft=record, now=work.now
@@ -239,11 +314,7 @@ async def _finish(update: Update, context: CrmContext, *, anyway: bool = False) 
         )
         return ConversationHandler.END
     if found or customer_id is None:
-        draft.state = DUPLICATE
-        dialogs.keep(context, draft)
-        text, markup = _duplicate_offer(found, t)
-        await context.bot.send_message(update.effective_chat.id, text, reply_markup=markup)
-        return DUPLICATE
+        return await _offer_final(update, context, draft, found)
     dialogs.forget(context, NewCustomerDraft.KEY)
     await context.bot.send_message(
         update.effective_chat.id,
@@ -251,43 +322,6 @@ async def _finish(update: Update, context: CrmContext, *, anyway: bool = False) 
         reply_markup=open_card_markup(t, customer_id),
     )
     return ConversationHandler.END
-
-
-def _who(lookalike: Lookalike) -> str:
-    return f"{lookalike.name} ({lookalike.company})" if lookalike.company else lookalike.name
-
-
-def _duplicate_offer(found: list[Lookalike], t: Translator) -> tuple[str, InlineKeyboardMarkup]:
-    cancel = InlineKeyboardButton(t.gettext("Cancel"), callback_data=callbacks.NEW_CANCEL.data())
-    others = [f for f in found if not f.visible]
-    if others:
-        other = others[0]
-        if other.owner_name:
-            text = t.gettext(
-                "{customer} is already a customer of {owner}. To avoid a duplicate, ask your manager "
-                "to transfer the customer to you."
-            ).format(customer=_who(other), owner=other.owner_name)
-        else:
-            text = t.gettext(
-                "{customer} is already in your team's customers. To avoid a duplicate, ask your manager "
-                "to transfer the customer to you."
-            ).format(customer=_who(other))
-        button = InlineKeyboardButton(
-            t.gettext("Request transfer"),
-            callback_data=callbacks.NEW_TRANSFER.data(customer_id=other.customer_id),
-        )
-        return text, InlineKeyboardMarkup([[button], [cancel]])
-    lines = [t.gettext("This customer may already exist:")]
-    lines += [f"• {_who(f)}" + (f" — {f.owner_name}" if f.owner_name else "") for f in found]
-    lines.append(t.gettext("Open the existing one, or create the new one anyway?"))
-    rows = [
-        [InlineKeyboardButton(_who(f)[:60], callback_data=OPEN_CUSTOMER.data(customer_id=f.customer_id))]
-        for f in found
-    ]
-    rows.append(
-        [InlineKeyboardButton(t.gettext("Create anyway"), callback_data=callbacks.NEW_ANYWAY.data()), cancel]
-    )
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
 async def create_anyway(update: Update, context: CrmContext) -> int:
@@ -316,10 +350,12 @@ async def transfer_requested(update: Update, context: CrmContext) -> int:
     t = context.t
     customer_id = callbacks.NEW_TRANSFER.parse(query.data)["customer_id"]
     # The service asks again whether this customer matches what was typed: a crafted id is refused.
-    record = dialogs.load(context, NewCustomerDraft).record()
+    draft = dialogs.load(context, NewCustomerDraft)
+    waiting = DUPLICATE if draft.state == DUPLICATE else LOOKALIKE
+    record = draft.record()
     if record is None:
         await query.answer(t.gettext("This button is no longer active."), show_alert=True)
-        return DUPLICATE
+        return waiting
     try:
         async with context.work() as work:
             result = await transfers.request_transfer(
@@ -332,7 +368,7 @@ async def transfer_requested(update: Update, context: CrmContext) -> int:
             await work.push(result.pushes)
     except (NotFound, NotAllowed, NoTeam):
         await query.answer(t.gettext("This button is no longer active."), show_alert=True)
-        return DUPLICATE
+        return waiting
     dialogs.forget(context, NewCustomerDraft.KEY)
     await query.answer()
     if result.managers_told == 0:
@@ -352,7 +388,9 @@ async def transfer_requested(update: Update, context: CrmContext) -> int:
     return ConversationHandler.END
 
 
-waiting_for_button = dialogs.nudge(N_("Please press one of the buttons above, or send /cancel."), DUPLICATE)
+PRESS_A_BUTTON = N_("Please press one of the buttons above, or send /cancel.")
+waiting_for_button = dialogs.nudge(PRESS_A_BUTTON, DUPLICATE)
+waiting_for_warning = dialogs.nudge(PRESS_A_BUTTON, LOOKALIKE)
 cancelled = dialogs.canceller(N_("Cancelled. Nothing was saved."), NewCustomerDraft.KEY)
 
 
@@ -382,6 +420,13 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         CallbackQueryHandler(open_existing, pattern=OPEN_CUSTOMER),
         CallbackQueryHandler(cancelled, pattern=callbacks.NEW_CANCEL),
         MessageHandler(~filters.COMMAND, waiting_for_button),
+    ]
+    states[LOOKALIKE] = [
+        CallbackQueryHandler(carry_on, pattern=callbacks.NEW_CONTINUE),
+        CallbackQueryHandler(transfer_requested, pattern=callbacks.NEW_TRANSFER),
+        CallbackQueryHandler(open_existing, pattern=OPEN_CUSTOMER),
+        CallbackQueryHandler(cancelled, pattern=callbacks.NEW_CANCEL),
+        MessageHandler(~filters.COMMAND, waiting_for_warning),
     ]
     application.add_handler(
         dialogs.conversation(

@@ -14,6 +14,8 @@ ORDER_CANCEL = Button("order:cancel", roles=FIELD_ROLES)
 
 ORDER_STEPS = ("amount", "currency", "product", "date")
 ORDER_CURRENCY = Button("order:cur", code=OneOf.of(CURRENCIES), roles=FIELD_ROLES)
+# The team's own currency when it is not one of CURRENCIES (read from the draft, not the press)
+ORDER_TEAM_CURRENCY = Button("order:curteam", roles=FIELD_ROLES)
 ORDER_SKIP_PRODUCT = Button("order:prod:skip", roles=FIELD_ROLES)
 ORDER_DATE = Button("order:date", day=OneOf.of(("today", "yesterday")), roles=FIELD_ROLES)
 ORDER_SAVE = Button("order:save", roles=FIELD_ROLES)

@@ -1,7 +1,8 @@
-"""/order: log an order — customer, amount, currency, product, date — then Save.
+"""/order: log an order — customer, amount, product, date — then Save.
 
-This module holds the steps up to the summary and wires the dialog; the summary and Save are in
-summary, the answers so far in draft.
+The currency is the team's unless the rep taps another under the product question, where the amount
+is echoed as the reader writes money. This module holds the steps up to the summary and wires the
+dialog; the summary and Save are in summary, the answers so far in draft, amount wording in amounts.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from telegram.ext import (
 )
 
 from bot.domain.dates import Refused, read_order_date
-from bot.domain.money import CURRENCIES, MAX_AMOUNT, AmountProblem, parse_amount
+from bot.domain.money import CURRENCIES, AmountProblem, parse_amount
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
 from bot.services import customers, orders
@@ -26,7 +27,7 @@ from bot.services.orders import MAX_PRODUCT
 from bot.services.visibility import NotVisible
 from handlers.common import dialogs, pickers
 from handlers.common.typed_dates import order_refusal
-from handlers.order import callbacks
+from handlers.order import amounts, callbacks
 from handlers.order import summary as order_summary
 from handlers.order.draft import OrderDraft
 from handlers.order.summary import (
@@ -53,7 +54,8 @@ async def _use_customer(update: Update, context: CrmContext, customer_id: int, *
     except NotVisible:
         return await pickers.customer_refused(update, context, OrderDraft)
     with dialogs.editing(context, OrderDraft) as draft:
-        draft.customer_id, draft.customer_name, draft.currency = brief.id, brief.name, currency
+        draft.customer_id, draft.customer_name = brief.id, brief.name
+        draft.currency = draft.team_currency = currency
     await dialogs.say(
         update, _amount_question(t, brief.name), InlineKeyboardMarkup([cancel_row(t)]), fresh=fresh
     )
@@ -79,27 +81,20 @@ def _amount_question(t: Translator, customer: str) -> str:
 async def amount_typed(update: Update, context: CrmContext) -> int:
     assert update.message is not None
     t = context.t
-    parsed = parse_amount(update.message.text or "", locale=t.locale)
+    typed = update.message.text or ""
+    parsed = parse_amount(typed, locale=t.locale)
     if parsed.amount is None:
-        if parsed.problem is AmountProblem.TOO_LARGE:
-            text = t.gettext("That is more than {limit}. Please check the amount.").format(
-                limit=t.number(MAX_AMOUNT)
-            )
-        elif parsed.problem is AmountProblem.NOT_POSITIVE:
-            text = t.gettext("The amount must be more than zero.")
-        elif parsed.problem is AmountProblem.TOO_PRECISE:
-            text = t.gettext("Please use at most two decimal places.")
-        else:
-            text = t.gettext(
-                'That is not an amount I can read. Please type a number such as "1,234.50" or "1.2万".'
-            )
+        draft = dialogs.load(context, OrderDraft)
+        text = amounts.refusal(parsed, typed, currency=draft.currency or orders.DEFAULT_CURRENCY, t=t)
+        if parsed.problem is AmountProblem.NOT_POSITIVE:
+            text += "\n" + _amount_question(t, draft.customer_name)
         await update.message.reply_text(text, reply_markup=InlineKeyboardMarkup([cancel_row(t)]))
         return AMOUNT
     with dialogs.editing(context, OrderDraft) as draft:
         draft.amount = parsed.amount
     if draft.editing:
         return await show_summary(update, context)
-    return await _ask_currency(update, context)
+    return await _ask_product(update, context)
 
 
 async def amount_unexpected(update: Update, context: CrmContext) -> int:
@@ -109,23 +104,37 @@ async def amount_unexpected(update: Update, context: CrmContext) -> int:
     return AMOUNT
 
 
-def _currency_keyboard(t: Translator, default: str) -> InlineKeyboardMarkup:
-    ordered = [default, *[c for c in CURRENCIES if c != default]]
-    buttons = [
+def _currency_row(draft: OrderDraft) -> list[InlineKeyboardButton]:
+    """The team's currency first, then the others; one that is not among CURRENCIES gets a button
+    of its own, since a press may only carry a declared code."""
+    team = draft.team_currency or orders.DEFAULT_CURRENCY
+    row = (
+        []
+        if team in CURRENCIES
+        else [InlineKeyboardButton(team, callback_data=callbacks.ORDER_TEAM_CURRENCY.data())]
+    )
+    ordered = sorted(CURRENCIES, key=lambda code: code != team)
+    row += [
         InlineKeyboardButton(code, callback_data=callbacks.ORDER_CURRENCY.data(code=code)) for code in ordered
     ]
-    return InlineKeyboardMarkup([buttons, cancel_row(t)])
+    return row
+
+
+def _pressed_currency(query_data: str | None, draft: OrderDraft) -> str:
+    if callbacks.ORDER_TEAM_CURRENCY(query_data):
+        return draft.team_currency or orders.DEFAULT_CURRENCY
+    return str(callbacks.ORDER_CURRENCY.parse(query_data)["code"])
 
 
 async def _ask_currency(update: Update, context: CrmContext) -> int:
+    """From the summary's Edit: the currency alone."""
     t = context.t
     draft = dialogs.load(context, OrderDraft)
-    # Asked right after the amount, or from the summary.
     assert draft.amount is not None
     await dialogs.say(
         update,
-        t.gettext("Which currency is {amount} in?").format(amount=t.number(draft.amount)),
-        _currency_keyboard(t, draft.currency or "CNY"),
+        t.gettext("Which currency is {amount} in?").format(amount=amounts.digits(draft.amount, t)),
+        InlineKeyboardMarkup([_currency_row(draft), cancel_row(t)]),
     )
     return CURRENCY
 
@@ -134,28 +143,47 @@ async def currency_picked(update: Update, context: CrmContext) -> int:
     query = update.callback_query
     assert query is not None
     with dialogs.editing(context, OrderDraft) as draft:
-        draft.currency = callbacks.ORDER_CURRENCY.parse(query.data)["code"]
+        draft.currency = _pressed_currency(query.data, draft)
     if draft.editing:
         return await show_summary(update, context)
     return await _ask_product(update, context)
 
 
-async def _ask_product(update: Update, context: CrmContext) -> int:
-    t = context.t
-    await dialogs.say(
-        update,
-        t.gettext("What was ordered? Type the product, or press Skip."),
-        InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        t.gettext("Skip"), callback_data=callbacks.ORDER_SKIP_PRODUCT.data()
-                    ),
-                    *cancel_row(t),
-                ]
-            ]
-        ),
+def _product_question(draft: OrderDraft, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    """The amount as it will be saved, its currency with one tap to change it, and the product."""
+    assert draft.amount is not None
+    currency = draft.currency or orders.DEFAULT_CURRENCY
+    text = "\n".join(
+        (
+            t.gettext("Amount: {amount}").format(amount=t.money(draft.amount, currency)),
+            t.gettext("Currency: {currency}. Tap another one below to change it.").format(currency=currency),
+            "",
+            t.gettext("What was ordered? Type the product, or press Skip."),
+        )
     )
+    skip = InlineKeyboardButton(t.gettext("Skip"), callback_data=callbacks.ORDER_SKIP_PRODUCT.data())
+    return text, InlineKeyboardMarkup([_currency_row(draft), [skip, *cancel_row(t)]])
+
+
+async def _ask_product(update: Update, context: CrmContext) -> int:
+    text, markup = _product_question(dialogs.load(context, OrderDraft), context.t)
+    await dialogs.say(update, text, markup)
+    return PRODUCT
+
+
+async def currency_changed(update: Update, context: CrmContext) -> int:
+    """A currency tapped under the product question: the echo follows, the question stays."""
+    query = update.callback_query
+    assert query is not None
+    draft = dialogs.load(context, OrderDraft)
+    code = _pressed_currency(query.data, draft)
+    if code == draft.currency or draft.amount is None:
+        await query.answer()
+        return PRODUCT
+    with dialogs.editing(context, OrderDraft) as draft:
+        draft.currency = code
+    text, markup = _product_question(draft, context.t)
+    await dialogs.say(update, text, markup)
     return PRODUCT
 
 
@@ -290,9 +318,12 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
                 AMOUNT: [MessageHandler(text, amount_typed), MessageHandler(message, amount_unexpected)],
                 CURRENCY: [
                     CallbackQueryHandler(currency_picked, pattern=callbacks.ORDER_CURRENCY),
+                    CallbackQueryHandler(currency_picked, pattern=callbacks.ORDER_TEAM_CURRENCY),
                     buttons_only,
                 ],
                 PRODUCT: [
+                    CallbackQueryHandler(currency_changed, pattern=callbacks.ORDER_CURRENCY),
+                    CallbackQueryHandler(currency_changed, pattern=callbacks.ORDER_TEAM_CURRENCY),
                     CallbackQueryHandler(product_skipped, pattern=callbacks.ORDER_SKIP_PRODUCT),
                     MessageHandler(text, product_typed),
                     buttons_only,

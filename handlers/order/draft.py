@@ -19,6 +19,7 @@ class OrderDraft(Draft):
     customer_name: str = ""
     # The team's currency until the rep picks another.
     currency: str | None = None
+    team_currency: str | None = None
     amount: Decimal | None = None
     product: str | None = None
     ordered_at: datetime | None = None

@@ -57,7 +57,7 @@ def upload(filename: str, rows: list[list[str]], expect: str) -> Step:
 ORDER = [
     send("/order", "Which customer"),
     press("Acme", "How much"),
-    send("1,234.50", "Which currency is 1,234.5 in?"),
+    send("1,234.50", "Amount: CN¥1,234.50"),
     press("USD", "What was ordered?"),
     send("Widgets × 10", "When was it ordered?"),
     press("Today", "Amount: $1,234.50"),

@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.domain.surveys import DETRACTOR_MAX, PROMOTER
-from bot.domain.text import one_line
+from bot.domain.text import join_list, one_line
 from bot.i18n import N_, Translator
 from bot.present.explain import reason_texts, risk_label
 from bot.runtime.context import CrmContext
@@ -115,7 +115,9 @@ def render_card(view: CustomerCard, t: Translator) -> str:
     else:
         lines.append(t.gettext("No visits logged yet."))
     if view.totals_90d:
-        totals = ", ".join(t.total(amount, currency) for currency, amount in view.totals_90d.items())
+        totals = join_list(
+            (t.total(amount, currency) for currency, amount in view.totals_90d.items()), t.locale
+        )
         lines.append(t.gettext("Orders, last 90 days: {total}").format(total=totals))
     elif not view.orders:
         lines.append(t.gettext("No orders logged yet."))
@@ -140,9 +142,9 @@ def render_card(view: CustomerCard, t: Translator) -> str:
                 parts.append(escape(contact.title))
             if contact.phone:
                 parts.append(escape(contact.phone))
-            lines.append("  • " + ", ".join(parts))
+            lines.append("  • " + join_list(parts, t.locale))
     if view.tags:
-        lines.append(t.gettext("Tags: {tags}").format(tags=escape(", ".join(view.tags))))
+        lines.append(t.gettext("Tags: {tags}").format(tags=escape(join_list(view.tags, t.locale))))
     if view.note:
         lines.append(t.gettext("Note: {note}").format(note=escape(one_line(view.note, 300))))
     return fit("\n".join(lines))

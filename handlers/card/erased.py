@@ -11,6 +11,7 @@ from html import escape
 from telegram import Update
 from telegram.constants import ParseMode
 
+from bot.domain.text import join_list
 from bot.i18n import Translator
 from bot.runtime.context import CrmContext
 from bot.services.erase import ErasedCard
@@ -38,7 +39,7 @@ def render_erased(card: ErasedCard, t: Translator) -> str:
         ),
     ]
     if kept.totals:
-        total = ", ".join(t.total(amount, currency) for currency, amount in kept.totals.items())
+        total = join_list((t.total(amount, currency) for currency, amount in kept.totals.items()), t.locale)
         lines.append(t.gettext("Orders in total: {total}").format(total=total))
     return "\n".join(lines)
 

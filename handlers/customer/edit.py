@@ -21,6 +21,7 @@ from telegram.ext import (
 
 from bot.domain import phones
 from bot.domain.customer_fields import TIERS, Field
+from bot.domain.text import join_list
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext, Work
 from bot.services import customer_records, customers
@@ -60,7 +61,7 @@ def _shown(field: Field, value: Any, t: Translator, *, is_owner: bool) -> str:
     if field is Field.BIRTHDAY and isinstance(value, date):
         return field_input.birthday_text(value, t)
     if field is Field.TAGS:
-        return ", ".join(f"#{tag}" for tag in value)
+        return join_list((f"#{tag}" for tag in value), t.locale)
     return str(value)
 
 

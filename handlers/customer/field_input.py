@@ -24,6 +24,7 @@ from bot.domain.customer_fields import (
     parse_tags,
 )
 from bot.domain.names import MAX_NAME
+from bot.domain.text import join_list
 from bot.i18n import N_, Translator
 
 FIELD_LABELS: dict[Field, str] = {
@@ -92,7 +93,9 @@ def parse(field: Field, text: str, *, region: str, today: date, t: Translator) -
     if field is Field.TIER:
         tier = check_tier(text)
         if tier is None:
-            return Parsed(error=t.gettext("The tier is one of {tiers}.").format(tiers=", ".join(TIERS)))
+            return Parsed(
+                error=t.gettext("The tier is one of {tiers}.").format(tiers=join_list(TIERS, t.locale))
+            )
         return Parsed(value=tier)
     tags, trimmed = parse_tags(text)
     if not tags:

@@ -16,7 +16,7 @@ from telegram.constants import MessageLimit
 from telegram.ext import Application
 
 from bot.domain.briefing import Briefing, BriefItem
-from bot.domain.text import clip
+from bot.domain.text import clip, join_list
 from bot.i18n import Translator
 from bot.outbox import payloads
 from bot.present.explain import reason_texts, risk_label
@@ -203,7 +203,7 @@ def customer_payload(briefing: CustomerBriefing, t: Translator) -> dict[str, Any
 
 
 def handed_on_payload(handed: HandedOn, t: Translator) -> dict[str, Any]:
-    names = ", ".join(escape(name or "—") for name in handed.to)
+    names = join_list((escape(name or "—") for name in handed.to), t.locale)
     if handed.customer_name is not None:
         text = t.gettext("🔁 {customer} has been handed over to {rep}.").format(
             customer=f"<b>{escape(handed.customer_name)}</b>", rep=names

@@ -10,7 +10,7 @@ from bot.domain.import_plan import Counts
 from bot.domain.import_rows import COLUMN_LABELS, Column, HeaderProblem, Problem, Rejected
 from bot.domain.sheet_limits import MEGABYTE, Limits
 from bot.domain.spreadsheets import FileKind, OutCell, TableProblem, write_csv, write_xlsx
-from bot.domain.text import clip
+from bot.domain.text import clip, join_list
 from bot.i18n import N_, Translator
 
 REASON_LABELS: dict[Problem, str] = {
@@ -109,7 +109,8 @@ def headers_not_found(t: Translator, problem: HeaderProblem) -> str:
     lines = [
         t.gettext("I couldn't find the column with the customers' names, so I can't import this file."),
         t.gettext("Columns in your file: {columns}").format(
-            columns=", ".join(clip(name, HEADER_CLIP) for name in problem.found[:MAX_IGNORED]) or "—"
+            columns=join_list((clip(name, HEADER_CLIP) for name in problem.found[:MAX_IGNORED]), t.locale)
+            or "—"
         ),
     ]
     if problem.recognized:
@@ -215,7 +216,7 @@ def preview(
             t.gettext("Updates only change the cells that are filled in; empty cells keep what is stored.")
         )
     if ignored:
-        shown = ", ".join(clip(name, HEADER_CLIP) for name in ignored[:MAX_IGNORED])
+        shown = join_list((clip(name, HEADER_CLIP) for name in ignored[:MAX_IGNORED]), t.locale)
         lines.append(t.gettext("Columns I ignored: {columns}").format(columns=shown))
     if counts.new or counts.updated:
         lines.append(t.gettext("Confirm to apply all of it at once, or Cancel to change nothing."))

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOpti
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain.roles import Role, roles_invitable_by
+from bot.domain.text import join_list
 from bot.domain.viewer import Viewer
 from bot.i18n import Translator
 from bot.runtime.context import CrmContext, Work
@@ -46,7 +47,7 @@ async def invite(update: Update, context: CrmContext) -> None:
         return
     role = ROLE_WORDS.get(context.args[0].lower())
     if role is None or role not in choices:
-        names = ", ".join(f"/invite {r.value}" for r in choices)
+        names = join_list((f"/invite {r.value}" for r in choices), t.locale)
         await update.message.reply_text(t.gettext("You can invite with: {commands}").format(commands=names))
         return
     await _send_invite(update, context, role)

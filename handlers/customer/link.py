@@ -71,7 +71,7 @@ async def send_link(update: Update, context: CrmContext) -> None:
     url = f"https://t.me/{context.bot.username}?start={linking.PAYLOAD_PREFIX}{issued.token}"
     await context.bot.send_photo(
         chat.id,
-        InputFile(qr_png(url), filename="link.png"),
+        InputFile(qr_png(url), filename=t.gettext("QR code") + ".png"),
         caption=link_caption(t, customer=issued.customer_name, url=url, had_account=issued.had_account),
         parse_mode=ParseMode.HTML,
     )

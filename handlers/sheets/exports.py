@@ -116,7 +116,7 @@ async def format_chosen(update: Update, context: CrmContext) -> None:
     ).format(what=what, n=t.number(len(rows)), when=t.day_time(now))
     await query.message.reply_document(
         data,
-        filename=f"fieldcrm-{kind.value}-{now.astimezone(t.tz):%Y%m%d-%H%M}.{file_format.value}",
+        filename=export_sheets.file_name(t, kind, file_format, now),
         caption=caption,
     )
     await query.message.delete()

@@ -236,7 +236,7 @@ async def document_sent(update: Update, context: CrmContext) -> None:
     if background.busy(context.application, user_id):
         await message.reply_text(text.still_working(t))
         return
-    file_name = document.file_name or "import"
+    file_name = document.file_name or t.gettext("file")
     status = await message.reply_text(text.reading(t, file_name))
     background.start(
         context.application,
@@ -372,7 +372,7 @@ async def show_help(update: Update, context: CrmContext) -> None:
     template = write_xlsx(
         [t.gettext(label) for label in COLUMN_LABELS.values()], [], title=t.gettext("Customers")
     )
-    await message.reply_document(template, filename="fieldcrm-customers-template.xlsx")
+    await message.reply_document(template, filename=t.gettext("FieldCRM import template") + ".xlsx")
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -76,8 +76,9 @@ def _due_line(t: Translator, caption: str, due: datetime | None, done: datetime 
         return ""
     if done is not None:
         return t.gettext("{caption}: done {when}").format(caption=caption, when=t.day_time(done))
-    line = t.gettext("{caption}: by {when}").format(caption=caption, when=t.day_time(due))
-    return f"{line} {t.gettext('⚠️ overdue')}" if due <= now else line
+    if due <= now:
+        return t.gettext("{caption}: by {when} ⚠️ overdue").format(caption=caption, when=t.day_time(due))
+    return t.gettext("{caption}: by {when}").format(caption=caption, when=t.day_time(due))
 
 
 def event_line(t: Translator, event: TicketEvent, actors: dict[int, str]) -> str:

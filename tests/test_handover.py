@@ -310,7 +310,7 @@ async def test_a_single_customer_moves_from_the_card(bot: Harness) -> None:
     card = await manager.press("Open")
     assert ["🔁 Transfer", "🗑 Erase data"] in card.buttons()
     choices = await manager.press("🔁 Transfer")
-    assert choices.text == "Hand Lotus Tea House to which rep?"
+    assert choices.text == "Who should take over Lotus Tea House?"
     assert flat(choices) == ["Li Wei · 0"]
     done = await manager.press("Li Wei · 0")
     assert done.text == "🔁 Lotus Tea House now belongs to Li Wei; they have been told."
@@ -354,7 +354,7 @@ async def test_a_manager_approves_a_transfer_request_and_a_second_press_is_refus
     assert notice.buttons() == [["Open card"], ["✅ Approve", "✖ Refuse"]]
 
     done = await manager.press("✅ Approve")
-    assert done.text.startswith("Rita Wang asks to take over the customer Otto's Shop")
+    assert done.text.startswith("Rita Wang asks to take over Otto's Shop")
     assert done.text.endswith(
         "✅ Approved: Otto's Shop now belongs to Rita Wang; they and the previous owner have been told."
     )

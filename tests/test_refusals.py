@@ -98,3 +98,15 @@ async def test_a_spreadsheet_from_an_admin_says_who_imports(bot: Harness, locale
             "这件事由团队的经理来做；/invite manager 可以邀请一位经理。",
         }[locale]
     )
+
+
+async def test_an_invite_the_role_cannot_make_says_who_invites_whom(bot: Harness) -> None:
+    manager = await member(bot, 4306, Role.MANAGER, "zh_Hans")
+    assert (
+        await manager.send("/invite manager")
+    ).text == "经理邀请销售代表，管理员邀请经理。\n你可以这样邀请：/invite rep"
+    admin = await member(bot, 4307, Role.ADMIN, "en")
+    assert (await admin.send("/invite rep")).text == (
+        "Managers invite reps, and admins invite managers.\nYou can invite with: /invite manager"
+    )
+    assert (await admin.send("/invite nobody")).text == "You can invite with: /invite manager"

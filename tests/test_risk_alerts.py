@@ -199,7 +199,7 @@ async def test_a_manager_reassigns_the_customer_and_the_new_rep_is_told(bot: Har
         )
 
     choices = await manager.press("🔁 Reassign")
-    assert choices.text == "Hand Lotus Tea House to which rep?"
+    assert choices.text == "Who should take over Lotus Tea House?"
     assert choices.buttons() == [["Li Wei"]]
     done = await manager.press("Li Wei")
 

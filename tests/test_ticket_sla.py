@@ -44,7 +44,7 @@ async def test_no_first_response_escalates_once_and_the_manager_reassigns(bot: H
     assert [e.kind for e in await fetch(bot, TicketEvent)][-1] == "escalated"
 
     choices = await d.manager.press("🔁 Reassign")
-    assert choices.text == "Hand Complaint #1 to which rep?"
+    assert choices.text == "Who should take over Complaint #1?"
     assert choices.buttons() == [["Li Wei"]]
     moved = await d.manager.press("Li Wei")
     assert moved.text == "🔁 Complaint #1 now belongs to Li Wei; they have been told."

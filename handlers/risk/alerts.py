@@ -133,7 +133,7 @@ async def choose_rep(update: Update, context: CrmContext) -> None:
     ]
     await context.bot.send_message(
         chat.id,
-        t.gettext("Hand {customer} to which rep?").format(customer=f"<b>{escape(customer.name)}</b>"),
+        t.gettext("Who should take over {customer}?").format(customer=f"<b>{escape(customer.name)}</b>"),
         parse_mode=ParseMode.HTML,
         reply_markup=InlineKeyboardMarkup(buttons),
     )

@@ -16,6 +16,7 @@ from bot.runtime.context import CrmContext, Work
 from bot.services import invites
 from bot.services.errors import NotAllowed, NoTeam, NotFound
 from bot.services.invites import NewInvite, OpenInvite
+from handlers.common.refusals import COMMAND_REASONS
 from handlers.common.texts import role_label
 from handlers.team import callbacks, pushes
 
@@ -48,7 +49,8 @@ async def invite(update: Update, context: CrmContext) -> None:
     role = ROLE_WORDS.get(context.args[0].lower())
     if role is None or role not in choices:
         names = join_list((f"/invite {r.value}" for r in choices), t.locale)
-        await update.message.reply_text(t.gettext("You can invite with: {commands}").format(commands=names))
+        you_can = t.gettext("You can invite with: {commands}").format(commands=names)
+        await update.message.reply_text(you_can if role is None else f"{invite_rule(t)}\n{you_can}")
         return
     await _send_invite(update, context, role)
 
@@ -82,9 +84,7 @@ async def _send_invite(update: Update, context: CrmContext, role: Role) -> None:
         await update.effective_message.reply_text(no_team_text(t))
         return
     except NotAllowed:
-        await update.effective_message.reply_text(
-            t.gettext("Your role cannot invite a {role}.").format(role=role_label(role, t))
-        )
+        await update.effective_message.reply_text(invite_rule(t))
         return
     link = f"https://t.me/{context.bot.username}?start={invites.PAYLOAD_PREFIX}{created.token}"
     share = f"https://t.me/share/url?url={quote(link, safe='')}"
@@ -102,6 +102,11 @@ def invite_text(created: NewInvite, link: str, t: Translator) -> str:
     ).format(
         role=role_label(created.role, t), team=created.team_name, link=link, date=t.day(created.expires_at)
     )
+
+
+def invite_rule(t: Translator) -> str:
+    """Who may invite whom, said when someone asks for an invite their role cannot make."""
+    return t.gettext(COMMAND_REASONS["invite"])
 
 
 def no_team_text(t: Translator) -> str:

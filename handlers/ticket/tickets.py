@@ -303,7 +303,7 @@ async def choose_rep(update: Update, context: CrmContext) -> None:
     ]
     await context.bot.send_message(
         update.effective_chat.id,
-        t.gettext("Hand {ticket} to which rep?").format(ticket=number_text(t, ticket.number)),
+        t.gettext("Who should take over {ticket}?").format(ticket=number_text(t, ticket.number)),
         reply_markup=InlineKeyboardMarkup(buttons),
     )
 

@@ -22,21 +22,19 @@ def asked_text(t: Translator, asked: TransferAsked) -> str:
     if asked.company:
         if owner:
             return t.gettext(
-                "{rep} asks to take over the customer {customer} ({company}), now with {owner}. "
-                "If you agree, reassign the customer to {rep}."
+                "{rep} asks to take over {customer} ({company}), who is now with {owner}. "
+                "Approve to make {rep} the owner."
             ).format(rep=rep, customer=customer, company=asked.company, owner=owner)
         return t.gettext(
-            "{rep} asks to take over the customer {customer} ({company}), who has no owner. "
-            "If you agree, reassign the customer to {rep}."
+            "{rep} asks to take over {customer} ({company}), who has no owner. "
+            "Approve to make {rep} the owner."
         ).format(rep=rep, customer=customer, company=asked.company)
     if owner:
         return t.gettext(
-            "{rep} asks to take over the customer {customer}, now with {owner}. "
-            "If you agree, reassign the customer to {rep}."
+            "{rep} asks to take over {customer}, who is now with {owner}. Approve to make {rep} the owner."
         ).format(rep=rep, customer=customer, owner=owner)
     return t.gettext(
-        "{rep} asks to take over the customer {customer}, who has no owner. "
-        "If you agree, reassign the customer to {rep}."
+        "{rep} asks to take over {customer}, who has no owner. Approve to make {rep} the owner."
     ).format(rep=rep, customer=customer)
 
 

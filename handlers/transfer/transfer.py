@@ -58,7 +58,7 @@ async def transfer_picked(update: Update, context: CrmContext) -> None:
     ]
     await context.bot.send_message(
         update.effective_chat.id,
-        t.gettext("Hand {customer} to which rep?").format(customer=f"<b>{escape(customer.name)}</b>"),
+        t.gettext("Who should take over {customer}?").format(customer=f"<b>{escape(customer.name)}</b>"),
         parse_mode=ParseMode.HTML,
         reply_markup=InlineKeyboardMarkup(buttons),
     )
@@ -109,7 +109,7 @@ def decision_text(t: Translator, decision: Decision, *, html: bool = True) -> st
         return t.gettext(
             "✅ Approved: {customer} now belongs to {rep}; they and the previous owner have been told."
         ).format(customer=customer, rep=rep)
-    return t.gettext("✖ Refused: {customer} stays where it is; {rep} has been told.").format(
+    return t.gettext("✖ Refused: {customer} keeps its owner; {rep} has been told.").format(
         customer=customer, rep=rep
     )
 

@@ -45,8 +45,8 @@ async def test_an_admin_sees_undelivered_pushes_and_retries_them(bot: Harness) -
         "📮 Outbox: 0 waiting, 0 being sent, 2 undelivered.",
         "",
         "Undelivered, newest first:",
-        "• #2 reminder → 555 · 1/5/27, 10:00\u202fAM · blocked the bot",
-        "• #1 reminder → Rita · 1/5/27, 10:00\u202fAM · NetworkError: Bad Gateway",
+        "• #2 reminder → 555 · Tue, Jan 5, 2027, 10:00 · blocked the bot",
+        "• #1 reminder → Rita · Tue, Jan 5, 2027, 10:00 · NetworkError: Bad Gateway",
         "",
         "Retry sends them again, except to people who blocked the bot.",
     ]

@@ -35,10 +35,10 @@ async def test_no_first_response_escalates_once_and_the_manager_reassigns(bot: H
 
     (push,) = await escalations(d)
     lines = push.splitlines()
-    assert lines[0] == "⏰ Complaint #1 has had no first response; it was due 5/12/27, 2:00\u202fPM."
+    assert lines[0] == "⏰ Complaint #1 has had no first response; it was due Wed, May 12, 14:00."
     assert "🎫 Complaint #1 · Lotus Tea House" in lines
     assert "The tea arrived broken." in push
-    assert "• 5/12/27, 10:00\u202fAM · customer: It is really urgent." in lines
+    assert "• Wed, May 12, 10:00 · customer: It is really urgent." in lines
     (ticket,) = await fetch(bot, Ticket)
     assert ticket.escalated_at == NOW + timedelta(hours=4)
     assert [e.kind for e in await fetch(bot, TicketEvent)][-1] == "escalated"
@@ -67,7 +67,7 @@ async def test_a_chinese_manager_is_told_of_a_missed_resolution(bot: Harness) ->
     assert await watch_at(d, timedelta(hours=72)) == 1
     await send_out(d)
     (push,) = await escalations(d)
-    assert push.splitlines()[0] == "⏰ 投诉 #1还没有解决，本应在2027/5/15 10:00前解决。"
+    assert push.splitlines()[0] == "⏰ 投诉 #1还没有解决，本应在5月15日周六 10:00前解决。"
     assert "类别：配送 · 紧急程度：普通" in push
     assert (await d.manager.replies())[-1].buttons() == [["🔁 转给他人"], ["🎫 查看工单"]]
 
@@ -88,7 +88,7 @@ async def test_severity_recomputes_deadlines_from_the_open_time(bot: Harness) ->
     assert chooser.buttons() == [["low", "normal"], ["high", "urgent"], ["« Back"]]
     card = await d.rep.press("urgent")
     assert "Category: Delivery · Severity: urgent" in card.text
-    assert "First response: by 5/12/27, 11:00\u202fAM" in card.text
+    assert "First response: by Wed, May 12, 11:00" in card.text
     (ticket,) = await fetch(bot, Ticket)
     assert (ticket.first_response_due_at, ticket.resolve_due_at) == (
         NOW + timedelta(hours=1),

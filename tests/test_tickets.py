@@ -214,7 +214,7 @@ async def test_tickets_lists_overdue_first_per_role(bot: Harness) -> None:
     ]
     assert listed.buttons() == [["#3 · Lotus Tea House ⚠️"], ["#1 · Bamboo Cafe"]]
     card = await d.rep.press("#3 · Lotus Tea House ⚠️")
-    assert "First response: by 5/12/27, 8:00\u202fAM ⚠️ overdue" in card.text
+    assert "First response: by Wed, May 12, 08:00 ⚠️ overdue" in card.text
     assert "🔁 Reassign" not in flat(card)
 
     boss = await d.manager.send("/tickets")

@@ -8,10 +8,12 @@ queue nothing again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,6 +42,31 @@ class Drill(StrEnum):
     VISITS = "visits"
     NEW = "new"
     ORDERS = "orders"
+    REPS = "reps"
+
+
+PERIOD_DRILLS = (Drill.RISK, Drill.VISITS, Drill.NEW, Drill.ORDERS, Drill.REPS)
+NOW_DRILLS = (Drill.TICKETS, Drill.FOLLOW_UPS)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a drill-down list. `number` counts from 0 and is the last page when the one
+    `asked` for is past the end (the list shrank since its buttons were sent, or they were forged)."""
+
+    rows: Sequence[Mapping[str, Any]]
+    total: int
+    number: int
+    asked: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def moved(self) -> bool:
+        return self.number != self.asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +82,12 @@ class Digest:
     sales: Sales
     satisfaction: Satisfaction
     chart_days: list[date]
-    chart_visits: list[tuple[str, list[int]]]
     chart_revenue: list[Decimal]
+
+    @property
+    def active_reps(self) -> list[RepVisits]:
+        """The reps with visits in the period or in the weeks it is compared with, most visits first."""
+        return active(self.reps)
 
     @property
     def until(self) -> datetime | None:
@@ -97,6 +128,10 @@ class Due:
     managers: list[Manager]
 
 
+def active(reps: Sequence[RepVisits]) -> list[RepVisits]:
+    return [rep for rep in reps if rep.visits or rep.baseline]
+
+
 async def gather(session: AsyncSession, *, team: TeamRow, period: Period, now: datetime) -> Digest:
     """The period's figures for one team, each one grouped query; a period under way is counted up to
     `now` and compared with earlier days up to the same local time."""
@@ -104,9 +139,6 @@ async def gather(session: AsyncSession, *, team: TeamRow, period: Period, now: d
     window = period.counted(team.timezone, until)
     days = period.chart_days()
     edges = figures.day_starts(days, team.timezone)
-    by_rep: dict[str, list[int]] = {}
-    for _, name, day, count in await queries.visits_by_day(session, team_id=team.id, edges=edges):
-        by_rep.setdefault(name, [0] * len(days))[day] = count
     revenue = await queries.revenue_by_day(session, team_id=team.id, currency=team.currency, edges=edges)
     return Digest(
         team=team,
@@ -126,7 +158,6 @@ async def gather(session: AsyncSession, *, team: TeamRow, period: Period, now: d
         ),
         satisfaction=await queries.satisfaction(session, team_id=team.id, period=window),
         chart_days=days,
-        chart_visits=list(by_rep.items()),
         chart_revenue=[revenue.get(index, Decimal(0)) for index in range(len(days))],
     )
 
@@ -149,22 +180,77 @@ async def for_viewer(session: AsyncSession, *, viewer: Viewer, now: datetime) ->
 
 
 async def drill(
-    session: AsyncSession, *, viewer: Viewer, what: Drill, period: Period | None, now: datetime, limit: int
-) -> Listing:
-    """A drill-down list, always of the viewer's own team."""
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    what: Drill,
+    period: Period | None,
+    now: datetime,
+    page: int,
+    per_page: int,
+) -> Page:
+    """A page of a drill-down list, always of the viewer's own team; the last page when `page` is past
+    the end."""
     team = await _viewer_team(session, viewer)
+    shown = await _listing(session, team, what, period, now, limit=per_page, offset=page * per_page)
+    if shown.rows or page == 0:
+        return Page(shown.rows, shown.total, page, page, per_page)
+    head = await _listing(session, team, what, period, now, limit=1, offset=0)
+    last = max(head.total - 1, 0) // per_page
+    shown = await _listing(session, team, what, period, now, limit=per_page, offset=last * per_page)
+    return Page(shown.rows, shown.total, last, page, per_page)
+
+
+async def _listing(
+    session: AsyncSession,
+    team: TeamRow,
+    what: Drill,
+    period: Period | None,
+    now: datetime,
+    *,
+    limit: int,
+    offset: int,
+) -> Listing:
     if what is Drill.TICKETS:
-        return await queries.overdue_tickets_list(session, team_id=team.id, now=now, limit=limit)
+        return await queries.overdue_tickets_list(
+            session, team_id=team.id, now=now, limit=limit, offset=offset
+        )
     if what is Drill.FOLLOW_UPS:
-        return await queries.overdue_follow_ups_list(session, team_id=team.id, now=now, limit=limit)
-    window = (period or figures.today(now, team.timezone)).window(team.timezone)
+        return await queries.overdue_follow_ups_list(
+            session, team_id=team.id, now=now, limit=limit, offset=offset
+        )
+    chosen = period or figures.today(now, team.timezone)
+    if what is Drill.REPS:
+        return await _rep_listing(session, team, chosen, now, limit=limit, offset=offset)
     listing = {
         Drill.RISK: queries.high_risk_list,
         Drill.VISITS: queries.visits_list,
         Drill.NEW: queries.new_customers_list,
         Drill.ORDERS: queries.orders_list,
     }[what]
-    return await listing(session, team_id=team.id, period=window, limit=limit)
+    return await listing(
+        session, team_id=team.id, period=chosen.window(team.timezone), limit=limit, offset=offset
+    )
+
+
+async def _rep_listing(
+    session: AsyncSession, team: TeamRow, period: Period, now: datetime, *, limit: int, offset: int
+) -> Listing:
+    """Each active rep's visits against their own average, counted as the digest counts them."""
+    until = period.so_far(now, team.timezone)
+    reps = active(
+        await queries.rep_visits(
+            session,
+            team_id=team.id,
+            period=period.counted(team.timezone, until),
+            baseline=period.baseline(team.timezone, until),
+        )
+    )
+    rows = [
+        {"name": rep.name, "visits": rep.visits, "average": Decimal(rep.baseline) / period.baseline_periods}
+        for rep in reps[offset : offset + limit]
+    ]
+    return Listing(rows, len(reps) if rows else 0)
 
 
 def dedupe_key(period: Period, user_id: int) -> str:

@@ -15,13 +15,14 @@ from enum import Enum
 from html import escape
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton
 from babel.numbers import format_decimal, format_percent
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.digest import Kind, change, nps
 from bot.domain.text import clip
 from bot.i18n import Translator
-from bot.present.charts import ChartData, Labels
+from bot.present.charts import MAX_REPS, ChartData, Labels, RepBar
 from bot.services.digest import Digest, Drill
 from handlers.digest.callbacks import DIGEST_NOW_LISTS, DIGEST_PERIOD_LISTS
 
@@ -121,17 +122,22 @@ def _visits(t: Translator, digest: Digest) -> list[str]:
     if not total and not baseline:
         return []
     lines = [_joined(_visits_head(t, digest, total, baseline), _delta(t, change(total, baseline)))]
-    active = [rep for rep in digest.reps if rep.visits or rep.baseline]
+    active = digest.active_reps
     for rep in active[:SHOWN_REPS]:
-        average = Decimal(rep.baseline) / periods
-        line = t.gettext("• {rep}: {count} (average {average})").format(
-            rep=escape(clip(rep.name, NAME_LIMIT)), count=t.number(rep.visits), average=_average(t, average)
-        )
-        lines.append(_joined(line, _delta(t, change(rep.visits, average))))
+        lines.append(rep_line(t, rep.name, rep.visits, Decimal(rep.baseline) / periods))
     hidden = len(active) - SHOWN_REPS
     if hidden > 0:
         lines.append(t.ngettext("+{n} more", "+{n} more", hidden).format(n=hidden))
     return lines
+
+
+def rep_line(t: Translator, name: str, visits: int, average: Decimal) -> str:
+    """• Rita Wang: 2 (average 0.5) ▲ 331%: a rep's visits against their own average, as the digest
+    and its list of all reps show them."""
+    line = t.gettext("• {rep}: {count} (average {average})").format(
+        rep=escape(clip(name, NAME_LIMIT)), count=t.number(visits), average=_average(t, average)
+    )
+    return _joined(line, _delta(t, change(visits, average)))
 
 
 def _visits_head(t: Translator, digest: Digest, total: int, baseline: Decimal) -> str:
@@ -245,6 +251,7 @@ def keyboard(t: Translator, digest: Digest) -> InlineKeyboardMarkup | None:
             DIGEST_NOW_LISTS[Drill.FOLLOW_UPS].data(),
         ),
         (sum(r.visits for r in digest.reps), t.gettext("🚗 Visits ({n})"), over_period(Drill.VISITS)),
+        (_cut_reps(digest), t.gettext("👥 All reps ({n})"), over_period(Drill.REPS)),
         (digest.new_customers, t.gettext("👤 New customers ({n})"), over_period(Drill.NEW)),
         (digest.sales.orders, t.gettext("💰 Orders ({n})"), over_period(Drill.ORDERS)),
     ]
@@ -257,24 +264,63 @@ def keyboard(t: Translator, digest: Digest) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+def _cut_reps(digest: Digest) -> int:
+    """How many reps the rep list has when the message shows only some of them, else 0."""
+    active = len(digest.active_reps)
+    return active if active > SHOWN_REPS else 0
+
+
 def render(t: Translator, digest: Digest) -> tuple[str, InlineKeyboardMarkup | None]:
     return text(t, digest), keyboard(t, digest)
 
 
 def chart_labels(t: Translator, digest: Digest) -> Labels:
+    """The chart's words for this reader; its visits panel names the digest's day as the text does."""
+    period, hidden = digest.period, len(digest.active_reps) - MAX_REPS
+    if period.kind is Kind.WEEKLY:
+        date = t.days(period.first, period.last)
+        visits_title = t.gettext("Visits in the week, by rep")
+        average_key = t.gettext("4-week weekly average")
+    else:
+        day = _day(t, digest)
+        date = day.date
+        visits_title = {
+            When.TODAY_SO_FAR: t.gettext("Visits today so far, by rep"),
+            When.EARLIER_SO_FAR: t.gettext("Visits until {time}, by rep"),
+            When.YESTERDAY: t.gettext("Visits yesterday, by rep"),
+            When.PAST_DAY: t.gettext("Visits on the day, by rep"),
+        }[day.when].format(time=day.until)
+        average_key = (
+            t.gettext("4-week average by {time}").format(time=day.until)
+            if day.until
+            else t.gettext("4-week daily average")
+        )
     return Labels(
-        title=t.gettext("{team}: the last 14 days").format(team=digest.team.name),
-        visits_title=t.gettext("Visits per rep"),
-        visits_axis=t.gettext("Visits"),
-        revenue_title=t.gettext("Revenue per day"),
-        revenue_axis=digest.team.currency,
-        days=[t.day(day) for day in digest.chart_days],
+        title=t.gettext("{team} · {date}").format(team=digest.team.name, date=date),
+        visits_title=visits_title,
+        above_key=t.gettext("at or above"),
+        below_key=t.gettext("below"),
+        average_key=average_key,
+        more_reps=t.ngettext("+{n} more rep", "+{n} more reps", hidden).format(n=t.number(hidden))
+        if hidden > 0
+        else "",
+        no_visits=t.gettext("No visits, nor any in the 4 weeks before"),
+        revenue_title=t.gettext("Revenue per day, last 14 days"),
+        no_revenue=t.gettext("No orders in these 14 days"),
+        days=[str(format_skeleton("Md", shown, locale=t.locale)) for shown in digest.chart_days],
+        locale=t.locale,
+        currency=digest.team.currency,
     )
 
 
 def chart_data(digest: Digest) -> ChartData:
-    return ChartData(visits=digest.chart_visits, revenue=digest.chart_revenue)
+    periods = digest.period.baseline_periods
+    ranked = sorted(digest.active_reps, key=lambda rep: (-rep.visits, -rep.baseline))
+    return ChartData(
+        reps=[RepBar(rep.name, rep.visits, Decimal(rep.baseline) / periods) for rep in ranked[:MAX_REPS]],
+        revenue=digest.chart_revenue,
+    )
 
 
 def caption(t: Translator, digest: Digest) -> str:
-    return t.gettext("📈 Visits per rep and revenue, last 14 days")
+    return t.gettext("📈 Each rep's visits against their own average, and revenue over 14 days")

@@ -2,7 +2,7 @@
 
 Day buckets for the chart are a CASE over the local-midnight instants computed in Python, so the
 same SQL runs on SQLite and PostgreSQL and a daylight-saving day is still one bucket. Lists for the
-drill-down buttons return their first rows plus a window count of all of them.
+drill-down buttons return a page of rows plus a window count of all of them.
 """
 
 from __future__ import annotations
@@ -189,24 +189,6 @@ def _bucket(column: InstrumentedAttribute[datetime], edges: Sequence[datetime]) 
     return case(*[(column < edge, index) for index, edge in enumerate(edges[1:])])
 
 
-async def visits_by_day(
-    session: AsyncSession, *, team_id: int, edges: Sequence[datetime]
-) -> list[tuple[int, str, int, int]]:
-    """(rep id, rep name, day index, visits) over the chart's days."""
-    bucketed = (
-        select(Visit.rep_id, _bucket(Visit.visited_at, edges).label("day"))
-        .where(Visit.team_id == team_id, Visit.visited_at >= edges[0], Visit.visited_at < edges[-1])
-        .subquery("bucketed")
-    )
-    rows = await session.execute(
-        select(bucketed.c.rep_id, _name(User), bucketed.c.day, func.count())
-        .join(User, User.id == bucketed.c.rep_id)
-        .group_by(bucketed.c.rep_id, User.first_name, User.last_name, bucketed.c.day)
-        .order_by(bucketed.c.rep_id, bucketed.c.day)
-    )
-    return [(int(r[0]), str(r[1]), int(r[2]), int(r[3])) for r in rows]
-
-
 async def revenue_by_day(
     session: AsyncSession, *, team_id: int, currency: str, edges: Sequence[datetime]
 ) -> dict[int, Decimal]:
@@ -310,13 +292,16 @@ async def exceptions(session: AsyncSession, *, team_id: int, period: Window, now
     )
 
 
-async def _listed(session: AsyncSession, query: Select[*tuple[Any, ...]], limit: int) -> Listing:
-    result = (await session.execute(query.add_columns(func.count().over().label("total")).limit(limit))).all()
-    rows = [dict(row._mapping) for row in result]
+async def _listed(session: AsyncSession, query: Select[*tuple[Any, ...]], limit: int, offset: int) -> Listing:
+    """`limit` rows from `offset` on; the total is read from those rows, so it is 0 past the end."""
+    counted = query.add_columns(func.count().over().label("total")).limit(limit).offset(offset)
+    rows = [dict(row._mapping) for row in (await session.execute(counted)).all()]
     return Listing(rows, int(rows[0]["total"]) if rows else 0)
 
 
-async def high_risk_list(session: AsyncSession, *, team_id: int, period: Window, limit: int) -> Listing:
+async def high_risk_list(
+    session: AsyncSession, *, team_id: int, period: Window, limit: int, offset: int = 0
+) -> Listing:
     """Customers who got a high-risk alert in the period, lowest health first."""
     query = (
         select(
@@ -331,16 +316,19 @@ async def high_risk_list(session: AsyncSession, *, team_id: int, period: Window,
         .group_by(Customer.id, Customer.name, Owner.first_name)
         .order_by(func.min(RiskAlert.score), Customer.id)
     )
-    return await _listed(session, query, limit)
+    return await _listed(session, query, limit, offset)
 
 
-async def overdue_tickets_list(session: AsyncSession, *, team_id: int, now: datetime, limit: int) -> Listing:
+async def overdue_tickets_list(
+    session: AsyncSession, *, team_id: int, now: datetime, limit: int, offset: int = 0
+) -> Listing:
     """Overdue open tickets, the longest overdue first."""
     due = func.coalesce(
         case((Ticket.first_response_at.is_(None), Ticket.first_response_due_at)), Ticket.resolve_due_at
     )
     query = (
         select(
+            Ticket.id.label("ticket_id"),
             Ticket.number,
             Customer.id.label("customer_id"),
             Customer.name.label("customer_name"),
@@ -350,16 +338,18 @@ async def overdue_tickets_list(session: AsyncSession, *, team_id: int, now: date
         .where(Ticket.team_id == team_id, _overdue_ticket(now))
         .order_by(due, Ticket.id)
     )
-    return await _listed(session, query, limit)
+    return await _listed(session, query, limit, offset)
 
 
 async def overdue_follow_ups_list(
-    session: AsyncSession, *, team_id: int, now: datetime, limit: int
+    session: AsyncSession, *, team_id: int, now: datetime, limit: int, offset: int = 0
 ) -> Listing:
-    return await _listed(session, reminders.listed(_overdue_follow_up(team_id, now)), limit)
+    return await _listed(session, reminders.listed(_overdue_follow_up(team_id, now)), limit, offset)
 
 
-async def visits_list(session: AsyncSession, *, team_id: int, period: Window, limit: int) -> Listing:
+async def visits_list(
+    session: AsyncSession, *, team_id: int, period: Window, limit: int, offset: int = 0
+) -> Listing:
     query = (
         select(
             Visit.visited_at.label("at"),
@@ -372,10 +362,12 @@ async def visits_list(session: AsyncSession, *, team_id: int, period: Window, li
         .where(Visit.team_id == team_id, _between(Visit.visited_at, period), Customer.erased_at.is_(None))
         .order_by(Visit.visited_at.desc(), Visit.id.desc())
     )
-    return await _listed(session, query, limit)
+    return await _listed(session, query, limit, offset)
 
 
-async def new_customers_list(session: AsyncSession, *, team_id: int, period: Window, limit: int) -> Listing:
+async def new_customers_list(
+    session: AsyncSession, *, team_id: int, period: Window, limit: int, offset: int = 0
+) -> Listing:
     query = (
         select(
             Customer.created_at.label("at"),
@@ -389,10 +381,12 @@ async def new_customers_list(session: AsyncSession, *, team_id: int, period: Win
         )
         .order_by(Customer.created_at.desc(), Customer.id.desc())
     )
-    return await _listed(session, query, limit)
+    return await _listed(session, query, limit, offset)
 
 
-async def orders_list(session: AsyncSession, *, team_id: int, period: Window, limit: int) -> Listing:
+async def orders_list(
+    session: AsyncSession, *, team_id: int, period: Window, limit: int, offset: int = 0
+) -> Listing:
     """The period's orders, largest first."""
     query = (
         select(
@@ -408,4 +402,4 @@ async def orders_list(session: AsyncSession, *, team_id: int, period: Window, li
         .where(Order.team_id == team_id, _between(Order.ordered_at, period), Customer.erased_at.is_(None))
         .order_by(Order.amount.desc(), Order.id)
     )
-    return await _listed(session, query, limit)
+    return await _listed(session, query, limit, offset)

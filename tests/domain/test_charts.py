@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from matplotlib.ft2font import FT2Font
 
 from bot.domain.digest import Kind, daily, digest_time, nps, parse_code, weekly
-from bot.present.charts import ChartData, Labels, cjk_font_path, render_png
+from bot.present.charts import ChartData, Labels, RepBar, cjk_font_path, render_png, short_money
 
-CHINESE_LABELS = "每位销售的拜访营业额近天王芳"
+CHINESE_LABELS = "今日截至的拜访按销售不低于平均近周同时段日均每营业额天王芳"
 
 
 def test_the_chosen_font_has_every_chinese_glyph_of_the_labels() -> None:
@@ -20,20 +21,52 @@ def test_the_chosen_font_has_every_chinese_glyph_of_the_labels() -> None:
     assert all(font.get_char_index(ord(ch)) != 0 for ch in CHINESE_LABELS)
 
 
-def test_chart_renders_a_png_with_chinese_labels() -> None:
+def chinese_labels(**changes: object) -> Labels:
     labels = Labels(
-        "东区：近14天",
-        "每位销售的拜访",
-        "拜访次数",
-        "每日营业额",
-        "CNY",
-        [f"11月{d}日" for d in range(1, 15)],
+        title="东区 · 11月24日周二",
+        visits_title="今日截至18:05的拜访（按销售）",
+        above_key="不低于平均",
+        below_key="低于平均",
+        average_key="近4周同时段日均",
+        more_reps="",
+        no_visits="没有拜访",
+        revenue_title="每日营业额（近14天）",
+        no_revenue="近14天没有订单",
+        days=[f"11/{d}" for d in range(11, 25)],
+        locale="zh_Hans",
+        currency="CNY",
     )
-    data = ChartData(visits=[("王芳", [1] * 14), ("Rita Wang", list(range(14)))], revenue=[Decimal(100)] * 14)
-    png = render_png(data, labels)
+    return replace(labels, **changes)  # type: ignore[arg-type]
+
+
+def size(png: bytes) -> tuple[int, int]:
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def test_chart_renders_a_phone_sized_png_with_chinese_labels() -> None:
+    reps = [RepBar("王芳", 3, Decimal("1.5")), RepBar("Rita Wang", 1, Decimal(2))]
+    png = render_png(ChartData(reps=reps, revenue=[Decimal(100)] * 14), chinese_labels())
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    assert (width, height) == (792, 704)
+    width, height = size(png)
+    assert width == 768
+    assert 700 < height < 1000
+
+
+def test_the_chart_grows_with_the_reps_it_ranks_and_draws_an_empty_day() -> None:
+    few = render_png(ChartData(reps=[], revenue=[Decimal(0)] * 14), chinese_labels())
+    many = [RepBar(f"销售{n}", n, Decimal(n)) for n in range(30)]
+    tall = render_png(
+        ChartData(reps=many, revenue=[Decimal(0)] * 14), chinese_labels(more_reps="还有20位销售")
+    )
+    assert size(few)[1] < size(tall)[1] < 2000
+
+
+def test_axis_money_is_compact_in_the_readers_form() -> None:
+    assert short_money(12_345, "CNY", "zh_Hans") == "¥1.2万"
+    assert short_money(250_000_000, "CNY", "zh_Hans") == "¥2.5亿"
+    assert short_money(1_500, "CNY", "en") == "CN¥1.5K"
+    assert short_money(0, "CNY", "en") == "CN¥0"
+    assert short_money(20_000, "USD", "en") == "$20K"
 
 
 def test_nps_is_promoters_minus_detractors_in_percent() -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, select
+import pytest
+from sqlalchemy import event, select, update
 
 from bot.services.card import card_for
 from sandbox.factories import (
@@ -22,7 +23,7 @@ from sandbox.factories import (
 )
 from sandbox.harness import Harness, Person, Reply
 from storage.db import utcnow
-from storage.models import AuditLog, Contact, Feedback, Order, Tag, Ticket, Visit
+from storage.models import AuditLog, Contact, Feedback, Order, Reminder, Tag, Team, Ticket, User, Visit
 
 
 async def open_card(bot: Harness, who: Person, customer_id: int) -> Reply:
@@ -155,7 +156,8 @@ async def test_a_bare_customer_is_not_scored_yet(bot: Harness) -> None:
     assert "Health: not scored yet" in text
     assert "No visits logged yet." in text
     assert "No orders logged yet." in text
-    assert "Next follow-up: none planned" in text
+    assert "Next follow-up: a visit by " in text
+    assert "(tier B: every 60 days)" in text
     assert "open ticket" not in text
 
 
@@ -254,3 +256,141 @@ async def test_log_visit_and_order_from_the_card(bot: Harness) -> None:
     assert "Phone · Positive" in refreshed.text
     assert "Orders, last 90 days: CN¥66.00" in refreshed.text
     assert await count(bot, Visit, customer_id=acme) == 1
+
+
+async def reminders_for(
+    bot: Harness, team: SalesTeam, customer_id: int, *rows: tuple[str, str, datetime]
+) -> None:
+    """Reminders about the customer, each (kind, status, due_at), for the team's rep."""
+    async with bot.app.db.begin() as session:
+        for kind, status, due_at in rows:
+            session.add(
+                Reminder(
+                    team_id=team.team_id,
+                    user_id=team.rep_id,
+                    customer_id=customer_id,
+                    kind=kind,
+                    status=status,
+                    due_at=due_at,
+                )
+            )
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
+async def test_next_follow_up_is_the_earliest_open_reminder_in_the_readers_zone(
+    bot: Harness, locale: str
+) -> None:
+    team = await sales_team(bot, rep_locale=locale)
+    now = utcnow()
+    # 17:30 UTC is 01:30 the next day in Shanghai, the rep's zone.
+    base = datetime.combine(now.date() + timedelta(days=3), time(17, 30), tzinfo=UTC)
+    acme = await customer(
+        bot,
+        team_id=team.team_id,
+        owner_id=team.rep_id,
+        name="Acme",
+        next_follow_up_at=now + timedelta(days=1),
+    )
+    await reminders_for(
+        bot,
+        team,
+        acme,
+        ("follow_up", "done", now + timedelta(days=1)),
+        ("custom", "cancelled", now + timedelta(days=1, hours=1)),
+        ("birthday", "pending", now + timedelta(days=2)),
+        ("follow_up", "pending", base + timedelta(days=2)),
+        ("custom", "snoozed", base),
+    )
+    rep = await person(bot, REP_TG, chinese=locale == "zh_Hans")
+    text = (await open_card(bot, rep, acme)).text
+    shown = bot.app.i18n.translator(locale, "Asia/Shanghai").day_time(base)
+    assert "01:30" in shown
+    label = "下次跟进：" if locale == "zh_Hans" else "Next follow-up: "
+    assert f"{label}{shown}" in text
+
+
+async def test_without_a_reminder_the_cadence_says_when_a_visit_is_due(bot: Harness) -> None:
+    team = await sales_team(bot, rep_locale="zh_Hans")
+    async with bot.app.db.begin() as session:
+        await session.execute(
+            update(Team).where(Team.id == team.team_id).values(settings={"cadence_days": {"A": 10}})
+        )
+    now = utcnow()
+    soon = await customer(
+        bot,
+        team_id=team.team_id,
+        owner_id=team.rep_id,
+        name="Soon",
+        tier="A",
+        last_visit_at=now - timedelta(days=4),
+    )
+    late = await customer(
+        bot,
+        team_id=team.team_id,
+        owner_id=team.rep_id,
+        name="Late",
+        tier="B",
+        last_visit_at=now - timedelta(days=70),
+    )
+    # A finished reminder is no follow-up.
+    await reminders_for(bot, team, soon, ("follow_up", "done", now + timedelta(days=1)))
+    rep = await person(bot, REP_TG, chinese=True)
+    t = bot.app.i18n.translator("zh_Hans", "Asia/Shanghai")
+    soon_text = (await open_card(bot, rep, soon)).text
+    assert f"下次跟进：{t.day(now + timedelta(days=6), weekday=True)}前拜访（A级：每10天一次）" in soon_text
+    late_text = (await open_card(bot, rep, late)).text
+    assert (
+        f"下次跟进：拜访，自{t.day(now - timedelta(days=10), weekday=True)}起已逾期（B级：每60天一次）"
+        in late_text
+    )
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
+async def test_only_old_orders_say_when_the_last_one_was(bot: Harness, locale: str) -> None:
+    team = await sales_team(bot, rep_locale=locale)
+    acme = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="Acme")
+    now = utcnow()
+    async with bot.app.db.begin() as session:
+        for days, amount in ((200, "999"), (120, "88.50")):
+            session.add(
+                Order(
+                    team_id=team.team_id,
+                    customer_id=acme,
+                    rep_id=team.rep_id,
+                    amount=Decimal(amount),
+                    currency="CNY",
+                    ordered_at=now - timedelta(days=days),
+                )
+            )
+    rep = await person(bot, REP_TG, chinese=locale == "zh_Hans")
+    text = (await open_card(bot, rep, acme)).text
+    day = bot.app.i18n.translator(locale, "Asia/Shanghai").day(now - timedelta(days=120), weekday=True)
+    if locale == "zh_Hans":
+        assert f"近90天没有订单；最近一笔是{day}的¥88.50。" in text
+        assert "近90天订单" not in text
+    else:
+        assert f"No orders in the last 90 days; the last one, CN¥88.50, on {day}." in text
+        assert "Orders, last 90 days" not in text
+    assert "999" not in text
+
+
+async def test_recent_orders_are_listed_under_their_total(bot: Harness) -> None:
+    team = await sales_team(bot)
+    acme = await rich_customer(bot, team)
+    rep = await person(bot, REP_TG)
+    text = (await open_card(bot, rep, acme)).text
+    orders = text.split("Orders, last 90 days: CN¥1,234.50\n", 1)[1].split("\n\n", 1)[0]
+    assert orders.count("  • ") == 2
+    assert "CN¥999.00" not in text
+
+
+async def test_the_owner_is_shown_by_full_name_in_chinese(bot: Harness) -> None:
+    team = await sales_team(bot, rep_locale="zh_Hans", manager_locale="zh_Hans")
+    async with bot.app.db.begin() as session:
+        await session.execute(
+            update(User).where(User.id == team.rep_id).values(first_name="伟", last_name="李")
+        )
+    shop = await customer(bot, team_id=team.team_id, owner_id=team.rep_id, name="华联超市")
+    manager = await person(bot, MANAGER_TG, chinese=True)
+    text = (await open_card(bot, manager, shop)).text
+    assert "负责人：李伟 · " in text

@@ -10,10 +10,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import phones
+from bot.domain.cadence import cadence_days, cadence_overrides
 from bot.domain.enums import AuditAction, FeedbackKind
 from bot.domain.viewer import Viewer
 from bot.services.surveys import CsatAverage
 from bot.services.visibility import NotVisible, visible_customer
+from storage.models import Customer
 from storage.queries import audit, card, orders, visits
 from storage.queries.card import LatestScore
 
@@ -34,6 +36,15 @@ class OrderLine:
     amount: Decimal
     currency: str
     note: str | None
+
+
+@dataclass(frozen=True)
+class VisitDue:
+    """When the customer's tier cadence wants the next visit: `days` after the last one (or, never
+    visited, after the customer was added)."""
+
+    at: datetime
+    days: int
 
 
 @dataclass(frozen=True)
@@ -60,9 +71,13 @@ class CustomerCard:
     risk_level: str | None
     health_reasons: list[dict[str, Any]]
     rfm: tuple[int, int, int] | None
-    next_follow_up_at: datetime | None
+    # The earliest open reminder about the customer; without one, the visit its cadence asks for.
+    next_reminder_at: datetime | None
+    visit_due: VisitDue
     visits: list[VisitLine]
+    # The orders of the last RECENT_DAYS (a few, newest first) and the newest of all.
     orders: list[OrderLine]
+    last_order: OrderLine | None
     totals_90d: dict[str, Decimal]
     open_tickets: int
     csat: LatestScore | None
@@ -88,6 +103,12 @@ def _phone(e164: str | None, *, full: bool) -> str | None:
     return phones.display(e164) if full else phones.mask(e164)
 
 
+def _visit_due(customer: Customer, settings: dict[str, Any] | None) -> VisitDue:
+    days = cadence_days(customer.tier, cadence_overrides(settings))
+    last_contact = customer.last_visit_at or customer.created_at
+    return VisitDue(last_contact + timedelta(days=days), days)
+
+
 def _reasons(raw: list[Any]) -> list[dict[str, Any]]:
     return [r for r in raw if isinstance(r, dict) and isinstance(r.get("code"), str)]
 
@@ -104,10 +125,12 @@ async def card_for(session: AsyncSession, *, viewer: Viewer, customer_id: int, n
     is_owner = customer.owner_id == viewer.user_id
     scores = head.scores
     recent_visits = await visits.latest(session, customer_id=customer_id, limit=3)
-    recent_orders = await orders.latest(session, customer_id=customer_id, limit=3)
-    totals = await orders.totals_since(
-        session, customer_id=customer_id, since=now - timedelta(days=RECENT_DAYS)
-    )
+    since = now - timedelta(days=RECENT_DAYS)
+    latest_orders = [
+        OrderLine(o.ordered_at, o.amount, o.currency, o.note)
+        for o in await orders.latest(session, customer_id=customer_id, limit=3)
+    ]
+    totals = await orders.totals_since(session, customer_id=customer_id, since=since)
     await audit.record(
         session,
         action=AuditAction.CUSTOMER_VIEWED,
@@ -136,9 +159,11 @@ async def card_for(session: AsyncSession, *, viewer: Viewer, customer_id: int, n
         risk_level=customer.risk_level,
         health_reasons=_reasons(customer.health_reasons or []),
         rfm=rfm,
-        next_follow_up_at=customer.next_follow_up_at,
+        next_reminder_at=head.next_reminder_at,
+        visit_due=_visit_due(customer, head.team_settings),
         visits=[VisitLine(v.visited_at, v.kind, v.outcome, v.notes) for v in recent_visits],
-        orders=[OrderLine(o.ordered_at, o.amount, o.currency, o.note) for o in recent_orders],
+        orders=[line for line in latest_orders if line.ordered_at >= since],
+        last_order=latest_orders[0] if latest_orders else None,
         totals_90d=totals,
         open_tickets=head.open_tickets,
         csat=scores.get(FeedbackKind.CSAT),

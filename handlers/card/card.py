@@ -79,6 +79,45 @@ def survey_lines(t: Translator, view: CustomerCard) -> list[str]:
     return lines
 
 
+def follow_up_line(t: Translator, view: CustomerCard) -> str:
+    """The earliest open reminder; without one, the visit the tier's cadence asks for (maybe overdue)."""
+    if view.next_reminder_at is not None:
+        return t.gettext("Next follow-up: {when}").format(when=t.day_time(view.next_reminder_at))
+    due = view.visit_due
+    if due.at.astimezone(t.tz).date() < t.today():
+        text = t.ngettext(
+            "Next follow-up: a visit, overdue since {date} (tier {tier}: every {n} day)",
+            "Next follow-up: a visit, overdue since {date} (tier {tier}: every {n} days)",
+            due.days,
+        )
+    else:
+        text = t.ngettext(
+            "Next follow-up: a visit by {date} (tier {tier}: every {n} day)",
+            "Next follow-up: a visit by {date} (tier {tier}: every {n} days)",
+            due.days,
+        )
+    return text.format(date=t.day(due.at, weekday=True), tier=escape(view.tier), n=t.number(due.days))
+
+
+def order_lines(t: Translator, view: CustomerCard) -> list[str]:
+    """The last 90 days' total and orders; with none in that time, when the last one was."""
+    if not view.totals_90d:
+        last = view.last_order
+        if last is None:
+            return [t.gettext("No orders logged yet.")]
+        return [
+            t.gettext("No orders in the last 90 days; the last one, {amount}, on {date}.").format(
+                amount=t.money(last.amount, last.currency), date=t.day(last.ordered_at, weekday=True)
+            )
+        ]
+    totals = join_list((t.total(amount, currency) for currency, amount in view.totals_90d.items()), t.locale)
+    lines = [t.gettext("Orders, last 90 days: {total}").format(total=totals)]
+    for order in view.orders:
+        note = f" — {escape(one_line(order.note, 40))}" if order.note else ""
+        lines.append(f"  • {t.day(order.ordered_at)} · {t.money(order.amount, order.currency)}{note}")
+    return lines
+
+
 def render_card(view: CustomerCard, t: Translator) -> str:
     """The card as HTML; every stored text is escaped, the whole stays under one message."""
     lines = [f"<b>{escape(view.name)}</b>" + (f" · {escape(view.company)}" if view.company else "")]
@@ -97,10 +136,7 @@ def render_card(view: CustomerCard, t: Translator) -> str:
     if view.rfm is not None:
         r, f, m = view.rfm
         lines.append(t.gettext("RFM: R{r} F{f} M{m}").format(r=r, f=f, m=m))
-    if view.next_follow_up_at is not None:
-        lines.append(t.gettext("Next follow-up: {when}").format(when=t.day_time(view.next_follow_up_at)))
-    else:
-        lines.append(t.gettext("Next follow-up: none planned"))
+    lines.append(follow_up_line(t, view))
     lines.append("")
     if view.visits:
         lines.append(bold(t.gettext("Last visits")))
@@ -114,18 +150,7 @@ def render_card(view: CustomerCard, t: Translator) -> str:
             lines.append(f"  • {entry}{note}")
     else:
         lines.append(t.gettext("No visits logged yet."))
-    if view.totals_90d:
-        totals = join_list(
-            (t.total(amount, currency) for currency, amount in view.totals_90d.items()), t.locale
-        )
-        lines.append(t.gettext("Orders, last 90 days: {total}").format(total=totals))
-    elif not view.orders:
-        lines.append(t.gettext("No orders logged yet."))
-    else:
-        lines.append(t.gettext("Orders, last 90 days: none"))
-    for order in view.orders:
-        note = f" — {escape(one_line(order.note, 40))}" if order.note else ""
-        lines.append(f"  • {t.day(order.ordered_at)} · {t.money(order.amount, order.currency)}{note}")
+    lines.extend(order_lines(t, view))
     lines.append("")
     if view.on_telegram:
         lines.append(t.gettext("📱 Connected on Telegram: surveys and replies reach them here."))

@@ -12,13 +12,16 @@ from sqlalchemy import Integer, Numeric, ScalarSelect, String, cast, func, liter
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.domain.enums import FeedbackKind, TicketStatus
+from bot.domain.enums import FeedbackKind, ReminderKind, TicketStatus
 from bot.domain.names import full_name
 from bot.domain.viewer import Viewer
-from storage.models import Customer, Feedback, Order, Reminder, Ticket, User, Visit
+from storage.models import Customer, Feedback, Order, Reminder, Team, Ticket, User, Visit
 from storage.queries.customers import visible_to
+from storage.queries.reminders import OPEN
 
 OPEN_TICKET_STATUSES = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.ANSWERED)
+# Greetings are reminders too, but not a follow-up with the customer.
+GREETINGS = (ReminderKind.BIRTHDAY, ReminderKind.HOLIDAY)
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class CustomerHeader:
     scores: dict[str, LatestScore]
     csat_total: int = 0
     csat_answers: int = 0
+    next_reminder_at: datetime | None = None
+    team_settings: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,8 @@ async def header(
     session: AsyncSession, *, viewer: Viewer, customer_id: int, csat_since: datetime
 ) -> CustomerHeader | None:
     """The customer (if `viewer` may see it) with contacts and tags, its owner's name, the count
-    of open tickets, the newest CSAT and NPS scores and the CSAT sum and count since `csat_since`."""
+    of open tickets, the newest CSAT and NPS scores, the CSAT sum and count since `csat_since`, the
+    earliest open reminder about it (greetings aside) and its team's settings."""
     open_tickets = (
         select(func.count(Ticket.id))
         .where(Ticket.customer_id == Customer.id, Ticket.status.in_(OPEN_TICKET_STATUSES))
@@ -79,6 +85,16 @@ async def header(
         for kind in (FeedbackKind.CSAT, FeedbackKind.NPS)
         for column in (Feedback.score, Feedback.created_at)
     ]
+    next_reminder = (
+        select(func.min(Reminder.due_at))
+        .where(
+            Reminder.customer_id == Customer.id,
+            Reminder.status.in_(OPEN),
+            Reminder.kind.not_in(GREETINGS),
+        )
+        .scalar_subquery()
+    )
+    team_settings = select(Team.settings).where(Team.id == Customer.team_id).scalar_subquery()
     recent_csat = (Feedback.customer_id == Customer.id, Feedback.kind == FeedbackKind.CSAT)
     csat_sums = [
         select(aggregate).where(*recent_csat, Feedback.created_at >= csat_since).scalar_subquery()
@@ -86,7 +102,8 @@ async def header(
     ]
     row = (
         await session.execute(
-            select(Customer, owner_first, open_tickets, *latest, *csat_sums, owner_last)
+            select(Customer, owner_first, open_tickets, *latest, *csat_sums)
+            .add_columns(owner_last, next_reminder, team_settings)
             .where(Customer.id == customer_id, visible_to(viewer))
             .options(selectinload(Customer.contacts), selectinload(Customer.tags))
         )
@@ -105,6 +122,8 @@ async def header(
         scores=scores,
         csat_total=int(row[7] or 0),
         csat_answers=int(row[8] or 0),
+        next_reminder_at=None if row[10] is None else _aware(row[10]),
+        team_settings=row[11] if isinstance(row[11], dict) else None,
     )
 
 

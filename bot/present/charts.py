@@ -76,10 +76,12 @@ class Labels:
 @dataclass(frozen=True, slots=True)
 class ChartData:
     """Reps ranked, most visits first (those past MAX_REPS are counted in `Labels.more_reps`), and the
-    revenue of each chart day, the period's own day last."""
+    revenue of each chart day, the period's own `period_days` last (one for a daily digest, seven for
+    a weekly one)."""
 
     reps: Sequence[RepBar]
     revenue: Sequence[Decimal]
+    period_days: int = 1
 
 
 def short_money(amount: float, currency: str, locale: str) -> str:
@@ -167,7 +169,7 @@ def draw(data: ChartData, labels: Labels) -> Figure:
     figure.set_layout_engine("constrained", h_pad=0.08, hspace=0.06)
     visits_axes, revenue_axes = figure.subplots(2, 1, height_ratios=[visits_inches, REVENUE_INCHES])
     _visits_panel(visits_axes, shown, labels, family)
-    _revenue_panel(revenue_axes, data.revenue, labels, family)
+    _revenue_panel(revenue_axes, data, labels, family)
     figure.suptitle(labels.title, fontfamily=family, fontsize=HEADING_SIZE)
     return figure
 
@@ -229,15 +231,17 @@ def _visits_panel(axes: Any, reps: Sequence[RepBar], labels: Labels, family: lis
         axes.set_xlabel(labels.more_reps, fontfamily=family, fontsize=SMALL_SIZE, color=MUTED, loc="left")
 
 
-def _revenue_panel(axes: Any, revenue: Sequence[Decimal], labels: Labels, family: list[str]) -> None:
-    """Bars per day with the period's own day in a darker blue and its amount written above it."""
+def _revenue_panel(axes: Any, data: ChartData, labels: Labels, family: list[str]) -> None:
+    """Bars per day with the period's own days in a darker blue; a single day's amount is written
+    above its bar."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     axes.set_title(labels.revenue_title, fontfamily=family, fontsize=TITLE_SIZE, loc="left")
     _plain(axes)
-    amounts = [float(amount) for amount in revenue]
+    amounts = [float(amount) for amount in data.revenue]
     positions = list(range(len(amounts)))
-    colours = [REVENUE_COLOUR] * (len(amounts) - 1) + [LAST_DAY_COLOUR] if amounts else []
+    earlier = max(len(amounts) - data.period_days, 0)
+    colours = [REVENUE_COLOUR] * earlier + [LAST_DAY_COLOUR] * (len(amounts) - earlier)
     axes.bar(positions, amounts, color=colours, width=0.72)
     shown_days = [index for index in positions if (len(positions) - 1 - index) % 2 == 0]
     axes.set_xticks(
@@ -256,7 +260,7 @@ def _revenue_panel(axes: Any, revenue: Sequence[Decimal], labels: Labels, family
     axes.grid(axis="y", alpha=0.25)
     top = max(amounts)
     axes.set_ylim(0, top * 1.22)
-    if amounts[-1]:
+    if data.period_days == 1 and amounts[-1]:
         axes.text(
             positions[-1],
             amounts[-1] + top * 0.03,

@@ -319,6 +319,7 @@ def chart_data(digest: Digest) -> ChartData:
     return ChartData(
         reps=[RepBar(rep.name, rep.visits, Decimal(rep.baseline) / periods) for rep in ranked[:MAX_REPS]],
         revenue=digest.chart_revenue,
+        period_days=digest.period.days,
     )
 
 

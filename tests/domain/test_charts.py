@@ -6,10 +6,20 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from matplotlib.colors import to_hex
 from matplotlib.ft2font import FT2Font
 
 from bot.domain.digest import Kind, daily, digest_time, nps, parse_code, weekly
-from bot.present.charts import ChartData, Labels, RepBar, cjk_font_path, render_png, short_money
+from bot.present.charts import (
+    LAST_DAY_COLOUR,
+    ChartData,
+    Labels,
+    RepBar,
+    cjk_font_path,
+    draw,
+    render_png,
+    short_money,
+)
 
 CHINESE_LABELS = "今日截至的拜访按销售不低于平均近周同时段日均每营业额天王芳"
 
@@ -121,3 +131,15 @@ def test_a_day_under_way_is_compared_with_the_same_local_hours_even_across_a_clo
         datetime(2026, 10, 5, 4, 0, tzinfo=UTC),
         datetime(2026, 11, 2, 5, 0, tzinfo=UTC),
     )
+
+
+def test_a_weekly_chart_marks_the_weeks_seven_days_and_a_daily_one_its_day_with_its_amount() -> None:
+    revenue = [Decimal(1000 * day) for day in range(1, 15)]
+    for period_days, amount in ((7, None), (1, "¥1.4万")):
+        figure = draw(ChartData(reps=[], revenue=revenue, period_days=period_days), chinese_labels())
+        figure.draw_without_rendering()
+        revenue_axes = figure.axes[1]
+        marked = [bar for bar in revenue_axes.patches if to_hex(bar.get_facecolor()) == LAST_DAY_COLOUR]
+        assert len(marked) == period_days
+        written = [text.get_text() for text in revenue_axes.texts]
+        assert written == ([amount] if amount else [])

@@ -143,7 +143,7 @@ async def test_manager_sees_a_masked_phone_in_chinese(bot: Harness) -> None:
     assert "负责人：Rita" in text
     assert "近90天订单：¥1,234.50" in text
     assert "已有63天没有下单" in text
-    assert "上门拜访 · 积极" in text
+    assert "上门拜访 · 顺利" in text
     assert await count(bot, AuditLog, action="customer.viewed", actor_id=team.manager_id) == 1
 
 

@@ -175,7 +175,7 @@ async def test_duplicate_guard_in_chinese_by_pinyin(bot: Harness) -> None:
     reply = await rep.send("章三丰")
     assert reply.text == (
         "张三丰（武当贸易）已经是Li Wei的客户。"
-        "如果是同一个客户，请申请经理把这个客户转给你；如果不是，请继续新建。"
+        "如果是同一个客户，请向经理申请把这个客户转给你；如果不是，请继续新建。"
     )
     assert reply.buttons() == [["申请转给我"], ["继续新建", "取消"]]
     assert "已取消" in (await rep.press("取消")).text
@@ -338,7 +338,7 @@ async def test_a_forgotten_new_customer_times_out_politely(impatient_bot: Harnes
         await asyncio.sleep(0.1)
         if "没有保存任何内容" in (await rep.last_message()).text:
             break
-    assert "分钟内没有回复，新建客户已关闭" in (await rep.last_message()).text
+    assert "分钟内没有回复，已结束新建客户" in (await rep.last_message()).text
     assert await count(bot, Customer) == 0
     assert "没有找到与“孙七”匹配的客户" in (await rep.send("孙七")).text
 

@@ -32,7 +32,7 @@ VISIT_CLOSED = {
 FIND_ASKS = {"en": "Who are you looking for?", "zh_Hans": "要找哪位客户？"}
 CHECKIN_DONE = {
     "en": "The check-in step is already done for this visit.",
-    "zh_Hans": "这次拜访已经完成签到这一步。",
+    "zh_Hans": "这次拜访已经签到过了。",
 }
 STEP_DONE = {
     "en": "That step is already done; please answer the latest question.",
@@ -107,7 +107,7 @@ async def test_skip_after_the_photo_is_done_and_changes_nothing(bot: Harness, lo
     await rep.send("/visit")
     await rep.press("Acme")
     await rep.press("电话" if chinese else "Phone")
-    await rep.press("积极" if chinese else "Positive")
+    await rep.press("顺利" if chinese else "Positive")
     await send_photo(rep, "Shelf display")
     answer = await rep.press_for_answer("跳过" if chinese else "Skip")
     assert answer is not None
@@ -130,7 +130,7 @@ async def test_the_location_keyboard_and_a_second_location(bot: Harness, locale:
     await rep.send("/visit")
     await rep.press("Acme")
     await rep.press("上门拜访" if chinese else "On-site")
-    await rep.press("积极" if chinese else "Positive")
+    await rep.press("顺利" if chinese else "Positive")
     checkin = await rep.press("跳过" if chinese else "Skip")
     skip = "跳过签到" if chinese else "Skip check-in"
     share = "📍 发送我的位置" if chinese else "📍 Share my location"
@@ -253,5 +253,5 @@ async def test_a_new_customer_with_a_name_is_closed_with_a_note_in_chinese(bot: 
     await rep.send("华联超市")
     await rep.send("/today")
     replies = [r.text for r in await rep.replies()]
-    assert any("您未完成的填写已关闭，内容没有保存。" in text for text in replies)
+    assert any("您未完成的表单已关闭，内容没有保存。" in text for text in replies)
     assert NOTHING_TO_CANCEL["zh_Hans"] in (await rep.send("/cancel")).text

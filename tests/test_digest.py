@@ -287,7 +287,7 @@ async def test_digest_command_replies_now_with_the_chart_in_chinese(bot: Harness
     replies = await mona.replies()
     assert replies[-2].text == DIGEST["zh_Hans"]
     assert replies[-1].message.photo
-    assert replies[-1].text == "📈 每位销售的拜访（对比各自平均）与近14天营业额"
+    assert replies[-1].text == "📈 每位销售的拜访（对比各自平均）与近14天销售额"
 
 
 async def zoned_team(bot: Harness, name: str, timezone: str, telegram_id: int, **settings: str) -> int:

@@ -120,7 +120,7 @@ async def test_the_digest_chart_is_a_phone_sized_png_in_the_managers_language(
     assert len(png) > 40_000
     expected = {
         "en": "📈 Each rep's visits against their own average, and revenue over 14 days",
-        "zh_Hans": "📈 每位销售的拜访（对比各自平均）与近14天营业额",
+        "zh_Hans": "📈 每位销售的拜访（对比各自平均）与近14天销售额",
     }
     assert chart.text == expected[locale]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -131,7 +131,7 @@ async def test_the_digest_chart_is_a_phone_sized_png_in_the_managers_language(
     ("locale", "money", "words"),
     [
         ("en", ["CN¥0", "CN¥10K", "CN¥20K", "CN¥16.4K"], ["Visits today so far, by rep", "+1 more rep"]),
-        ("zh_Hans", ["¥0", "¥1万", "¥2万", "¥1.6万"], ["今日至今拜访（按销售）", "还有1位销售"]),
+        ("zh_Hans", ["¥0", "¥1万", "¥2万", "¥1.6万"], ["今天截至目前的拜访（按销售）", "还有1位销售"]),
     ],
 )
 async def test_the_chart_writes_money_in_the_readers_form_and_keeps_its_key_off_the_bars(

@@ -122,7 +122,7 @@ async def test_a_warning_already_passed_cannot_pass_a_later_one(bot: Harness) ->
         (
             "zh_Hans",
             "王五（华联超市）已经是Li Wei的客户。"
-            "如果是同一个客户，请申请经理把这个客户转给你；如果不是，请继续新建。",
+            "如果是同一个客户，请向经理申请把这个客户转给你；如果不是，请继续新建。",
             "申请转给我",
         ),
     ],

@@ -82,7 +82,7 @@ async def test_rejected_xlsx_names_its_sheet_in_the_readers_language(bot: Harnes
 
     name, data, caption = await last_document(manager)
     assert name == ("team-rejected.xlsx" if locale == "en" else "team-未导入.xlsx")
-    assert caption.startswith("Rejected rows" if locale == "en" else "被拒绝的行")
+    assert caption.startswith("Rejected rows" if locale == "en" else "未导入的行")
     workbook = load_workbook(io.BytesIO(data), read_only=True)
     assert workbook.sheetnames == (["Rejected rows"] if locale == "en" else ["未导入的行"])
     sheet = workbook.worksheets[0]

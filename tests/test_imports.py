@@ -62,7 +62,7 @@ async def test_gbk_csv_with_chinese_headers_and_bad_rows(bot: Harness) -> None:
     assert "导入预览：east.csv" in text
     assert "2位新客户" in text
     assert "1位客户待更新" in text
-    assert "4行被拒绝" in text
+    assert "4行未导入" in text
     assert "电话号码无效：1" in text
     assert "与前面某行是同一位客户：1" in text
     assert "忽略的列：备注" in text

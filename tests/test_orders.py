@@ -78,7 +78,7 @@ async def test_chinese_order_with_wan_and_a_typed_past_date(bot: Harness) -> Non
     assert echo.buttons() == [["CNY", "USD", "EUR", "HKD"], ["跳过", "取消"]]
     await rep.press("跳过")
     assert "还没到" in (await rep.send("2099年1月1日")).text
-    assert "看不懂“香蕉”这个日期。" in (await rep.send("香蕉")).text
+    assert "无法识别“香蕉”这个日期。" in (await rep.send("香蕉")).text
     summary = await rep.send("2025-03-08")
     assert "金额：¥12,000.00" in summary.text
     assert "2025年3月8日" in summary.text

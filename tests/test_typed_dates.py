@@ -40,8 +40,8 @@ WORDS: dict[str, dict[str, str]] = {
         "yesterday": "Yesterday",
     },
     "zh_Hans": {
-        "unreadable_when": "看不懂“{text}”这个日期和时间。",
-        "unreadable_day": "看不懂“{text}”这个日期。",
+        "unreadable_when": "无法识别“{text}”这个日期和时间。",
+        "unreadable_day": "无法识别“{text}”这个日期。",
         "ahead_examples": "例如：“明天15:00”、“周五10:30”或“12月25日9:00”。",
         "order_examples": "例如：“今天”、“昨天”、“11月20日”或“上周五”。",
         "too_far": "距今超过两年。请选择",

@@ -298,8 +298,8 @@ def chart_labels(t: Translator, digest: Digest) -> Labels:
     return Labels(
         title=t.gettext("{team} · {date}").format(team=digest.team.name, date=date),
         visits_title=visits_title,
-        above_key=t.gettext("at or above"),
-        below_key=t.gettext("below"),
+        above_key=t.gettext("at or above average"),
+        below_key=t.gettext("below average"),
         average_key=average_key,
         more_reps=t.ngettext("+{n} more rep", "+{n} more reps", hidden).format(n=t.number(hidden))
         if hidden > 0
@@ -307,7 +307,7 @@ def chart_labels(t: Translator, digest: Digest) -> Labels:
         no_visits=t.gettext("No visits, nor any in the 4 weeks before"),
         revenue_title=t.gettext("Revenue per day, last 14 days"),
         no_revenue=t.gettext("No orders in these 14 days"),
-        days=[str(format_skeleton("Md", shown, locale=t.locale)) for shown in digest.chart_days],
+        days=[str(format_skeleton("MMMd", shown, locale=t.locale)) for shown in digest.chart_days],
         locale=t.locale,
         currency=digest.team.currency,
     )

@@ -1,7 +1,7 @@
-"""Nothing a user reads is assembled in English outside gettext, and every gettext string is extracted.
+"""Nothing a user reads is assembled outside gettext, and every gettext string is extracted.
 
 The catalogue test (tests/test_i18n.py) compares the template with what Babel extracts; this one
-looks at what extraction cannot see: English literals that reach a message, a button, a caption, a
+looks at what extraction cannot see: English or Chinese literals that reach a message, a button, a caption, a
 file name or a chart without `_()`, lists joined with the English comma, gettext calls Babel skips
 (inside an f-string), and names put together in the Western order outside `full_name`.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from bot.i18n import LOCALES_DIR
-from tests.support.literal_flow import GETTEXT, Hit, Project, english_words
+from tests.support.literal_flow import GETTEXT, Hit, Project, words_to_translate
 
 ROOT = Path(__file__).resolve().parent.parent
 SCANNED = ("bot", "handlers")
@@ -54,9 +54,9 @@ def template_ids() -> set[str]:
         return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
 
 
-def test_no_english_reaches_a_reader_outside_gettext() -> None:
+def test_no_text_reaches_a_reader_outside_gettext() -> None:
     hits = hits_in(ROOT)
-    assert not hits, "English outside gettext, on its way to a reader:\n" + "\n".join(map(str, hits))
+    assert not hits, "Text outside gettext, on its way to a reader:\n" + "\n".join(map(str, hits))
 
 
 def test_every_gettext_string_is_in_the_template() -> None:
@@ -185,11 +185,12 @@ def test_a_gettext_call_inside_an_f_string_is_reported(tmp_path: Path) -> None:
     assert [hit.text for hit in gettext_literals(tmp_path) if hit.text not in template_ids()] == ["⚠️ overdue"]
 
 
-def test_words_that_need_no_translation_are_not_english() -> None:
-    assert english_words('<a href="tg://user?id={id}">{name}</a>') == []
-    assert english_words("/invite {role} · CNY · FieldCRM") == []
-    assert english_words("{n} overdue") == ["overdue"]
-    assert english_words("report.png") == ["report"]
+def test_words_that_need_no_translation_are_not_counted() -> None:
+    assert words_to_translate('<a href="tg://user?id={id}">{name}</a>') == []
+    assert words_to_translate("/invite {role} · CNY · FieldCRM") == []
+    assert words_to_translate("{n} overdue") == ["overdue"]
+    assert words_to_translate("report.png") == ["report"]
+    assert words_to_translate("{n}条已逾期") == ["条已逾期"]
 
 
 def test_a_name_put_together_by_hand_is_reported(tmp_path: Path) -> None:

@@ -1,11 +1,12 @@
-"""Follow text in the source to where users read it, and report English words written outside gettext.
+"""Follow text in the source to where users read it, and report words written outside gettext.
 
 A static reading of `bot/` and `handlers/` (AST, nothing imported). A *sink* is where text leaves for
 a person: a message, an edit, a callback answer, a caption, a button label, a command description,
 a file name, a chart label. From each sink the expression is followed back through f-strings, `+`,
 `.format`, `.join`, names assigned in the same function (also by `append`/`extend`/loops), module
 constants, and functions of the project (their returns, and their parameters that reach a sink).
-Anything reached that is a gettext call is fine; a string literal with a word of letters is a hit.
+Anything reached that is a gettext call is fine; a string literal with an English word or Chinese
+characters in it is a hit: it would read the same in every language.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ UNTRANSLATED_WORDS = frozenset(
 # Literals that reach a reader on purpose, each with its reason.
 ALLOWED_LITERALS: dict[tuple[str, str], str] = {
     ("bot/i18n.py", "English"): "a language's own name on the language picker",
+    ("bot/i18n.py", "简体中文"): "a language's own name on the language picker",
     ("bot/domain/spreadsheets.py", "Sheet1"): "Excel's default sheet name, only when a sheet has no title",
 }
 # Functions that show a stored code as is only when their table has no label for it (a value written
@@ -86,11 +88,12 @@ URL = re.compile(r"\w+://\S+|t\.me/\S*")
 HTML_TAG = re.compile(r"</?\w+[^>]*>|&\w+;")
 PLACEHOLDER = re.compile(r"\{[^{}]*\}|%[sd]")
 EXTENSION = re.compile(r"\.[a-z0-9]{2,4}\b")
-WORD = re.compile(r"[A-Za-z]{2,}")
+# An English word, or a run of Chinese characters: text written in one language for every reader.
+WORD = re.compile(r"[A-Za-z]{2,}|[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
-def english_words(text: str) -> list[str]:
-    """The words of letters in a literal, once markup, links, placeholders and extensions are dropped."""
+def words_to_translate(text: str) -> list[str]:
+    """The words in a literal, once markup, links, placeholders and extensions are dropped."""
     for pattern in (HTML_TAG, URL, PLACEHOLDER, EXTENSION, COMMAND):
         text = pattern.sub(" ", text)
     return [word for word in WORD.findall(text) if word not in UNTRANSLATED_WORDS]
@@ -291,7 +294,7 @@ class Flow:
         found = set()
         for module, node in self.literals:
             text = _template(node)
-            if english_words(text) and (module.path, text) not in ALLOWED_LITERALS:
+            if words_to_translate(text) and (module.path, text) not in ALLOWED_LITERALS:
                 found.add(Hit(module.path, node.lineno, text))
         for module, separator in self.separators:
             found.add(Hit(module.path, separator.lineno, f"{separator.value!r}.join"))

@@ -40,7 +40,9 @@ async def show_digest(update: Update, context: CrmContext) -> None:
     text, keyboard = message.render(t, found)
     await update.message.reply_text(text, reply_markup=keyboard, parse_mode=ParseMode.HTML)
     png = await asyncio.to_thread(render_png, message.chart_data(found), message.chart_labels(t, found))
-    await update.message.reply_photo(png, caption=message.caption(t, found), filename="digest.png")
+    await update.message.reply_photo(
+        png, caption=message.caption(t, found), filename=message.chart_file_name(t, found)
+    )
 
 
 async def open_list(what: Drill, update: Update, context: CrmContext) -> None:

@@ -323,5 +323,11 @@ def chart_data(digest: Digest) -> ChartData:
     )
 
 
+def chart_file_name(t: Translator, digest: Digest) -> str:
+    """The chart as the reader finds it in their downloads: "FieldCRM digest 2026-12-07.png"."""
+    day = digest.period.first.isoformat()
+    return t.gettext("FieldCRM digest {day}").format(day=day) + ".png"
+
+
 def caption(t: Translator, digest: Digest) -> str:
     return t.gettext("📈 Each rep's visits against their own average, and revenue over 14 days")

@@ -36,7 +36,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
                 render_png, message.chart_data(digest), message.chart_labels(t, digest)
             )
         return payloads.photo(
-            charts[t.locale], filename="digest.png", caption=message.caption(t, notice.digest)
+            charts[t.locale],
+            filename=message.chart_file_name(t, notice.digest),
+            caption=message.caption(t, notice.digest),
         )
 
     render_with(application, DigestText, text_payload)

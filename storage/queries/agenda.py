@@ -21,6 +21,7 @@ from bot.domain.viewer import Viewer
 from storage.models import Contact, Customer, Reminder, User
 from storage.queries import reminders
 from storage.queries.customers import visible_to
+from storage.queries.owner_names import owner_name_columns, with_owner_name
 from storage.queries.revisits import overdue
 
 Owner = aliased(User, name="owner")
@@ -45,7 +46,7 @@ def _reminders_of(viewer: Viewer) -> ColumnElement[bool]:
 
 async def _rows(session: AsyncSession, query: Select[*tuple[Any, ...]], limit: int) -> Rows:
     result = (await session.execute(query.add_columns(func.count().over().label("total")).limit(limit))).all()
-    rows = [dict(row._mapping) for row in result]
+    rows = [with_owner_name(dict(row._mapping)) for row in result]
     return Rows(rows, int(rows[0]["total"]) if rows else 0)
 
 
@@ -98,9 +99,7 @@ async def birthdays(
     )
     both = union_all(own, contacts).subquery("born")
     query = (
-        select(
-            both.c.customer_id, both.c.customer_name, both.c.person_name, Owner.first_name.label("owner_name")
-        )
+        select(both.c.customer_id, both.c.customer_name, both.c.person_name, *owner_name_columns(Owner))
         .outerjoin(Owner, Owner.id == both.c.owner_id)
         .order_by(both.c.customer_name, both.c.person_name)
     )
@@ -115,7 +114,7 @@ async def newly_at_risk(session: AsyncSession, *, viewer: Viewer, since: datetim
             Customer.name.label("customer_name"),
             Customer.risk_level,
             Customer.health_score,
-            Owner.first_name.label("owner_name"),
+            *owner_name_columns(Owner),
         )
         .outerjoin(Owner, Owner.id == Customer.owner_id)
         .where(
@@ -139,7 +138,7 @@ async def revisits_due(
             Customer.name.label("customer_name"),
             Customer.tier,
             Customer.last_visit_at,
-            Owner.first_name.label("owner_name"),
+            *owner_name_columns(Owner),
         )
         .outerjoin(Owner, Owner.id == Customer.owner_id)
         .where(visible_to(viewer), overdue(cadence, now))

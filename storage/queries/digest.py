@@ -20,7 +20,6 @@ from sqlalchemy import (
     case,
     distinct,
     func,
-    literal,
     or_,
     select,
 )
@@ -29,10 +28,12 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from bot.domain.digest import Window
 from bot.domain.enums import FeedbackKind, RiskLevel, TicketStatus
+from bot.domain.names import full_name
 from bot.domain.roles import Role
 from bot.domain.surveys import DETRACTOR_MAX, PROMOTER
 from storage.models import Customer, Feedback, Order, Reminder, RiskAlert, Team, Ticket, User, Visit
 from storage.queries import reminders
+from storage.queries.owner_names import owner_name_columns, with_owner_name
 
 OPEN_TICKETS = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.ANSWERED)
 
@@ -98,10 +99,6 @@ class Listing:
 
     rows: Sequence[Mapping[str, Any]]
     total: int
-
-
-def _name(user: type[User] | Any) -> ColumnElement[str]:
-    return func.trim(user.first_name + " " + func.coalesce(user.last_name, ""))
 
 
 def _between(column: InstrumentedAttribute[datetime], window: Window) -> ColumnElement[bool]:
@@ -170,7 +167,11 @@ async def rep_visits(
     visits = func.coalesce(counted.c.visits, 0)
     rows = await session.execute(
         select(
-            User.id, _name(User).label("name"), visits.label("visits"), func.coalesce(counted.c.baseline, 0)
+            User.id,
+            User.first_name,
+            User.last_name,
+            visits.label("visits"),
+            func.coalesce(counted.c.baseline, 0),
         )
         .outerjoin(counted, counted.c.rep_id == User.id)
         .where(
@@ -181,7 +182,7 @@ async def rep_visits(
         )
         .order_by(visits.desc(), User.first_name, User.id)
     )
-    return [RepVisits(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
+    return [RepVisits(r[0], full_name(r[1], r[2]), int(r[3]), int(r[4])) for r in rows]
 
 
 def _bucket(column: InstrumentedAttribute[datetime], edges: Sequence[datetime]) -> ColumnElement[int]:
@@ -293,9 +294,10 @@ async def exceptions(session: AsyncSession, *, team_id: int, period: Window, now
 
 
 async def _listed(session: AsyncSession, query: Select[*tuple[Any, ...]], limit: int, offset: int) -> Listing:
-    """`limit` rows from `offset` on; the total is read from those rows, so it is 0 past the end."""
+    """`limit` rows from `offset` on; the total is read from those rows, so it is 0 past the end. An
+    owner's name comes as its two parts and is put together the way its language writes it."""
     counted = query.add_columns(func.count().over().label("total")).limit(limit).offset(offset)
-    rows = [dict(row._mapping) for row in (await session.execute(counted)).all()]
+    rows = [with_owner_name(dict(row._mapping)) for row in (await session.execute(counted)).all()]
     return Listing(rows, int(rows[0]["total"]) if rows else 0)
 
 
@@ -308,12 +310,12 @@ async def high_risk_list(
             Customer.id.label("customer_id"),
             Customer.name.label("customer_name"),
             func.min(RiskAlert.score).label("score"),
-            Owner.first_name.label("owner_name"),
+            *owner_name_columns(Owner),
         )
         .join(Customer, Customer.id == RiskAlert.customer_id)
         .outerjoin(Owner, Owner.id == Customer.owner_id)
         .where(_high_risk(team_id, period), Customer.erased_at.is_(None))
-        .group_by(Customer.id, Customer.name, Owner.first_name)
+        .group_by(Customer.id, Customer.name, Owner.first_name, Owner.last_name)
         .order_by(func.min(RiskAlert.score), Customer.id)
     )
     return await _listed(session, query, limit, offset)
@@ -355,7 +357,7 @@ async def visits_list(
             Visit.visited_at.label("at"),
             Customer.id.label("customer_id"),
             Customer.name.label("customer_name"),
-            Owner.first_name.label("owner_name"),
+            *owner_name_columns(Owner),
         )
         .join(Customer, Customer.id == Visit.customer_id)
         .join(Owner, Owner.id == Visit.rep_id)
@@ -373,7 +375,7 @@ async def new_customers_list(
             Customer.created_at.label("at"),
             Customer.id.label("customer_id"),
             Customer.name.label("customer_name"),
-            Owner.first_name.label("owner_name"),
+            *owner_name_columns(Owner),
         )
         .outerjoin(Owner, Owner.id == Customer.owner_id)
         .where(
@@ -395,7 +397,7 @@ async def orders_list(
             Order.currency,
             Customer.id.label("customer_id"),
             Customer.name.label("customer_name"),
-            func.coalesce(Owner.first_name, literal("")).label("owner_name"),
+            *owner_name_columns(Owner),
         )
         .join(Customer, Customer.id == Order.customer_id)
         .outerjoin(Owner, Owner.id == Order.rep_id)

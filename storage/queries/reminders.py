@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from bot.domain.enums import ReminderStatus
 from storage.models import Customer, Reminder, Team, User
+from storage.queries.owner_names import owner_name_columns
 
 OPEN = (ReminderStatus.PENDING, ReminderStatus.SNOOZED)
 
@@ -140,7 +141,7 @@ def listed(*conditions: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
             Reminder.note,
             Reminder.customer_id,
             Customer.name.label("customer_name"),
-            Owner.first_name.label("owner_name"),
+            *owner_name_columns(Owner),
         )
         .join(Owner, Owner.id == Reminder.user_id)
         .outerjoin(Customer, Customer.id == Reminder.customer_id)

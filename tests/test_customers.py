@@ -149,7 +149,7 @@ async def test_duplicate_of_another_reps_customer_asks_for_a_transfer(bot: Harne
     assert push.chat_id == MANAGER_TG
     assert push.dedupe_key == f"transfer:{theirs}:{staff.rep_id}:{staff.manager_id}"
     assert push.payload["params"]["text"] == (
-        "Rita Wang申请接手客户王五（华联超市），该客户目前由Li Wei负责。如同意，请把客户转给Rita Wang。"
+        "Rita Wang申请接手客户王五（华联超市），该客户目前由Li Wei负责。同意后Rita Wang将成为负责人。"
     )
     assert push.payload["params"]["reply_markup"]["inline_keyboard"][0][0]["text"] == "打开客户卡片"
     [audit] = await fetch(bot, AuditLog, action="transfer.requested")

@@ -34,8 +34,6 @@ async def test_a_complaint_with_bad_input_and_a_photo_reaches_the_rep_with_its_c
         described.text == "Delivery: please describe what happened in one message (up to 2,000 characters)."
     )
 
-    nudged = await send_photo(d.guest, b"\xff\xd8not-words")
-    assert nudged.text == "Please describe the problem in words, or send /cancel."
     too_long = await d.guest.send("x" * 2001)
     assert too_long.text == (
         "That description is 2,001 characters long; please keep it within 2,000 and send it again."
@@ -97,6 +95,46 @@ async def test_numbers_follow_on_and_cancel_files_nothing(bot: Harness) -> None:
         (1, "delivery", None),
         (2, "billing", None),
     ]
+
+
+async def test_a_photo_before_the_words_is_added_to_the_complaint(bot: Harness) -> None:
+    d = await desk(bot)
+    await d.guest.send("/complaint")
+    await d.guest.press("Product")
+
+    added = await send_photo(d.guest, b"\xff\xd8dented-tin")
+    assert added.text == (
+        "📷 Photo added to your complaint. Now please describe what happened in one message "
+        "(up to 2,000 characters)."
+    )
+    assert "Nice photo" not in added.text
+    done = await d.guest.send("The tin is dented.")
+    assert done.text.startswith("✅ Your complaint is registered as Complaint #1.")
+    (ticket,) = await fetch(bot, Ticket)
+    assert (ticket.description, ticket.photo_file_id is not None) == ("The tin is dented.", True)
+    await send_out(d)
+    photo, card = (await d.rep.replies())[-2:]
+    assert photo.message.photo
+    assert card.text.startswith("🆕 New complaint from Lotus Tea House")
+
+
+async def test_a_chinese_customers_photo_joins_the_open_complaint(bot: Harness) -> None:
+    d = await desk(bot, chinese=True)
+    await d.guest.send("/complaint")
+    await d.guest.press("产品")
+    added = await send_photo(d.guest, b"\xff\xd8first")
+    assert added.text == "📷 照片已添加到您的投诉。请再用一条消息描述发生了什么（不超过2,000字）。"
+    await d.guest.send("罐子凹了")
+    await send_out(d)
+
+    later = await send_photo(d.guest, b"\xff\xd8second")
+    assert later.text == "📷 照片已补充到投诉 #1，我们会尽快回复您。"
+    events = await fetch(bot, TicketEvent, kind="reply_in")
+    assert [(e.body, "photo" in e.details) for e in events] == [("📷", True)]
+    await send_out(d)
+    relayed = (await d.rep.replies())[-1]
+    assert relayed.message.photo
+    assert relayed.text == "💬 Complaint #1 · Lotus Tea House wrote:\n📷"
 
 
 async def test_a_chinese_customer_files_in_chinese(bot: Harness) -> None:

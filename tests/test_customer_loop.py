@@ -1,7 +1,8 @@
 """The whole customer loop, as the people in it see it, in English and in Chinese:
 
-link → visit logged → CSAT in the customer's daytime → low score → ticket → rep replies →
-customer reopens → SLA breach → the manager is told once and reassigns.
+link → visit logged → CSAT in the customer's daytime → low score → the rep's follow-up → the
+customer files a complaint → rep replies → customer answers → SLA breach → the manager is told once
+and reassigns.
 
 Staff and customer read the bot in the test's language; button labels come from the catalogue, so
 the Chinese run presses the Chinese buttons. The jobs' clock is frozen and moved by hand.
@@ -26,7 +27,7 @@ from sandbox.factories import (
     sales_team,
 )
 from sandbox.harness import Harness, Person
-from storage.models import Customer, Survey, Ticket, TicketEvent, User
+from storage.models import Customer, Reminder, Survey, Ticket, TicketEvent, User
 
 # 10:00 in Shanghai, where the team and its customer are.
 VISIT = datetime(2027, 3, 16, 2, 0, tzinfo=UTC)
@@ -54,7 +55,7 @@ async def newest(who: Person, prefix: str) -> str:
 
 
 @pytest.mark.parametrize("locale", ["en", "zh_Hans"])
-async def test_link_visit_survey_ticket_relay_reopen_escalation(bot: Harness, locale: str) -> None:
+async def test_link_visit_survey_follow_up_complaint_relay_escalation(bot: Harness, locale: str) -> None:
     t = bot.app.i18n.translator(locale, "Asia/Shanghai")
     chinese = locale == "zh_Hans"
     team = await sales_team(bot, rep_locale=locale, manager_locale=locale)
@@ -104,22 +105,30 @@ async def test_link_visit_survey_ticket_relay_reopen_escalation(bot: Harness, lo
     )
     assert (await guest.replies())[-1].buttons() == [["1", "2", "3", "4", "5"]]
 
-    # A 2 opens a high-severity ticket for the rep and alerts rep and manager; the comment joins it.
+    # A 2 with its comment: the rep gets one alert and a follow-up, the manager one alert; no
+    # complaint is filed in the customer's name, and the customer learns how to file one.
     await guest.press("2")
-    await guest.send("Nobody came on time.")
+    thanked = await guest.send("Nobody came on time.")
+    assert thanked.text.endswith(
+        t.gettext("If you would like to file a complaint with a number to follow, send /complaint.")
+    )
     await send_out(bot, surveyed)
     (survey,) = await fetch(bot, Survey)
+    assert survey.status == "answered"
+    assert await fetch(bot, Ticket) == []
+    assert len([r for r in await rep.replies() if r.text.startswith("⚠️")]) == 1
+    assert len([r for r in await manager.replies() if r.text.startswith("⚠️")]) == 1
+    (follow_up,) = await fetch(bot, Reminder)
+    assert (follow_up.user_id, follow_up.customer_id, follow_up.kind) == (team.rep_id, lotus, "follow_up")
+
+    # The customer does want it tracked: /complaint opens a ticket for the rep.
+    await guest.send("/complaint")
+    await guest.press(t.gettext("Service"))
+    await guest.send("Nobody came on time.")
+    await guest.press(t.gettext("Skip"))
+    await send_out(bot, surveyed)
     (ticket,) = await fetch(bot, Ticket)
-    assert (survey.status, ticket.customer_id, ticket.assignee_id, ticket.severity, ticket.status) == (
-        "answered",
-        lotus,
-        team.rep_id,
-        "high",
-        "open",
-    )
-    assert ticket.description == "CSAT 2/5\nNobody came on time."
-    assert f"#{ticket.number}" in await newest(rep, "⚠️")
-    assert f"#{ticket.number}" in await newest(manager, "⚠️")
+    assert (ticket.customer_id, ticket.assignee_id, ticket.status) == (lotus, team.rep_id, "open")
 
     # The rep answers from /tickets; the customer gets it from the bot, not from the rep's account.
     replied = surveyed + timedelta(hours=1)
@@ -134,15 +143,18 @@ async def test_link_visit_survey_ticket_relay_reopen_escalation(bot: Harness, lo
     assert relayed.message.from_bot
     assert "Wang" not in relayed.text
 
-    # The customer writes back: the ticket is open again and the rep hears of it.
-    reopened = replied + timedelta(hours=1)
-    frozen(bot, reopened)
+    # The customer writes back: the ticket is ours to answer again (not reopened) and the rep hears of it.
+    answered = replied + timedelta(hours=1)
+    frozen(bot, answered)
     await guest.press(t.gettext("↩️ Reply"))
     await guest.send("Tomorrow is too late.")
-    await send_out(bot, reopened)
+    await send_out(bot, answered)
     (ticket,) = await fetch(bot, Ticket)
     assert (ticket.status, ticket.first_response_at) == ("in_progress", replied)
-    assert "Tomorrow is too late." in (await rep.replies())[-1].text
+    number = t.gettext("Complaint #{number}").format(number=ticket.number)
+    head = t.gettext("💬 {ticket} · {customer} replied to your answer:")
+    expected = head.format(ticket=number, customer="Lotus Tea House") + "\nTomorrow is too late."
+    assert (await rep.replies())[-1].text == expected
 
     # Three days after it was opened the ticket is still unresolved: one escalation to the manager.
     jobs = frozen(bot, surveyed + timedelta(days=3, minutes=1))
@@ -154,7 +166,8 @@ async def test_link_visit_survey_ticket_relay_reopen_escalation(bot: Harness, lo
     assert "Tomorrow is too late." in escalation
     kinds = [event.kind for event in await fetch(bot, TicketEvent, ticket_id=ticket.id)]
     assert kinds.count("escalated") == 1
-    assert {"created", "reply_in", "reply_out", "reopened"} <= set(kinds)
+    assert {"created", "reply_in", "reply_out"} <= set(kinds)
+    assert "reopened" not in kinds
 
     await manager.press(t.gettext("🔁 Reassign"))
     await manager.press("Li Wei")

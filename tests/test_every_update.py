@@ -75,6 +75,8 @@ class North:
     ids: dict[str, int] = field(default_factory=dict)
     records: set[tuple[str, int]] = field(default_factory=set)
     chats: set[int] = field(default_factory=set)
+    # A customer persona's own customer record: the messages they write to their rep are theirs.
+    own_customers: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -259,6 +261,7 @@ async def build_world(bot: Harness) -> North:
         ("invites", invite.id),
     }
     north.chats = {OWNER_TG, NORTH_MANAGER_TG, CUSTOMER_OF_RHEA_TG}
+    north.own_customers = {7002: own}
     return north
 
 
@@ -335,6 +338,8 @@ async def snapshot(bot: Harness, north: North, *, actor: int) -> dict[str, set[t
             for row in (await session.execute(select(*columns))).all():
                 values = dict(zip([c.name for c in columns], row, strict=True))
                 if table.name == "users" and values.get("telegram_id") == actor:
+                    continue
+                if table.name == "feedback" and values.get("customer_id") == north.own_customers.get(actor):
                     continue
                 if _is_north(table, values, north):
                     kept.add(tuple(str(v) for v in row))

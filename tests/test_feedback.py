@@ -97,7 +97,7 @@ async def test_text_first_then_add_a_photo_or_a_photo_first_then_words(bot: Harn
 
     await guest.send("/feedback")
     asked_words = await send_photo(guest)
-    assert asked_words.text == "Nice photo. Now tell us in a few words what it is about."
+    assert asked_words.text == "Thank you for the photo. Now tell us in a few words what it is about."
     await guest.send("Broken display")
 
     first, second = await fetch(bot, Feedback, customer_id=lotus)

@@ -84,11 +84,11 @@ async def test_reply_relay_reopen_and_confirm_in_english(bot: Harness) -> None:
     asked = await d.guest.press("↩️ Reply")
     assert asked.text == "Write your message about Complaint #1 in one message, or /cancel."
     added = await d.guest.send("I need it today, please.")
-    assert added.text == "✉️ Added to Complaint #1; it is open again and we will get back to you."
+    assert added.text == "✉️ Added to Complaint #1. We will get back to you."
     assert await status(bot) == "in_progress"
     await send_out(d)
     assert (await d.rep.replies())[-1].text == (
-        "🔁 Complaint #1 was reopened: Lotus Tea House wrote again.\nI need it today, please."
+        "💬 Complaint #1 · Lotus Tea House replied to your answer:\nI need it today, please."
     )
 
     await d.rep.send("/tickets")
@@ -104,6 +104,10 @@ async def test_reply_relay_reopen_and_confirm_in_english(bot: Harness) -> None:
     again = await d.guest.press("↩️ No, reopen it")
     assert again.text == "🔁 Complaint #1 is open again. Tell us what is still wrong:"
     assert await status(bot) == "in_progress"
+    await send_out(d)
+    assert (await d.rep.replies())[-1].text == (
+        "🔁 Complaint #1 was reopened: Lotus Tea House says it is not settled."
+    )
 
     await d.rep.send("/tickets")
     await d.rep.press("#1 · Lotus Tea House")
@@ -118,7 +122,7 @@ async def test_reply_relay_reopen_and_confirm_in_english(bot: Harness) -> None:
     stale = await d.guest.press_for_answer("↩️ Reply")
     assert stale is not None
     assert stale["text"] == "This complaint is already closed."
-    assert (await d.guest.send("Hello again")).text.startswith("To report a problem, send /complaint.")
+    assert (await d.guest.send("Hello again")).text.startswith("✉️ Sent to your sales contact")
 
     assert [kind for kind, _ in await events(bot)] == [
         "created",
@@ -127,7 +131,7 @@ async def test_reply_relay_reopen_and_confirm_in_english(bot: Harness) -> None:
         "status",
         "note",
         "reply_in",
-        "reopened",
+        "status",
         "status",
         "reopened",
         "status",
@@ -163,11 +167,70 @@ async def test_a_chinese_customer_reads_the_relay_in_chinese(bot: Harness) -> No
     assert [kind for kind, _ in await events(bot)][-2:] == ["reopened", "reply_in"]
 
 
+async def test_a_chinese_customer_replying_to_an_answer_does_not_reopen_it_but_writing_to_a_resolved_one_does(
+    bot: Harness,
+) -> None:
+    d = await desk(bot, chinese=True)
+    await file_complaint(d, category="配送", text="茶叶破损", skip="跳过")
+    await send_out(d)
+    await d.rep.press("✋ Take")
+    await d.rep.press("💬 Reply")
+    await d.rep.send("A new box goes out tomorrow.")
+    await send_out(d)
+    assert await status(bot) == "answered"
+
+    await d.guest.press("↩️ 回复")
+    replied = await d.guest.send("好的，谢谢")
+    assert replied.text == "✉️ 已补充到投诉 #1，我们会尽快回复您。"
+    assert await status(bot) == "in_progress"
+    await send_out(d)
+    assert (await d.rep.replies())[
+        -1
+    ].text == "💬 Complaint #1 · Lotus Tea House replied to your answer:\n好的，谢谢"
+    assert "reopened" not in [kind for kind, _ in await events(bot)]
+    listed = await d.guest.send("/tickets")
+    assert "投诉 #1 · 处理中" in listed.text
+
+    await d.rep.send("/tickets")
+    await d.rep.press("#1 · Lotus Tea House")
+    await d.rep.press("✅ Resolve")
+    await send_out(d)
+    await d.guest.send("/tickets")
+    await d.guest.press("↩️ 补充投诉 #1")
+    again = await d.guest.send("盒子还是破的")
+    assert again.text == "✉️ 已补充到投诉 #1，投诉已重新打开，我们会尽快回复您。"
+    assert await status(bot) == "in_progress"
+    await send_out(d)
+    assert (await d.rep.replies())[-1].text == (
+        "🔁 Complaint #1 was reopened: Lotus Tea House wrote again.\n盒子还是破的"
+    )
+    assert [kind for kind, _ in await events(bot)][-3:] == ["status", "reply_in", "reopened"]
+
+
+async def test_a_reply_puts_an_answered_ticket_back_under_its_deadline(bot: Harness) -> None:
+    d = await desk(bot)
+    await file_complaint(d)
+    await send_out(d)
+    await d.rep.press("✋ Take")
+    await d.rep.press("💬 Reply")
+    await d.rep.send("Checking with the courier.")
+    await send_out(d)
+    await d.guest.press("↩️ Reply")
+    await d.guest.send("Any news?")
+    (ticket,) = await fetch(bot, Ticket)
+    assert ticket.status == "in_progress"
+    assert ticket.resolve_due_at is not None
+
+    d.clock.at = ticket.resolve_due_at + timedelta(minutes=1)
+    assert await d.jobs.watch_tickets() == 1
+    await send_out(d)
+    overdue = (await d.manager.replies())[-1].text
+    assert overdue.startswith("⏰ Complaint #1 is not resolved; it was due ")
+    assert "Status: in progress" in overdue
+
+
 async def test_plain_text_joins_the_one_open_complaint_or_asks_which(bot: Harness) -> None:
     d = await desk(bot)
-    assert (await d.guest.send("Hello?")).text == (
-        "To report a problem, send /complaint. To tell us anything else, send /feedback."
-    )
     await file_complaint(d)
     added = await d.guest.send("Also the lid was missing.")
     assert added.text == "✉️ Added to Complaint #1. We will get back to you."

@@ -5,6 +5,9 @@ to that owner (or, when the owner cannot be reached, to the managers). Someone n
 customer still gets heard: the remark is stored on the routing team and pushed to its managers
 with the sender's name and @username, so that someone can follow up. The pushes are returned as
 requests (worded by handlers/feedback/pushes.py) for the caller to queue in the same unit of work.
+
+A connected customer's plain message while none of their complaints is open is relayed the same
+way (`relay`), up to `RELAYS_PER_DAY` a day, so that "write to me" means it reaches a person.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.enums import FeedbackKind
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from bot.services.pushes import PushRequest, Recipient
@@ -28,14 +33,18 @@ PUSH_KIND = "feedback"
 PUSH_PRIORITY = 3
 # Anyone can open the bot, so feedback from strangers is capped: managers' chats are not a free inbox.
 STRANGER_DAILY = 3
+# A connected customer's plain messages relayed to their sales contact in 24 hours (with /feedback).
+RELAYS_PER_DAY = 5
 
 
 class Route(Enum):
-    """Who was told: the customer's owner, the team's managers, or nobody (no team exists yet)."""
+    """Who was told: the customer's owner, the team's managers, or nobody (no team exists yet, or
+    the customer has reached today's `RELAYS_PER_DAY`)."""
 
     OWNER = "owner"
     MANAGERS = "managers"
     NOWHERE = "nowhere"
+    CAPPED = "capped"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +65,12 @@ class Submitted:
 
 @dataclass(frozen=True, slots=True)
 class FromCustomer:
-    """A linked customer's remark, for their owner or the managers."""
+    """A linked customer's remark (/feedback) or plain message (`chat`), for their owner or the managers."""
 
     customer_id: int
     customer_name: str
     comment: str
+    chat: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +159,44 @@ async def submit(
     return Submitted(Route.MANAGERS, row.id, tuple(pushes))
 
 
+async def relay(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    text: str,
+    photo_file_id: str | None,
+    now: datetime,
+    client_ref: str | None = None,
+) -> Submitted:
+    """A connected customer's plain message with no complaint open: to their sales contact, as
+    /feedback would send it, unless `RELAYS_PER_DAY` went in the last 24 hours (CAPPED, nothing kept)."""
+    comment = check_text(text)
+    customer = (
+        await customers.of_account(session, user_id=viewer.user_id)
+        if viewer.effective_role is Role.CUSTOMER
+        else None
+    )
+    if customer is None:
+        return Submitted(Route.NOWHERE)
+    if await _sent_today(session, customer_id=customer.id, now=now) >= RELAYS_PER_DAY:
+        return Submitted(Route.CAPPED)
+    return await _from_customer(
+        session, customer, comment=comment, photo=photo_file_id, now=now, client_ref=client_ref, chat=True
+    )
+
+
+async def _sent_today(session: AsyncSession, *, customer_id: int, now: datetime) -> int:
+    """The customer's written remarks and relayed messages in the last 24 hours."""
+    found = await session.scalar(
+        select(func.count(Feedback.id)).where(
+            Feedback.customer_id == customer_id,
+            Feedback.kind == FeedbackKind.TEXT.value,
+            Feedback.created_at > now - timedelta(days=1),
+        )
+    )
+    return int(found or 0)
+
+
 async def _from_customer(
     session: AsyncSession,
     customer: Customer,
@@ -157,6 +205,7 @@ async def _from_customer(
     photo: str | None,
     now: datetime,
     client_ref: str | None,
+    chat: bool = False,
 ) -> Submitted:
     row = await queries.add_text(
         session,
@@ -179,7 +228,7 @@ async def _from_customer(
             session, team_id=team.id, preferred_id=owner.manager_id if owner is not None else None
         )
         recipients = _reachable(managers)
-    notice = FromCustomer(customer.id, customer.name, comment)
+    notice = FromCustomer(customer.id, customer.name, comment, chat)
     pushes = [push for user in recipients for push in _pushes(row, user, team, notice)]
     return Submitted(route, row.id, tuple(pushes))
 

@@ -63,13 +63,16 @@ class HandedOver:
 
 @dataclass(frozen=True, slots=True)
 class CustomerWrote:
-    """The customer wrote to their ticket, or said it is not settled (`reopened`, maybe no `body`)."""
+    """The customer wrote to their ticket: a reply to staff's answer (`replied`), or more words (or a
+    photo); or they said a resolved ticket is not settled (`reopened`, maybe no `body`)."""
 
     ticket_id: int
     number: int
     customer_name: str
     body: str
     reopened: bool
+    replied: bool = False
+    photo_file_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

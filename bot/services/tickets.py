@@ -212,24 +212,31 @@ async def reply(
     now: datetime,
     from_customer: bool,
     client_ref: str | None = None,
+    photo_file_id: str | None = None,
 ) -> Done:
     """A message on the ticket from one side, passed on to the other; a closed ticket takes no more.
+    The customer's may be a photo (`text` its caption), kept in the history line and passed on as a photo.
 
     Staff's reaches the customer signed with their first name and answers the ticket (the first
-    answer is the SLA's first response); the customer's reaches whoever holds the ticket and
-    reopens it when it was answered or resolved."""
+    answer is the SLA's first response); the customer's reaches whoever holds the ticket. A customer
+    replying to staff's answer puts the ticket back in progress (ours to answer, nothing reopened);
+    only writing to a ticket marked resolved reopens it."""
     find = customer_ticket if from_customer else staff_ticket
     ticket, customer = await find(session, viewer=viewer, ticket_id=ticket_id)
     kind = TicketEventKind.REPLY_IN if from_customer else TicketEventKind.REPLY_OUT
+    photo = photo_file_id if from_customer else None
     event = await _message(
-        session, ticket, kind, text=text, now=now, actor_id=viewer.user_id, client_ref=client_ref
+        session, ticket, kind, text=text, now=now, actor_id=viewer.user_id, client_ref=client_ref, photo=photo
     )
     body = event.body or ""
     if from_customer:
-        reopened = ticket.status in (TicketStatus.ANSWERED, TicketStatus.RESOLVED)
+        reopened = ticket.status == TicketStatus.RESOLVED
+        replied = ticket.status == TicketStatus.ANSWERED
         if reopened:
             await _reopen(session, ticket, now=now, actor_id=viewer.user_id)
-        wrote = notices.CustomerWrote(ticket.id, ticket.number, customer.name, body, reopened)
+        elif replied:
+            await _status(session, ticket, TicketStatus.IN_PROGRESS, now=now, actor_id=viewer.user_id)
+        wrote = notices.CustomerWrote(ticket.id, ticket.number, customer.name, body, reopened, replied, photo)
         told = await notices.tell_staff(session, ticket, customer, event, wrote)
         return Done(ticket.id, ticket.number, ticket.status, reopened=reopened, pushes=tuple(told))
     if ticket.assignee_id is None:
@@ -374,8 +381,10 @@ async def _message(
     now: datetime,
     actor_id: int,
     client_ref: str | None,
+    photo: str | None = None,
 ) -> TicketEvent:
-    """A message either way joins the history; a closed ticket takes no more.
+    """A message either way joins the history (a photo as 📷 and its caption, the file in its details);
+    a closed ticket takes no more.
 
     The same message seen again (an update processed twice) returns the line it made the first
     time: the pushes that follow are keyed by its id, and the status changes are already made."""
@@ -391,8 +400,9 @@ async def _message(
         kind=kind,
         now=now,
         actor_id=actor_id,
-        body=text.strip()[:MAX_REPLY],
+        body=" ".join(part for part in ("📷" if photo else "", text.strip()[:MAX_REPLY]) if part),
         client_ref=client_ref,
+        details={"photo": photo} if photo else None,
     )
 
 
@@ -425,7 +435,7 @@ async def reopen(session: AsyncSession, *, viewer: Viewer, ticket_id: int, now: 
     if ticket.status != TicketStatus.RESOLVED:
         raise WrongState(ticket.status)
     event = await _reopen(session, ticket, now=now, actor_id=viewer.user_id)
-    again = notices.CustomerWrote(ticket.id, ticket.number, customer.name, "", reopened=True)
+    again = notices.CustomerWrote(ticket.id, ticket.number, customer.name, "", reopened=True, replied=False)
     told = await notices.tell_staff(session, ticket, customer, event, again)
     return Done(ticket.id, ticket.number, ticket.status, reopened=True, pushes=tuple(told))
 

@@ -161,7 +161,9 @@ async def photographed(update: Update, context: CrmContext) -> object:
     dialogs.keep(context, draft)
     if text:
         return await _submit(update, context)
-    await message.reply_text(context.t.gettext("Nice photo. Now tell us in a few words what it is about."))
+    await message.reply_text(
+        context.t.gettext("Thank you for the photo. Now tell us in a few words what it is about.")
+    )
     return WRITING
 
 

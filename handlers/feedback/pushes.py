@@ -1,5 +1,6 @@
-"""How feedback reads in a staff member's chat: a customer's remark with an Open customer button,
-a stranger's with a tappable name and how to reach them, and the photo sent with either."""
+"""How feedback reads in a staff member's chat: a customer's remark (or plain message) with an Open
+customer button, a stranger's with a tappable name and how to reach them, and the photo sent with
+either."""
 
 from __future__ import annotations
 
@@ -28,7 +29,10 @@ def _sender_link(sender: Sender) -> str:
 
 def from_customer(notice: FromCustomer, t: Translator) -> Payload:
     keyboard = open_customer_markup(t, notice.customer_id)
-    head = t.gettext("💬 Feedback from {customer}:").format(customer=_customer_name(notice))
+    if notice.chat:
+        head = t.gettext("💬 Message from {customer}:").format(customer=_customer_name(notice))
+    else:
+        head = t.gettext("💬 Feedback from {customer}:").format(customer=_customer_name(notice))
     return payloads.message("\n\n".join((head, escape(notice.comment))), keyboard)
 
 
@@ -50,7 +54,10 @@ def from_stranger(notice: FromStranger, t: Translator) -> Payload:
 def photo(notice: FeedbackPhoto, t: Translator) -> Payload:
     about = notice.about
     name = _customer_name(about) if isinstance(about, FromCustomer) else _sender_link(about.sender)
-    caption = t.gettext("📷 The photo {name} sent with their feedback.").format(name=name)
+    if isinstance(about, FromCustomer) and about.chat:
+        caption = t.gettext("📷 The photo {name} sent with their message.").format(name=name)
+    else:
+        caption = t.gettext("📷 The photo {name} sent with their feedback.").format(name=name)
     return payloads.photo_by_id(notice.file_id, caption)
 
 

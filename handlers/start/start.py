@@ -124,7 +124,11 @@ ROLE_INTROS: dict[Role, str] = {
     Role.ADMIN: N_("As an admin you set up teams and invite their managers."),
     Role.MANAGER: N_("As a manager you invite your reps and follow your team."),
     Role.REP: N_("As a sales rep you log visits and orders and look up your customers here."),
-    Role.CUSTOMER: N_("You can rate our visits and send us feedback here."),
+    Role.CUSTOMER: N_(
+        "Anything you write here reaches your sales contact, who will get in touch with you. "
+        "After a visit we may ask you for a quick rating; to report a problem with a number to follow, "
+        "send /complaint."
+    ),
 }
 
 

@@ -1,4 +1,5 @@
-"""/complaint for customers: a category, a description, an optional photo, and a number to quote.
+"""/complaint for customers: a category, a description, an optional photo (before or after the
+words), and a number to quote.
 
 The ticket goes to the customer's rep (or the managers) with its card; the customer keeps the
 number and can add to the complaint by writing to the bot.
@@ -38,6 +39,7 @@ class ComplaintDraft(dialogs.Draft):
     KEY = DRAFT
     category: str | None = None
     description: str | None = None
+    photo: str | None = None
 
 
 def _categories(t: Translator) -> InlineKeyboardMarkup:
@@ -121,11 +123,37 @@ async def described(update: Update, context: CrmContext) -> int | None:
         return None
     with dialogs.editing(context, ComplaintDraft) as draft:
         draft.description = text
+    if draft.photo is not None:
+        return await _file(update, context, photo_file_id=draft.photo)
     await message.reply_text(
         t.gettext("Thank you. If a photo would help, send it now; otherwise press Skip."),
         reply_markup=_skip(t),
     )
     return PHOTO
+
+
+async def photo_first(update: Update, context: CrmContext) -> int | None:
+    """A photo before the words: it joins the complaint; its caption is the description, or the
+    words are asked for next."""
+    message = update.message
+    assert message is not None
+    t = context.t
+    caption = (message.caption or "").strip()
+    if len(caption) > MAX_DESCRIPTION:
+        await message.reply_text(_too_long(t, len(caption)))
+        return None
+    with dialogs.editing(context, ComplaintDraft) as draft:
+        draft.photo = message.photo[-1].file_id
+        draft.description = caption or None
+    if caption:
+        return await _file(update, context, photo_file_id=draft.photo)
+    await message.reply_text(
+        t.gettext(
+            "📷 Photo added to your complaint. Now please describe what happened in one message "
+            "(up to {limit} characters)."
+        ).format(limit=t.number(MAX_DESCRIPTION))
+    )
+    return DESCRIPTION
 
 
 async def photo_sent(update: Update, context: CrmContext) -> int:
@@ -205,6 +233,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
                 ],
                 DESCRIPTION: [
                     MessageHandler(filters.TEXT & ~filters.COMMAND, described),
+                    MessageHandler(filters.PHOTO, photo_first),
                     MessageHandler(message, words_only),
                 ],
                 PHOTO: [

@@ -83,14 +83,26 @@ def reply_or_open(t: Translator, ticket_id: int) -> InlineKeyboardMarkup:
 def customer_wrote(notice: CustomerWrote, t: Translator) -> Payload:
     ticket = bold_number(t, notice.number)
     name = escape(clip(notice.customer_name, MAX_NAME))
-    if notice.reopened:
+    if notice.reopened and not notice.body:
+        head = t.gettext("🔁 {ticket} was reopened: {customer} says it is not settled.").format(
+            ticket=ticket, customer=name
+        )
+    elif notice.reopened:
         head = t.gettext("🔁 {ticket} was reopened: {customer} wrote again.").format(
+            ticket=ticket, customer=name
+        )
+    elif notice.replied:
+        head = t.gettext("💬 {ticket} · {customer} replied to your answer:").format(
             ticket=ticket, customer=name
         )
     else:
         head = t.gettext("💬 {ticket} · {customer} wrote:").format(ticket=ticket, customer=name)
     text = f"{head}\n{escape(notice.body)}" if notice.body else head
-    return payloads.message(text, reply_or_open(t, notice.ticket_id))
+    if notice.photo_file_id is None:
+        return payloads.message(text, reply_or_open(t, notice.ticket_id))
+    photo = payloads.photo_by_id(notice.photo_file_id, text)
+    photo["params"]["reply_markup"] = reply_or_open(t, notice.ticket_id).to_dict()
+    return photo
 
 
 def settled(notice: Settled, t: Translator) -> Payload:

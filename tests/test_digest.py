@@ -252,7 +252,7 @@ async def test_drill_down_lists_only_this_teams_customers(bot: Harness) -> None:
     assert "Zeta Outside" not in visits.text
     assert {"Acme", "王记商行", "Beta Foods"} <= {label for row in visits.buttons() for label in row}
     risky = await mona.press("🔥 High risk (1)")
-    assert risky.text == "🔥 New high-risk customers: 1\n• 王记商行 — health 22 · Rita"
+    assert risky.text == "🔥 New high-risk customers: 1\n• 王记商行 — health 22 · Rita Wang"
     card = await mona.press("王记商行")
     assert "王记商行" in card.text
     tickets = await mona.press("🎫 Overdue tickets (1)")

@@ -258,7 +258,10 @@ async def test_drill_down_lists_only_this_teams_customers(bot: Harness) -> None:
     tickets = await mona.press("🎫 Overdue tickets (1)")
     assert tickets.text.startswith("🎫 Overdue tickets: 1\n• #1 王记商行 — due ")
     orders = await mona.press("💰 Orders (2)")
-    assert orders.text.splitlines()[1:] == ["• Acme · CN¥1,000.00 — Rita", "• 王记商行 · CN¥500.00 — Rita"]
+    assert orders.text.splitlines()[1:] == [
+        "• Acme · CN¥1,000.00 — Rita Wang",
+        "• 王记商行 · CN¥500.00 — Rita Wang",
+    ]
 
 
 async def test_forged_buttons_and_reps_are_turned_away(bot: Harness) -> None:

@@ -168,7 +168,7 @@ async def test_a_handover_list_shows_only_what_was_handed_to_the_viewer(bot: Har
     d = await desk(bot)
     for handover_id in (1, 2_147_483_647):
         answer = await refused_as(bot, d.rep, f"hol:list:{handover_id}:0")
-        assert answer == "None of these customers is yours any more."
+        assert answer == "You no longer look after any of these customers."
     assert "Lotus" not in "".join(reply.text for reply in await d.rep.replies())
 
 

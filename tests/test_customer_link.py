@@ -122,5 +122,5 @@ async def test_a_made_up_link_and_another_reps_customer_are_refused(bot: Harness
     theirs = await customer(bot, team_id=team.team_id, owner_id=team.other_rep_id, name="Otto's Shop")
     answer = await press_forged(bot, rep, "Link", f"cust:link:{theirs}")
     assert answer is not None
-    assert answer["text"] == "This customer is not in your list (or no longer exists)."
+    assert answer["text"] == "This customer is not in your list. /find searches the customers you can see."
     assert (await fetch(bot, Customer, id=theirs))[0].link_token_hash is None

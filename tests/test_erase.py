@@ -215,7 +215,7 @@ async def test_a_manager_erases_a_customer_after_two_confirmations(bot: Harness)
     assert again.text.startswith(f"Erased customer #{lotus}\n")
     answer = await press_forged(bot, rep, "Open", f"cust:open:{lotus}")
     assert answer is not None
-    assert answer["text"] == "This customer is not in your list (or no longer exists)."
+    assert answer["text"] == "This customer is not in your list. /find searches the customers you can see."
     assert "No customer matches" in (await rep.send("/find Lotus")).text
     # The person's Telegram is no longer a customer account.
     assert "don't know you yet" in (await guest.send("/help")).text
@@ -258,7 +258,7 @@ async def test_erasure_refusals(bot: Harness) -> None:
         assert answer["text"] == "This button is not available to you."
     answer = await press_forged(bot, ola, "Erase", f"ers:ask:{lotus}")
     assert answer is not None
-    assert answer["text"] == "This customer is not in your list (or no longer exists)."
+    assert answer["text"] == "This customer is not in your list. /find searches the customers you can see."
 
     # Skipping the second confirmation with a made-up code erases nothing.
     answer = await press_forged(bot, manager, "Erase now", f"ers:do:{lotus}:0123abcd")

@@ -446,7 +446,7 @@ async def test_refusals_for_reps_other_teams_and_stale_buttons(bot: Harness) -> 
     )
     answer = await press_forged(bot, ola, "Move", f"xfer:to:{lotus}:{ben}")
     assert answer is not None
-    assert answer["text"] == "This customer is not in your list (or no longer exists)."
+    assert answer["text"] == "This customer is not in your list. /find searches the customers you can see."
     await ask_for(rita, "Otto's Shop")
     [row] = await fetch(bot, TransferRequest)
     answer = await press_forged(bot, ola, "Approve", f"xfer:ok:{row.id}")

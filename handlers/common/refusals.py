@@ -17,7 +17,7 @@ from bot.services.visibility import NotVisible
 Wording = str | Callable[[Translator, Any], str]
 Refusal = tuple[type[Exception], Wording]
 
-NOT_VISIBLE_TEXT = N_("This customer is not in your list (or no longer exists).")
+NOT_VISIBLE_TEXT = N_("This customer is not in your list. /find searches the customers you can see.")
 REP_GONE_TEXT = N_("That rep is no longer in the team. Please pick another.")
 
 NOT_VISIBLE: Refusal = (NotVisible, NOT_VISIBLE_TEXT)

@@ -417,7 +417,7 @@ async def _handed(update: Update, context: CrmContext, *, fresh: bool) -> None:
         await query.answer(refusal(t, error), show_alert=True)
         return
     if not items:
-        await query.answer(t.gettext("None of these customers is yours any more."), show_alert=True)
+        await query.answer(t.gettext("You no longer look after any of these customers."), show_alert=True)
         return
     await query.answer()
     text = _list_text(t, items, page=page, total=total)

@@ -165,7 +165,7 @@ async def test_export_then_import_changes_nothing(bot: Harness, locale: str, fil
     if locale == "zh_Hans":
         assert table(name, data)[0][:8] == ["名称", "电话", "公司", "地址", "生日", "等级", "标签", "负责人"]
         assert "0位新客户" in preview.text
-        assert "4位客户已是最新" in preview.text
+        assert "4位客户无需更新" in preview.text
         assert "没有需要更改的内容。" in preview.text
     else:
         assert "0 new customers" in preview.text

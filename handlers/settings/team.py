@@ -122,7 +122,7 @@ def keyboard(t: Translator) -> InlineKeyboardMarkup:
 
 refusal = Refusals(
     (NoTeam, N_("Settings belong to a team: create or join one first.")),
-    otherwise=N_("Only admins and managers can change the team's settings."),
+    otherwise=N_("Only a manager or an admin can change the team's settings."),
 )
 
 

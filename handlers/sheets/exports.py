@@ -47,8 +47,8 @@ def _formats_keyboard(kind: ExportKind) -> InlineKeyboardMarkup:
 refusal = Refusals(
     (NoTeam, N_("Exports are for a team: join or create one first.")),
     otherwise=N_(
-        "Exports are for managers: the customer list belongs to the company. "
-        "Ask your manager if you need one."
+        "Exports are for managers and admins: they hold the whole team's customers. "
+        "If you need one, ask your manager."
     ),
 )
 

@@ -94,7 +94,7 @@ async def test_on_site_visit_with_check_in_and_typed_follow_up(bot: Harness) -> 
 
 async def test_chinese_visit_adopts_location_and_reads_chinese_follow_up(bot: Harness) -> None:
     _, shop, rep = await begin(bot, "华联超市", chinese=True)
-    assert "怎么拜访的" in (await rep.press("华联超市")).text
+    assert "哪种拜访方式" in (await rep.press("华联超市")).text
     checkin = await press_through(rep, "上门拜访", "成交", "跳过")
     assert "签到" in checkin.text
     await share_location(rep, 31.2, 121.5, accuracy=8.5)

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import (
-    format_date,
     format_datetime,
     format_interval,
     format_timedelta,
@@ -75,11 +74,6 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.translations.ngettext(singular, plural, n)
-
-    def date(self, value: dt.date | dt.datetime, format: str = "medium") -> str:
-        if isinstance(value, dt.datetime):
-            value = value.astimezone(self.tz).date()
-        return str(format_date(value, format=format, locale=self.locale))
 
     def datetime(self, value: dt.datetime, format: str = "medium") -> str:
         return str(format_datetime(value, format=format, tzinfo=self.tz, locale=self.locale))

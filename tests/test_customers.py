@@ -364,3 +364,25 @@ async def test_stale_and_crafted_buttons_in_new(bot: Harness) -> None:
     answer = await rep.press_for_answer("Transfer ghost")
     assert "no longer active" in str((answer or {}).get("text"))
     assert await count(bot, Outbox) == 0
+
+
+@pytest.mark.parametrize(
+    ("chinese", "born", "shown"),
+    [
+        (False, date(1990, 9, 17), "Birthday of Zhao Liu is now: Sep 17, 1990"),
+        (False, date(UNKNOWN_YEAR, 9, 17), "Birthday of Zhao Liu is now: Sep 17\n"),
+        (True, date(1990, 9, 17), "Zhao Liu当前的生日：1990年9月17日"),
+        (True, date(UNKNOWN_YEAR, 9, 17), "Zhao Liu当前的生日：9月17日\n"),
+    ],
+)
+async def test_edit_shows_the_birthday_like_every_other_date(
+    bot: Harness, chinese: bool, born: date, shown: str
+) -> None:
+    staff = await sales_team(bot, rep_locale="zh_Hans" if chinese else "en")
+    mine = await customer(bot, team_id=staff.team_id, owner_id=staff.rep_id, name="Zhao Liu", birthday=born)
+    rep = await person(bot, REP_TG, chinese=chinese)
+    label = "编辑" if chinese else "Edit"
+    await plant_button(bot, rep, label, f"cust:edit:{mine}")
+    await rep.press(label)
+    reply = await rep.press("生日" if chinese else "Birthday")
+    assert shown in reply.text

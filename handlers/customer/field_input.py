@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from babel import Locale
+from babel.dates import format_skeleton
 
 from bot.domain import birthdays, phones
 from bot.domain.customer_fields import (
@@ -56,10 +57,10 @@ def country_name(region: str, t: Translator) -> str:
 
 
 def birthday_text(value: date, t: Translator) -> str:
-    """17 May 1990, or 17 May when the year is unknown."""
-    if birthdays.has_year(value):
-        return t.date(value, format="long")
-    return t.date(value, format="MMMMd" if t.locale == "en" else "M月d日")
+    """'May 17, 1990' / '1990年5月17日' in the date style of every other date, or 'May 17' / '5月17日'
+    when the year is unknown."""
+    skeleton = "yMMMd" if birthdays.has_year(value) else "MMMd"
+    return str(format_skeleton(skeleton, value, locale=t.locale))
 
 
 def _text_problem(problem: TextProblem, limit: int, t: Translator) -> str:

@@ -29,7 +29,7 @@ async def test_manager_sees_and_changes_the_settings(bot: Harness) -> None:
         ["Time zone", "Currency"],
         ["Digest time", "How often to visit"],
         ["When to ask for a rating", "Hours for rating questions"],
-        ["Complaint reply times", "Quiet hours"],
+        ["Complaint response times", "Quiet hours"],
     ]
 
     asked = await manager.press("How often to visit")
@@ -43,7 +43,7 @@ async def test_manager_sees_and_changes_the_settings(bot: Harness) -> None:
     await manager.press("Quiet hours")
     quiet = await manager.send("22:00-08:00")
     assert "Quiet hours: 22:00–08:00" in quiet.text
-    await manager.press("Complaint reply times")
+    await manager.press("Complaint response times")
     sla = await manager.send("urgent 1 24")
     assert "urgent 1/24" in sla.text
     await manager.press("Time zone")

@@ -304,7 +304,7 @@ def chart_labels(t: Translator, digest: Digest) -> Labels:
         more_reps=t.ngettext("+{n} more rep", "+{n} more reps", hidden).format(n=t.number(hidden))
         if hidden > 0
         else "",
-        no_visits=t.gettext("No visits, nor any in the 4 weeks before"),
+        no_visits=t.gettext("No visits, and none in the 4 weeks before"),
         revenue_title=t.gettext("Revenue per day, last 14 days"),
         no_revenue=t.gettext("No orders in these 14 days"),
         days=[str(format_skeleton("MMMd", shown, locale=t.locale)) for shown in digest.chart_days],

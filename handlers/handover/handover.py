@@ -57,7 +57,7 @@ refusal = Refusals(
     (NoSuccessor, N_("Pick at least one rep to hand the customers to.")),
     NOT_VISIBLE,
     (NotAllowed, N_("Only a manager of this team can move customers between reps.")),
-    otherwise=N_("This button is no longer valid."),
+    otherwise=N_("This button is no longer active."),
 )
 
 

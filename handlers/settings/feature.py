@@ -11,7 +11,7 @@ from handlers.settings import language, team
 COMMANDS: tuple[Command, ...] = (
     Command(
         "settings",
-        N_("Team settings: time zone, digest, how often to visit, reply times, quiet hours"),
+        N_("Team settings: time zone, digest, how often to visit, response times, quiet hours"),
         MANAGEMENT,
     ),
     Command("lang", N_("Language: English / 简体中文"), EVERYONE),

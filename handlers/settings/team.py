@@ -38,7 +38,7 @@ LABELS: dict[Field, str] = {
     Field.CADENCE: N_("How often to visit"),
     Field.SURVEY_DELAY: N_("When to ask for a rating"),
     Field.SURVEY_WINDOW: N_("Hours for rating questions"),
-    Field.SLA: N_("Complaint reply times"),
+    Field.SLA: N_("Complaint response times"),
     Field.QUIET_HOURS: N_("Quiet hours"),
 }
 PROMPTS: dict[Field, str] = {

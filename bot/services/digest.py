@@ -8,12 +8,11 @@ queue nothing again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +22,8 @@ from bot.domain.digest import Kind, Period
 from bot.domain.roles import Role
 from bot.domain.viewer import Viewer
 from bot.services.errors import NotAllowed, NoTeam
+from bot.services.paging import Page as Page
+from bot.services.paging import page_or_last
 from bot.services.pushes import PushRequest, Recipient
 from storage.models import Outbox
 from storage.queries import digest as queries
@@ -47,26 +48,6 @@ class Drill(StrEnum):
 
 PERIOD_DRILLS = (Drill.RISK, Drill.VISITS, Drill.NEW, Drill.ORDERS, Drill.REPS)
 NOW_DRILLS = (Drill.TICKETS, Drill.FOLLOW_UPS)
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page of a drill-down list. `number` counts from 0 and is the last page when the one
-    `asked` for is past the end (the list shrank since its buttons were sent, or they were forged)."""
-
-    rows: Sequence[Mapping[str, Any]]
-    total: int
-    number: int
-    asked: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def moved(self) -> bool:
-        return self.number != self.asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,13 +173,11 @@ async def drill(
     """A page of a drill-down list, always of the viewer's own team; the last page when `page` is past
     the end."""
     team = await _viewer_team(session, viewer)
-    shown = await _listing(session, team, what, period, now, limit=per_page, offset=page * per_page)
-    if shown.rows or page == 0:
-        return Page(shown.rows, shown.total, page, page, per_page)
-    head = await _listing(session, team, what, period, now, limit=1, offset=0)
-    last = max(head.total - 1, 0) // per_page
-    shown = await _listing(session, team, what, period, now, limit=per_page, offset=last * per_page)
-    return Page(shown.rows, shown.total, last, page, per_page)
+
+    async def fetch(limit: int, offset: int) -> Listing:
+        return await _listing(session, team, what, period, now, limit=limit, offset=offset)
+
+    return await page_or_last(fetch, page=page, per_page=per_page)
 
 
 async def _listing(

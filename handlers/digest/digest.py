@@ -16,6 +16,7 @@ from bot.runtime.context import CrmContext
 from bot.services import digest
 from bot.services.digest import PERIOD_DRILLS, Drill
 from bot.services.errors import NotAllowed, NoTeam
+from handlers.common.paging import answer_page
 from handlers.common.refusals import Refusals
 from handlers.digest import callbacks, lists, message, pushes
 
@@ -88,20 +89,8 @@ async def _show(
     except (NoTeam, NotAllowed):
         await query.answer(t.gettext("This button is not available to you."), show_alert=True)
         return
-    if not shown.total:
-        await query.answer(t.gettext("Nothing on this list any more."), show_alert=True)
+    if not await answer_page(query, t, shown):
         return
-    if shown.moved:
-        await query.answer(
-            t.ngettext(
-                "This list has only one page now; here it is.",
-                "This list has {pages} pages now; here is the last one.",
-                shown.pages,
-            ).format(pages=t.number(shown.pages)),
-            show_alert=True,
-        )
-    else:
-        await query.answer()
     text, keyboard = lists.text(t, what, shown), lists.keyboard(t, what, period, shown)
     if fresh:
         await context.bot.send_message(

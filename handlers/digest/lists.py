@@ -15,6 +15,7 @@ from bot.domain.text import clip
 from bot.i18n import N_, Translator
 from bot.services.digest import Drill, Page
 from handlers.card.callbacks import OPEN_CUSTOMER
+from handlers.common.paging import titled, turns
 from handlers.digest import callbacks
 from handlers.digest.message import rep_line
 from handlers.ticket.callbacks import OPEN_TICKET
@@ -102,11 +103,7 @@ def _title(t: Translator, what: Drill, page: Page) -> str:
         )
     else:
         title = t.gettext(TITLES[what]).format(n=n)
-    if page.pages == 1:
-        return title
-    return t.gettext("{title} · page {page} of {pages}").format(
-        title=title, page=t.number(page.number + 1), pages=t.number(page.pages)
-    )
+    return titled(t, title, page)
 
 
 def text(t: Translator, what: Drill, page: Page) -> str:
@@ -145,19 +142,9 @@ def keyboard(t: Translator, what: Drill, period: Period | None, page: Page) -> I
     """The page's records two to a row, then ◀ Previous / Next ▶ where there is a page to go to."""
     buttons = _record_buttons(what, page)
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    turns = []
-    if page.number > 0:
-        turns.append(
-            InlineKeyboardButton(
-                t.gettext("◀ Previous"), callback_data=page_data(what, period, page.number - 1)
-            )
-        )
-    if page.number + 1 < page.pages:
-        turns.append(
-            InlineKeyboardButton(t.gettext("Next ▶"), callback_data=page_data(what, period, page.number + 1))
-        )
-    if turns:
-        rows.append(turns)
+    row = turns(t, page, lambda number: page_data(what, period, number))
+    if row:
+        rows.append(row)
     return InlineKeyboardMarkup(rows) if rows else None
 
 

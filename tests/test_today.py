@@ -174,7 +174,8 @@ async def test_a_long_day_is_shortened(bot: Harness) -> None:
     assert "⚠️ 30 overdue follow-ups" in reply.text
     assert "+25 more" in reply.text
     assert reply.text.count("\n• ") == 5
-    assert len(reply.buttons()) == 5
+    assert len(reply.buttons()) == 6
+    assert reply.buttons()[-1] == ["⚠️ All 30 overdue"]
 
 
 async def test_a_leap_day_birthday_is_kept_on_feb_28(bot: Harness) -> None:

@@ -134,8 +134,8 @@ def briefing_text(t: Translator, summary: Briefing, *, from_name: str | None) ->
     if more > 0:
         lines.append(
             t.ngettext(
-                "… and {n} more needing attention: see the full list.",
-                "… and {n} more needing attention: see the full list.",
+                "… and {n} more needing attention: the 📋 button below lists them all.",
+                "… and {n} more needing attention: the 📋 button below lists them all.",
                 more,
             ).format(n=t.number(more))
         )

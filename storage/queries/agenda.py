@@ -1,7 +1,7 @@
 """The day's agenda for /today: follow-ups, birthdays, customers at risk, revisits by cadence.
 
-Each section is one query returning its first rows plus the full count (a window count), so a
-long list can say "+N more" without a second round trip.
+Each section is one query returning a page of its rows plus the full count (a window count), so a
+long list can say "+N more", and open page by page, without a second round trip.
 """
 
 from __future__ import annotations
@@ -11,7 +11,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, extract, false, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    cast,
+    extract,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
@@ -29,7 +42,7 @@ Owner = aliased(User, name="owner")
 
 @dataclass(frozen=True, slots=True)
 class Rows:
-    """The first rows of a section and how many there are in all."""
+    """Rows of a section from some offset on, and how many there are in all (0 past the end)."""
 
     rows: Sequence[Mapping[str, object]]
     total: int
@@ -44,14 +57,21 @@ def _reminders_of(viewer: Viewer) -> ColumnElement[bool]:
     return Reminder.team_id == viewer.team_id
 
 
-async def _rows(session: AsyncSession, query: Select[*tuple[Any, ...]], limit: int) -> Rows:
-    result = (await session.execute(query.add_columns(func.count().over().label("total")).limit(limit))).all()
+async def _rows(session: AsyncSession, query: Select[*tuple[Any, ...]], limit: int, offset: int) -> Rows:
+    counted = query.add_columns(func.count().over().label("total")).limit(limit).offset(offset)
+    result = (await session.execute(counted)).all()
     rows = [with_owner_name(dict(row._mapping)) for row in result]
     return Rows(rows, int(rows[0]["total"]) if rows else 0)
 
 
 async def follow_ups(
-    session: AsyncSession, *, viewer: Viewer, due_from: datetime | None, due_before: datetime, limit: int
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    due_from: datetime | None,
+    due_before: datetime,
+    limit: int,
+    offset: int = 0,
 ) -> Rows:
     """Open reminders due in [due_from, due_before), earliest first."""
     window = [Reminder.due_at < due_before]
@@ -64,7 +84,7 @@ async def follow_ups(
         Reminder.kind != ReminderKind.REVISIT,
         *window,
     )
-    return await _rows(session, query, limit)
+    return await _rows(session, query, limit, offset)
 
 
 def on_day(
@@ -77,7 +97,14 @@ def on_day(
 
 
 async def birthdays(
-    session: AsyncSession, *, viewer: Viewer, month: int, day: int, with_leap_day: bool, limit: int
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    month: int,
+    day: int,
+    with_leap_day: bool,
+    limit: int,
+    offset: int = 0,
 ) -> Rows:
     """Customers and their contacts born on this month and day (Feb 29 counted on Feb 28 if asked)."""
     visible = visible_to(viewer)
@@ -85,6 +112,7 @@ async def birthdays(
         Customer.id.label("customer_id"),
         Customer.name.label("customer_name"),
         literal(None).label("person_name"),
+        cast(null(), Contact.id.type).label("contact_id"),
         Customer.owner_id.label("owner_id"),
     ).where(visible, on_day(Customer.birthday, month, day, with_leap_day=with_leap_day))
     contacts = (
@@ -92,6 +120,7 @@ async def birthdays(
             Customer.id.label("customer_id"),
             Customer.name.label("customer_name"),
             Contact.name.label("person_name"),
+            Contact.id.label("contact_id"),
             Customer.owner_id.label("owner_id"),
         )
         .join(Contact, Contact.customer_id == Customer.id)
@@ -101,12 +130,15 @@ async def birthdays(
     query = (
         select(both.c.customer_id, both.c.customer_name, both.c.person_name, *owner_name_columns(Owner))
         .outerjoin(Owner, Owner.id == both.c.owner_id)
-        .order_by(both.c.customer_name, both.c.person_name)
+        # Ties broken by ids, so that paging never shows a person twice or skips one.
+        .order_by(both.c.customer_name, both.c.customer_id, both.c.person_name, both.c.contact_id)
     )
-    return await _rows(session, query, limit)
+    return await _rows(session, query, limit, offset)
 
 
-async def newly_at_risk(session: AsyncSession, *, viewer: Viewer, since: datetime, limit: int) -> Rows:
+async def newly_at_risk(
+    session: AsyncSession, *, viewer: Viewer, since: datetime, limit: int, offset: int = 0
+) -> Rows:
     """High or medium risk, scored since `since`: high first, then the lowest health."""
     query = (
         select(
@@ -124,11 +156,17 @@ async def newly_at_risk(session: AsyncSession, *, viewer: Viewer, since: datetim
         )
         .order_by((Customer.risk_level == RiskLevel.HIGH).desc(), Customer.health_score, Customer.id)
     )
-    return await _rows(session, query, limit)
+    return await _rows(session, query, limit, offset)
 
 
 async def revisits_due(
-    session: AsyncSession, *, viewer: Viewer, now: datetime, cadence: Mapping[str, int], limit: int
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    now: datetime,
+    cadence: Mapping[str, int],
+    limit: int,
+    offset: int = 0,
 ) -> Rows:
     """Customers whose last visit (or, never visited, their creation) is older than their tier's cadence."""
     last_contact = func.coalesce(Customer.last_visit_at, Customer.created_at)
@@ -144,4 +182,4 @@ async def revisits_due(
         .where(visible_to(viewer), overdue(cadence, now))
         .order_by(last_contact, Customer.id)
     )
-    return await _rows(session, query, limit)
+    return await _rows(session, query, limit, offset)

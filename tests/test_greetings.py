@@ -229,7 +229,8 @@ async def test_spring_festival_is_one_push_per_owner_listing_their_customers(
             "祝您新春快乐，阖家幸福，万事如意！"
         )
     assert push.text == expected
-    assert push.buttons() == [[name] for name in names[:20]]
+    all_of_them = "👥 All 23 customers" if locale == "en" else "👥 全部23位客户"
+    assert push.buttons() == [*([name] for name in names[:20]), [all_of_them]]
     assert await outbox_keys(bot) == [f"greeting:owner-{owner}:spring-festival:2027-02-06"]
 
     assert await run(frozen(bot, datetime(2027, 2, 7, 1, 30, tzinfo=UTC))) == 0

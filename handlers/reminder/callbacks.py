@@ -18,3 +18,7 @@ REMIND_FOR_ME = Button("rem:for:me", roles=FIELD_ROLES)
 REMIND_WHEN = Button("rem:when", choice=OneOf.of(Later), roles=FIELD_ROLES)
 REMINDER_DONE = Button("rem:done", reminder_id=BIG_ID, roles=FIELD_ROLES)
 REMINDER_SNOOZE = Button("rem:snz", reminder_id=BIG_ID, choice=OneOf.of(Later), roles=FIELD_ROLES)
+
+# A holiday greeting's list of all the reader's customers, and its pages.
+GREET_LIST = Button("greet:all", roles=FIELD_ROLES)
+GREET_PAGE = Button("greet:page", page=PAGE, roles=FIELD_ROLES)

@@ -1,5 +1,5 @@
 """How a greeting push reads: the birthday or the holiday for the owner, in the owner's language,
-and the greeting to send, in the customer's."""
+and the greeting to send, in the customer's; a holiday's list cut short has a button to all of it."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from bot.runtime.pushes import render_with
 from bot.services.greetings import Birthday, HolidayGreetings
 from handlers.card.callbacks import OPEN_CUSTOMER
 from handlers.card.links import open_customer_markup
+from handlers.reminder import greeting_list
 
 MAX_LISTED_NAME = 60
 MAX_BUTTON_NAME = 30
@@ -70,9 +71,10 @@ def holiday_payload(i18n: I18n, day: HolidayGreetings, t: Translator) -> dict[st
         lines.append(t.ngettext("+{count} more", "+{count} more", day.more).format(count=day.more))
     ordered = sorted(day.languages, key=lambda language: language != t.locale)
     suggested = [holiday_greeting(i18n.translator(language, day.timezone), holiday) for language in ordered]
-    keyboard = InlineKeyboardMarkup(
-        [_open(clip(c.customer_name, MAX_BUTTON_NAME), c.customer_id) for c in day.customers]
-    )
+    rows = [_open(clip(c.customer_name, MAX_BUTTON_NAME), c.customer_id) for c in day.customers]
+    if day.more > 0:
+        rows.append([greeting_list.opener(t, len(day.customers) + day.more)])
+    keyboard = InlineKeyboardMarkup(rows)
     text = "\n".join([headline, *lines]) + "\n\n" + _suggestion(t, suggested)
     return payloads.message(text, keyboard)
 

@@ -183,3 +183,13 @@ async def revisits_due(
         .order_by(last_contact, Customer.id)
     )
     return await _rows(session, query, limit, offset)
+
+
+async def owned(session: AsyncSession, *, viewer: Viewer, limit: int, offset: int = 0) -> Rows:
+    """The customers the viewer owns, by name, as a holiday greeting lists them."""
+    query = (
+        select(Customer.id.label("customer_id"), Customer.name.label("customer_name"))
+        .where(visible_to(viewer), Customer.owner_id == viewer.user_id)
+        .order_by(Customer.name, Customer.id)
+    )
+    return await _rows(session, query, limit, offset)

@@ -50,3 +50,11 @@ async def page_or_last(fetch: Fetch, *, page: int, per_page: int) -> Page:
     last = max(head.total - 1, 0) // per_page
     shown = await fetch(per_page, last * per_page)
     return Page(shown.rows, shown.total, last, page, per_page)
+
+
+def page_of(rows: Sequence[Mapping[str, Any]], *, page: int, per_page: int) -> Page:
+    """Page `page` of a list already in memory; the last page when `page` is past the end."""
+    last = max(len(rows) - 1, 0) // per_page
+    number = min(page, last)
+    shown = rows[number * per_page : (number + 1) * per_page]
+    return Page(shown, len(rows), number, page, per_page)

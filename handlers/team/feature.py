@@ -7,7 +7,7 @@ from telegram.ext import Application
 from bot.domain.roles import Role
 from bot.i18n import N_
 from handlers.common.menu import Command
-from handlers.team import invites, teams
+from handlers.team import invites, members, teams
 
 COMMANDS: tuple[Command, ...] = (
     Command("newteam", N_("Create a team"), (Role.ADMIN,)),
@@ -18,5 +18,5 @@ COMMANDS: tuple[Command, ...] = (
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    for module in (teams, invites):
+    for module in (teams, members, invites):
         module.register(application)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -16,15 +17,13 @@ from telegram.ext import (
 )
 
 from bot.domain.teams import MAX_TEAM_NAME, NameProblem, check_team_name
-from bot.domain.text import one_line
 from bot.domain.timezones import COMMON_ZONES, parse_timezone, utc_offset_label
 from bot.i18n import N_, Translator
 from bot.runtime.context import CrmContext
 from bot.services import teams
 from bot.services.errors import NotAllowed, NoTeam
 from handlers.common import dialogs
-from handlers.common.texts import role_label
-from handlers.team import callbacks
+from handlers.team import callbacks, members
 from handlers.team.invites import no_team_text
 from handlers.team.zones import city_with_offset
 
@@ -180,9 +179,7 @@ async def show_team(update: Update, context: CrmContext) -> None:
     budget = MessageLimit.MAX_TEXT_LENGTH - 300
     shown = 0
     for member in view.members:
-        handle = f" @{member.username}" if member.username else ""
-        status = "" if member.is_active else " " + t.gettext("(access switched off)")
-        line = f"• {one_line(member.name, 60)}{handle} — {role_label(member.role, t)}{status}"
+        line = members.member_line(t, asdict(member))
         budget -= len(line) + 1
         if budget < 0:
             break
@@ -200,7 +197,9 @@ async def show_team(update: Update, context: CrmContext) -> None:
                 view.open_invites,
             ).format(n=view.open_invites)
         )
-    await update.message.reply_text("\n".join(lines))
+    await update.message.reply_text(
+        "\n".join(lines), reply_markup=members.opener(t, len(view.members)) if hidden > 0 else None
+    )
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -46,8 +46,9 @@ locales: extract update-locales compile-locales
 extract: $(VENV)/.installed
 	$(PYBABEL) extract --no-location --sort-output -F locales/babel.cfg -k N_ -o locales/messages.pot .
 
+# Messages no longer in the code are dropped, not kept as commented-out entries.
 update-locales: $(VENV)/.installed
-	$(PYBABEL) update --no-fuzzy-matching -i locales/messages.pot -d locales -D messages
+	$(PYBABEL) update --no-fuzzy-matching --ignore-obsolete -i locales/messages.pot -d locales -D messages
 
 compile-locales: locales/en/LC_MESSAGES/messages.mo locales/zh_Hans/LC_MESSAGES/messages.mo
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from telegram import CallbackQuery, InlineKeyboardButton
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Translator
 from bot.services.paging import Page
@@ -47,3 +47,26 @@ async def answer_page(query: CallbackQuery, t: Translator, page: Page) -> bool:
     else:
         await query.answer()
     return True
+
+
+async def deliver_page(
+    query: CallbackQuery,
+    t: Translator,
+    page: Page,
+    render: Callable[[Page], tuple[str, InlineKeyboardMarkup | None]],
+    *,
+    fresh: bool,
+    parse_mode: str | None = None,
+) -> None:
+    """Answer the press and show `page`: as a new message under the one pressed when the list is
+    first opened (`fresh`), else in place of the page it was turned from."""
+    if not await answer_page(query, t, page):
+        return
+    text, keyboard = render(page)
+    if fresh:
+        assert query.message is not None
+        await query.get_bot().send_message(
+            query.message.chat.id, text, reply_markup=keyboard, parse_mode=parse_mode
+        )
+        return
+    await query.edit_message_text(text, reply_markup=keyboard, parse_mode=parse_mode)

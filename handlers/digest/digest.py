@@ -16,7 +16,7 @@ from bot.runtime.context import CrmContext
 from bot.services import digest
 from bot.services.digest import PERIOD_DRILLS, Drill
 from bot.services.errors import NotAllowed, NoTeam
-from handlers.common.paging import answer_page
+from handlers.common.paging import deliver_page
 from handlers.common.refusals import Refusals
 from handlers.digest import callbacks, lists, message, pushes
 
@@ -89,15 +89,14 @@ async def _show(
     except (NoTeam, NotAllowed):
         await query.answer(t.gettext("This button is not available to you."), show_alert=True)
         return
-    if not await answer_page(query, t, shown):
-        return
-    text, keyboard = lists.text(t, what, shown), lists.keyboard(t, what, period, shown)
-    if fresh:
-        await context.bot.send_message(
-            query.message.chat.id, text, reply_markup=keyboard, parse_mode=ParseMode.HTML
-        )
-        return
-    await query.edit_message_text(text, reply_markup=keyboard, parse_mode=ParseMode.HTML)
+    await deliver_page(
+        query,
+        t,
+        shown,
+        lambda page: (lists.text(t, what, page), lists.keyboard(t, what, period, page)),
+        fresh=fresh,
+        parse_mode=ParseMode.HTML,
+    )
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

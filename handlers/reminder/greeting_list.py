@@ -16,7 +16,7 @@ from bot.services.errors import NoTeam
 from bot.services.greeting_list import owned_page
 from bot.services.paging import Page
 from handlers.card.callbacks import OPEN_CUSTOMER
-from handlers.common.paging import answer_page, titled, turns
+from handlers.common.paging import deliver_page, titled, turns
 from handlers.reminder.callbacks import GREET_LIST, GREET_PAGE
 
 PER_PAGE = 10
@@ -77,15 +77,14 @@ async def _show(update: Update, context: CrmContext, *, page: int, fresh: bool) 
     except NoTeam:
         await query.answer(t.gettext("This button is not available to you."), show_alert=True)
         return
-    if not await answer_page(query, t, shown):
-        return
-    body, markup = text(t, shown), keyboard(t, shown)
-    if fresh:
-        await context.bot.send_message(
-            query.message.chat.id, body, reply_markup=markup, parse_mode=ParseMode.HTML
-        )
-        return
-    await query.edit_message_text(body, reply_markup=markup, parse_mode=ParseMode.HTML)
+    await deliver_page(
+        query,
+        t,
+        shown,
+        lambda page: (text(t, page), keyboard(t, page)),
+        fresh=fresh,
+        parse_mode=ParseMode.HTML,
+    )
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -16,7 +16,7 @@ from bot.runtime.context import CrmContext
 from bot.services import teams
 from bot.services.errors import NotAllowed, NoTeam
 from bot.services.paging import Page, page_of
-from handlers.common.paging import answer_page, titled, turns
+from handlers.common.paging import deliver_page, titled, turns
 from handlers.common.texts import role_label
 from handlers.team.callbacks import TEAM_MEMBERS, TEAM_MEMBERS_PAGE
 
@@ -72,12 +72,7 @@ async def _show(update: Update, context: CrmContext, *, page: int, fresh: bool) 
         await query.answer(t.gettext("This button is not available to you."), show_alert=True)
         return
     shown = page_of([asdict(member) for member in view.members], page=page, per_page=PER_PAGE)
-    if not await answer_page(query, t, shown):
-        return
-    if fresh:
-        await context.bot.send_message(query.message.chat.id, text(t, shown), reply_markup=keyboard(t, shown))
-        return
-    await query.edit_message_text(text(t, shown), reply_markup=keyboard(t, shown))
+    await deliver_page(query, t, shown, lambda page: (text(t, page), keyboard(t, page)), fresh=fresh)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -13,7 +13,7 @@ from bot.runtime.context import CrmContext
 from bot.services import today
 from bot.services.errors import NoTeam
 from bot.services.today import Agenda, Part, Section
-from handlers.common.paging import answer_page
+from handlers.common.paging import deliver_page
 from handlers.team.invites import no_team_text
 from handlers.today import sections
 from handlers.today.callbacks import TODAY_PAGE, TODAY_SECTION
@@ -127,14 +127,14 @@ async def _show(update: Update, context: CrmContext, part: Part, *, page: int, f
     except NoTeam:
         await query.answer(t.gettext("This button is not available to you."), show_alert=True)
         return
-    if not await answer_page(query, t, shown):
-        return
     lines = Lines(t, now=work.now, by_owner=work.viewer.effective_role is not Role.REP)
-    text, keyboard = sections.text(t, part, shown, lines), sections.keyboard(t, part, shown)
-    if fresh:
-        await context.bot.send_message(query.message.chat.id, text, reply_markup=keyboard)
-        return
-    await query.edit_message_text(text, reply_markup=keyboard)
+    await deliver_page(
+        query,
+        t,
+        shown,
+        lambda page: (sections.text(t, part, page, lines), sections.keyboard(t, part, page)),
+        fresh=fresh,
+    )
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

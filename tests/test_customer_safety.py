@@ -175,7 +175,10 @@ async def test_staff_commands_are_refused_to_a_customer(bot: Harness) -> None:
 async def test_a_chinese_customer_is_refused_in_chinese(bot: Harness) -> None:
     w = await world(bot, chinese=True)
     reply = await w.guest.send("/find Otto")
-    assert reply.text == "这个命令不在您的权限范围内。发送 /help 可查看您能使用的功能。"
+    assert reply.text == (
+        "/find 用来搜索销售代表和经理负责的客户。您的专属销售可以帮助您；"
+        "/complaint 可以投诉问题，/feedback 可以给我们留言。"
+    )
     answer = await press(bot, w.guest, f"cust:open:{w.otto}")
     assert answer == "您无法使用这个按钮。"
 

@@ -167,7 +167,10 @@ async def test_rep_logs_a_visit_and_the_customer_rates_it(page: Page, running: s
             select(Visit).where(Visit.customer_id == acme.id).order_by(Visit.id.desc()).limit(1)
         )
         follow_up = await session.scalar(
-            select(Reminder).where(Reminder.customer_id == acme.id, Reminder.kind == ReminderKind.FOLLOW_UP)
+            select(Reminder)
+            .where(Reminder.customer_id == acme.id, Reminder.kind == ReminderKind.FOLLOW_UP)
+            .order_by(Reminder.id.desc())
+            .limit(1)
         )
     assert visit is not None
     assert visit.notes == "Tasted the new spicy line; wants 20 cases."

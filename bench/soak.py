@@ -13,7 +13,7 @@ the hard way, twice, to see what a crash costs:
    claim), so that is when a push that had reached Telegram is sent a second time: duplicates may
    come only from those rows (the goal: at most that many), and nothing may be lost (the goal: 0).
 2. User stream. `--reps` reps, seeded with set-based inserts, each log orders through the whole
-   /order dialog (customer, amount, currency, Skip, Today, Save) for `--seconds`, pausing about
+   /order dialog (customer, amount in the team's currency, Skip, Today, Save) for `--seconds`, pausing about
    `--think` seconds between steps as people do. Their updates reach the replicas by webhook through
    the balancer. `--kill-at` (a third) of the way in, the leader is SIGKILLed and replaced. Every
    amount is unique, so an order stored twice is visible whatever its client_ref; the inbox says
@@ -768,8 +768,7 @@ class SimulatedRep:
             # (step, what the rep does, the button it leads to, or else text the reply must hold)
             ("order", "/order", pick, None),
             ("customer", pick, None, "How much is it?"),
-            ("amount", str(flow.amount), "order:cur:CNY", None),
-            ("currency", "order:cur:CNY", "order:prod:skip", None),
+            ("amount", str(flow.amount), "order:prod:skip", None),
             ("product", "order:prod:skip", "order:date:today", None),
             ("date", "order:date:today", "order:save", None),
             ("save", "order:save", None, " saved."),

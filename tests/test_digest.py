@@ -242,6 +242,21 @@ async def test_daily_digest_with_chart_in_the_managers_language(bot: Harness, lo
     assert len(await mona.replies()) == len(replies)
 
 
+@pytest.mark.parametrize("locale", ["en", "zh_Hans"])
+async def test_an_even_nps_reads_zero_without_a_sign(bot: Harness, locale: str) -> None:
+    team, ids = await seeded(bot, manager_locale=locale)
+    today = EVENING - timedelta(hours=2)
+    await add(
+        bot, Feedback(team_id=team.team_id, customer_id=ids["acme"], kind="nps", score=2, created_at=today)
+    )
+    mona = await manager_chat(bot, chinese=locale == "zh_Hans")
+
+    assert await run(frozen(bot, EVENING)) == 1
+    text = (await mona.replies())[-2].text
+    expected = "📣 NPS 0 (4 answers)" if locale == "en" else "📣 NPS 0（4份回复）"
+    assert expected in text
+
+
 async def test_drill_down_lists_only_this_teams_customers(bot: Harness) -> None:
     await seeded(bot)
     mona = await manager_chat(bot)

@@ -190,7 +190,7 @@ def _satisfaction(t: Translator, digest: Digest) -> list[str]:
     if score is not None:
         parts.append(
             t.ngettext("📣 NPS {score} ({n} answer)", "📣 NPS {score} ({n} answers)", s.nps_answers).format(
-                score=f"{score:+d}", n=t.number(s.nps_answers)
+                score=f"{score:+d}" if score else "0", n=t.number(s.nps_answers)
             )
         )
     return [" · ".join(parts)] if parts else []

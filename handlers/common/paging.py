@@ -1,14 +1,20 @@
-"""What every paged list shares: the page in its title, ◀/▶ to the neighbouring pages, and the answer
-to a press whose page is gone (the list shrank since its buttons were sent, or the press was forged)."""
+"""What every paged list shares: the page in its title, ◀/▶ to the neighbouring pages, the answer to a
+press whose page is gone (the list shrank since its buttons were sent, or the press was forged), and
+the press itself: load the page in one unit of work, answer, then show it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.i18n import Translator
+from bot.runtime.context import CrmContext, Work
+from bot.services.errors import NoTeam
 from bot.services.paging import Page
+
+# How a loaded page reads: its text and its keyboard.
+Render = Callable[[Page], tuple[str, InlineKeyboardMarkup | None]]
 
 
 def titled(t: Translator, title: str, page: Page) -> str:
@@ -49,23 +55,37 @@ async def answer_page(query: CallbackQuery, t: Translator, page: Page) -> bool:
     return True
 
 
-async def deliver_page(
-    query: CallbackQuery,
-    t: Translator,
-    page: Page,
-    render: Callable[[Page], tuple[str, InlineKeyboardMarkup | None]],
+async def show_list(
+    update: Update,
+    context: CrmContext,
+    load: Callable[[Work], Awaitable[tuple[Page, Render]]],
     *,
     fresh: bool,
+    out_of_date: str,
+    refused: tuple[type[Exception], ...] = (NoTeam,),
     parse_mode: str | None = None,
 ) -> None:
-    """Answer the press and show `page`: as a new message under the one pressed when the list is
-    first opened (`fresh`), else in place of the page it was turned from."""
+    """A press that opens a list (`fresh`: as a new message under the one pressed) or turns its page
+    (in place). `load` reads the page in one unit of work and says how it reads; a press on a message
+    too old to have one is answered with `out_of_date` (a msgid), one the service refuses with the
+    refusal every button gives."""
+    query = update.callback_query
+    assert query is not None
+    t = context.t
+    if query.message is None:
+        await query.answer(t.gettext(out_of_date), show_alert=True)
+        return
+    try:
+        async with context.work() as work:
+            page, render = await load(work)
+    except refused:
+        await query.answer(t.gettext("This button is not available to you."), show_alert=True)
+        return
     if not await answer_page(query, t, page):
         return
     text, keyboard = render(page)
     if fresh:
-        assert query.message is not None
-        await query.get_bot().send_message(
+        await context.bot.send_message(
             query.message.chat.id, text, reply_markup=keyboard, parse_mode=parse_mode
         )
         return

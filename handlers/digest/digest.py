@@ -12,11 +12,12 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.domain.digest import Period
 from bot.i18n import N_
 from bot.present.charts import render_png
-from bot.runtime.context import CrmContext
+from bot.runtime.context import CrmContext, Work
 from bot.services import digest
 from bot.services.digest import PERIOD_DRILLS, Drill
 from bot.services.errors import NotAllowed, NoTeam
-from handlers.common.paging import deliver_page
+from bot.services.paging import Page
+from handlers.common.paging import Render, show_list
 from handlers.common.refusals import Refusals
 from handlers.digest import callbacks, lists, message, pushes
 
@@ -67,34 +68,27 @@ async def turn_page(what: Drill, update: Update, context: CrmContext) -> None:
 async def _show(
     update: Update, context: CrmContext, what: Drill, period: Period | None, *, page: int, fresh: bool
 ) -> None:
-    query = update.callback_query
-    assert query is not None
     t = context.t
-    if query.message is None:
-        await query.answer(
-            t.gettext("This button is out of date. Send /digest for a fresh one."), show_alert=True
+
+    async def load(work: Work) -> tuple[Page, Render]:
+        shown = await digest.drill(
+            work.session,
+            viewer=work.viewer,
+            what=what,
+            period=period,
+            now=work.now,
+            page=page,
+            per_page=PER_PAGE,
         )
-        return
-    try:
-        async with context.work() as work:
-            shown = await digest.drill(
-                work.session,
-                viewer=work.viewer,
-                what=what,
-                period=period,
-                now=work.now,
-                page=page,
-                per_page=PER_PAGE,
-            )
-    except (NoTeam, NotAllowed):
-        await query.answer(t.gettext("This button is not available to you."), show_alert=True)
-        return
-    await deliver_page(
-        query,
-        t,
-        shown,
-        lambda page: (lists.text(t, what, page), lists.keyboard(t, what, period, page)),
+        return shown, lambda page: (lists.text(t, what, page), lists.keyboard(t, what, period, page))
+
+    await show_list(
+        update,
+        context,
+        load,
         fresh=fresh,
+        out_of_date=N_("This button is out of date. Send /digest for a fresh one."),
+        refused=(NoTeam, NotAllowed),
         parse_mode=ParseMode.HTML,
     )
 

@@ -10,13 +10,12 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.domain.text import clip
-from bot.i18n import Translator
-from bot.runtime.context import CrmContext
-from bot.services.errors import NoTeam
+from bot.i18n import N_, Translator
+from bot.runtime.context import CrmContext, Work
 from bot.services.greeting_list import owned_page
 from bot.services.paging import Page
 from handlers.card.callbacks import OPEN_CUSTOMER
-from handlers.common.paging import deliver_page, titled, turns
+from handlers.common.paging import Render, show_list, titled, turns
 from handlers.reminder.callbacks import GREET_LIST, GREET_PAGE
 
 PER_PAGE = 10
@@ -65,24 +64,18 @@ async def turn_page(update: Update, context: CrmContext) -> None:
 
 
 async def _show(update: Update, context: CrmContext, *, page: int, fresh: bool) -> None:
-    query = update.callback_query
-    assert query is not None
     t = context.t
-    if query.message is None:
-        await query.answer(t.gettext("This button is out of date."), show_alert=True)
-        return
-    try:
-        async with context.work() as work:
-            shown = await owned_page(work.session, viewer=work.viewer, page=page, per_page=PER_PAGE)
-    except NoTeam:
-        await query.answer(t.gettext("This button is not available to you."), show_alert=True)
-        return
-    await deliver_page(
-        query,
-        t,
-        shown,
-        lambda page: (text(t, page), keyboard(t, page)),
+
+    async def load(work: Work) -> tuple[Page, Render]:
+        shown = await owned_page(work.session, viewer=work.viewer, page=page, per_page=PER_PAGE)
+        return shown, lambda page: (text(t, page), keyboard(t, page))
+
+    await show_list(
+        update,
+        context,
+        load,
         fresh=fresh,
+        out_of_date=N_("This button is out of date."),
         parse_mode=ParseMode.HTML,
     )
 

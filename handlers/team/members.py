@@ -11,12 +11,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.domain.text import one_line
-from bot.i18n import Translator
-from bot.runtime.context import CrmContext
+from bot.i18n import N_, Translator
+from bot.runtime.context import CrmContext, Work
 from bot.services import teams
 from bot.services.errors import NotAllowed, NoTeam
 from bot.services.paging import Page, page_of
-from handlers.common.paging import deliver_page, titled, turns
+from handlers.common.paging import Render, show_list, titled, turns
 from handlers.common.texts import role_label
 from handlers.team.callbacks import TEAM_MEMBERS, TEAM_MEMBERS_PAGE
 
@@ -59,20 +59,21 @@ async def turn_page(update: Update, context: CrmContext) -> None:
 
 
 async def _show(update: Update, context: CrmContext, *, page: int, fresh: bool) -> None:
-    query = update.callback_query
-    assert query is not None
     t = context.t
-    if query.message is None:
-        await query.answer(t.gettext("This button is out of date."), show_alert=True)
-        return
-    try:
-        async with context.work() as work:
-            view = await teams.overview(work.session, viewer=work.viewer, now=work.now)
-    except (NoTeam, NotAllowed):
-        await query.answer(t.gettext("This button is not available to you."), show_alert=True)
-        return
-    shown = page_of([asdict(member) for member in view.members], page=page, per_page=PER_PAGE)
-    await deliver_page(query, t, shown, lambda page: (text(t, page), keyboard(t, page)), fresh=fresh)
+
+    async def load(work: Work) -> tuple[Page, Render]:
+        view = await teams.overview(work.session, viewer=work.viewer, now=work.now)
+        shown = page_of([asdict(member) for member in view.members], page=page, per_page=PER_PAGE)
+        return shown, lambda page: (text(t, page), keyboard(t, page))
+
+    await show_list(
+        update,
+        context,
+        load,
+        fresh=fresh,
+        out_of_date=N_("This button is out of date."),
+        refused=(NoTeam, NotAllowed),
+    )
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]

@@ -8,12 +8,13 @@ from telegram.constants import MessageLimit
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.domain.roles import Role
-from bot.i18n import Translator
-from bot.runtime.context import CrmContext
+from bot.i18n import N_, Translator
+from bot.runtime.context import CrmContext, Work
 from bot.services import today
 from bot.services.errors import NoTeam
+from bot.services.paging import Page
 from bot.services.today import Agenda, Part, Section
-from handlers.common.paging import deliver_page
+from handlers.common.paging import Render, show_list
 from handlers.team.invites import no_team_text
 from handlers.today import sections
 from handlers.today.callbacks import TODAY_PAGE, TODAY_SECTION
@@ -106,34 +107,21 @@ async def turn_page(update: Update, context: CrmContext) -> None:
 
 
 async def _show(update: Update, context: CrmContext, part: Part, *, page: int, fresh: bool) -> None:
-    query = update.callback_query
-    assert query is not None
     t = context.t
-    if query.message is None:
-        await query.answer(
-            t.gettext("This button is out of date. Send /today for a fresh one."), show_alert=True
+
+    async def load(work: Work) -> tuple[Page, Render]:
+        shown = await today.section_page(
+            work.session, viewer=work.viewer, part=part, now=work.now, page=page, per_page=sections.PER_PAGE
         )
-        return
-    try:
-        async with context.work() as work:
-            shown = await today.section_page(
-                work.session,
-                viewer=work.viewer,
-                part=part,
-                now=work.now,
-                page=page,
-                per_page=sections.PER_PAGE,
-            )
-    except NoTeam:
-        await query.answer(t.gettext("This button is not available to you."), show_alert=True)
-        return
-    lines = Lines(t, now=work.now, by_owner=work.viewer.effective_role is not Role.REP)
-    await deliver_page(
-        query,
-        t,
-        shown,
-        lambda page: (sections.text(t, part, page, lines), sections.keyboard(t, part, page)),
+        lines = Lines(t, now=work.now, by_owner=work.viewer.effective_role is not Role.REP)
+        return shown, lambda page: (sections.text(t, part, page, lines), sections.keyboard(t, part, page))
+
+    await show_list(
+        update,
+        context,
+        load,
         fresh=fresh,
+        out_of_date=N_("This button is out of date. Send /today for a fresh one."),
     )
 
 

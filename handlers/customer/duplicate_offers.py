@@ -9,6 +9,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.customer_fields import Field
+from bot.domain.text import clip
 from bot.i18n import Translator
 from bot.services.customer_records import Lookalike
 from handlers.card.callbacks import OPEN_CUSTOMER
@@ -28,7 +29,7 @@ def _cancel(t: Translator) -> InlineKeyboardButton:
 
 
 def _open_rows(found: list[Lookalike], t: Translator) -> list[list[InlineKeyboardButton]]:
-    return [[InlineKeyboardButton(_who(f, t)[:MAX_LABEL], callback_data=_open(f))] for f in found]
+    return [[InlineKeyboardButton(clip(_who(f, t), MAX_LABEL), callback_data=_open(f))] for f in found]
 
 
 def _open(lookalike: Lookalike) -> str:

@@ -1,5 +1,6 @@
 """The new features used carelessly or on purpose wrongly: a burst of plain messages from a customer,
-an edited message where a plain one or a command would count, each answered and nothing relayed twice."""
+edits where a plain message or a command would count, a low score pressed twice, and page buttons
+pressed fast, after a restart, during a database outage or after leaving the team."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
 from sandbox import SandboxServer, SandboxUser
 from sandbox.factories import REP_TG, customer, fetch, person, sales_team
 from sandbox.harness import Harness, Person, Reply, running_bot, settings_for
-from storage.models import Feedback, Reminder, Survey
+from storage.models import Feedback, Reminder, Survey, User
 from tests.support.complaints import desk, send_out
 from tests.support.outage import DatabaseLink
 from tests.support.reminders import REP, T, chatting, frozen
@@ -175,3 +177,17 @@ async def test_a_low_score_pressed_twice_at_once_opens_one_follow_up_and_one_ale
     assert follow_up.note == "★ 2/5"
     assert [(row.kind, row.score) for row in await fetch(bot, Feedback)] == [("csat", 2)]
     assert len(await fetch(bot, Survey)) == 1
+
+
+async def test_a_rep_moved_out_of_the_team_cannot_turn_the_page_of_an_open_list(bot: Harness) -> None:
+    rep = await overdue_list(bot)
+    listed = await rep.last_message()
+    async with bot.app.db.begin() as session:
+        await session.execute(update(User).where(User.telegram_id == REP).values(team_id=None))
+
+    answer = await rep.press_for_answer("Next ▶")
+    assert answer is not None
+    assert answer["text"] == "This button is not available to you."
+    shown = await rep.last_message()
+    assert shown.message.message_id == listed.message.message_id
+    assert shown.text.splitlines()[0] == "⚠️ 23 overdue follow-ups · page 1 of 3"
